@@ -1,0 +1,100 @@
+// All that a RocketMQ process (NameServer, broker, producer, consumer) may ask of the world.
+// core/ is written once against this interface and sim/ implements it deterministically, so the
+// code that is verified is the code that runs. A process is event-driven: each handler runs to
+// completion on a message, a timer or a disk completion; there are no free-running Promises.
+
+export type TimerId = number;
+
+/** A seeded random stream owned by one node or subsystem. */
+export interface Rng {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform integer in [0, n); n must be a positive integer. */
+  int(n: number): number;
+  /** True with probability p. */
+  chance(p: number): boolean;
+}
+
+export type DiskErrorCode = 'ENOENT' | 'ENOSPC' | 'EIO';
+
+export class DiskError extends Error {
+  constructor(
+    readonly code: DiskErrorCode,
+    readonly path: string,
+    detail: string,
+  ) {
+    super(`${code}: ${path}: ${detail}`);
+    this.name = 'DiskError';
+  }
+}
+
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+/**
+ * A node's files of bytes, with a page cache in front of the medium: a write is visible to reads
+ * at once (like a write into a memory-mapped file) and durable only after a flush covering it
+ * completes. Paths are '/'-separated; directories are implicit.
+ */
+export interface Disk {
+  exists(path: string): boolean;
+  /** Size in bytes; throws DiskError ENOENT if absent. */
+  size(path: string): number;
+  /** Names of the files directly inside `dir`, sorted. */
+  list(dir: string): string[];
+  /** Writes at `offset`, creating the file or extending it (a gap reads as zeros). ENOSPC when full. */
+  write(path: string, offset: number, data: Uint8Array): void;
+  /** A copy of up to `length` bytes from `offset`; shorter at the end of the file. */
+  read(path: string, offset: number, length: number): Uint8Array;
+  truncate(path: string, size: number): void;
+  delete(path: string): void;
+  /**
+   * fsync: the bytes written so far (all of them, or those in `range`) become durable, and `done`
+   * is called later from the scheduler, never synchronously. If the node loses power first,
+   * `done` is never called and nothing of that flush is promised.
+   */
+  flush(path: string, done?: (error?: DiskError) => void, range?: ByteRange): void;
+}
+
+/** Why a request got no response: no answer in time, nobody listening, or the connection broke. */
+export type NetError = 'timeout' | 'refused' | 'closed';
+
+export type NetResult = { ok: true; body: unknown } | { ok: false; error: NetError };
+
+/** Answers a request; calling it more than once, or for a one-way message, is a bug. */
+export type Reply = (body: unknown) => void;
+
+/**
+ * Connection-oriented, FIFO per (sender, receiver) pair, like RocketMQ's Netty channels. Bodies are
+ * passed by reference and must be treated as immutable by both sides.
+ */
+export interface Net {
+  /** Handles incoming requests (reply given) and one-way messages (reply undefined). */
+  serve(handler: (from: string, body: unknown, reply: Reply | undefined) => void): void;
+  request(to: string, body: unknown, timeoutMs: number, done: (result: NetResult) => void): void;
+  oneway(to: string, body: unknown): void;
+  /** Called when a connection with `peer` breaks (the peer's process died, or a reset). */
+  onDisconnect(handler: (peer: string) => void): void;
+}
+
+export interface Env {
+  readonly address: string;
+  /** This node's wall clock in ms (System.currentTimeMillis), skew and jumps included. */
+  now(): number;
+  /** A monotonic delay on this node's clock rate; not moved by clock jumps. */
+  setTimer(delayMs: number, fire: () => void): TimerId;
+  cancelTimer(id: TimerId): void;
+  readonly rng: Rng;
+  readonly disk: Disk;
+  readonly net: Net;
+  trace(event: string, fields?: Record<string, unknown>): void;
+}
+
+/** A process started on a node; the world calls `shutdown` only for a clean stop. */
+export interface Process {
+  shutdown?(): void;
+}
+
+export type ProcessMain = (env: Env) => Process;

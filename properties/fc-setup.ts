@@ -1,0 +1,28 @@
+// fast-check's global settings for every test file. A failing property prints one replay line;
+// FC_SEED / FC_PATH replay it exactly, FC_NUM_RUNS widens a sweep (e.g. FC_NUM_RUNS=10000 npm test).
+import fc from 'fast-check';
+import { expect } from 'vitest';
+
+const env = process.env;
+
+function replayLine(details: fc.RunDetails<unknown>): string {
+  // @fast-check/vitest appends " (with seed=N)"; -t takes a regex, so drop it and escape the rest.
+  const title = (expect.getState().currentTestName ?? '').replace(/ \(with seed=-?\d+\)$/, '');
+  const name = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const file = expect.getState().testPath?.replace(`${process.cwd()}/`, '') ?? '';
+  const path = details.counterexamplePath ?? '';
+  return `Replay: FC_SEED=${details.seed} FC_PATH="${path}" npx vitest run ${file} -t ${JSON.stringify(name)}`;
+}
+
+function failWithReplay(details: fc.RunDetails<unknown>): void {
+  if (!details.failed) return;
+  throw new Error(`${fc.defaultReportMessage(details)}\n\n${replayLine(details)}`);
+}
+
+fc.configureGlobal({
+  ...fc.readConfigureGlobal(),
+  ...(env.FC_SEED ? { seed: Number(env.FC_SEED) } : {}),
+  ...(env.FC_PATH ? { path: env.FC_PATH, endOnFailure: true } : {}),
+  ...(env.FC_NUM_RUNS ? { numRuns: Number(env.FC_NUM_RUNS) } : {}),
+  reporter: failWithReplay,
+});

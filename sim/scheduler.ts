@@ -1,0 +1,110 @@
+// Virtual time and the event queue of one world. Events are ordered by (virtual time, sequence
+// number): ties run first-in first-out, so the order is a function of the schedule alone. Time
+// only moves when an event runs; nothing waits on a wall clock. Every run has an event budget and
+// a virtual-time budget, so a run that livelocks or never quiesces stops and says why.
+// Not modelled: concurrency inside one event (a handler runs to completion) or priority classes.
+import TinyQueue from 'tinyqueue';
+
+export interface SimEvent {
+  readonly at: number;
+  readonly seq: number;
+  readonly fire: () => void;
+  cancelled: boolean;
+}
+
+export interface Budget {
+  /** Events the run may fire before it is stopped. */
+  maxEvents: number;
+  /** Virtual ms past which no event runs. */
+  maxTimeMs: number;
+}
+
+/** Why a run loop returned: nothing left, the requested time reached, or a budget spent. */
+export type StopReason = 'quiet' | 'until' | 'event-budget' | 'time-budget';
+
+const byTimeThenSeq = (a: SimEvent, b: SimEvent): number => a.at - b.at || a.seq - b.seq;
+
+export class Scheduler {
+  private readonly queue = new TinyQueue<SimEvent>([], byTimeThenSeq);
+  private seq = 0;
+  private time = 0;
+  private fired = 0;
+
+  constructor(readonly budget: Budget) {}
+
+  /** Virtual ms since the world started. Only sim/ sees it; nodes read their own clocks. */
+  get now(): number {
+    return this.time;
+  }
+
+  get eventsFired(): number {
+    return this.fired;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  schedule(delayMs: number, fire: () => void): SimEvent {
+    if (!(delayMs >= 0)) throw new RangeError(`delay must be >= 0, got ${delayMs}`);
+    return this.push(this.time + delayMs, fire);
+  }
+
+  scheduleAt(at: number, fire: () => void): SimEvent {
+    if (!(at >= this.time)) throw new RangeError(`cannot schedule at ${at}, before now (${this.time})`);
+    return this.push(at, fire);
+  }
+
+  cancel(event: SimEvent): void {
+    event.cancelled = true;
+  }
+
+  /** Runs the next live event. Returns false when there is none or a budget stops it. */
+  step(): boolean {
+    return this.runOne(Infinity) === undefined;
+  }
+
+  /** Runs every event due at or before `until`, then sets the time to `until`. */
+  runUntil(until: number): StopReason {
+    for (;;) {
+      const stop = this.runOne(until);
+      if (stop === 'quiet' || stop === 'until') {
+        this.time = Math.max(this.time, Math.min(until, this.budget.maxTimeMs));
+        return until > this.budget.maxTimeMs ? 'time-budget' : 'until';
+      }
+      if (stop !== undefined) return stop;
+    }
+  }
+
+  /** Runs until no event is left or a budget is spent. */
+  runUntilQuiet(): StopReason {
+    for (;;) {
+      const stop = this.runOne(Infinity);
+      if (stop !== undefined) return stop;
+    }
+  }
+
+  private push(at: number, fire: () => void): SimEvent {
+    const event: SimEvent = { at, seq: this.seq++, fire, cancelled: false };
+    this.queue.push(event);
+    return event;
+  }
+
+  /** Fires one event due by `until`; returns why it did not, or undefined when it did. */
+  private runOne(until: number): StopReason | undefined {
+    let next = this.queue.peek();
+    while (next !== undefined && next.cancelled) {
+      this.queue.pop();
+      next = this.queue.peek();
+    }
+    if (next === undefined) return 'quiet';
+    if (next.at > until) return 'until';
+    if (next.at > this.budget.maxTimeMs) return 'time-budget';
+    if (this.fired >= this.budget.maxEvents) return 'event-budget';
+    this.queue.pop();
+    this.time = next.at;
+    this.fired++;
+    next.fire();
+    return undefined;
+  }
+}
