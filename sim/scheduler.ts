@@ -61,27 +61,20 @@ export class Scheduler {
 
   /** Runs the next live event. Returns false when there is none or a budget stops it. */
   step(): boolean {
-    return this.runOne(Infinity) === undefined;
+    return this.run(Infinity, 1) === undefined;
   }
 
   /** Runs every event due at or before `until`, then sets the time to `until`. */
   runUntil(until: number): StopReason {
-    for (;;) {
-      const stop = this.runOne(until);
-      if (stop === 'quiet' || stop === 'until') {
-        this.time = Math.max(this.time, Math.min(until, this.budget.maxTimeMs));
-        return until > this.budget.maxTimeMs ? 'time-budget' : 'until';
-      }
-      if (stop !== undefined) return stop;
-    }
+    const stop = this.run(until, Infinity);
+    if (stop !== 'quiet' && stop !== 'until') return stop as StopReason;
+    this.time = Math.max(this.time, Math.min(until, this.budget.maxTimeMs));
+    return until > this.budget.maxTimeMs ? 'time-budget' : 'until';
   }
 
   /** Runs until no event is left or a budget is spent. */
   runUntilQuiet(): StopReason {
-    for (;;) {
-      const stop = this.runOne(Infinity);
-      if (stop !== undefined) return stop;
-    }
+    return this.run(Infinity, Infinity) ?? 'quiet';
   }
 
   private push(at: number, fire: () => void): SimEvent {
@@ -90,21 +83,29 @@ export class Scheduler {
     return event;
   }
 
-  /** Fires one event due by `until`; returns why it did not, or undefined when it did. */
-  private runOne(until: number): StopReason | undefined {
-    let next = this.queue.peek();
-    while (next !== undefined && next.cancelled) {
-      this.queue.pop();
-      next = this.queue.peek();
+  /**
+   * Fires up to `count` events due by `until`; returns why it stopped, or undefined when it fired
+   * all `count`. One tight loop: this is the hot path of every simulation.
+   */
+  private run(until: number, count: number): StopReason | undefined {
+    const queue = this.queue;
+    const { maxTimeMs, maxEvents } = this.budget;
+    for (let fired = 0; fired < count; ) {
+      const next = queue.peek();
+      if (next === undefined) return 'quiet';
+      if (next.cancelled) {
+        queue.pop();
+        continue;
+      }
+      if (next.at > until) return 'until';
+      if (next.at > maxTimeMs) return 'time-budget';
+      if (this.fired >= maxEvents) return 'event-budget';
+      queue.pop();
+      this.time = next.at;
+      this.fired++;
+      fired++;
+      next.fire();
     }
-    if (next === undefined) return 'quiet';
-    if (next.at > until) return 'until';
-    if (next.at > this.budget.maxTimeMs) return 'time-budget';
-    if (this.fired >= this.budget.maxEvents) return 'event-budget';
-    this.queue.pop();
-    this.time = next.at;
-    this.fired++;
-    next.fire();
     return undefined;
   }
 }

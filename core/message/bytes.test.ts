@@ -1,0 +1,58 @@
+import { describe, expect, test } from 'vitest';
+import { fc, test as ptest } from '@fast-check/vitest';
+import { fromHex, getInt64, setInt64, toHex, utf8Encoder, utf8Length, viewOf, zeroPadded } from './bytes.ts';
+
+describe('Java longs', () => {
+  test('big-endian two\'s complement, high word first', () => {
+    const out = new Uint8Array(16);
+    setInt64(viewOf(out), 0, 4_294_967_396); // 2^32 + 100
+    setInt64(viewOf(out), 8, -2);
+    expect(toHex(out)).toBe('0000000100000064' + 'FFFFFFFFFFFFFFFE');
+  });
+
+  test('refuses values a number cannot hold exactly', () => {
+    const view = viewOf(new Uint8Array(8));
+    expect(() => setInt64(view, 0, 2 ** 53)).toThrow(RangeError);
+    expect(() => setInt64(view, 0, 1.5)).toThrow(RangeError);
+  });
+
+  ptest.prop([fc.maxSafeInteger()])('round trip of any safe integer', (n) => {
+    const view = viewOf(new Uint8Array(8));
+    setInt64(view, 0, n);
+    expect(getInt64(view, 0)).toBe(n);
+  });
+});
+
+describe('hex', () => {
+  test('upper case, two digits a byte', () => {
+    expect(toHex(new Uint8Array([0, 10, 171, 255]))).toBe('000AABFF');
+    expect(fromHex('000aABff')).toEqual(new Uint8Array([0, 10, 171, 255]));
+  });
+
+  test('rejects odd lengths and non-hex characters', () => {
+    expect(() => fromHex('ABC')).toThrow(RangeError);
+    expect(() => fromHex('ZZ')).toThrow(RangeError);
+  });
+
+  ptest.prop([fc.uint8Array({ maxLength: 40 })])('round trip', (bytes) => {
+    expect(fromHex(toHex(bytes))).toEqual(bytes);
+  });
+});
+
+describe('utf8Length', () => {
+  test('known lengths, a lone surrogate counting as U+FFFD', () => {
+    expect(utf8Length('')).toBe(0);
+    expect(utf8Length('a\u00e9\u20ac\u{1F600}')).toBe(1 + 2 + 3 + 4);
+    expect(utf8Length('\ud800x')).toBe(4);
+    expect(utf8Length('\udc00')).toBe(3);
+  });
+
+  ptest.prop([fc.string({ unit: 'binary', maxLength: 60 })])('equals TextEncoder\'s output length', (s) => {
+    expect(utf8Length(s)).toBe(utf8Encoder.encode(s).length);
+  });
+});
+
+test('zeroPadded keeps the prefix and fills the rest with zeros', () => {
+  expect(zeroPadded(new Uint8Array([1, 2]), 4)).toEqual(new Uint8Array([1, 2, 0, 0]));
+  expect(zeroPadded(new Uint8Array([1, 2, 3]), 2)).toEqual(new Uint8Array([1, 2]));
+});

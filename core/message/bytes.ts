@@ -1,0 +1,73 @@
+// Byte-level helpers shared by the message and store formats: Java-style big-endian longs on a
+// DataView, upper-case hex (RocketMQ's UtilAll.bytes2string), and UTF-8 with exact lengths.
+// Simplification: a Java long is held in a JS number, so values are exact only within
+// ±2^53 (offsets and timestamps always are); decoding arbitrary bytes never throws, it only
+// loses precision beyond that range.
+
+const TWO_32 = 0x1_0000_0000;
+
+export const utf8Encoder = new TextEncoder();
+/** Replaces malformed input with U+FFFD instead of throwing, so decoding damaged bytes is safe. */
+export const utf8Decoder = new TextDecoder();
+
+/** Writes a Java long (big-endian, two's complement); refuses values a number cannot hold exactly. */
+export function setInt64(view: DataView, pos: number, value: number): void {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`not a safe 64-bit integer: ${value}`);
+  const hi = Math.floor(value / TWO_32);
+  view.setInt32(pos, hi);
+  view.setUint32(pos + 4, value - hi * TWO_32);
+}
+
+export function getInt64(view: DataView, pos: number): number {
+  return view.getInt32(pos) * TWO_32 + view.getUint32(pos + 4);
+}
+
+export function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+const HEX = '0123456789ABCDEF';
+
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += HEX[b >> 4] + HEX[b & 15];
+  return out;
+}
+
+export function fromHex(text: string): Uint8Array {
+  if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) {
+    throw new RangeError(`not a hex string: ${JSON.stringify(text)}`);
+  }
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/**
+ * The length of TextEncoder's output for `s`, computed without encoding, so a record's size is
+ * known before its buffer exists. A lone surrogate counts 3 bytes, as TextEncoder writes U+FFFD.
+ */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && isLowSurrogate(s.charCodeAt(i + 1))) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** The first `length` bytes of `buf`, zero-filled where it is shorter, as a fresh mapped file reads. */
+export function zeroPadded(buf: Uint8Array, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  out.set(buf.subarray(0, length));
+  return out;
+}

@@ -1,0 +1,201 @@
+// The message model: what a producer sends (Message) and what the store hands back (MessageExt),
+// with RocketMQ's property names (MessageConst), system flag bits (MessageSysFlag) and the
+// helpers that read tags, keys, delay level and UNIQ_KEY from the properties.
+// Simplifications: hosts are IPv4 only (see host.ts), a Message owns the property Map it is
+// given (no copy), and there is no transactionId field.
+import type { Host } from './host.ts';
+import { encodeOffsetMsgId } from './message-id.ts';
+
+export { formatHost, parseHost, type Host } from './host.ts';
+
+/** Property names, spelled as RocketMQ's MessageConst spells them on the wire and on disk. */
+export const MessageConst = {
+  KEYS: 'KEYS',
+  TAGS: 'TAGS',
+  WAIT: 'WAIT',
+  DELAY: 'DELAY',
+  RETRY_TOPIC: 'RETRY_TOPIC',
+  REAL_TOPIC: 'REAL_TOPIC',
+  REAL_QID: 'REAL_QID',
+  TRAN_MSG: 'TRAN_MSG',
+  PGROUP: 'PGROUP',
+  MIN_OFFSET: 'MIN_OFFSET',
+  MAX_OFFSET: 'MAX_OFFSET',
+  ORIGIN_MESSAGE_ID: 'ORIGIN_MESSAGE_ID',
+  RECONSUME_TIME: 'RECONSUME_TIME',
+  UNIQ_KEY: 'UNIQ_KEY',
+  MAX_RECONSUME_TIMES: 'MAX_RECONSUME_TIMES',
+  CONSUME_START_TIME: 'CONSUME_START_TIME',
+  TRANSACTION_ID: '__transactionId__',
+  TRANSACTION_CHECK_TIMES: 'TRANSACTION_CHECK_TIMES',
+  CHECK_IMMUNITY_TIME_IN_SECONDS: 'CHECK_IMMUNITY_TIME_IN_SECONDS',
+  CLUSTER: 'CLUSTER',
+} as const;
+
+/** Separates the keys inside the KEYS property. */
+export const KEY_SEPARATOR = ' ';
+
+/** The delay queue's topic; its ConsumeQueue entries carry a delivery time as tagsCode. */
+export const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
+
+/** Bits of a record's sysFlag. */
+export const MessageSysFlag = {
+  COMPRESSED_FLAG: 0x1,
+  MULTI_TAGS_FLAG: 0x2,
+  TRANSACTION_NOT_TYPE: 0x0,
+  TRANSACTION_PREPARED_TYPE: 0x4,
+  TRANSACTION_COMMIT_TYPE: 0x8,
+  TRANSACTION_ROLLBACK_TYPE: 0xc,
+  BORNHOST_V6_FLAG: 0x10,
+  STOREHOSTADDRESS_V6_FLAG: 0x20,
+} as const;
+
+export function transactionType(sysFlag: number): number {
+  return sysFlag & MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
+}
+
+/** Java's Integer.parseInt: optional sign, decimal digits, 32-bit range; undefined where Java throws. */
+export function parseJavaInt(text: string): number | undefined {
+  if (!/^[+-]?\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= -0x8000_0000 && n <= 0x7fff_ffff ? n : undefined;
+}
+
+export interface MessageInit {
+  flag?: number;
+  tags?: string;
+  keys?: string | readonly string[];
+  /** Taken over, not copied. */
+  properties?: Map<string, string>;
+}
+
+export class Message {
+  flag: number;
+  readonly properties: Map<string, string>;
+
+  constructor(
+    public topic: string,
+    public body: Uint8Array,
+    init: MessageInit = {},
+  ) {
+    this.flag = init.flag ?? 0;
+    this.properties = init.properties ?? new Map();
+    if (init.tags !== undefined) this.setTags(init.tags);
+    if (init.keys !== undefined) this.setKeys(init.keys);
+  }
+
+  getProperty(name: string): string | undefined {
+    return this.properties.get(name);
+  }
+
+  putProperty(name: string, value: string): void {
+    this.properties.set(name, value);
+  }
+
+  clearProperty(name: string): void {
+    this.properties.delete(name);
+  }
+
+  getTags(): string | undefined {
+    return this.getProperty(MessageConst.TAGS);
+  }
+
+  setTags(tags: string): void {
+    this.putProperty(MessageConst.TAGS, tags);
+  }
+
+  /** The raw KEYS property: keys joined by KEY_SEPARATOR. */
+  getKeys(): string | undefined {
+    return this.getProperty(MessageConst.KEYS);
+  }
+
+  setKeys(keys: string | readonly string[]): void {
+    this.putProperty(MessageConst.KEYS, typeof keys === 'string' ? keys : keys.join(KEY_SEPARATOR));
+  }
+
+  /** The individual keys, as the IndexFile dispatcher splits them (empty pieces skipped). */
+  keyList(): string[] {
+    return (this.getKeys() ?? '').split(KEY_SEPARATOR).filter((k) => k.length > 0);
+  }
+
+  /** 0 when absent; a malformed value also reads 0 here, where Java's parseInt would throw. */
+  getDelayTimeLevel(): number {
+    const text = this.getProperty(MessageConst.DELAY);
+    return text === undefined ? 0 : (parseJavaInt(text) ?? 0);
+  }
+
+  setDelayTimeLevel(level: number): void {
+    this.putProperty(MessageConst.DELAY, String(level));
+  }
+
+  /** Absent means true, as in RocketMQ: a sync-flush broker waits for the flush by default. */
+  isWaitStoreMsgOK(): boolean {
+    const text = this.getProperty(MessageConst.WAIT);
+    return text === undefined || text.toLowerCase() === 'true';
+  }
+
+  setWaitStoreMsgOK(wait: boolean): void {
+    this.putProperty(MessageConst.WAIT, String(wait));
+  }
+
+  /** The client-side message id (what RocketMQ's SendResult calls msgId). */
+  getUniqKey(): string | undefined {
+    return this.getProperty(MessageConst.UNIQ_KEY);
+  }
+
+  setUniqKey(id: string): void {
+    this.putProperty(MessageConst.UNIQ_KEY, id);
+  }
+}
+
+/** What the store knows of a message besides its content: the CommitLog record's other fields. */
+export interface StoredFields {
+  queueId: number;
+  queueOffset: number;
+  commitLogOffset: number;
+  storeSize: number;
+  sysFlag: number;
+  bornTimestamp: number;
+  bornHost: Host;
+  storeTimestamp: number;
+  storeHost: Host;
+  reconsumeTimes: number;
+  preparedTransactionOffset: number;
+  bodyCRC: number;
+}
+
+export class MessageExt extends Message implements StoredFields {
+  queueId: number;
+  queueOffset: number;
+  commitLogOffset: number;
+  storeSize: number;
+  sysFlag: number;
+  bornTimestamp: number;
+  bornHost: Host;
+  storeTimestamp: number;
+  storeHost: Host;
+  reconsumeTimes: number;
+  preparedTransactionOffset: number;
+  bodyCRC: number;
+
+  constructor(topic: string, body: Uint8Array, init: MessageInit, stored: StoredFields) {
+    super(topic, body, init);
+    this.queueId = stored.queueId;
+    this.queueOffset = stored.queueOffset;
+    this.commitLogOffset = stored.commitLogOffset;
+    this.storeSize = stored.storeSize;
+    this.sysFlag = stored.sysFlag;
+    this.bornTimestamp = stored.bornTimestamp;
+    this.bornHost = stored.bornHost;
+    this.storeTimestamp = stored.storeTimestamp;
+    this.storeHost = stored.storeHost;
+    this.reconsumeTimes = stored.reconsumeTimes;
+    this.preparedTransactionOffset = stored.preparedTransactionOffset;
+    this.bodyCRC = stored.bodyCRC;
+  }
+
+  /** The broker-side id (offsetMsgId): store host and CommitLog offset; a resend gets a new one. */
+  get msgId(): string {
+    return encodeOffsetMsgId(this.storeHost, this.commitLogOffset);
+  }
+}

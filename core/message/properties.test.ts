@@ -1,0 +1,70 @@
+import { describe, expect, test } from 'vitest';
+import { fc, test as ptest } from '@fast-check/vitest';
+import { propertyMap } from './arbitraries.ts';
+import { decodeProperties, encodeProperties, forEachProperty, propertiesByteLength } from './properties.ts';
+
+const bytes = (...parts: (string | number)[]): Uint8Array =>
+  new Uint8Array(parts.flatMap((p) => (typeof p === 'number' ? [p] : [...new TextEncoder().encode(p)])));
+
+describe('encodeProperties', () => {
+  test('name \\u0001 value \\u0002 per entry, in insertion order', () => {
+    const props = new Map([
+      ['TAGS', 'TagA'],
+      ['KEYS', 'k1 k2'],
+    ]);
+    expect(encodeProperties(props)).toEqual(bytes('TAGS', 1, 'TagA', 2, 'KEYS', 1, 'k1 k2', 2));
+  });
+
+  test('UTF-8 for non-ASCII text', () => {
+    expect(encodeProperties(new Map([['k', '\u00e9\u{1F600}']]))).toEqual(
+      bytes('k', 1, 0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80, 2),
+    );
+  });
+
+  test('refuses a separator inside a name or a value', () => {
+    expect(() => encodeProperties(new Map([['a\u0001b', 'v']]))).toThrow(RangeError);
+    expect(() => encodeProperties(new Map([['k', 'v\u0002']]))).toThrow(RangeError);
+  });
+});
+
+describe('decodeProperties follows Java string2messageProperties', () => {
+  test('drops entries with an empty name or value, keeps the last of a repeated name', () => {
+    const decoded = decodeProperties(bytes(1, 'v', 2, 'k', 1, 2, 'a', 1, 'x', 2, 'a', 1, 'y', 2));
+    expect([...decoded]).toEqual([['a', 'y']]);
+  });
+
+  test('reads a last entry without its trailing separator, and a value holding \\u0001', () => {
+    expect([...decodeProperties(bytes('k', 1, 'v', 1, 'w', 2, 'n', 1, 'm'))]).toEqual([
+      ['k', 'v\u0001w'],
+      ['n', 'm'],
+    ]);
+  });
+
+  test('an entry without a name-value separator is skipped', () => {
+    expect([...decodeProperties(bytes('junk', 2, 'k', 1, 'v', 2))]).toEqual([['k', 'v']]);
+  });
+
+  test('decodes only the given range', () => {
+    const buf = bytes('x', 1, 'y', 2, 'k', 1, 'v', 2, 'z', 1, 'w', 2);
+    expect([...decodeProperties(buf, 4, 8)]).toEqual([['k', 'v']]);
+  });
+
+  test('malformed UTF-8 becomes U+FFFD instead of throwing', () => {
+    expect(decodeProperties(bytes('k', 1, 0xff, 2)).get('k')).toBe('\ufffd');
+  });
+});
+
+ptest.prop([propertyMap])('unicode round trip, order kept, length known in advance', (props) => {
+  const encoded = encodeProperties(props);
+  expect(propertiesByteLength(props)).toBe(encoded.length);
+  expect([...decodeProperties(encoded)]).toEqual([...props]);
+});
+
+ptest.prop([fc.uint8Array({ maxLength: 100 })])('never throws on arbitrary bytes', (buf) => {
+  decodeProperties(buf);
+  forEachProperty(buf, 0, buf.length, (ns, ne, vs, ve) => {
+    expect(ns).toBeLessThan(ne);
+    expect(vs).toBeLessThan(ve);
+    expect(ve).toBeLessThanOrEqual(buf.length);
+  });
+});

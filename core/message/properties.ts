@@ -1,0 +1,78 @@
+// Message properties in RocketMQ's stored form (MessageDecoder.messageProperties2String and
+// string2messageProperties): each entry is `name \u0001 value \u0002`, UTF-8.
+// Decoding follows Java's rules: an entry with an empty name or an empty value is dropped and a
+// repeated name keeps its last value. Simplifications: entries are written in the Map's
+// insertion order (Java writes HashMap order), and a name or value that contains a separator is
+// refused at encode time, where RocketMQ would silently store a string it cannot read back.
+import { utf8Decoder, utf8Encoder, utf8Length } from './bytes.ts';
+
+export const NAME_VALUE_SEPARATOR = 1;
+export const PROPERTY_SEPARATOR = 2;
+
+export type Properties = ReadonlyMap<string, string>;
+
+/** The exact encoded length, computed without encoding. */
+export function propertiesByteLength(props: Properties): number {
+  let n = 0;
+  for (const [name, value] of props) n += utf8Length(name) + utf8Length(value) + 2;
+  return n;
+}
+
+/** Encodes into `dest` at `pos` (which must have room) and returns the end position. */
+export function writeProperties(props: Properties, dest: Uint8Array, pos: number): number {
+  for (const [name, value] of props) {
+    pos = writeText(name, dest, pos);
+    dest[pos++] = NAME_VALUE_SEPARATOR;
+    pos = writeText(value, dest, pos);
+    dest[pos++] = PROPERTY_SEPARATOR;
+  }
+  return pos;
+}
+
+export function encodeProperties(props: Properties): Uint8Array {
+  const out = new Uint8Array(propertiesByteLength(props));
+  writeProperties(props, out, 0);
+  return out;
+}
+
+function writeText(text: string, dest: Uint8Array, pos: number): number {
+  if (text.includes('\u0001') || text.includes('\u0002')) {
+    throw new RangeError(`property text contains a separator character: ${JSON.stringify(text)}`);
+  }
+  return pos + utf8Encoder.encodeInto(text, dest.subarray(pos)).written;
+}
+
+/**
+ * Calls `visit` with the byte ranges of each well-formed entry in bytes[start, end), in stored
+ * order. Works on bytes, not text: the separators are ASCII and never occur inside a multi-byte
+ * UTF-8 sequence, so the light record decoder can match names without decoding them.
+ */
+export function forEachProperty(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  visit: (nameStart: number, nameEnd: number, valueStart: number, valueEnd: number) => void,
+): void {
+  let index = start;
+  while (index < end) {
+    const itemEnd = indexOfByte(bytes, PROPERTY_SEPARATOR, index, end);
+    const sep = indexOfByte(bytes, NAME_VALUE_SEPARATOR, index, itemEnd);
+    // Java's rule: the item's first name-value separator must have text on both sides.
+    if (sep > index && sep < itemEnd - 1) visit(index, sep, sep + 1, itemEnd);
+    index = itemEnd + 1;
+  }
+}
+
+/** Position of `value` in [from, to), else `to`; bounded so a damaged record cannot scan a whole file. */
+function indexOfByte(bytes: Uint8Array, value: number, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (bytes[i] === value) return i;
+  return to;
+}
+
+export function decodeProperties(bytes: Uint8Array, start = 0, end = bytes.length): Map<string, string> {
+  const props = new Map<string, string>();
+  forEachProperty(bytes, start, end, (ns, ne, vs, ve) => {
+    props.set(utf8Decoder.decode(bytes.subarray(ns, ne)), utf8Decoder.decode(bytes.subarray(vs, ve)));
+  });
+  return props;
+}

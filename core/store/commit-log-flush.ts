@@ -1,0 +1,120 @@
+// Flushing the CommitLog, the two ways RocketMQ does it.
+// - SYNC_FLUSH, GroupCommitService: a put that waits for durability files a request with the
+//   offset its record ends at; requests that arrive together share one fsync (group commit).
+//   A request answers PUT_OK once flushedWhere passes its offset, or FLUSH_DISK_TIMEOUT when
+//   syncFlushTimeout runs out first (the message is stored either way).
+// - ASYNC_FLUSH, FlushRealTimeService: every flushIntervalCommitLog, flush when at least
+//   flushCommitLogLeastPages pages are dirty (or a file is full), and everything every
+//   flushCommitLogThoroughInterval. A put answers PUT_OK before its bytes are durable.
+// After each flush the checkpoint's physicMsgTimestamp moves to the last flushed record's time.
+// Simplifications: the group commit runs when woken (RocketMQ's loop also wakes every 10 ms with
+// nothing to do); thorough-flush timing reads the node's wall clock, as RocketMQ's does.
+import type { Env } from '../env.ts';
+import type { CommitLog } from './commit-log.ts';
+import { OS_PAGE_SIZE, type MessageStoreConfig } from './message-store-config.ts';
+
+export type FlushStatus = 'PUT_OK' | 'FLUSH_DISK_TIMEOUT';
+
+/** Flushes the CommitLog and reports the store time of the last record the flush covered. */
+function flushCommitLog(commitLog: CommitLog, flushed: (storeTimestamp: number) => void): void {
+  const stamp = commitLog.lastStoreTimestamp;
+  commitLog.queue.flush(() => flushed(stamp));
+}
+
+interface GroupCommitRequest {
+  readonly nextOffset: number;
+  readonly done: (status: FlushStatus) => void;
+  timer: number;
+  settled: boolean;
+}
+
+export class GroupCommitService {
+  private waiting: GroupCommitRequest[] = [];
+  private woken = false;
+
+  constructor(
+    private readonly env: Env,
+    private readonly commitLog: CommitLog,
+    private readonly config: MessageStoreConfig,
+    private readonly onFlushed: (storeTimestamp: number) => void,
+  ) {}
+
+  /** Waits until the CommitLog is durable up to `nextOffset`. */
+  putRequest(nextOffset: number, done: (status: FlushStatus) => void): void {
+    const request: GroupCommitRequest = { nextOffset, done, settled: false, timer: 0 };
+    request.timer = this.env.setTimer(this.config.syncFlushTimeout, () =>
+      this.settle(request, 'FLUSH_DISK_TIMEOUT'),
+    );
+    this.waiting.push(request);
+    this.wakeup();
+  }
+
+  /** A put with WAIT=false still nudges the flush along. */
+  wakeup(): void {
+    if (this.woken || this.commitLog.queue.flushing) return;
+    this.woken = true;
+    this.env.setTimer(0, () => this.doCommit());
+  }
+
+  private doCommit(): void {
+    this.woken = false;
+    const batch = this.waiting;
+    this.waiting = [];
+    flushCommitLog(this.commitLog, (stamp) => {
+      this.onFlushed(stamp);
+      const flushedWhere = this.commitLog.queue.flushedWhere;
+      for (const request of batch) {
+        this.settle(request, flushedWhere >= request.nextOffset ? 'PUT_OK' : 'FLUSH_DISK_TIMEOUT');
+      }
+      if (this.waiting.length > 0) this.wakeup();
+    });
+  }
+
+  private settle(request: GroupCommitRequest, status: FlushStatus): void {
+    if (request.settled) return;
+    request.settled = true;
+    this.env.cancelTimer(request.timer);
+    request.done(status);
+  }
+}
+
+export class FlushRealTimeService {
+  private lastThoroughFlush: number;
+
+  constructor(
+    private readonly env: Env,
+    private readonly commitLog: CommitLog,
+    private readonly config: MessageStoreConfig,
+    private readonly onFlushed: (storeTimestamp: number) => void,
+  ) {
+    this.lastThoroughFlush = env.now();
+  }
+
+  start(): void {
+    this.env.setTimer(this.config.flushIntervalCommitLog, () => this.tick());
+  }
+
+  private tick(): void {
+    let leastPages = this.config.flushCommitLogLeastPages;
+    const now = this.env.now();
+    if (now >= this.lastThoroughFlush + this.config.flushCommitLogThoroughInterval) {
+      this.lastThoroughFlush = now;
+      leastPages = 0;
+    }
+    if (!this.commitLog.queue.flushing && this.ableToFlush(leastPages)) {
+      flushCommitLog(this.commitLog, this.onFlushed);
+    }
+    this.start();
+  }
+
+  /** RocketMQ's isAbleToFlush, counted over the whole log: whole pages dirty, or a full file. */
+  private ableToFlush(leastPages: number): boolean {
+    const queue = this.commitLog.queue;
+    if (queue.dirtyBytes() === 0) return false;
+    if (leastPages === 0) return true;
+    const pages =
+      Math.floor(queue.maxOffset() / OS_PAGE_SIZE) - Math.floor(queue.flushedWhere / OS_PAGE_SIZE);
+    const fullDirty = queue.files.some((f) => f.isFull() && f.flushedPosition < f.wrotePosition);
+    return pages >= leastPages || fullDirty;
+  }
+}

@@ -1,0 +1,46 @@
+// One ConsumeQueue entry, 20 bytes big-endian: commitLogOffset 8 | size 4 | tagsCode 8. A queue's
+// logical offset is the entry's byte position divided by 20. A new queue that starts past offset
+// 0 has its first file pre-filled with blank entries (0, Integer.MAX_VALUE, 0), which recovery
+// accepts as entries; only offset < 0 or size <= 0 ends the valid part.
+// Simplification: the optional ConsumeQueueExt (tagsCode holding an ext address) is not modelled.
+import { getInt64, setInt64, viewOf } from '../message/bytes.ts';
+
+export const CQ_STORE_UNIT_SIZE = 20;
+
+export interface CqEntry {
+  commitLogOffset: number;
+  size: number;
+  tagsCode: number;
+}
+
+export const BLANK_CQ_ENTRY: Readonly<CqEntry> = { commitLogOffset: 0, size: 0x7fffffff, tagsCode: 0 };
+
+/** Writes the entry at `pos` of `dest`, which must have 20 bytes of room there. */
+export function writeCqEntry(dest: Uint8Array, pos: number, entry: CqEntry): void {
+  const view = viewOf(dest);
+  setInt64(view, pos, entry.commitLogOffset);
+  view.setInt32(pos + 8, entry.size);
+  setInt64(view, pos + 12, entry.tagsCode);
+}
+
+export function encodeCqEntry(entry: CqEntry): Uint8Array {
+  const out = new Uint8Array(CQ_STORE_UNIT_SIZE);
+  writeCqEntry(out, 0, entry);
+  return out;
+}
+
+/** Reads the entry at `pos`; undefined if fewer than 20 bytes remain there. */
+export function decodeCqEntry(buf: Uint8Array, pos: number): CqEntry | undefined {
+  if (!Number.isInteger(pos) || pos < 0 || pos + CQ_STORE_UNIT_SIZE > buf.length) return undefined;
+  const view = viewOf(buf);
+  return {
+    commitLogOffset: getInt64(view, pos),
+    size: view.getInt32(pos + 8),
+    tagsCode: getInt64(view, pos + 12),
+  };
+}
+
+/** The test ConsumeQueue recovery applies: past the first entry that fails it, nothing counts. */
+export function isValidCqEntry(entry: CqEntry): boolean {
+  return entry.commitLogOffset >= 0 && entry.size > 0;
+}

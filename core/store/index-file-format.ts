@@ -1,0 +1,146 @@
+// The IndexFile layout (RocketMQ's IndexFile and IndexHeader), big-endian:
+//   header 40 B: beginTimestamp 8 | endTimestamp 8 | beginPhyOffset 8 | endPhyOffset 8 |
+//                hashSlotCount 4 | indexCount 4
+//   hashSlotNum slots of 4 B, each the number of the newest entry whose key hashes there (0: none)
+//   indexNum entries of 20 B: keyHash 4 | phyOffset 8 | timeDiff 4 (s since beginTimestamp) |
+//                prevIndex 4 (the previous entry in the same slot's chain, 0 ends it)
+// Entry numbers start at 1 (indexCount starts at 1 and 0 means invalid), so entry 0 is unused.
+// Keys are `topic#UNIQ_KEY` and `topic#KEY`. Files are named after their creation time.
+// Simplification: names use UTC (RocketMQ formats the JVM's local time).
+import { getInt64, setInt64, viewOf, zeroPadded } from '../message/bytes.ts';
+import { javaHashCode } from '../message/java-hash.ts';
+import { civilFromEpochMs } from '../message/message-id.ts';
+
+export const INDEX_HEADER_SIZE = 40;
+export const HASH_SLOT_SIZE = 4;
+export const INDEX_ENTRY_SIZE = 20;
+export const INVALID_INDEX = 0;
+
+export interface IndexFileGeometry {
+  hashSlotNum: number;
+  indexNum: number;
+}
+
+/** RocketMQ's defaults (maxHashSlotNum, maxIndexNum): a 420,000,040-byte file. */
+export const DEFAULT_INDEX_GEOMETRY: Readonly<IndexFileGeometry> = {
+  hashSlotNum: 5_000_000,
+  indexNum: 20_000_000,
+};
+
+export function indexFileSize(g: IndexFileGeometry): number {
+  return INDEX_HEADER_SIZE + g.hashSlotNum * HASH_SLOT_SIZE + g.indexNum * INDEX_ENTRY_SIZE;
+}
+
+/** Byte position of slot `slot`. */
+export function slotPosition(slot: number): number {
+  return INDEX_HEADER_SIZE + slot * HASH_SLOT_SIZE;
+}
+
+/** Byte position of entry number `n` (1-based in use; see the header comment). */
+export function entryPosition(g: IndexFileGeometry, n: number): number {
+  return INDEX_HEADER_SIZE + g.hashSlotNum * HASH_SLOT_SIZE + n * INDEX_ENTRY_SIZE;
+}
+
+/**
+ * IndexFile.indexKeyHashMethod: |hashCode|, where Java's Math.abs(Integer.MIN_VALUE) stays
+ * negative and is then replaced by 0 (JS's Math.abs would give 2^31).
+ */
+export function indexKeyHash(key: string): number {
+  const h = javaHashCode(key);
+  return h === -0x8000_0000 ? 0 : Math.abs(h);
+}
+
+export function slotOf(keyHash: number, hashSlotNum: number): number {
+  return keyHash % hashSlotNum;
+}
+
+/** IndexService.buildKey. */
+export function indexKey(topic: string, key: string): string {
+  return `${topic}#${key}`;
+}
+
+/** An entry's timeDiff as putKey computes it: whole seconds, 0 without a begin time or if negative. */
+export function timeDiffSeconds(storeTimestamp: number, beginTimestamp: number): number {
+  if (beginTimestamp <= 0) return 0;
+  const diff = Math.trunc((storeTimestamp - beginTimestamp) / 1000);
+  return Math.min(Math.max(diff, 0), 0x7fffffff);
+}
+
+export interface IndexHeader {
+  beginTimestamp: number;
+  endTimestamp: number;
+  beginPhyOffset: number;
+  endPhyOffset: number;
+  /** A counter RocketMQ's putKey maintains; not the slot table's size. */
+  hashSlotCount: number;
+  indexCount: number;
+}
+
+export function encodeIndexHeader(h: IndexHeader): Uint8Array {
+  const out = new Uint8Array(INDEX_HEADER_SIZE);
+  const view = viewOf(out);
+  setInt64(view, 0, h.beginTimestamp);
+  setInt64(view, 8, h.endTimestamp);
+  setInt64(view, 16, h.beginPhyOffset);
+  setInt64(view, 24, h.endPhyOffset);
+  view.setInt32(32, h.hashSlotCount);
+  view.setInt32(36, h.indexCount);
+  return out;
+}
+
+/** Reads the raw header; missing bytes read as 0. (RocketMQ's load turns an indexCount <= 0 into 1.) */
+export function decodeIndexHeader(buf: Uint8Array): IndexHeader {
+  const view = viewOf(zeroPadded(buf, INDEX_HEADER_SIZE));
+  return {
+    beginTimestamp: getInt64(view, 0),
+    endTimestamp: getInt64(view, 8),
+    beginPhyOffset: getInt64(view, 16),
+    endPhyOffset: getInt64(view, 24),
+    hashSlotCount: view.getInt32(32),
+    indexCount: view.getInt32(36),
+  };
+}
+
+export interface IndexEntry {
+  keyHash: number;
+  phyOffset: number;
+  timeDiff: number;
+  prevIndex: number;
+}
+
+/** Writes the entry at `pos` of `dest`, which must have 20 bytes of room there. */
+export function writeIndexEntry(dest: Uint8Array, pos: number, e: IndexEntry): void {
+  const view = viewOf(dest);
+  view.setInt32(pos, e.keyHash);
+  setInt64(view, pos + 4, e.phyOffset);
+  view.setInt32(pos + 12, e.timeDiff);
+  view.setInt32(pos + 16, e.prevIndex);
+}
+
+export function encodeIndexEntry(e: IndexEntry): Uint8Array {
+  const out = new Uint8Array(INDEX_ENTRY_SIZE);
+  writeIndexEntry(out, 0, e);
+  return out;
+}
+
+/** Reads the entry at `pos`; undefined if fewer than 20 bytes remain there. */
+export function decodeIndexEntry(buf: Uint8Array, pos: number): IndexEntry | undefined {
+  if (!Number.isInteger(pos) || pos < 0 || pos + INDEX_ENTRY_SIZE > buf.length) return undefined;
+  const view = viewOf(buf);
+  return {
+    keyHash: view.getInt32(pos),
+    phyOffset: getInt64(view, pos + 4),
+    timeDiff: view.getInt32(pos + 12),
+    prevIndex: view.getInt32(pos + 16),
+  };
+}
+
+/** The file name for an IndexFile created at `epochMs`: yyyyMMddHHmmssSSS. */
+export function indexFileName(epochMs: number): string {
+  const t = civilFromEpochMs(epochMs);
+  const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+  return (
+    pad(t.year, 4) + pad(t.month, 2) + pad(t.day, 2) + pad(t.hour, 2) + pad(t.minute, 2) + pad(t.second, 2) +
+    pad(t.millisecond, 3)
+  );
+}

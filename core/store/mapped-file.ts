@@ -1,0 +1,83 @@
+// One fixed-size segment of a CommitLog or ConsumeQueue (RocketMQ's MappedFile): a file named
+// by the offset of its first byte, written append-only, with a write position (what the page
+// cache holds) and a flushed position (what a completed fsync made durable).
+// Simplifications: files are not preallocated (a file grows as it is written; bytes past its
+// end read as absent, as zeros would fail the same checks); there is no transient store pool, so
+// the committed position is the write position; a flush fsyncs the dirty range in one call.
+import type { Disk } from '../env.ts';
+import { mappedFileName } from './mapped-file-name.ts';
+
+export class MappedFile {
+  readonly path: string;
+  wrotePosition = 0;
+  flushedPosition = 0;
+
+  constructor(
+    private readonly disk: Disk,
+    dir: string,
+    readonly fileFromOffset: number,
+    readonly fileSize: number,
+  ) {
+    this.path = `${dir}/${mappedFileName(fileFromOffset)}`;
+  }
+
+  get remaining(): number {
+    return this.fileSize - this.wrotePosition;
+  }
+
+  isFull(): boolean {
+    return this.wrotePosition === this.fileSize;
+  }
+
+  /** Appends at the write position; the caller has checked that it fits. */
+  append(data: Uint8Array): void {
+    if (data.length > this.remaining) {
+      throw new RangeError(`${this.path}: ${data.length} bytes do not fit in ${this.remaining}`);
+    }
+    this.disk.write(this.path, this.wrotePosition, data);
+    this.wrotePosition += data.length;
+  }
+
+  /** Up to `length` bytes at `position` within what has been written. */
+  read(position: number, length: number): Uint8Array {
+    const end = Math.min(position + length, this.wrotePosition);
+    if (position < 0 || end <= position) return new Uint8Array(0);
+    return this.disk.read(this.path, position, end - position);
+  }
+
+  /** Bytes of the file as they are on disk, up to the file size (recovery reads these). */
+  readRaw(position: number, length: number): Uint8Array {
+    if (!this.disk.exists(this.path)) return new Uint8Array(0);
+    return this.disk.read(this.path, position, Math.min(length, this.fileSize - position));
+  }
+
+  /** fsyncs what is written but not flushed; `done` runs once it is durable (or at once if clean). */
+  flush(done: () => void): void {
+    const target = this.wrotePosition;
+    const from = this.flushedPosition;
+    if (target <= from) {
+      done();
+      return;
+    }
+    this.disk.flush(
+      this.path,
+      () => {
+        this.flushedPosition = Math.max(this.flushedPosition, target);
+        done();
+      },
+      { offset: from, length: target - from },
+    );
+  }
+
+  /** Sets both positions (recovery) and drops the bytes past them from the file. */
+  truncateTo(position: number): void {
+    this.wrotePosition = position;
+    this.flushedPosition = Math.min(this.flushedPosition, position);
+    if (this.disk.exists(this.path) && this.disk.size(this.path) > position)
+      this.disk.truncate(this.path, position);
+  }
+
+  destroy(): void {
+    if (this.disk.exists(this.path)) this.disk.delete(this.path);
+  }
+}

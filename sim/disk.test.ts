@@ -1,0 +1,552 @@
+import { describe, expect, test } from 'vitest';
+import type { z } from 'zod';
+import { DiskError, type DiskErrorCode } from '../core/env.ts';
+import { diskConfigSchema, SimDisk } from './disk.ts';
+import { SeededRng } from './rng.ts';
+import { Scheduler } from './scheduler.ts';
+
+type ConfigInput = z.input<typeof diskConfigSchema>;
+
+function setup(config: ConfigInput = {}, seed = 'disk-test') {
+  const scheduler = new Scheduler({ maxEvents: 1_000_000, maxTimeMs: 1e12 });
+  const disk = new SimDisk({ scheduler, rng: new SeededRng(seed), config: diskConfigSchema.parse(config) });
+  return { scheduler, disk };
+}
+
+const bytes = (...values: number[]) => Uint8Array.from(values);
+const filled = (length: number, value: number) => new Uint8Array(length).fill(value);
+/** Bytes 0, 1, 2... (mod 251), so that every offset of a test file is recognisable. */
+const pattern = (length: number, from = 0) => Uint8Array.from({ length }, (_, i) => (from + i) % 251);
+const whole = (disk: SimDisk, path: string) => disk.read(path, 0, disk.size(path));
+
+/** Compares in one pass (toEqual walks a large typed array slowly) and names the first difference. */
+function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
+  const common = Math.min(actual.length, expected.length);
+  let at = 0;
+  while (at < common && actual[at] === expected[at]) at++;
+  const same = at === common && actual.length === expected.length;
+  expect({ length: actual.length, firstDifference: same ? 'none' : at }).toEqual({
+    length: expected.length,
+    firstDifference: 'none',
+  });
+}
+
+function errorCode(action: () => unknown): DiskErrorCode | undefined {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof DiskError) return error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('config', () => {
+  test('defaults', () => {
+    expect(diskConfigSchema.parse({})).toEqual({
+      pageSize: 4096,
+      sectorSize: 512,
+      tornWriteProbability: 0,
+      flushLatencyMs: 0,
+      flushBytesPerMs: Infinity,
+      capacityBytes: Infinity,
+    });
+  });
+
+  test('rejects unknown keys, a sector that does not divide the page, and out-of-range values', () => {
+    expect(diskConfigSchema.safeParse({ pageSiz: 4096 }).success).toBe(false);
+    expect(diskConfigSchema.safeParse({ pageSize: 4096, sectorSize: 1000 }).success).toBe(false);
+    expect(diskConfigSchema.safeParse({ tornWriteProbability: 1.5 }).success).toBe(false);
+    expect(diskConfigSchema.safeParse({ flushLatencyMs: -1 }).success).toBe(false);
+    expect(diskConfigSchema.safeParse({ flushBytesPerMs: 0 }).success).toBe(false);
+    expect(diskConfigSchema.safeParse({ capacityBytes: 1000, flushBytesPerMs: 10 }).success).toBe(true);
+  });
+});
+
+describe('files', () => {
+  test('a write is read back at once, and read and write copy their bytes', () => {
+    const { disk } = setup();
+    const data = bytes(1, 2, 3);
+    disk.write('a', 0, data);
+    data[0] = 9;
+    const read = disk.read('a', 0, 3);
+    expect(read).toEqual(bytes(1, 2, 3));
+    read[1] = 9;
+    expect(disk.read('a', 0, 3)).toEqual(bytes(1, 2, 3));
+  });
+
+  test('read is short at the end of the file and empty past it', () => {
+    const { disk } = setup();
+    disk.write('a', 0, bytes(1, 2, 3));
+    expect(disk.read('a', 1, 10)).toEqual(bytes(2, 3));
+    expect(disk.read('a', 3, 10)).toEqual(bytes());
+    expect(disk.read('a', 50, 10)).toEqual(bytes());
+  });
+
+  test('a write past the end zero-fills the gap; an overwrite keeps the size', () => {
+    const { disk } = setup();
+    disk.write('a', 4, bytes(7, 8));
+    expect(whole(disk, 'a')).toEqual(bytes(0, 0, 0, 0, 7, 8));
+    disk.write('a', 1, bytes(5));
+    expect(whole(disk, 'a')).toEqual(bytes(0, 5, 0, 0, 7, 8));
+    expect(disk.size('a')).toBe(6);
+  });
+
+  test('an empty write creates the file and changes nothing else', () => {
+    const { disk } = setup();
+    disk.write('a', 10, bytes());
+    expect(disk.exists('a')).toBe(true);
+    expect(disk.size('a')).toBe(0);
+  });
+
+  test('a missing file is ENOENT for every operation that needs one', () => {
+    const { disk } = setup();
+    expect(disk.exists('nope')).toBe(false);
+    expect(errorCode(() => disk.size('nope'))).toBe('ENOENT');
+    expect(errorCode(() => disk.read('nope', 0, 1))).toBe('ENOENT');
+    expect(errorCode(() => disk.truncate('nope', 0))).toBe('ENOENT');
+    expect(errorCode(() => disk.delete('nope'))).toBe('ENOENT');
+    expect(errorCode(() => disk.flush('nope'))).toBe('ENOENT');
+    expect(errorCode(() => disk.corrupt('nope', 0, 0))).toBe('ENOENT');
+    expect(disk.exists('nope')).toBe(false);
+  });
+
+  test('offsets and lengths must be non-negative integers', () => {
+    const { disk } = setup();
+    disk.write('a', 0, bytes(1));
+    expect(() => disk.write('a', -1, bytes(1))).toThrow(RangeError);
+    expect(() => disk.write('a', 0.5, bytes(1))).toThrow(RangeError);
+    expect(() => disk.read('a', 0, -1)).toThrow(RangeError);
+    expect(() => disk.truncate('a', 1.5)).toThrow(RangeError);
+    expect(() => disk.flush('a', undefined, { offset: -1, length: 1 })).toThrow(RangeError);
+    expect(() => disk.write('dir/', 0, bytes(1))).toThrow(RangeError);
+    expect(whole(disk, 'a')).toEqual(bytes(1));
+  });
+
+  test('list gives the names directly inside a directory, sorted', () => {
+    const { disk } = setup();
+    for (const path of [
+      'store/commitlog/01',
+      'store/commitlog/00',
+      'store/checkpoint',
+      'store/a/b/c',
+      'top',
+    ]) {
+      disk.write(path, 0, bytes(1));
+    }
+    expect(disk.list('store')).toEqual(['checkpoint']);
+    expect(disk.list('store/')).toEqual(['checkpoint']);
+    expect(disk.list('store/commitlog')).toEqual(['00', '01']);
+    expect(disk.list('')).toEqual(['top']);
+    expect(disk.list('missing')).toEqual([]);
+    expect(disk.list('store/commit')).toEqual([]);
+    expect(disk.paths()).toEqual([
+      'store/a/b/c',
+      'store/checkpoint',
+      'store/commitlog/00',
+      'store/commitlog/01',
+      'top',
+    ]);
+  });
+
+  test('truncate shrinks, and extends with zeros (old bytes never come back)', () => {
+    const { disk } = setup();
+    disk.write('a', 0, bytes(1, 2, 3, 4));
+    disk.truncate('a', 2);
+    expect(whole(disk, 'a')).toEqual(bytes(1, 2));
+    disk.truncate('a', 5);
+    expect(whole(disk, 'a')).toEqual(bytes(1, 2, 0, 0, 0));
+    expect(disk.usedBytes).toBe(5);
+  });
+
+  test('delete removes the file and frees its bytes', () => {
+    const { disk } = setup();
+    disk.write('a', 0, bytes(1, 2));
+    disk.write('b', 0, bytes(3));
+    disk.delete('a');
+    expect(disk.exists('a')).toBe(false);
+    expect(disk.paths()).toEqual(['b']);
+    expect(disk.usedBytes).toBe(1);
+  });
+
+  test('many small appends build a large file byte for byte', () => {
+    const { disk } = setup();
+    const chunk = 997;
+    for (let i = 0; i < 2000; i++) disk.write('log', i * chunk, pattern(chunk, i * chunk));
+    expect(disk.size('log')).toBe(2000 * chunk);
+    expectBytes(disk.read('log', 0, 2000 * chunk), pattern(2000 * chunk));
+    expect(disk.dirtyBytes()).toBe(2000 * chunk);
+  });
+});
+
+describe('capacity', () => {
+  test('a write that would exceed it is ENOSPC and changes nothing', () => {
+    const { disk } = setup({ capacityBytes: 10 });
+    disk.write('a', 0, pattern(6));
+    disk.write('b', 0, pattern(3));
+    expect(errorCode(() => disk.write('a', 6, pattern(2)))).toBe('ENOSPC');
+    expect(errorCode(() => disk.write('c', 0, pattern(2)))).toBe('ENOSPC');
+    expect(errorCode(() => disk.truncate('b', 5))).toBe('ENOSPC');
+    expect(whole(disk, 'a')).toEqual(pattern(6));
+    expect(disk.size('b')).toBe(3);
+    expect(disk.exists('c')).toBe(false);
+    expect(disk.usedBytes).toBe(9);
+    expect(disk.dirtyBytes()).toBe(9);
+  });
+
+  test('an overwrite inside a full disk fits, and a delete frees room', () => {
+    const { disk } = setup({ capacityBytes: 4 });
+    disk.write('a', 0, pattern(4));
+    disk.write('a', 1, bytes(9, 9));
+    expect(whole(disk, 'a')).toEqual(bytes(0, 9, 9, 3));
+    disk.delete('a');
+    disk.write('b', 0, pattern(4));
+    expect(disk.usedBytes).toBe(4);
+  });
+
+  test('a power loss gives back the room of the dropped bytes', () => {
+    const { disk, scheduler } = setup({ capacityBytes: 8 });
+    disk.write('a', 0, pattern(4));
+    disk.flush('a');
+    scheduler.runUntilQuiet();
+    disk.write('a', 4, pattern(4));
+    disk.powerLoss();
+    expect(disk.usedBytes).toBe(4);
+    disk.write('b', 0, pattern(4));
+  });
+});
+
+describe('flush', () => {
+  test('done is never synchronous, even with no latency', () => {
+    const { disk, scheduler } = setup();
+    disk.write('a', 0, pattern(10));
+    let calls = 0;
+    disk.flush('a', () => calls++);
+    expect(calls).toBe(0);
+    expect(disk.durableSize('a')).toBe(0);
+    expect(disk.pendingFlushes).toBe(1);
+    scheduler.runUntilQuiet();
+    expect(calls).toBe(1);
+    expect(disk.durableSize('a')).toBe(10);
+    expect(disk.durableRead('a', 0, 10)).toEqual(pattern(10));
+    expect(disk.dirtyBytes()).toBe(0);
+    expect(disk.pendingFlushes).toBe(0);
+  });
+
+  test('takes latency plus unflushed bytes over bandwidth', () => {
+    const { disk, scheduler } = setup({ flushLatencyMs: 5, flushBytesPerMs: 100 });
+    disk.write('a', 0, pattern(1000));
+    let doneAt: number | undefined;
+    disk.flush('a', () => (doneAt = scheduler.now));
+    scheduler.runUntil(14.9);
+    expect(doneAt).toBeUndefined();
+    scheduler.runUntilQuiet();
+    expect(doneAt).toBe(15);
+    disk.flush('a', () => (doneAt = scheduler.now)); // nothing left to write: latency only
+    scheduler.runUntilQuiet();
+    expect(doneAt).toBe(20);
+  });
+
+  test('a range flush makes only its bytes durable; an unflushed hole before them is zeros', () => {
+    const { disk, scheduler } = setup();
+    disk.write('a', 0, pattern(30));
+    disk.flush('a', undefined, { offset: 10, length: 10 });
+    scheduler.runUntilQuiet();
+    expect(disk.durableSize('a')).toBe(20);
+    expect(disk.dirtyBytes('a')).toBe(20);
+    const expected = new Uint8Array(20);
+    expected.set(pattern(10, 10), 10);
+    expect(disk.durableRead('a', 0, 30)).toEqual(expected);
+    disk.powerLoss();
+    expect(whole(disk, 'a')).toEqual(expected);
+  });
+
+  test('a range past the end is cut to the size', () => {
+    const { disk, scheduler } = setup();
+    disk.write('a', 0, pattern(8));
+    disk.flush('a', undefined, { offset: 4, length: 100 });
+    disk.flush('a', undefined, { offset: 50, length: 10 });
+    scheduler.runUntilQuiet();
+    expect(disk.durableSize('a')).toBe(8);
+    expect(disk.dirtyBytes('a')).toBe(4);
+  });
+
+  test('bytes appended after the call are not flushed; an overwrite inside the range is', () => {
+    const { disk, scheduler } = setup({ flushLatencyMs: 1 });
+    disk.write('a', 0, pattern(8));
+    disk.flush('a');
+    disk.write('a', 8, bytes(50, 51));
+    disk.write('a', 0, bytes(99));
+    scheduler.runUntilQuiet();
+    expect(disk.durableSize('a')).toBe(8);
+    expect(disk.durableRead('a', 0, 10)).toEqual(bytes(99, 1, 2, 3, 4, 5, 6, 7));
+    expect(disk.dirtyBytes('a')).toBe(2);
+  });
+
+  test('a flush of a file deleted (and recreated) before it completes makes nothing durable', () => {
+    const { disk, scheduler } = setup({ flushLatencyMs: 1 });
+    disk.write('a', 0, pattern(8));
+    let done = false;
+    disk.flush('a', () => (done = true));
+    disk.delete('a');
+    disk.write('a', 0, pattern(4));
+    scheduler.runUntilQuiet();
+    expect(done).toBe(true);
+    expect(disk.durableSize('a')).toBe(0);
+    expect(disk.dirtyBytes('a')).toBe(4);
+  });
+
+  test('a flush of a file shrunk before it completes flushes what is left', () => {
+    const { disk, scheduler } = setup({ flushLatencyMs: 1 });
+    disk.write('a', 0, pattern(8));
+    disk.flush('a');
+    disk.truncate('a', 3);
+    scheduler.runUntilQuiet();
+    expect(disk.durableSize('a')).toBe(3);
+    expect(disk.dirtyBytes()).toBe(0);
+  });
+});
+
+describe('process kill', () => {
+  test('loses nothing, and pending flushes still complete', () => {
+    const { disk, scheduler } = setup({ flushLatencyMs: 2 });
+    disk.write('a', 0, pattern(8));
+    let done = false;
+    disk.flush('a', () => (done = true));
+    disk.write('a', 8, pattern(4, 8));
+    expect(disk.processKill()).toBe(1);
+    expect(whole(disk, 'a')).toEqual(pattern(12));
+    scheduler.runUntilQuiet();
+    expect(done).toBe(true);
+    expect(disk.durableSize('a')).toBe(8);
+    expect(whole(disk, 'a')).toEqual(pattern(12));
+  });
+});
+
+describe('power loss', () => {
+  test("a completed flush's bytes survive; bytes written after the flush call do not", () => {
+    const { disk, scheduler } = setup();
+    disk.write('log', 0, pattern(100));
+    disk.flush('log');
+    disk.write('log', 100, pattern(50, 100));
+    scheduler.runUntilQuiet();
+    disk.write('log', 150, pattern(20, 150));
+    const summary = disk.powerLoss();
+    expect(whole(disk, 'log')).toEqual(pattern(100));
+    expect(summary).toEqual({
+      files: [{ path: 'log', sizeBefore: 170, sizeAfter: 100, droppedBytes: 70, tornBytes: 0 }],
+      cancelledFlushes: 0,
+    });
+    expect(disk.dirtyBytes()).toBe(0);
+    expect(disk.usedBytes).toBe(100);
+  });
+
+  test('cancels pending flushes: their done never runs and they make nothing durable', () => {
+    const { disk, scheduler } = setup({ flushLatencyMs: 10 });
+    disk.write('a', 0, pattern(8));
+    let calls = 0;
+    disk.flush('a', () => calls++);
+    disk.flush('a', () => calls++);
+    scheduler.runUntil(5);
+    expect(disk.powerLoss().cancelledFlushes).toBe(2);
+    scheduler.runUntilQuiet();
+    expect(calls).toBe(0);
+    expect(disk.size('a')).toBe(0);
+    expect(disk.pendingFlushes).toBe(0);
+  });
+
+  test('an unflushed in-place rewrite of a checkpoint reverts to the flushed one', () => {
+    const { disk, scheduler } = setup();
+    disk.write('checkpoint', 0, filled(4096, 1));
+    disk.flush('checkpoint');
+    scheduler.runUntilQuiet();
+    disk.write('checkpoint', 0, filled(4096, 2));
+    expect(disk.powerLoss().files).toEqual([
+      { path: 'checkpoint', sizeBefore: 4096, sizeAfter: 4096, droppedBytes: 4096, tornBytes: 0 },
+    ]);
+    expectBytes(whole(disk, 'checkpoint'), filled(4096, 1));
+  });
+
+  test('metadata is durable at once: creation, deletion and truncation survive', () => {
+    const { disk, scheduler } = setup();
+    disk.write('kept', 0, pattern(10));
+    disk.write('gone', 0, pattern(10));
+    disk.flush('kept');
+    disk.flush('gone');
+    scheduler.runUntilQuiet();
+    disk.delete('gone');
+    disk.truncate('kept', 4);
+    disk.truncate('kept', 6);
+    disk.write('new', 0, pattern(10));
+    disk.powerLoss();
+    expect(disk.paths()).toEqual(['kept', 'new']);
+    expect(disk.durableRead('kept', 0, 10)).toEqual(bytes(0, 1, 2, 3, 0, 0));
+    expect(whole(disk, 'kept')).toEqual(bytes(0, 1, 2, 3, 0, 0));
+    expect(disk.size('new')).toBe(0);
+  });
+
+  test('files with nothing unflushed are not in the summary and draw nothing', () => {
+    const { disk, scheduler } = setup({ tornWriteProbability: 1 });
+    disk.write('a', 0, pattern(10));
+    disk.flush('a');
+    scheduler.runUntilQuiet();
+    expect(disk.powerLoss()).toEqual({ files: [], cancelledFlushes: 0 });
+    expect(whole(disk, 'a')).toEqual(pattern(10));
+  });
+
+  test('without torn writes no unflushed byte survives', () => {
+    const { disk } = setup({ tornWriteProbability: 0 });
+    disk.write('a', 0, pattern(5000));
+    const [loss] = disk.powerLoss().files;
+    expect(loss?.torn).toBeUndefined();
+    expect(disk.size('a')).toBe(0);
+  });
+});
+
+describe('torn page', () => {
+  /** 12 KiB written, the first 5000 bytes flushed, then power lost, for one rng seed. */
+  function tornAppend(seed: string) {
+    const { disk, scheduler } = setup({ tornWriteProbability: 1 }, seed);
+    disk.write('log', 0, pattern(12288));
+    disk.flush('log', undefined, { offset: 0, length: 5000 });
+    scheduler.runUntilQuiet();
+    const loss = disk.powerLoss().files[0];
+    return { disk, loss };
+  }
+
+  test('keeps a whole number of sectors of the first unflushed page, never more than the page', () => {
+    const sizes = new Set<number>();
+    for (let i = 0; i < 60; i++) {
+      const { disk, loss } = tornAppend(`torn-${i}`);
+      const size = disk.size('log');
+      // 5000 is in sector 4608..5120 of page 4096..8192: the tear ends on a sector boundary of that page.
+      expect(size).toBeGreaterThanOrEqual(5120);
+      expect(size).toBeLessThanOrEqual(8192);
+      expect(size % 512).toBe(0);
+      expectBytes(whole(disk, 'log'), pattern(size));
+      expect(loss).toEqual({
+        path: 'log',
+        sizeBefore: 12288,
+        sizeAfter: size,
+        droppedBytes: 12288 - size,
+        tornBytes: size - 5000,
+        torn: { offset: 4608, length: size - 4608 },
+      });
+      sizes.add(size);
+    }
+    expect(sizes.size).toBeGreaterThan(3);
+  });
+
+  test('the same seed tears the same way', () => {
+    expect(tornAppend('same').loss).toEqual(tornAppend('same').loss);
+  });
+
+  test('an in-place rewrite tears into new sectors followed by old ones', () => {
+    for (let i = 0; i < 20; i++) {
+      const { disk, scheduler } = setup({ tornWriteProbability: 1 }, `checkpoint-${i}`);
+      disk.write('checkpoint', 0, filled(4096, 1));
+      disk.flush('checkpoint');
+      scheduler.runUntilQuiet();
+      disk.write('checkpoint', 0, filled(4096, 2));
+      const loss = disk.powerLoss().files[0];
+      const kept = loss?.tornBytes ?? -1;
+      expect(kept % 512).toBe(0);
+      expect(kept).toBeGreaterThan(0);
+      const expected = filled(4096, 1);
+      expected.fill(2, 0, kept);
+      expectBytes(whole(disk, 'checkpoint'), expected);
+    }
+  });
+
+  test('a tear stops at the end of a short file, and keeps only one page of a longer one', () => {
+    for (let i = 0; i < 20; i++) {
+      const { disk } = setup({ tornWriteProbability: 1, pageSize: 64, sectorSize: 16 }, `short-${i}`);
+      disk.write('short', 0, pattern(40));
+      disk.write('long', 0, pattern(1000));
+      disk.powerLoss();
+      expect([16, 32, 40]).toContain(disk.size('short'));
+      expect([16, 32, 48, 64]).toContain(disk.size('long'));
+      expect(whole(disk, 'long')).toEqual(pattern(disk.size('long')));
+    }
+  });
+});
+
+describe('disk loss', () => {
+  test('replaces the disk with an empty one and cancels pending flushes', () => {
+    const { disk, scheduler } = setup({ flushLatencyMs: 1 });
+    disk.write('a/x', 0, pattern(10));
+    disk.write('b', 0, pattern(5));
+    disk.flush('b');
+    scheduler.runUntilQuiet();
+    let done = false;
+    disk.flush('a/x', () => (done = true));
+    expect(disk.diskLoss()).toEqual({ paths: ['a/x', 'b'], bytes: 15, cancelledFlushes: 1 });
+    scheduler.runUntilQuiet();
+    expect(done).toBe(false);
+    expect(disk.paths()).toEqual([]);
+    expect(disk.list('a')).toEqual([]);
+    expect(disk.usedBytes).toBe(0);
+    expect(disk.dirtyBytes()).toBe(0);
+    disk.write('b', 0, bytes(1));
+    expect(whole(disk, 'b')).toEqual(bytes(1));
+  });
+});
+
+describe('corruption', () => {
+  function flushed(length: number) {
+    const { disk, scheduler } = setup();
+    disk.write('a', 0, pattern(length));
+    disk.flush('a');
+    scheduler.runUntilQuiet();
+    return disk;
+  }
+
+  test('corrupt flips exactly one bit, in the cache and on the medium', () => {
+    const disk = flushed(16);
+    disk.corrupt('a', 5, 3);
+    const after = whole(disk, 'a');
+    expect(after[5]).toBe(5 ^ 8);
+    after[5] = 5;
+    expect(after).toEqual(pattern(16));
+    expect(disk.durableRead('a', 5, 1)).toEqual(bytes(5 ^ 8));
+    expect(disk.dirtyBytes()).toBe(0);
+    disk.powerLoss();
+    expect(disk.read('a', 5, 1)).toEqual(bytes(5 ^ 8));
+    disk.corrupt('a', 5, 3);
+    expect(whole(disk, 'a')).toEqual(pattern(16));
+  });
+
+  test('corrupting an unflushed byte changes only the cache', () => {
+    const disk = flushed(4);
+    disk.write('a', 4, bytes(0));
+    disk.corrupt('a', 4, 7);
+    expect(disk.read('a', 4, 1)).toEqual(bytes(128));
+    expect(disk.durableSize('a')).toBe(4);
+  });
+
+  test('corrupt rejects a byte past the end or a bit outside 0..7', () => {
+    const disk = flushed(4);
+    expect(() => disk.corrupt('a', 4, 0)).toThrow(RangeError);
+    expect(() => disk.corrupt('a', 0, 8)).toThrow(RangeError);
+    expect(() => disk.corrupt('a', 0, -1)).toThrow(RangeError);
+    expect(whole(disk, 'a')).toEqual(pattern(4));
+  });
+
+  test('corruptRandom flips one bit that the rng chose, and nothing in an empty file', () => {
+    const disk = flushed(64);
+    const flip = disk.corruptRandom('a');
+    if (flip === undefined) throw new Error('a non-empty file must get a flip');
+    expect(flip.offset).toBeGreaterThanOrEqual(0);
+    expect(flip.offset).toBeLessThan(64);
+    expect(flip.bit).toBeGreaterThanOrEqual(0);
+    expect(flip.bit).toBeLessThan(8);
+    const after = whole(disk, 'a');
+    const original = pattern(64);
+    const changed = [...after.keys()].filter((i) => after[i] !== original[i]);
+    expect(changed).toEqual([flip.offset]);
+    expect((after[flip.offset] ?? 0) ^ (original[flip.offset] ?? 0)).toBe(1 << flip.bit);
+    expect(flushed(64).corruptRandom('a')).toEqual(flip);
+    disk.write('empty', 0, bytes());
+    expect(disk.corruptRandom('empty')).toBeUndefined();
+  });
+});

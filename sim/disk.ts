@@ -1,0 +1,476 @@
+// A node's disk: files of bytes behind an OS page cache, and the faults of a machine's storage.
+// Models:
+// - the page cache: a write changes what reads see at once (like a write into a memory-mapped
+//   file: it costs no time, and the only write latency here is the fsync's) and reaches the
+//   medium only through a flush that covers it;
+// - flush (fsync, or msync of a range) as one scheduled event, flushLatencyMs + the range's
+//   unflushed bytes / flushBytesPerMs after the call, never synchronous. At completion the range,
+//   cut to the file's size at the call, is copied from the cache as it is then: bytes appended
+//   after the call stay unflushed, but an overwrite inside the range that landed meanwhile is
+//   flushed too (writeback reads a page when it writes it). Then `done` runs;
+// - process kill: nothing is lost, the page cache outlives the process, and pending flushes still
+//   complete. Their `done` belongs to the dead process: the caller must wrap `done` so that it
+//   does nothing for an incarnation that is gone;
+// - power loss: each file becomes what the medium holds; pending flushes are cancelled (their
+//   `done` never runs and they make nothing durable). With tornWriteProbability, a file with
+//   unflushed bytes gets a torn page: of the page holding its first unflushed byte, a random
+//   whole number (at least one) of sectors, from the sector of that byte on, reach the medium;
+// - disk loss: an empty disk replaces this one;
+// - bit rot: one flipped bit in a stored byte, in the cache and on the medium, which reads see;
+// - ENOSPC: capacityBytes bounds the sum of file sizes; a write that would pass it changes nothing.
+// Simplified: metadata is durable at once (create, delete and truncate, with no directory fsync;
+// a truncate that grows a file makes its new size durable, the bytes no flush reached as zeros),
+// except a size growth by a write, which lasts only as far as a flush reached: after power loss a
+// file ends at its last durable byte, and the bytes before it that no flush reached (a hole left
+// by a range flush) read as zeros, or as an earlier flush left them. The OS
+// never writes dirty pages back on its own, and the torn page is the only partial writeback, so
+// no other reordering of writeback shows. A flush of a deleted (or replaced) file makes nothing
+// durable and still calls `done`, as fsync on an open descriptor of an unlinked file does.
+// Not modelled: EIO and latent sector errors, misdirected writes, read latency, a device queue
+// shared by concurrent flushes, sparse files (a file's size is its bytes in memory), and
+// corruption of bytes in flight.
+import { z } from 'zod';
+import { DiskError, type ByteRange, type Disk } from '../core/env.ts';
+import type { SeededRng } from './rng.ts';
+import type { Scheduler, SimEvent } from './scheduler.ts';
+
+const unbounded = (finite: z.ZodNumber) => finite.or(z.literal(Infinity)).default(Infinity);
+
+export const diskConfigSchema = z
+  .strictObject({
+    /** Granularity of a torn write, in bytes. */
+    pageSize: z.number().int().positive().default(4096),
+    /** The unit a torn page is cut at. */
+    sectorSize: z.number().int().positive().default(512),
+    /** On power loss, chance per file with unflushed bytes that one page is partly written. */
+    tornWriteProbability: z.number().min(0).max(1).default(0),
+    flushLatencyMs: z.number().nonnegative().default(0),
+    /** Bandwidth of a flush; Infinity means a flush costs only its latency. */
+    flushBytesPerMs: unbounded(z.number().positive()),
+    /** Bound on the sum of all file sizes. */
+    capacityBytes: unbounded(z.number().int().nonnegative()),
+  })
+  .refine((c) => c.pageSize % c.sectorSize === 0, {
+    path: ['sectorSize'],
+    message: 'sectorSize must divide pageSize',
+  });
+export type DiskConfig = z.infer<typeof diskConfigSchema>;
+
+export interface DiskOptions {
+  scheduler: Scheduler;
+  rng: SeededRng;
+  config: DiskConfig;
+}
+
+/** What one file lost to a power loss. */
+export interface FileLoss {
+  path: string;
+  sizeBefore: number;
+  sizeAfter: number;
+  /** Unflushed bytes that are gone. */
+  droppedBytes: number;
+  /** Unflushed bytes kept by a torn page. */
+  tornBytes: number;
+  /** The sectors of the torn page that reached the medium, if a page was torn. */
+  torn?: ByteRange;
+}
+
+export interface PowerLossSummary {
+  /** The files that had unflushed bytes, by path. */
+  files: FileLoss[];
+  cancelledFlushes: number;
+}
+
+export interface DiskLossSummary {
+  paths: string[];
+  bytes: number;
+  cancelledFlushes: number;
+}
+
+function invariant(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Error(`disk invariant: ${message}`);
+}
+
+function checkIndex(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+  }
+}
+
+/** `buffer`, or a copy with at least `size` bytes of room: doubling keeps appends amortized O(1). */
+function withRoom(buffer: Uint8Array, size: number): Uint8Array {
+  if (size <= buffer.length) return buffer;
+  let capacity = Math.max(buffer.length, 256);
+  while (capacity < size) capacity *= 2;
+  const grown = new Uint8Array(capacity);
+  grown.set(buffer);
+  return grown;
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** Sorted, disjoint, non-adjacent half-open byte ranges: the unflushed bytes of one file. */
+class SpanSet {
+  private spans: Span[] = [];
+  private total = 0;
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  get first(): Span | undefined {
+    return this.spans[0];
+  }
+
+  get last(): Span | undefined {
+    return this.spans[this.spans.length - 1];
+  }
+
+  add(start: number, end: number): void {
+    if (start >= end) return;
+    const i = this.firstIndex((s) => s.end >= start);
+    const j = this.firstIndex((s) => s.start > end);
+    const merged = { start, end };
+    if (i < j) {
+      merged.start = Math.min(start, this.spans[i].start);
+      merged.end = Math.max(end, this.spans[j - 1].end);
+    }
+    for (let k = i; k < j; k++) this.total -= this.spans[k].end - this.spans[k].start;
+    this.total += merged.end - merged.start;
+    this.spans.splice(i, j - i, merged);
+  }
+
+  /** Removes [start, end) and returns the pieces that were in the set, in order. */
+  remove(start: number, end: number): Span[] {
+    const i = this.firstIndex((s) => s.end > start);
+    const j = this.firstIndex((s) => s.start >= end);
+    if (start >= end || i >= j) return [];
+    const pieces: Span[] = [];
+    for (let k = i; k < j; k++) {
+      const s = this.spans[k];
+      pieces.push({ start: Math.max(s.start, start), end: Math.min(s.end, end) });
+    }
+    const remnants: Span[] = [];
+    if (this.spans[i].start < start) remnants.push({ start: this.spans[i].start, end: start });
+    if (this.spans[j - 1].end > end) remnants.push({ start: end, end: this.spans[j - 1].end });
+    for (const p of pieces) this.total -= p.end - p.start;
+    this.spans.splice(i, j - i, ...remnants);
+    return pieces;
+  }
+
+  /** How many bytes of [start, end) are in the set. */
+  bytesIn(start: number, end: number): number {
+    let count = 0;
+    for (let k = this.firstIndex((s) => s.end > start); k < this.spans.length; k++) {
+      const s = this.spans[k];
+      if (s.start >= end) break;
+      count += Math.min(s.end, end) - Math.max(s.start, start);
+    }
+    return count;
+  }
+
+  clear(): void {
+    this.spans = [];
+    this.total = 0;
+  }
+
+  /** The lowest index whose span satisfies `test`, which is false then true along the list. */
+  private firstIndex(test: (s: Span) => boolean): number {
+    let lo = 0;
+    let hi = this.spans.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (test(this.spans[mid])) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+}
+
+/**
+ * One file. Invariants: durableLength <= length; every byte of [durableLength, length) is dirty
+ * and no dirty byte lies past length; a clean byte is the same in cache and durable; the bytes
+ * of each buffer past its length are zero (so growing a file needs no zero-fill).
+ */
+class SimFile {
+  cache: Uint8Array = new Uint8Array(0);
+  length = 0;
+  durable: Uint8Array = new Uint8Array(0);
+  durableLength = 0;
+  readonly dirty = new SpanSet();
+
+  check(): void {
+    invariant(this.durableLength <= this.length, 'durable length past the size');
+    const last = this.dirty.last;
+    invariant(last === undefined || last.end <= this.length, 'dirty bytes past the size');
+    const tailDirty = last !== undefined && last.start <= this.durableLength && last.end === this.length;
+    invariant(this.durableLength === this.length || tailDirty, 'an unflushed tail is not dirty');
+  }
+
+  /** Copies the dirty bytes of [start, end) to the medium (only those: the rest are there already). */
+  makeDurable(start: number, end: number): void {
+    invariant(end <= this.length, 'flushing past the size');
+    if (start >= end) return;
+    this.durable = withRoom(this.durable, end);
+    for (const piece of this.dirty.remove(start, end)) {
+      this.durable.set(this.cache.subarray(piece.start, piece.end), piece.start);
+    }
+    // [durableLength, end) was all dirty, so it was all copied just now.
+    this.durableLength = Math.max(this.durableLength, end);
+    this.check();
+  }
+}
+
+export class SimDisk implements Disk {
+  private readonly scheduler: Scheduler;
+  private readonly rng: SeededRng;
+  private readonly config: DiskConfig;
+  private files = new Map<string, SimFile>();
+  private readonly pending = new Set<SimEvent>();
+  private used = 0;
+
+  constructor(options: DiskOptions) {
+    this.scheduler = options.scheduler;
+    this.rng = options.rng;
+    this.config = diskConfigSchema.parse(options.config);
+  }
+
+  exists(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  size(path: string): number {
+    return this.get(path).length;
+  }
+
+  list(dir: string): string[] {
+    const prefix = dir === '' || dir.endsWith('/') ? dir : `${dir}/`;
+    const names: string[] = [];
+    for (const path of this.files.keys()) {
+      if (!path.startsWith(prefix)) continue;
+      const name = path.slice(prefix.length);
+      if (!name.includes('/')) names.push(name);
+    }
+    return names.sort();
+  }
+
+  write(path: string, offset: number, data: Uint8Array): void {
+    checkIndex('offset', offset);
+    const existing = this.files.get(path);
+    const size = existing?.length ?? 0;
+    const end = data.length === 0 ? size : Math.max(size, offset + data.length);
+    this.reserve(path, end - size);
+    const file = existing ?? this.create(path);
+    if (data.length === 0) return;
+    file.cache = withRoom(file.cache, end);
+    file.cache.set(data, offset);
+    // A write past the end also makes the zero gap before it (new size, not yet durable) dirty.
+    file.dirty.add(Math.min(offset, size), offset + data.length);
+    file.length = end;
+    this.used += end - size;
+    file.check();
+  }
+
+  read(path: string, offset: number, length: number): Uint8Array {
+    checkIndex('offset', offset);
+    checkIndex('length', length);
+    const file = this.get(path);
+    return file.cache.slice(Math.min(offset, file.length), Math.min(offset + length, file.length));
+  }
+
+  truncate(path: string, size: number): void {
+    checkIndex('size', size);
+    const file = this.get(path);
+    if (size > file.length) {
+      this.reserve(path, size - file.length);
+      file.cache = withRoom(file.cache, size);
+      file.durable = withRoom(file.durable, size);
+      file.durableLength = size; // the new size is metadata, durable at once; its bytes are zeros
+    } else {
+      file.cache.fill(0, size, file.length);
+      file.durable.fill(0, size, Math.max(size, file.durableLength));
+      file.durableLength = Math.min(file.durableLength, size);
+      file.dirty.remove(size, file.length);
+    }
+    this.used += size - file.length;
+    file.length = size;
+    file.check();
+  }
+
+  delete(path: string): void {
+    const file = this.get(path);
+    this.files.delete(path);
+    this.used -= file.length;
+  }
+
+  flush(path: string, done?: (error?: DiskError) => void, range?: ByteRange): void {
+    if (range !== undefined) {
+      checkIndex('range.offset', range.offset);
+      checkIndex('range.length', range.length);
+    }
+    const file = this.get(path);
+    const start = Math.min(range?.offset ?? 0, file.length);
+    const end = range === undefined ? file.length : Math.min(range.offset + range.length, file.length);
+    const { flushLatencyMs, flushBytesPerMs } = this.config;
+    const delayMs = flushLatencyMs + file.dirty.bytesIn(start, end) / flushBytesPerMs;
+    const event = this.scheduler.schedule(delayMs, () => {
+      this.pending.delete(event);
+      // A file deleted or replaced meanwhile is not this one: its bytes are gone already.
+      if (this.files.get(path) === file) file.makeDurable(start, Math.min(end, file.length));
+      done?.();
+    });
+    this.pending.add(event);
+  }
+
+  // Faults, called by the world (never by core/).
+
+  /**
+   * The process dies; the OS and its page cache live on, so nothing is lost and pending flushes
+   * still complete and call their `done`. Returns how many are pending: the caller must make
+   * their `done` do nothing for the dead incarnation.
+   */
+  processKill(): number {
+    return this.pending.size;
+  }
+
+  /** The machine loses power: each file becomes what the medium holds, maybe with a torn page. */
+  powerLoss(): PowerLossSummary {
+    const cancelledFlushes = this.cancelPending();
+    const files: FileLoss[] = [];
+    for (const path of this.paths()) {
+      const file = this.files.get(path)!;
+      if (file.dirty.bytes === 0) {
+        invariant(file.length === file.durableLength, 'a file with no dirty byte has an unflushed tail');
+        continue;
+      }
+      files.push(this.losePower(path, file));
+    }
+    return { files, cancelledFlushes };
+  }
+
+  /** The disk is replaced by an empty one. */
+  diskLoss(): DiskLossSummary {
+    const summary = { paths: this.paths(), bytes: this.used, cancelledFlushes: this.cancelPending() };
+    this.files = new Map();
+    this.used = 0;
+    return summary;
+  }
+
+  /**
+   * Flips bit `bit` (0 = least significant) of the byte at `offset`: in the cache, which reads see,
+   * and on the medium if the byte is there (below the durable size), so it outlives a power loss.
+   */
+  corrupt(path: string, offset: number, bit: number): void {
+    const file = this.get(path);
+    checkIndex('offset', offset);
+    if (offset >= file.length) throw new RangeError(`offset ${offset} is past the end of ${path}`);
+    if (!Number.isInteger(bit) || bit < 0 || bit > 7) throw new RangeError(`bit must be 0..7, got ${bit}`);
+    file.cache[offset] ^= 1 << bit;
+    if (offset < file.durableLength) file.durable[offset] ^= 1 << bit;
+  }
+
+  /** Flips one bit chosen by the rng; undefined (and no draw) for an empty file. */
+  corruptRandom(path: string): { offset: number; bit: number } | undefined {
+    const size = this.size(path);
+    if (size === 0) return undefined;
+    const flip = { offset: this.rng.int(size), bit: this.rng.int(8) };
+    this.corrupt(path, flip.offset, flip.bit);
+    return flip;
+  }
+
+  // Inspection, for tests, checkers and reports.
+
+  /** Every path on the disk, sorted. */
+  paths(): string[] {
+    return [...this.files.keys()].sort();
+  }
+
+  /** The size the file would have after a power loss now (without a torn page). */
+  durableSize(path: string): number {
+    return this.get(path).durableLength;
+  }
+
+  /** A copy of what the medium holds, as read would after a power loss now (without a torn page). */
+  durableRead(path: string, offset: number, length: number): Uint8Array {
+    checkIndex('offset', offset);
+    checkIndex('length', length);
+    const file = this.get(path);
+    const end = Math.min(offset + length, file.durableLength);
+    return file.durable.slice(Math.min(offset, end), end);
+  }
+
+  /** Bytes written but not yet durable, in one file or in all. */
+  dirtyBytes(path?: string): number {
+    if (path !== undefined) return this.get(path).dirty.bytes;
+    let total = 0;
+    for (const file of this.files.values()) total += file.dirty.bytes;
+    return total;
+  }
+
+  /** The sum of all file sizes, as counted against capacityBytes. */
+  get usedBytes(): number {
+    return this.used;
+  }
+
+  get pendingFlushes(): number {
+    return this.pending.size;
+  }
+
+  private get(path: string): SimFile {
+    const file = this.files.get(path);
+    if (file === undefined) throw new DiskError('ENOENT', path, 'no such file');
+    return file;
+  }
+
+  private create(path: string): SimFile {
+    if (path === '' || path.endsWith('/')) throw new RangeError(`not a file path: '${path}'`);
+    const file = new SimFile();
+    this.files.set(path, file);
+    return file;
+  }
+
+  private reserve(path: string, growth: number): void {
+    if (this.used + growth <= this.config.capacityBytes) return;
+    const detail = `${growth} more bytes do not fit (${this.used} of ${this.config.capacityBytes} used)`;
+    throw new DiskError('ENOSPC', path, detail);
+  }
+
+  private cancelPending(): number {
+    const count = this.pending.size;
+    for (const event of this.pending) this.scheduler.cancel(event);
+    this.pending.clear();
+    return count;
+  }
+
+  private losePower(path: string, file: SimFile): FileLoss {
+    const sizeBefore = file.length;
+    const dirtyBefore = file.dirty.bytes;
+    const torn = this.rng.chance(this.config.tornWriteProbability) ? this.tearPage(file) : undefined;
+    const tornBytes = dirtyBefore - file.dirty.bytes;
+    file.cache = file.durable.slice();
+    this.used -= file.length - file.durableLength;
+    file.length = file.durableLength;
+    file.dirty.clear();
+    file.check();
+    const sizeAfter = file.length;
+    const loss: FileLoss = { path, sizeBefore, sizeAfter, droppedBytes: dirtyBefore - tornBytes, tornBytes };
+    return torn === undefined ? loss : { ...loss, torn };
+  }
+
+  /** Writes back some whole sectors of the first page holding an unflushed byte. */
+  private tearPage(file: SimFile): ByteRange {
+    const { pageSize, sectorSize } = this.config;
+    const first = file.dirty.first?.start;
+    invariant(first !== undefined, 'tearing a page of a clean file');
+    invariant(first <= file.durableLength, 'a clean byte past the durable length');
+    const from = first - (first % sectorSize);
+    const to = Math.min(first - (first % pageSize) + pageSize, file.length);
+    const sectors = Math.ceil((to - from) / sectorSize);
+    const end = Math.min(from + (1 + this.rng.int(sectors)) * sectorSize, to);
+    file.makeDurable(from, end);
+    return { offset: from, length: end - from };
+  }
+}

@@ -1,0 +1,346 @@
+// The network between nodes, shaped like RocketMQ's Netty channels over TCP.
+// Models:
+// - one connection per pair of addresses, opened on first send and FIFO in each direction;
+// - latency per packet from a distribution; "loss" is TCP's: a lost segment is retransmitted
+//   after a retransmission timeout, so it arrives late and in order, never out of order;
+// - partitions (symmetric or one-way) and isolation: a packet that meets one is dropped and its
+//   connection dies silently, so callers see request timeouts, never a silent hang;
+// - a process kill: the OS resets its connections, so peers learn at once (after one latency)
+//   through onDisconnect and their outstanding requests fail with 'closed'; a packet to a machine
+//   with no listening process is refused;
+// - a power loss: nothing is sent; peers find out only through timeouts;
+// - a reset fault: one connection breaks and both ends are told.
+// Not modelled: bandwidth and congestion, duplicated packets (TCP removes them), half-open
+// connections that survive a heal (a connection that met a partition is gone), keepalives,
+// connect timeouts distinct from request timeouts, or bodies' sizes on the wire.
+import { z } from 'zod';
+import type { NetResult, Reply } from '../core/env.ts';
+import type { ProcessContext } from './process-context.ts';
+import type { SeededRng } from './rng.ts';
+import type { Scheduler, SimEvent } from './scheduler.ts';
+import type { Trace } from './trace.ts';
+
+const nonNegative = z.number().nonnegative();
+const latencySchema = z.discriminatedUnion('dist', [
+  z.strictObject({ dist: z.literal('constant'), ms: nonNegative }),
+  z.strictObject({ dist: z.literal('uniform'), minMs: nonNegative, maxMs: nonNegative }),
+  z.strictObject({
+    dist: z.literal('exponential'),
+    minMs: nonNegative.default(0),
+    meanMs: z.number().positive(),
+  }),
+]);
+
+export const networkConfigSchema = z
+  .strictObject({
+    latency: latencySchema.default({ dist: 'uniform', minMs: 0.2, maxMs: 2 }),
+    /** Chance that a packet is lost once and retransmitted (and again, geometrically). */
+    lossProbability: z.number().min(0).max(0.9).default(0),
+    retransmitTimeoutMs: z.number().positive().default(200),
+  })
+  .superRefine((config, ctx) => {
+    const l = config.latency;
+    if (l.dist === 'uniform' && l.minMs > l.maxMs) {
+      ctx.addIssue({ code: 'custom', path: ['latency', 'maxMs'], message: 'maxMs must be >= minMs' });
+    }
+  });
+export type NetworkConfig = z.infer<typeof networkConfigSchema>;
+
+export type ServeHandler = (from: string, body: unknown, reply: Reply | undefined) => void;
+
+interface Endpoint {
+  readonly ctx: ProcessContext;
+  serve?: ServeHandler;
+  readonly disconnectHandlers: ((peer: string) => void)[];
+}
+
+interface Connection {
+  readonly ends: readonly [string, string];
+  /** Incarnation of each end when the connection opened; -1: nobody was listening. */
+  readonly incarnations: readonly [number, number];
+  alive: boolean;
+  /** Last scheduled delivery per direction (0: ends[0] to ends[1]), which keeps FIFO. */
+  readonly lastDelivery: [number, number];
+  readonly pending: Set<number>;
+}
+
+interface PendingRequest {
+  readonly ctx: ProcessContext;
+  readonly to: string;
+  readonly conn: Connection;
+  readonly timer: SimEvent;
+  readonly done: (result: NetResult) => void;
+}
+
+type Packet =
+  | { kind: 'request'; id: number; body: unknown }
+  | { kind: 'oneway'; body: unknown }
+  | { kind: 'response'; id: number; body: unknown };
+
+const MAX_RETRANSMISSIONS = 8;
+
+export class SimNetwork {
+  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly machines = new Set<string>();
+  private readonly powered = new Set<string>();
+  private readonly connections = new Map<string, Connection>();
+  private readonly pending = new Map<number, PendingRequest>();
+  private readonly blocked = new Set<string>();
+  private requestIds = 0;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly rng: SeededRng,
+    private readonly config: NetworkConfig,
+    private readonly trace: Trace,
+  ) {}
+
+  // --- lifecycle, driven by the nodes -------------------------------------------------------
+
+  addMachine(address: string): void {
+    if (this.machines.has(address)) throw new Error(`address ${address} is taken`);
+    this.machines.add(address);
+    this.powered.add(address);
+  }
+
+  /** A process incarnation starts listening on its machine's address. */
+  attach(ctx: ProcessContext): void {
+    if (!this.machines.has(ctx.address)) throw new Error(`unknown machine ${ctx.address}`);
+    this.powered.add(ctx.address);
+    this.endpoints.set(ctx.address, { ctx, disconnectHandlers: [] });
+  }
+
+  /** The process on `address` died: by a kill (peers are reset) or a power loss (silence). */
+  detach(address: string, how: 'kill' | 'power-off'): void {
+    this.endpoints.delete(address);
+    if (how === 'power-off') this.powered.delete(address);
+    for (const conn of this.connectionsOf(address)) {
+      if (how === 'kill') this.resetFrom(conn, address);
+      else this.breakSilently(conn);
+    }
+  }
+
+  serve(ctx: ProcessContext, handler: ServeHandler): void {
+    this.endpointOf(ctx).serve = handler;
+  }
+
+  onDisconnect(ctx: ProcessContext, handler: (peer: string) => void): void {
+    this.endpointOf(ctx).disconnectHandlers.push(handler);
+  }
+
+  // --- sending ------------------------------------------------------------------------------
+
+  request(
+    ctx: ProcessContext,
+    to: string,
+    body: unknown,
+    timeoutWorldMs: number,
+    done: (r: NetResult) => void,
+  ): void {
+    const id = ++this.requestIds;
+    const conn = this.connectionFor(ctx.address, to);
+    const timer = this.scheduler.schedule(timeoutWorldMs, () =>
+      this.complete(id, { ok: false, error: 'timeout' }),
+    );
+    this.pending.set(id, { ctx, to, conn, timer, done });
+    conn.pending.add(id);
+    this.send(conn, ctx.address, to, { kind: 'request', id, body });
+  }
+
+  oneway(ctx: ProcessContext, to: string, body: unknown): void {
+    this.send(this.connectionFor(ctx.address, to), ctx.address, to, { kind: 'oneway', body });
+  }
+
+  // --- faults -------------------------------------------------------------------------------
+
+  /** Blocks packets from every address in `from` to every one in `to` (and back unless oneWay). */
+  partition(from: readonly string[], to: readonly string[], oneWay: boolean): void {
+    for (const a of from) {
+      for (const b of to) {
+        if (a === b) continue;
+        this.blocked.add(`${a}>${b}`);
+        if (!oneWay) this.blocked.add(`${b}>${a}`);
+      }
+    }
+  }
+
+  isolate(address: string): void {
+    this.partition([address], [...this.machines], false);
+  }
+
+  heal(): void {
+    this.blocked.clear();
+  }
+
+  /** Breaks the connection between a and b at once; both ends are told. */
+  reset(a: string, b: string): void {
+    const conn = this.connections.get(pairKey(a, b));
+    if (conn === undefined || !conn.alive) return;
+    this.breakSilently(conn);
+    this.failPending(conn, 'closed');
+    this.notifyDisconnect(a, b, conn);
+    this.notifyDisconnect(b, a, conn);
+  }
+
+  isBlocked(from: string, to: string): boolean {
+    return this.blocked.has(`${from}>${to}`);
+  }
+
+  // --- internals ----------------------------------------------------------------------------
+
+  private endpointOf(ctx: ProcessContext): Endpoint {
+    const endpoint = this.endpoints.get(ctx.address);
+    if (endpoint === undefined || endpoint.ctx.incarnation !== ctx.incarnation) {
+      throw new Error(`${ctx.address} incarnation ${ctx.incarnation} is not attached`);
+    }
+    return endpoint;
+  }
+
+  private incarnationAt(address: string): number {
+    return this.endpoints.get(address)?.ctx.incarnation ?? -1;
+  }
+
+  private connectionFor(from: string, to: string): Connection {
+    const key = pairKey(from, to);
+    const existing = this.connections.get(key);
+    if (existing !== undefined && existing.alive) return existing;
+    const ends: [string, string] = from < to ? [from, to] : [to, from];
+    const conn: Connection = {
+      ends,
+      incarnations: [this.incarnationAt(ends[0]), this.incarnationAt(ends[1])],
+      alive: true,
+      lastDelivery: [0, 0],
+      pending: new Set(),
+    };
+    this.connections.set(key, conn);
+    return conn;
+  }
+
+  private *connectionsOf(address: string): Iterable<Connection> {
+    for (const conn of this.connections.values()) {
+      if (conn.alive && (conn.ends[0] === address || conn.ends[1] === address)) yield conn;
+    }
+  }
+
+  private send(conn: Connection, from: string, to: string, packet: Packet): void {
+    if (!conn.alive) return;
+    if (this.isBlocked(from, to)) {
+      this.breakSilently(conn);
+      return;
+    }
+    const direction = conn.ends[0] === from ? 0 : 1;
+    const at = Math.max(this.scheduler.now + this.transitTime(), conn.lastDelivery[direction]);
+    conn.lastDelivery[direction] = at;
+    this.scheduler.scheduleAt(at, () => this.deliver(conn, from, to, packet));
+  }
+
+  private transitTime(): number {
+    const l = this.config.latency;
+    let ms =
+      l.dist === 'constant'
+        ? l.ms
+        : l.dist === 'uniform'
+          ? this.rng.between(l.minMs, l.maxMs)
+          : l.minMs + this.rng.exponential(l.meanMs);
+    let rto = this.config.retransmitTimeoutMs;
+    for (let i = 0; i < MAX_RETRANSMISSIONS && this.rng.chance(this.config.lossProbability); i++) {
+      ms += rto;
+      rto *= 2;
+    }
+    return ms;
+  }
+
+  private deliver(conn: Connection, from: string, to: string, packet: Packet): void {
+    if (!conn.alive) return;
+    if (this.isBlocked(from, to)) {
+      this.breakSilently(conn);
+      return;
+    }
+    const endpoint = this.endpoints.get(to);
+    const expected = conn.incarnations[conn.ends[0] === to ? 0 : 1];
+    if (endpoint === undefined || endpoint.ctx.incarnation !== expected) {
+      this.refuse(conn, from, to);
+      return;
+    }
+    this.trace.record(this.scheduler.now, to, `net.${packet.kind}`, { from, label: labelOf(packet.body) });
+    if (packet.kind === 'response') {
+      this.complete(packet.id, { ok: true, body: packet.body });
+      return;
+    }
+    const reply = packet.kind === 'request' ? this.replier(conn, to, from, packet.id) : undefined;
+    endpoint.ctx.post(() => endpoint.serve?.(from, packet.body, reply));
+  }
+
+  private replier(conn: Connection, server: string, client: string, id: number): Reply {
+    let replied = false;
+    return (body) => {
+      if (replied) throw new Error(`request ${id} from ${client} answered twice by ${server}`);
+      replied = true;
+      this.send(conn, server, client, { kind: 'response', id, body });
+    };
+  }
+
+  /** Nobody (or a newer process) listens at `to`: a live machine resets, a dead one is silent. */
+  private refuse(conn: Connection, from: string, to: string): void {
+    if (!this.powered.has(to)) {
+      this.breakSilently(conn);
+      return;
+    }
+    const error = conn.incarnations[conn.ends[0] === to ? 0 : 1] === -1 ? 'refused' : 'closed';
+    this.breakSilently(conn);
+    this.scheduler.schedule(this.transitTime(), () => {
+      this.failPending(conn, error);
+      this.notifyDisconnect(from, to, conn);
+    });
+  }
+
+  /** The OS of `dead` resets the connection: the peer hears of it after one latency, if it can. */
+  private resetFrom(conn: Connection, dead: string): void {
+    const peer = conn.ends[0] === dead ? conn.ends[1] : conn.ends[0];
+    this.breakSilently(conn);
+    if (this.isBlocked(dead, peer)) return;
+    this.scheduler.schedule(this.transitTime(), () => {
+      this.failPending(conn, 'closed');
+      this.notifyDisconnect(peer, dead, conn);
+    });
+  }
+
+  private breakSilently(conn: Connection): void {
+    conn.alive = false;
+    if (this.connections.get(pairKey(...conn.ends)) === conn) this.connections.delete(pairKey(...conn.ends));
+  }
+
+  private failPending(conn: Connection, error: 'closed' | 'refused'): void {
+    for (const id of [...conn.pending]) this.complete(id, { ok: false, error });
+  }
+
+  private notifyDisconnect(at: string, peer: string, conn: Connection): void {
+    const endpoint = this.endpoints.get(at);
+    if (endpoint === undefined || endpoint.ctx.incarnation !== conn.incarnations[conn.ends[0] === at ? 0 : 1])
+      return;
+    this.trace.record(this.scheduler.now, at, 'net.disconnect', { peer });
+    for (const handler of endpoint.disconnectHandlers) endpoint.ctx.post(() => handler(peer));
+  }
+
+  /** Settles request `id` once; a dead requester's callback is dropped by its context. */
+  private complete(id: number, result: NetResult): void {
+    const request = this.pending.get(id);
+    if (request === undefined) return;
+    this.pending.delete(id);
+    request.conn.pending.delete(id);
+    this.scheduler.cancel(request.timer);
+    request.ctx.post(() => request.done(result));
+  }
+}
+
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
+
+/** A short name for a body in the trace: its `type` or `code` field when it has one. */
+function labelOf(body: unknown): string | number | null {
+  if (typeof body !== 'object' || body === null) return typeof body === 'string' ? body : null;
+  const record = body as { type?: unknown; code?: unknown };
+  const label = record.type ?? record.code;
+  return typeof label === 'string' || typeof label === 'number' ? label : null;
+}

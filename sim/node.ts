@@ -1,0 +1,211 @@
+// A node: one machine with its clock, its disk and one process from core/ (a NameServer, broker,
+// producer or consumer), and that process's lifecycle.
+// - start / restart: a new incarnation of the process on the disk the machine has, which runs
+//   its own recovery (the abort file tells it whether the last stop was clean);
+// - kill: the process dies at once; its memory and timers are gone, the OS page cache survives,
+//   and the OS resets its connections;
+// - power-off: the machine dies; unflushed pages are lost and peers are not told;
+// - shutdown: a clean stop (the process's own shutdown runs first);
+// - pause / resume: a stopped process (SIGSTOP, a long GC) handles nothing; what arrives for it
+//   (messages, timers, disk completions) runs at resume, in order, late;
+// - disk loss: the machine loses power and comes back with an empty disk.
+// Not modelled: several processes on one machine, partial (per-thread) failures, slow CPUs.
+import type { Disk, Env, Net, Process, ProcessMain, TimerId } from '../core/env.ts';
+import type { NodeClock } from './clock.ts';
+import type { SimDisk } from './disk.ts';
+import type { SimNetwork } from './network.ts';
+import type { ProcessContext } from './process-context.ts';
+import type { SeededRng } from './rng.ts';
+import type { Scheduler, SimEvent } from './scheduler.ts';
+import type { Trace } from './trace.ts';
+
+/** running and paused have a live process; stopped: machine up, no process; off: no power. */
+export type NodeState = 'running' | 'paused' | 'stopped' | 'off';
+
+export interface NodeParts {
+  readonly scheduler: Scheduler;
+  readonly network: SimNetwork;
+  readonly trace: Trace;
+  readonly clock: NodeClock;
+  readonly rng: SeededRng;
+  readonly disk: SimDisk;
+  readonly freshDisk: () => SimDisk;
+}
+
+export class SimNode {
+  private currentState: NodeState = 'stopped';
+  private incarnation = 0;
+  private process: Process | undefined;
+  private deferred: (() => void)[] = [];
+  private readonly timers = new Map<TimerId, SimEvent>();
+  private timerIds = 0;
+  private machineDisk: SimDisk;
+
+  constructor(
+    readonly address: string,
+    private readonly main: ProcessMain,
+    private readonly parts: NodeParts,
+  ) {
+    this.machineDisk = parts.disk;
+    parts.network.addMachine(address);
+  }
+
+  get state(): NodeState {
+    return this.currentState;
+  }
+
+  get disk(): SimDisk {
+    return this.machineDisk;
+  }
+
+  get clock(): NodeClock {
+    return this.parts.clock;
+  }
+
+  /** Starts a new incarnation of the process; the node must have none. */
+  start(): void {
+    this.expect(['stopped', 'off'], 'start');
+    this.incarnation++;
+    this.currentState = 'running';
+    const ctx = this.context(this.incarnation);
+    this.parts.network.attach(ctx);
+    this.record('node.start', { incarnation: this.incarnation });
+    this.process = this.main(this.env(ctx));
+  }
+
+  kill(): void {
+    this.expect(['running', 'paused'], 'kill');
+    this.stopProcess('stopped');
+    this.machineDisk.processKill();
+    this.parts.network.detach(this.address, 'kill');
+    this.record('node.kill');
+  }
+
+  shutdown(): void {
+    this.expect(['running'], 'shutdown');
+    this.process?.shutdown?.();
+    this.stopProcess('stopped');
+    this.machineDisk.processKill();
+    this.parts.network.detach(this.address, 'kill');
+    this.record('node.shutdown');
+  }
+
+  powerOff(): void {
+    this.expect(['running', 'paused', 'stopped'], 'power-off');
+    this.stopProcess('off');
+    const lost = this.machineDisk.powerLoss();
+    this.parts.network.detach(this.address, 'power-off');
+    this.record('node.power-off', { lost });
+  }
+
+  /** The machine's disk is replaced by an empty one; the machine is off until restarted. */
+  loseDisk(): void {
+    if (this.currentState !== 'off') this.powerOff();
+    this.machineDisk.diskLoss();
+    this.machineDisk = this.parts.freshDisk();
+    this.record('node.disk-loss');
+  }
+
+  pause(): void {
+    this.expect(['running'], 'pause');
+    this.currentState = 'paused';
+    this.record('node.pause');
+  }
+
+  resume(): void {
+    this.expect(['paused'], 'resume');
+    this.currentState = 'running';
+    this.record('node.resume', { backlog: this.deferred.length });
+    const backlog = this.deferred;
+    this.deferred = [];
+    const ctx = this.context(this.incarnation);
+    for (const fn of backlog) this.parts.scheduler.schedule(0, () => ctx.post(fn));
+  }
+
+  private expect(states: readonly NodeState[], action: string): void {
+    if (!states.includes(this.currentState)) {
+      throw new Error(`cannot ${action} ${this.address}: it is ${this.currentState}`);
+    }
+  }
+
+  private stopProcess(next: 'stopped' | 'off'): void {
+    this.currentState = next;
+    this.process = undefined;
+    this.deferred = [];
+    for (const event of this.timers.values()) this.parts.scheduler.cancel(event);
+    this.timers.clear();
+  }
+
+  private record(event: string, fields?: Record<string, unknown>): void {
+    this.parts.trace.record(this.parts.scheduler.now, this.address, event, fields);
+  }
+
+  private context(incarnation: number): ProcessContext {
+    return {
+      address: this.address,
+      incarnation,
+      post: (fn) => {
+        if (incarnation !== this.incarnation) return;
+        if (this.currentState === 'running') fn();
+        else if (this.currentState === 'paused') this.deferred.push(fn);
+      },
+    };
+  }
+
+  private env(ctx: ProcessContext): Env {
+    const { scheduler, trace, clock, rng } = this.parts;
+    return {
+      address: this.address,
+      now: () => clock.now(),
+      setTimer: (delayMs, fire) => this.setTimer(ctx, delayMs, fire),
+      cancelTimer: (id) => this.cancelTimer(id),
+      rng,
+      disk: this.diskPort(ctx),
+      net: this.netPort(ctx),
+      trace: (event, fields) => trace.record(scheduler.now, this.address, event, fields),
+    };
+  }
+
+  private setTimer(ctx: ProcessContext, delayMs: number, fire: () => void): TimerId {
+    const id = ++this.timerIds;
+    const event = this.parts.scheduler.schedule(this.parts.clock.worldDelay(delayMs), () => {
+      this.timers.delete(id);
+      ctx.post(fire);
+    });
+    this.timers.set(id, event);
+    return id;
+  }
+
+  private cancelTimer(id: TimerId): void {
+    const event = this.timers.get(id);
+    if (event === undefined) return;
+    this.parts.scheduler.cancel(event);
+    this.timers.delete(id);
+  }
+
+  /** The machine's current disk, with flush completions delivered to this incarnation only. */
+  private diskPort(ctx: ProcessContext): Disk {
+    return {
+      exists: (path) => this.machineDisk.exists(path),
+      size: (path) => this.machineDisk.size(path),
+      list: (dir) => this.machineDisk.list(dir),
+      write: (path, offset, data) => this.machineDisk.write(path, offset, data),
+      read: (path, offset, length) => this.machineDisk.read(path, offset, length),
+      truncate: (path, size) => this.machineDisk.truncate(path, size),
+      delete: (path) => this.machineDisk.delete(path),
+      flush: (path, done, range) =>
+        this.machineDisk.flush(path, done && ((error) => ctx.post(() => done(error))), range),
+    };
+  }
+
+  private netPort(ctx: ProcessContext): Net {
+    const { network, clock } = this.parts;
+    return {
+      serve: (handler) => network.serve(ctx, handler),
+      request: (to, body, timeoutMs, done) =>
+        network.request(ctx, to, body, clock.worldDelay(timeoutMs), done),
+      oneway: (to, body) => network.oneway(ctx, to, body),
+      onDisconnect: (handler) => network.onDisconnect(ctx, handler),
+    };
+  }
+}
