@@ -36,13 +36,13 @@ export interface ByteRange {
 /**
  * A node's files of bytes, with a page cache in front of the medium: a write is visible to reads
  * at once (like a write into a memory-mapped file) and durable only after a flush covering it
- * completes. Paths are '/'-separated; directories are implicit.
+ * completes. Paths are '/'-separated; a directory exists while it holds a file.
  */
 export interface Disk {
   exists(path: string): boolean;
   /** Size in bytes; throws DiskError ENOENT if absent. */
   size(path: string): number;
-  /** Names of the files directly inside `dir`, sorted. */
+  /** Names of the files and subdirectories directly inside `dir`, sorted (readdir). */
   list(dir: string): string[];
   /** Writes at `offset`, creating the file or extending it (a gap reads as zeros). ENOSPC when full. */
   write(path: string, offset: number, data: Uint8Array): void;
@@ -66,17 +66,23 @@ export type NetResult = { ok: true; body: unknown } | { ok: false; error: NetErr
 /** Answers a request; calling it more than once, or for a one-way message, is a bug. */
 export type Reply = (body: unknown) => void;
 
+/** One connection (RocketMQ's Netty Channel): a reconnect, or a peer's restart, makes a new one. */
+export type ChannelId = number;
+
 /**
  * Connection-oriented, FIFO per (sender, receiver) pair, like RocketMQ's Netty channels. Bodies are
  * passed by reference and must be treated as immutable by both sides.
  */
 export interface Net {
   /** Handles incoming requests (reply given) and one-way messages (reply undefined). */
-  serve(handler: (from: string, body: unknown, reply: Reply | undefined) => void): void;
+  serve(handler: (from: string, body: unknown, reply: Reply | undefined, channel: ChannelId) => void): void;
   request(to: string, body: unknown, timeoutMs: number, done: (result: NetResult) => void): void;
   oneway(to: string, body: unknown): void;
-  /** Called when a connection with `peer` breaks (the peer's process died, or a reset). */
-  onDisconnect(handler: (peer: string) => void): void;
+  /**
+   * Called when a connection with `peer` breaks: the peer's process stopped (its close arrives
+   * after whatever it sent before), or a reset. A power loss or a partition is never reported.
+   */
+  onDisconnect(handler: (peer: string, channel: ChannelId) => void): void;
 }
 
 export interface Env {

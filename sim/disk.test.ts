@@ -123,7 +123,7 @@ describe('files', () => {
     expect(whole(disk, 'a')).toEqual(bytes(1));
   });
 
-  test('list gives the names directly inside a directory, sorted', () => {
+  test('list gives the files and subdirectories directly inside a directory, sorted', () => {
     const { disk } = setup();
     for (const path of [
       'store/commitlog/01',
@@ -134,10 +134,11 @@ describe('files', () => {
     ]) {
       disk.write(path, 0, bytes(1));
     }
-    expect(disk.list('store')).toEqual(['checkpoint']);
-    expect(disk.list('store/')).toEqual(['checkpoint']);
+    expect(disk.list('store')).toEqual(['a', 'checkpoint', 'commitlog']);
+    expect(disk.list('store/')).toEqual(['a', 'checkpoint', 'commitlog']);
     expect(disk.list('store/commitlog')).toEqual(['00', '01']);
-    expect(disk.list('')).toEqual(['top']);
+    expect(disk.list('store/a')).toEqual(['b']);
+    expect(disk.list('')).toEqual(['store', 'top']);
     expect(disk.list('missing')).toEqual([]);
     expect(disk.list('store/commit')).toEqual([]);
     expect(disk.paths()).toEqual([

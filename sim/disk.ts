@@ -246,15 +246,14 @@ export class SimDisk implements Disk {
     return this.get(path).length;
   }
 
+  /** Like readdir: files and subdirectories directly inside `dir` (a directory exists while it holds a file). */
   list(dir: string): string[] {
     const prefix = dir === '' || dir.endsWith('/') ? dir : `${dir}/`;
-    const names: string[] = [];
+    const names = new Set<string>();
     for (const path of this.files.keys()) {
-      if (!path.startsWith(prefix)) continue;
-      const name = path.slice(prefix.length);
-      if (!name.includes('/')) names.push(name);
+      if (path.startsWith(prefix)) names.add(path.slice(prefix.length).split('/', 1)[0]!);
     }
-    return names.sort();
+    return [...names].sort();
   }
 
   write(path: string, offset: number, data: Uint8Array): void {

@@ -5,16 +5,18 @@
 //   after a retransmission timeout, so it arrives late and in order, never out of order;
 // - partitions (symmetric or one-way) and isolation: a packet that meets one is dropped and its
 //   connection dies silently, so callers see request timeouts, never a silent hang;
-// - a process kill: the OS resets its connections, so peers learn at once (after one latency)
-//   through onDisconnect and their outstanding requests fail with 'closed'; a packet to a machine
-//   with no listening process is refused;
-// - a power loss: nothing is sent; peers find out only through timeouts;
+// - a process kill or clean shutdown: the OS closes its connections, so what it had sent still
+//   arrives, then the close (FIN), after which peers learn through onDisconnect and their
+//   outstanding requests fail with 'closed'; a packet for a dead process is answered with a reset;
+//   a packet to a machine with no listening process is refused;
+// - a power loss: nothing more arrives from the machine, not even what was in flight (a
+//   simplification: real packets already on the wire would land); peers find out by timeouts;
 // - a reset fault: one connection breaks and both ends are told.
 // Not modelled: bandwidth and congestion, duplicated packets (TCP removes them), half-open
 // connections that survive a heal (a connection that met a partition is gone), keepalives,
 // connect timeouts distinct from request timeouts, or bodies' sizes on the wire.
 import { z } from 'zod';
-import type { NetResult, Reply } from '../core/env.ts';
+import type { ChannelId, NetResult, Reply } from '../core/env.ts';
 import type { ProcessContext } from './process-context.ts';
 import type { SeededRng } from './rng.ts';
 import type { Scheduler, SimEvent } from './scheduler.ts';
@@ -46,15 +48,22 @@ export const networkConfigSchema = z
   });
 export type NetworkConfig = z.infer<typeof networkConfigSchema>;
 
-export type ServeHandler = (from: string, body: unknown, reply: Reply | undefined) => void;
+export type ServeHandler = (
+  from: string,
+  body: unknown,
+  reply: Reply | undefined,
+  channel: ChannelId,
+) => void;
+export type DisconnectHandler = (peer: string, channel: ChannelId) => void;
 
 interface Endpoint {
   readonly ctx: ProcessContext;
   serve?: ServeHandler;
-  readonly disconnectHandlers: ((peer: string) => void)[];
+  readonly disconnectHandlers: DisconnectHandler[];
 }
 
 interface Connection {
+  readonly id: ChannelId;
   readonly ends: readonly [string, string];
   /** Incarnation of each end when the connection opened; -1: nobody was listening. */
   readonly incarnations: readonly [number, number];
@@ -75,7 +84,9 @@ interface PendingRequest {
 type Packet =
   | { kind: 'request'; id: number; body: unknown }
   | { kind: 'oneway'; body: unknown }
-  | { kind: 'response'; id: number; body: unknown };
+  | { kind: 'response'; id: number; body: unknown }
+  /** The sender's process closed the connection; nothing follows it. */
+  | { kind: 'fin' };
 
 const MAX_RETRANSMISSIONS = 8;
 
@@ -87,6 +98,7 @@ export class SimNetwork {
   private readonly pending = new Map<number, PendingRequest>();
   private readonly blocked = new Set<string>();
   private requestIds = 0;
+  private connectionIds = 0;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -115,7 +127,7 @@ export class SimNetwork {
     this.endpoints.delete(address);
     if (how === 'power-off') this.powered.delete(address);
     for (const conn of this.connectionsOf(address)) {
-      if (how === 'kill') this.resetFrom(conn, address);
+      if (how === 'kill') this.send(conn, address, peerOf(conn, address), { kind: 'fin' });
       else this.breakSilently(conn);
     }
   }
@@ -124,7 +136,7 @@ export class SimNetwork {
     this.endpointOf(ctx).serve = handler;
   }
 
-  onDisconnect(ctx: ProcessContext, handler: (peer: string) => void): void {
+  onDisconnect(ctx: ProcessContext, handler: DisconnectHandler): void {
     this.endpointOf(ctx).disconnectHandlers.push(handler);
   }
 
@@ -203,9 +215,12 @@ export class SimNetwork {
   private connectionFor(from: string, to: string): Connection {
     const key = pairKey(from, to);
     const existing = this.connections.get(key);
-    if (existing !== undefined && existing.alive) return existing;
+    if (existing?.alive && existing.incarnations[endIndex(existing, from)] === this.incarnationAt(from)) {
+      return existing;
+    }
     const ends: [string, string] = from < to ? [from, to] : [to, from];
     const conn: Connection = {
+      id: ++this.connectionIds,
       ends,
       incarnations: [this.incarnationAt(ends[0]), this.incarnationAt(ends[1])],
       alive: true,
@@ -228,7 +243,7 @@ export class SimNetwork {
       this.breakSilently(conn);
       return;
     }
-    const direction = conn.ends[0] === from ? 0 : 1;
+    const direction = endIndex(conn, from);
     const at = Math.max(this.scheduler.now + this.transitTime(), conn.lastDelivery[direction]);
     conn.lastDelivery[direction] = at;
     this.scheduler.scheduleAt(at, () => this.deliver(conn, from, to, packet));
@@ -257,9 +272,14 @@ export class SimNetwork {
       return;
     }
     const endpoint = this.endpoints.get(to);
-    const expected = conn.incarnations[conn.ends[0] === to ? 0 : 1];
-    if (endpoint === undefined || endpoint.ctx.incarnation !== expected) {
+    if (endpoint === undefined || endpoint.ctx.incarnation !== conn.incarnations[endIndex(conn, to)]) {
       this.refuse(conn, from, to);
+      return;
+    }
+    if (packet.kind === 'fin') {
+      this.breakSilently(conn);
+      this.failPending(conn, 'closed');
+      this.notifyDisconnect(to, from, conn);
       return;
     }
     this.trace.record(this.scheduler.now, to, `net.${packet.kind}`, { from, label: labelOf(packet.body) });
@@ -268,7 +288,7 @@ export class SimNetwork {
       return;
     }
     const reply = packet.kind === 'request' ? this.replier(conn, to, from, packet.id) : undefined;
-    endpoint.ctx.post(() => endpoint.serve?.(from, packet.body, reply));
+    endpoint.ctx.post(() => endpoint.serve?.(from, packet.body, reply, conn.id));
   }
 
   private replier(conn: Connection, server: string, client: string, id: number): Reply {
@@ -286,22 +306,11 @@ export class SimNetwork {
       this.breakSilently(conn);
       return;
     }
-    const error = conn.incarnations[conn.ends[0] === to ? 0 : 1] === -1 ? 'refused' : 'closed';
+    const error = conn.incarnations[endIndex(conn, to)] === -1 ? 'refused' : 'closed';
     this.breakSilently(conn);
     this.scheduler.schedule(this.transitTime(), () => {
       this.failPending(conn, error);
       this.notifyDisconnect(from, to, conn);
-    });
-  }
-
-  /** The OS of `dead` resets the connection: the peer hears of it after one latency, if it can. */
-  private resetFrom(conn: Connection, dead: string): void {
-    const peer = conn.ends[0] === dead ? conn.ends[1] : conn.ends[0];
-    this.breakSilently(conn);
-    if (this.isBlocked(dead, peer)) return;
-    this.scheduler.schedule(this.transitTime(), () => {
-      this.failPending(conn, 'closed');
-      this.notifyDisconnect(peer, dead, conn);
     });
   }
 
@@ -316,10 +325,9 @@ export class SimNetwork {
 
   private notifyDisconnect(at: string, peer: string, conn: Connection): void {
     const endpoint = this.endpoints.get(at);
-    if (endpoint === undefined || endpoint.ctx.incarnation !== conn.incarnations[conn.ends[0] === at ? 0 : 1])
-      return;
-    this.trace.record(this.scheduler.now, at, 'net.disconnect', { peer });
-    for (const handler of endpoint.disconnectHandlers) endpoint.ctx.post(() => handler(peer));
+    if (endpoint === undefined || endpoint.ctx.incarnation !== conn.incarnations[endIndex(conn, at)]) return;
+    this.trace.record(this.scheduler.now, at, 'net.disconnect', { peer, channel: conn.id });
+    for (const handler of endpoint.disconnectHandlers) endpoint.ctx.post(() => handler(peer, conn.id));
   }
 
   /** Settles request `id` once; a dead requester's callback is dropped by its context. */
@@ -331,6 +339,14 @@ export class SimNetwork {
     this.scheduler.cancel(request.timer);
     request.ctx.post(() => request.done(result));
   }
+}
+
+function endIndex(conn: Connection, address: string): 0 | 1 {
+  return conn.ends[0] === address ? 0 : 1;
+}
+
+function peerOf(conn: Connection, address: string): string {
+  return conn.ends[1 - endIndex(conn, address)]!;
 }
 
 function pairKey(a: string, b: string): string {

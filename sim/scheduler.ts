@@ -90,7 +90,7 @@ export class Scheduler {
   private run(until: number, count: number): StopReason | undefined {
     const queue = this.queue;
     const { maxTimeMs, maxEvents } = this.budget;
-    for (let fired = 0; fired < count; ) {
+    for (let fired = 0; fired < count;) {
       const next = queue.peek();
       if (next === undefined) return 'quiet';
       if (next.cancelled) {

@@ -3,7 +3,7 @@ import { fc, test as ptest } from '@fast-check/vitest';
 import { fromHex, getInt64, setInt64, toHex, utf8Encoder, utf8Length, viewOf, zeroPadded } from './bytes.ts';
 
 describe('Java longs', () => {
-  test('big-endian two\'s complement, high word first', () => {
+  test("big-endian two's complement, high word first", () => {
     const out = new Uint8Array(16);
     setInt64(viewOf(out), 0, 4_294_967_396); // 2^32 + 100
     setInt64(viewOf(out), 8, -2);
@@ -47,7 +47,7 @@ describe('utf8Length', () => {
     expect(utf8Length('\udc00')).toBe(3);
   });
 
-  ptest.prop([fc.string({ unit: 'binary', maxLength: 60 })])('equals TextEncoder\'s output length', (s) => {
+  ptest.prop([fc.string({ unit: 'binary', maxLength: 60 })])("equals TextEncoder's output length", (s) => {
     expect(utf8Length(s)).toBe(utf8Encoder.encode(s).length);
   });
 });

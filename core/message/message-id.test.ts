@@ -18,14 +18,32 @@ const epochMs = fc.integer({ min: -8.64e15, max: 8.64e15 });
 describe('civil calendar (UTC)', () => {
   test('known dates', () => {
     expect(civilFromEpochMs(0)).toEqual({
-      year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0, millisecond: 0,
+      year: 1970,
+      month: 1,
+      day: 1,
+      hour: 0,
+      minute: 0,
+      second: 0,
+      millisecond: 0,
     });
     expect(civilFromEpochMs(951_782_400_000)).toMatchObject({ year: 2000, month: 2, day: 29, hour: 0 });
     expect(civilFromEpochMs(1_700_000_000_000)).toEqual({
-      year: 2023, month: 11, day: 14, hour: 22, minute: 13, second: 20, millisecond: 0,
+      year: 2023,
+      month: 11,
+      day: 14,
+      hour: 22,
+      minute: 13,
+      second: 20,
+      millisecond: 0,
     });
     expect(civilFromEpochMs(-1)).toEqual({
-      year: 1969, month: 12, day: 31, hour: 23, minute: 59, second: 59, millisecond: 999,
+      year: 1969,
+      month: 12,
+      day: 31,
+      hour: 23,
+      minute: 59,
+      second: 59,
+      millisecond: 999,
     });
     // 1900 is not a leap year, 2000 is.
     const after1900Feb28 = civilFromEpochMs(epochMsFromCivil(1900, 2, 28) + DAY);
@@ -69,7 +87,11 @@ describe('UNIQ_KEY', () => {
     expect(gen.next()).toBe('0A000001' + '2345' + 'FFFFFFFF' + '47B76000' + '0000');
     expect(gen.next()).toBe('0A000001' + '2345' + 'FFFFFFFF' + '47B76000' + '0001');
     expect(parseUniqKey(gen.next())).toEqual({
-      ip: '10.0.0.1', pid: 0x2345, classLoaderHash: -1, msSinceMonthStart: 0x47b76000, counter: 2,
+      ip: '10.0.0.1',
+      pid: 0x2345,
+      classLoaderHash: -1,
+      msSinceMonthStart: 0x47b76000,
+      counter: 2,
     });
   });
 

@@ -80,20 +80,25 @@ describe('Message helpers', () => {
 });
 
 test('MessageExt.msgId is the offsetMsgId of its store host and CommitLog offset', () => {
-  const ext = new MessageExt('T', body, {}, {
-    queueId: 0,
-    queueOffset: 0,
-    commitLogOffset: 1024,
-    storeSize: 100,
-    sysFlag: 0,
-    bornTimestamp: 0,
-    bornHost: { ip: '10.0.0.9', port: 1 },
-    storeTimestamp: 0,
-    storeHost: { ip: '10.0.0.3', port: 10911 },
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-    bodyCRC: 0,
-  });
+  const ext = new MessageExt(
+    'T',
+    body,
+    {},
+    {
+      queueId: 0,
+      queueOffset: 0,
+      commitLogOffset: 1024,
+      storeSize: 100,
+      sysFlag: 0,
+      bornTimestamp: 0,
+      bornHost: { ip: '10.0.0.9', port: 1 },
+      storeTimestamp: 0,
+      storeHost: { ip: '10.0.0.3', port: 10911 },
+      reconsumeTimes: 0,
+      preparedTransactionOffset: 0,
+      bodyCRC: 0,
+    },
+  );
   expect(ext.msgId).toBe('0A000003' + '00002A9F' + '0000000000000400');
 });
 

@@ -23,10 +23,14 @@ test('physic @0, logics @8, index @16 in a 4096-byte page', () => {
 
 test('a short or empty file reads as zeros where bytes are missing', () => {
   expect(decodeCheckpoint(new Uint8Array())).toEqual({
-    physicMsgTimestamp: 0, logicsMsgTimestamp: 0, indexMsgTimestamp: 0,
+    physicMsgTimestamp: 0,
+    logicsMsgTimestamp: 0,
+    indexMsgTimestamp: 0,
   });
   expect(decodeCheckpoint(new Uint8Array([0, 0, 0, 0, 0, 0, 0, 9, 0, 0]))).toEqual({
-    physicMsgTimestamp: 9, logicsMsgTimestamp: 0, indexMsgTimestamp: 0,
+    physicMsgTimestamp: 9,
+    logicsMsgTimestamp: 0,
+    indexMsgTimestamp: 0,
   });
 });
 

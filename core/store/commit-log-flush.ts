@@ -3,10 +3,12 @@
 //   offset its record ends at; requests that arrive together share one fsync (group commit).
 //   A request answers PUT_OK once flushedWhere passes its offset, or FLUSH_DISK_TIMEOUT when
 //   syncFlushTimeout runs out first (the message is stored either way).
-// - ASYNC_FLUSH, FlushRealTimeService: every flushIntervalCommitLog, flush when at least
-//   flushCommitLogLeastPages pages are dirty (or a file is full), and everything every
-//   flushCommitLogThoroughInterval. A put answers PUT_OK before its bytes are durable.
-// After each flush the checkpoint's physicMsgTimestamp moves to the last flushed record's time.
+// - ASYNC_FLUSH, FlushRealTimeService: every flushIntervalCommitLog, and whenever a put wakes it
+//   (flushCommitLogTimed is false by default), flush when at least flushCommitLogLeastPages
+//   pages are dirty (or a file is full), and everything every flushCommitLogThoroughInterval.
+//   A put answers PUT_OK before its bytes are durable.
+// Only a full flush (least pages 0: every group commit, each thorough flush) moves the
+// checkpoint's physicMsgTimestamp, to the time of the last record it covered, as in RocketMQ.
 // Simplifications: the group commit runs when woken (RocketMQ's loop also wakes every 10 ms with
 // nothing to do); thorough-flush timing reads the node's wall clock, as RocketMQ's does.
 import type { Env } from '../env.ts';
@@ -80,6 +82,7 @@ export class GroupCommitService {
 
 export class FlushRealTimeService {
   private lastThoroughFlush: number;
+  private woken = false;
 
   constructor(
     private readonly env: Env,
@@ -91,10 +94,23 @@ export class FlushRealTimeService {
   }
 
   start(): void {
-    this.env.setTimer(this.config.flushIntervalCommitLog, () => this.tick());
+    this.env.setTimer(this.config.flushIntervalCommitLog, () => {
+      this.check();
+      this.start();
+    });
   }
 
-  private tick(): void {
+  /** A put happened: check the dirty pages now rather than at the end of the interval. */
+  wakeup(): void {
+    if (this.woken) return;
+    this.woken = true;
+    this.env.setTimer(0, () => {
+      this.woken = false;
+      this.check();
+    });
+  }
+
+  private check(): void {
     let leastPages = this.config.flushCommitLogLeastPages;
     const now = this.env.now();
     if (now >= this.lastThoroughFlush + this.config.flushCommitLogThoroughInterval) {
@@ -102,9 +118,8 @@ export class FlushRealTimeService {
       leastPages = 0;
     }
     if (!this.commitLog.queue.flushing && this.ableToFlush(leastPages)) {
-      flushCommitLog(this.commitLog, this.onFlushed);
+      flushCommitLog(this.commitLog, leastPages === 0 ? this.onFlushed : () => {});
     }
-    this.start();
   }
 
   /** RocketMQ's isAbleToFlush, counted over the whole log: whole pages dirty, or a full file. */

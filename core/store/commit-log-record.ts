@@ -305,6 +305,7 @@ export interface DispatchRequest {
   storeTimestamp: number;
   sysFlag: number;
   preparedTransactionOffset: number;
+  /** Absent properties are undefined (Java has "" for keys when a record has no properties). */
   keys: string | undefined;
   uniqKey: string | undefined;
 }

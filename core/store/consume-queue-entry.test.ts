@@ -20,7 +20,7 @@ test('20 bytes: commitLogOffset 8 | size 4 | tagsCode 8, big-endian', () => {
   ]));
 });
 
-test('the pre-fill blank is (0, Integer.MAX_VALUE, 0) and passes recovery\'s test', () => {
+test("the pre-fill blank is (0, Integer.MAX_VALUE, 0) and passes recovery's test", () => {
   expect(encodeCqEntry(BLANK_CQ_ENTRY)).toEqual(
     new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0]),
   );

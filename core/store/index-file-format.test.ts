@@ -19,7 +19,7 @@ import {
 } from './index-file-format.ts';
 
 describe('geometry', () => {
-  test('RocketMQ\'s default file is 420,000,040 bytes', () => {
+  test("RocketMQ's default file is 420,000,040 bytes", () => {
     expect(indexFileSize(DEFAULT_INDEX_GEOMETRY)).toBe(420_000_040);
   });
 
@@ -63,7 +63,7 @@ describe('key hashing', () => {
   );
 });
 
-test('timeDiff: whole seconds since the file\'s begin, clamped like putKey', () => {
+test("timeDiff: whole seconds since the file's begin, clamped like putKey", () => {
   expect(timeDiffSeconds(10_999, 1000)).toBe(9);
   expect(timeDiffSeconds(500, 1000)).toBe(0);
   expect(timeDiffSeconds(5000, 0)).toBe(0);
@@ -95,7 +95,12 @@ describe('header', () => {
 
   test('a fresh zero-filled or missing header decodes as zeros', () => {
     expect(decodeIndexHeader(new Uint8Array())).toEqual({
-      beginTimestamp: 0, endTimestamp: 0, beginPhyOffset: 0, endPhyOffset: 0, hashSlotCount: 0, indexCount: 0,
+      beginTimestamp: 0,
+      endTimestamp: 0,
+      beginPhyOffset: 0,
+      endPhyOffset: 0,
+      hashSlotCount: 0,
+      indexCount: 0,
     });
   });
 });

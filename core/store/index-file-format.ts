@@ -138,9 +138,14 @@ export function decodeIndexEntry(buf: Uint8Array, pos: number): IndexEntry | und
 /** The file name for an IndexFile created at `epochMs`: yyyyMMddHHmmssSSS. */
 export function indexFileName(epochMs: number): string {
   const t = civilFromEpochMs(epochMs);
-  const pad = (n: number, width: number): string => String(n).padStart(width, '0');
-  return (
-    pad(t.year, 4) + pad(t.month, 2) + pad(t.day, 2) + pad(t.hour, 2) + pad(t.minute, 2) + pad(t.second, 2) +
-    pad(t.millisecond, 3)
-  );
+  const fields = [
+    [t.year, 4],
+    [t.month, 2],
+    [t.day, 2],
+    [t.hour, 2],
+    [t.minute, 2],
+    [t.second, 2],
+    [t.millisecond, 3],
+  ] as const;
+  return fields.map(([value, width]) => String(value).padStart(width, '0')).join('');
 }

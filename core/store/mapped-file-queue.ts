@@ -1,8 +1,8 @@
 // The ordered segments of one log (RocketMQ's MappedFileQueue): a CommitLog or one ConsumeQueue
 // is a directory of MappedFiles of one size, each named by its start offset, rolled when full.
 // It tracks flushedWhere, the offset below which the whole log is durable.
-// Simplification: a flush covers every dirty segment at once (RocketMQ flushes one per call and
-// calls again); expired segments are deleted by age of their last write time, passed in.
+// Simplification: one flush covers every dirty segment, in order (RocketMQ flushes one per call
+// and calls again); expired segments are deleted by a predicate the caller gives.
 import type { Disk } from '../env.ts';
 import { MappedFile } from './mapped-file.ts';
 import { parseMappedFileName } from './mapped-file-name.ts';
@@ -28,11 +28,16 @@ export class MappedFileQueue {
       .map(parseMappedFileName)
       .filter((start): start is number => start !== undefined)
       .sort((a, b) => a - b);
-    for (const start of starts) {
+    // Every file but the last is complete, whatever its length on disk (a blank ends it, and files
+    // are not preallocated); recovery then finds where the last one's valid data ends.
+    starts.forEach((start, i) => {
       const file = new MappedFile(this.disk, this.dir, start, this.fileSize);
-      file.wrotePosition = file.flushedPosition = Math.min(this.disk.size(file.path), this.fileSize);
+      const last = i === starts.length - 1;
+      file.wrotePosition = file.flushedPosition = last
+        ? Math.min(this.disk.size(file.path), this.fileSize)
+        : this.fileSize;
       this.files.push(file);
-    }
+    });
     return starts.every((start, i) => i === 0 || start === starts[i - 1]! + this.fileSize);
   }
 
@@ -81,23 +86,24 @@ export class MappedFileQueue {
     return this.flushesInFlight > 0;
   }
 
-  /** fsyncs every segment from flushedWhere on; `done` runs when all are durable. */
+  /**
+   * fsyncs every segment from flushedWhere on, one after another in log order (a later file never
+   * becomes durable before an earlier one, as with RocketMQ's one-file-per-call flush); `done`
+   * runs when all are durable.
+   */
   flush(done: () => void = () => {}): void {
     const dirty = this.files.filter((f) => f.fileFromOffset + f.wrotePosition > this.flushedWhere);
-    if (dirty.length === 0) {
-      done();
-      return;
-    }
-    let left = dirty.length;
     this.flushesInFlight++;
-    for (const file of dirty) {
-      file.flush(() => {
-        if (--left > 0) return;
-        this.flushesInFlight--;
-        this.flushedWhere = Math.max(this.flushedWhere, this.durableEnd());
-        done();
-      });
-    }
+    const next = (i: number): void => {
+      if (i < dirty.length) {
+        dirty[i]!.flush(() => next(i + 1));
+        return;
+      }
+      this.flushesInFlight--;
+      this.flushedWhere = Math.max(this.flushedWhere, this.durableEnd());
+      done();
+    };
+    next(0);
   }
 
   /** Cuts the log at `offset`: later segments are deleted, the one holding it is truncated. */

@@ -1,0 +1,52 @@
+// RemotingCommand: what travels between RocketMQ processes, as RocketMQ's remoting layer frames
+// it: a code, a header of string fields (extFields), an optional body and, on a response, a remark
+// that explains a failure. A request's `code` is a RequestCode; a response's is a ResponseCode.
+// Simplifications: the simulated network carries these objects by reference, never serialized, so
+// the sender must not change one after sending it and the receiver must copy what it keeps; header
+// values may be numbers and booleans, not only strings; there is no opaque id (the network pairs a
+// response with its request), no flag bits (the network knows a one-way message from a request),
+// no language or version field, and no serializeType.
+
+export type ExtFieldValue = string | number | boolean;
+export type ExtFields = Readonly<Record<string, ExtFieldValue>>;
+
+export interface RemotingCommand {
+  readonly code: number;
+  readonly extFields?: ExtFields;
+  readonly body?: unknown;
+  readonly remark?: string;
+}
+
+/** A request; absent parts are left out of the object, so traces and deep equality stay simple. */
+export function request(code: number, extFields?: ExtFields, body?: unknown): RemotingCommand {
+  return {
+    code,
+    ...(extFields === undefined ? {} : { extFields }),
+    ...(body === undefined ? {} : { body }),
+  };
+}
+
+/** A response with a ResponseCode; the remark says why it is not SUCCESS. */
+export function response(
+  code: number,
+  remark?: string,
+  extFields?: ExtFields,
+  body?: unknown,
+): RemotingCommand {
+  return { ...request(code, extFields, body), ...(remark === undefined ? {} : { remark }) };
+}
+
+export function isRemotingCommand(x: unknown): x is RemotingCommand {
+  if (typeof x !== 'object' || x === null) return false;
+  const { code, extFields, remark } = x as Record<string, unknown>;
+  return (
+    Number.isInteger(code) &&
+    (remark === undefined || typeof remark === 'string') &&
+    (extFields === undefined || isExtFields(extFields))
+  );
+}
+
+function isExtFields(x: unknown): boolean {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  return Object.values(x).every((v) => ['string', 'number', 'boolean'].includes(typeof v));
+}
