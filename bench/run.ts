@@ -1,6 +1,7 @@
 // npm run bench: every benchmark, each figure beside its baseline measured in the same run.
 import os from 'node:os';
 import { benchScheduler } from './scheduler.ts';
+import { benchStore } from './store.ts';
 import { print } from './measure.ts';
 
 print({
@@ -10,3 +11,4 @@ print({
   cpu: os.cpus()[0]?.model ?? 'unknown',
 });
 benchScheduler();
+benchStore();

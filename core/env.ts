@@ -98,9 +98,13 @@ export interface Env {
   trace(event: string, fields?: Record<string, unknown>): void;
 }
 
-/** A process started on a node; the world calls `shutdown` only for a clean stop. */
+/** A process started on a node. */
 export interface Process {
-  shutdown?(): void;
+  /**
+   * A clean stop, as a JVM shutdown hook: the process finishes what it must (flushes, the abort
+   * file) while still alive, then calls `done`, and the node stops it.
+   */
+  shutdown?(done: () => void): void;
 }
 
 export type ProcessMain = (env: Env) => Process;

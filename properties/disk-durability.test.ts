@@ -88,7 +88,8 @@ class Harness {
   readonly violations: string[] = [];
 
   constructor(config: Record<string, number>, seed: string) {
-    const parsed = diskConfigSchema.parse(config);
+    // The model knows fsync only: the kernel's flusher is off here (sim/disk.test.ts covers it).
+    const parsed = diskConfigSchema.parse({ dirtyExpireMs: Infinity, ...config });
     this.disk = new SimDisk({ scheduler: this.scheduler, rng: new SeededRng(seed), config: parsed });
   }
 

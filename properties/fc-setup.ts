@@ -16,7 +16,9 @@ function replayLine(details: fc.RunDetails<unknown>): string {
 
 function failWithReplay(details: fc.RunDetails<unknown>): void {
   if (!details.failed) return;
-  throw new Error(`${fc.defaultReportMessage(details)}\n\n${replayLine(details)}`);
+  const cause =
+    details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+  throw new Error(`${fc.defaultReportMessage(details)}\n\nFailure: ${cause}\n\n${replayLine(details)}`);
 }
 
 fc.configureGlobal({

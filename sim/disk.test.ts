@@ -7,9 +7,11 @@ import { Scheduler } from './scheduler.ts';
 
 type ConfigInput = z.input<typeof diskConfigSchema>;
 
+/** fsync semantics alone: the kernel's flusher is off unless a test turns it on. */
 function setup(config: ConfigInput = {}, seed = 'disk-test') {
   const scheduler = new Scheduler({ maxEvents: 1_000_000, maxTimeMs: 1e12 });
-  const disk = new SimDisk({ scheduler, rng: new SeededRng(seed), config: diskConfigSchema.parse(config) });
+  const parsed = diskConfigSchema.parse({ dirtyExpireMs: Infinity, ...config });
+  const disk = new SimDisk({ scheduler, rng: new SeededRng(seed), config: parsed });
   return { scheduler, disk };
 }
 
@@ -50,6 +52,8 @@ describe('config', () => {
       flushLatencyMs: 0,
       flushBytesPerMs: Infinity,
       capacityBytes: Infinity,
+      writebackIntervalMs: 5_000,
+      dirtyExpireMs: 30_000,
     });
   });
 
@@ -549,5 +553,36 @@ describe('corruption', () => {
     expect(flushed(64).corruptRandom('a')).toEqual(flip);
     disk.write('empty', 0, bytes());
     expect(disk.corruptRandom('empty')).toBeUndefined();
+  });
+});
+
+describe('kernel writeback', () => {
+  test('bytes dirty for dirtyExpireMs reach the medium without a flush; younger ones do not', () => {
+    const { scheduler, disk } = setup({ dirtyExpireMs: 30_000, writebackIntervalMs: 5_000 });
+    disk.write('old', 0, filled(100, 1));
+    scheduler.runUntil(20_000);
+    disk.write('young', 0, filled(100, 2));
+    scheduler.runUntil(36_000);
+    expect([disk.durableSize('old'), disk.durableSize('young')]).toEqual([100, 0]);
+    disk.powerLoss();
+    expectBytes(whole(disk, 'old'), filled(100, 1));
+    expect(disk.size('young')).toBe(0);
+  });
+
+  test('writeback writes the current content, and the flusher sleeps once nothing is dirty', () => {
+    const { scheduler, disk } = setup({ dirtyExpireMs: 10_000, writebackIntervalMs: 5_000 });
+    disk.write('f', 0, filled(10, 1));
+    scheduler.runUntil(7_000);
+    disk.write('f', 0, filled(10, 9));
+    expect(scheduler.runUntilQuiet()).toBe('quiet');
+    expect(scheduler.now).toBeLessThanOrEqual(25_000);
+    expectBytes(disk.durableRead('f', 0, 10), filled(10, 9));
+  });
+
+  test('Infinity turns it off: nothing becomes durable without a flush', () => {
+    const { scheduler, disk } = setup({ dirtyExpireMs: Infinity });
+    disk.write('f', 0, filled(10, 1));
+    expect(scheduler.runUntilQuiet()).toBe('quiet');
+    expect(disk.durableSize('f')).toBe(0);
   });
 });

@@ -22,9 +22,13 @@
 // a truncate that grows a file makes its new size durable, the bytes no flush reached as zeros),
 // except a size growth by a write, which lasts only as far as a flush reached: after power loss a
 // file ends at its last durable byte, and the bytes before it that no flush reached (a hole left
-// by a range flush) read as zeros, or as an earlier flush left them. The OS
-// never writes dirty pages back on its own, and the torn page is the only partial writeback, so
-// no other reordering of writeback shows. A flush of a deleted (or replaced) file makes nothing
+// by a range flush) read as zeros, or as an earlier flush left them.
+// - kernel writeback, as Linux's flusher does (dirty_writeback_centisecs, dirty_expire_centisecs):
+//   every writebackIntervalMs, bytes that have been dirty for dirtyExpireMs are written to the
+//   medium with the cache's current content, whether or not a process flushed them. This closes
+//   the windows in which a power loss can take data nobody fsynced; dirtyExpireMs: Infinity turns
+//   it off. Writeback ticks run only while some byte is dirty. The torn page is the only partial
+//   writeback, so no other reordering of writeback shows. A flush of a deleted (or replaced) file makes nothing
 // durable and still calls `done`, as fsync on an open descriptor of an unlinked file does.
 // Not modelled: EIO and latent sector errors, misdirected writes, read latency, a device queue
 // shared by concurrent flushes, sparse files (a file's size is its bytes in memory), and
@@ -49,6 +53,10 @@ export const diskConfigSchema = z
     flushBytesPerMs: unbounded(z.number().positive()),
     /** Bound on the sum of all file sizes. */
     capacityBytes: unbounded(z.number().int().nonnegative()),
+    /** How often the kernel's flusher wakes (Linux: dirty_writeback_centisecs = 500). */
+    writebackIntervalMs: z.number().positive().default(5_000),
+    /** How long a byte stays dirty before the flusher writes it (dirty_expire_centisecs = 3000). */
+    dirtyExpireMs: z.number().nonnegative().or(z.literal(Infinity)).default(30_000),
   })
   .refine((c) => c.pageSize % c.sectorSize === 0, {
     path: ['sectorSize'],
@@ -177,6 +185,11 @@ class SpanSet {
     this.total = 0;
   }
 
+  /** A copy of the spans, in order. */
+  list(): Span[] {
+    return this.spans.map((s) => ({ ...s }));
+  }
+
   /** The lowest index whose span satisfies `test`, which is false then true along the list. */
   private firstIndex(test: (s: Span) => boolean): number {
     let lo = 0;
@@ -231,6 +244,9 @@ export class SimDisk implements Disk {
   private files = new Map<string, SimFile>();
   private readonly pending = new Set<SimEvent>();
   private used = 0;
+  /** The dirty spans of each file at each writeback tick, oldest first. */
+  private generations: { path: string; file: SimFile; spans: Span[] }[][] = [];
+  private writebackEvent: SimEvent | undefined;
 
   constructor(options: DiskOptions) {
     this.scheduler = options.scheduler;
@@ -271,6 +287,7 @@ export class SimDisk implements Disk {
     file.length = end;
     this.used += end - size;
     file.check();
+    this.scheduleWriteback();
   }
 
   read(path: string, offset: number, length: number): Uint8Array {
@@ -441,7 +458,33 @@ export class SimDisk implements Disk {
     const count = this.pending.size;
     for (const event of this.pending) this.scheduler.cancel(event);
     this.pending.clear();
+    if (this.writebackEvent !== undefined) this.scheduler.cancel(this.writebackEvent);
+    this.writebackEvent = undefined;
+    this.generations = [];
     return count;
+  }
+
+  /** Wakes the kernel's flusher, if it sleeps and writeback is on. */
+  private scheduleWriteback(): void {
+    if (this.writebackEvent !== undefined || this.config.dirtyExpireMs === Infinity) return;
+    this.writebackEvent = this.scheduler.schedule(this.config.writebackIntervalMs, () => this.writeback());
+  }
+
+  /** One flusher tick: note what is dirty now, and write back what was dirty dirtyExpireMs ago. */
+  private writeback(): void {
+    this.writebackEvent = undefined;
+    const dirty = [...this.files].filter(([, file]) => file.dirty.bytes > 0);
+    this.generations.push(dirty.map(([path, file]) => ({ path, file, spans: file.dirty.list() })));
+    const { dirtyExpireMs, writebackIntervalMs } = this.config;
+    if (this.generations.length > Math.ceil(dirtyExpireMs / writebackIntervalMs)) {
+      for (const { path, file, spans } of this.generations.shift()!) {
+        if (this.files.get(path) !== file) continue;
+        for (const span of spans)
+          file.makeDurable(Math.min(span.start, file.length), Math.min(span.end, file.length));
+      }
+    }
+    if (this.dirtyBytes() > 0) this.scheduleWriteback();
+    else this.generations = [];
   }
 
   private losePower(path: string, file: SimFile): FileLoss {

@@ -3,7 +3,7 @@
 // Each event names its node(s) by address; `at` is world time in ms from the start of the run.
 // What each fault does to a node is stated in node.ts, network.ts, disk.ts and clock.ts.
 import { z } from 'zod';
-import { configIssue, parseOrThrow } from './config-error.ts';
+import { configIssue, parseOrThrow } from '../core/config-error.ts';
 
 const at = z.number().nonnegative();
 const node = z.string().min(1);

@@ -5,7 +5,8 @@
 // - kill: the process dies at once; its memory and timers are gone, the OS page cache survives,
 //   and the OS resets its connections;
 // - power-off: the machine dies; unflushed pages are lost and peers are not told;
-// - shutdown: a clean stop (the process's own shutdown runs first);
+// - shutdown: a clean stop: the process's own shutdown runs while it is still alive, and the node
+//   stops it when that calls done (or after SHUTDOWN_DEADLINE_MS, so a run never hangs);
 // - pause / resume: a stopped process (SIGSTOP, a long GC) handles nothing; what arrives for it
 //   (messages, timers, disk completions) runs at resume, in order, late;
 // - disk loss: the machine loses power and comes back with an empty disk.
@@ -32,8 +33,12 @@ export interface NodeParts {
   readonly freshDisk: () => SimDisk;
 }
 
+/** How long a clean shutdown may take before the node stops the process anyway. */
+export const SHUTDOWN_DEADLINE_MS = 30_000;
+
 export class SimNode {
   private currentState: NodeState = 'stopped';
+  private stopping = false;
   private incarnation = 0;
   private process: Process | undefined;
   private deferred: (() => void)[] = [];
@@ -81,13 +86,28 @@ export class SimNode {
     this.record('node.kill');
   }
 
+  /** Starts a clean stop; the node is stopped once the process says it is done. */
   shutdown(): void {
     this.expect(['running'], 'shutdown');
-    this.process?.shutdown?.();
-    this.stopProcess('stopped');
-    this.machineDisk.processKill();
-    this.parts.network.detach(this.address, 'kill');
-    this.record('node.shutdown');
+    if (this.stopping) return;
+    this.stopping = true;
+    this.record('node.shutdown-begin');
+    const ctx = this.context(this.incarnation);
+    const finish = (how: string) => {
+      if (!this.stopping || this.incarnation !== ctx.incarnation) return;
+      this.stopProcess('stopped');
+      this.machineDisk.processKill();
+      this.parts.network.detach(this.address, 'kill');
+      this.record('node.shutdown', { how });
+    };
+    this.setTimer(ctx, SHUTDOWN_DEADLINE_MS, () => finish('deadline'));
+    if (this.process?.shutdown === undefined) finish('done');
+    else this.process.shutdown(() => finish('done'));
+  }
+
+  /** A clean shutdown has begun and the process has not finished it yet. */
+  get isStopping(): boolean {
+    return this.stopping;
   }
 
   powerOff(): void {
@@ -130,6 +150,7 @@ export class SimNode {
 
   private stopProcess(next: 'stopped' | 'off'): void {
     this.currentState = next;
+    this.stopping = false;
     this.process = undefined;
     this.deferred = [];
     for (const event of this.timers.values()) this.parts.scheduler.cancel(event);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigError } from './config-error.ts';
+import { ConfigError } from '../core/config-error.ts';
 import { echoClient, echoServer, type EchoOutcome } from './echo.ts';
 import type { FaultInput } from './nemesis.ts';
 import { World } from './world.ts';

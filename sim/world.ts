@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { ProcessMain } from '../core/env.ts';
 import { clockConfigSchema, NodeClock, type ClockConfig } from './clock.ts';
-import { parseOrThrow } from './config-error.ts';
+import { parseOrThrow } from '../core/config-error.ts';
 import { diskConfigSchema, SimDisk } from './disk.ts';
 import { parseFaultSchedule, type Fault } from './nemesis.ts';
 import { networkConfigSchema, SimNetwork } from './network.ts';

@@ -8,9 +8,9 @@
 // from every NameServer (3 s timeout).
 // Simplifications: registration is always forced (forceRegister, the default; no
 // QUERY_DATA_VERSION round first); no filter servers, no compression or CRC of the body; the
-// unregister requests go out together rather than one after another, because a shutdown here runs
-// to completion and cannot wait for answers; a brokerPermission that is not read-write is the
-// broker's to apply to the table it passes in.
+// unregister requests go out together rather than one after another (the shutdown waits for all
+// of them); a brokerPermission that is not read-write is the broker's to apply to the table it
+// passes in.
 import { z } from 'zod';
 import type { Env, NetResult, TimerId } from '../env.ts';
 import {
@@ -100,27 +100,27 @@ export class BrokerRegistration {
     }
   }
 
-  /** Tells every NameServer that this broker is leaving. */
-  unregisterBrokerAll(): void {
+  /** Tells every NameServer that this broker is leaving; `done` runs once each answered or timed out. */
+  unregisterBrokerAll(done: () => void = () => {}): void {
     const command = request(RequestCode.UNREGISTER_BROKER, this.identity());
+    let waiting = this.namesrvAddrList.length;
+    if (waiting === 0) done();
     for (const namesrvAddr of this.namesrvAddrList) {
       this.env.net.request(namesrvAddr, command, UNREGISTER_TIMEOUT_MS, (result) => {
         const answer = successOf(result);
         if (typeof answer === 'string') {
           this.env.trace('broker.unregister-failed', { namesrv: namesrvAddr, error: answer });
         }
+        if (--waiting === 0) done();
       });
     }
   }
 
-  /**
-   * Stops registering and unregisters (BrokerController.shutdown). The answers are not awaited: if
-   * the process ends at once, the NameServers learn of it from the broken connections instead.
-   */
-  shutdown(): void {
+  /** Stops registering and unregisters (BrokerController.shutdown); done once every NameServer answered. */
+  shutdown(done: () => void = () => {}): void {
     if (this.timer !== undefined) this.env.cancelTimer(this.timer);
     this.timer = undefined;
-    this.unregisterBrokerAll();
+    this.unregisterBrokerAll(done);
   }
 
   private identity(): UnRegisterBrokerRequestHeader {

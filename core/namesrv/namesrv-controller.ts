@@ -66,8 +66,9 @@ export class NamesrvController implements Process {
   }
 
   /** A clean stop ends the scan, as RocketMQ's shutdown stops its scheduled executor. */
-  shutdown(): void {
+  shutdown(done: () => void = () => {}): void {
     if (this.scanTimer !== undefined) this.env.cancelTimer(this.scanTimer);
+    done();
   }
 
   /** A one-way request (reply undefined) is processed and not answered, as in RocketMQ. */

@@ -48,7 +48,8 @@ class Harness {
   ) {
     this.world = new World({
       seed,
-      disk: { flushLatencyMs: 3, tornWriteProbability: torn ? 1 : 0, sectorSize: 8 },
+      // The model knows fsync only, so the kernel's flusher is off.
+      disk: { flushLatencyMs: 3, tornWriteProbability: torn ? 1 : 0, sectorSize: 8, dirtyExpireMs: Infinity },
     });
     this.world.addNode(
       'n',

@@ -13,7 +13,7 @@ const MAX = Number.MAX_SAFE_INTEGER;
 const TINY: IndexFileGeometry = { hashSlotNum: 8, indexNum: 3 };
 
 function machine() {
-  const world = new World({ seed: 5, disk: { flushLatencyMs: 1 } });
+  const world = new World({ seed: 5, disk: { flushLatencyMs: 1, dirtyExpireMs: Infinity } });
   const probes = new Map<string, Probe>();
   const node = world.addNode(
     'n',

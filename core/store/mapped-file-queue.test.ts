@@ -4,7 +4,7 @@ import { World } from '../../sim/world.ts';
 import { MappedFileQueue } from './mapped-file-queue.ts';
 
 function setup() {
-  const world = new World({ seed: 1 });
+  const world = new World({ seed: 1, disk: { dirtyExpireMs: Infinity } }); // fsync alone
   const probes = new Map<string, Probe>();
   world.addNode(
     'n',

@@ -31,6 +31,20 @@ export const messageStoreConfigSchema = z
     maxHashSlotNum: positiveInt.default(5_000_000),
     maxIndexNum: positiveInt.default(20_000_000),
     checkCRCOnRecover: z.boolean().default(true),
+    /** A pull returns at most this many bytes / messages when they are in memory, or on disk. */
+    maxTransferBytesOnMessageInMemory: positiveInt.default(256 * 1024),
+    maxTransferCountOnMessageInMemory: positiveInt.default(32),
+    maxTransferBytesOnMessageInDisk: positiveInt.default(64 * 1024),
+    maxTransferCountOnMessageInDisk: positiveInt.default(8),
+    /** Messages within this share of physical memory behind the end count as in memory. */
+    accessMessageInMemoryMaxRatio: z.number().int().min(0).max(100).default(40),
+    /**
+     * The machine's memory (RocketMQ asks the OS): with the ratio above it decides when a message
+     * is "on disk", and when the master suggests that consumers pull from a slave.
+     */
+    physicalMemoryBytes: positiveInt.default(16 * GiB),
+    /** A slave corrects a consumer's bad pull offset only if this is set. */
+    offsetCheckInSlave: z.boolean().default(false),
     /** The delay levels, as RocketMQ's messageDelayLevel string. */
     messageDelayLevel: z
       .string()

@@ -1,4 +1,4 @@
-// Bad input (a world configuration, a fault schedule, a scenario) fails before anything runs,
+// Bad input (a world configuration, a broker.conf, a fault schedule, a scenario) fails before anything runs,
 // with zod's readable message naming the field at fault. The CLI maps it to exit code 2.
 import { z } from 'zod';
 

@@ -1,0 +1,247 @@
+// DefaultMessageStore: one broker's store, assembled from its parts. start() loads the files,
+// reads the abort file to learn whether the last stop was clean, recovers, creates the abort file
+// again and starts the services (CommitLog flush, ConsumeQueue flush and checkpoint, dispatch,
+// retention). A put appends to the CommitLog, wakes dispatch, and answers according to
+// flushDiskType; a pull reads through the ConsumeQueue. shutdown() dispatches what is left,
+// flushes, writes the checkpoint and, once all of that is durable, deletes the abort file if
+// nothing is left undispatched.
+// Simplifications: no transient store pool, no HA here (the broker's replication wraps puts),
+// no DLedger.
+import { parseOrThrow } from '../config-error.ts';
+import type { Env } from '../env.ts';
+import type { Host } from '../message/host.ts';
+import { MessageConst, type MessageExt } from '../message/message.ts';
+import { CleanCommitLogService } from './clean-commit-log-service.ts';
+import { FlushRealTimeService, GroupCommitService } from './commit-log-flush.ts';
+import { checkRecord, RecordLayout, type DispatchRequest } from './commit-log-record.ts';
+import { CommitLog, isQueued, type PutMessageRequest } from './commit-log.ts';
+import { ConsumeQueueStore } from './consume-queue-store.ts';
+import { FlushConsumeQueueService } from './flush-consume-queue-service.ts';
+import { getMessage, type GetMessageRequest, type GetMessageResult } from './get-message.ts';
+import { getInt64, viewOf } from '../message/bytes.ts';
+import { IndexService } from './index-service.ts';
+import {
+  messageStoreConfigSchema,
+  type MessageStoreConfig,
+  type MessageStoreConfigInput,
+} from './message-store-config.ts';
+import type { PutMessageResult } from './put-message-result.ts';
+import { ReputMessageService, type Dispatcher } from './reput-message-service.ts';
+import { StoreCheckpoint } from './store-checkpoint.ts';
+import { recoverStore, type RecoveryReport } from './store-recovery.ts';
+
+export interface MessageStoreOptions {
+  readonly env: Env;
+  readonly config?: MessageStoreConfigInput;
+  /** The broker's address as written into each record (STOREHOST). */
+  readonly storeHost: Host;
+  /** Messages arrived in a queue: wakes held pulls (RocketMQ's MessageArrivingListener). */
+  readonly onArriving?: Dispatcher;
+}
+
+export class DefaultMessageStore {
+  readonly config: MessageStoreConfig;
+  readonly commitLog: CommitLog;
+  readonly consumeQueues: ConsumeQueueStore;
+  readonly checkpoint: StoreCheckpoint;
+  readonly indexService: IndexService;
+  readonly reput: ReputMessageService;
+  recovery: RecoveryReport | undefined;
+  private readonly env: Env;
+  private readonly groupCommit: GroupCommitService | undefined;
+  private readonly flushRealTime: FlushRealTimeService | undefined;
+  private readonly clean: CleanCommitLogService;
+  private running = false;
+
+  constructor(options: MessageStoreOptions) {
+    const env = (this.env = options.env);
+    const config = (this.config = parseOrThrow(
+      messageStoreConfigSchema,
+      options.config ?? {},
+      'message store config',
+    ));
+    const root = config.storePathRootDir;
+    this.commitLog = new CommitLog(env, config, options.storeHost);
+    this.consumeQueues = new ConsumeQueueStore(env.disk, root, config.mappedFileSizeConsumeQueue);
+    this.checkpoint = new StoreCheckpoint(env.disk, root);
+    const geometry = { hashSlotNum: config.maxHashSlotNum, indexNum: config.maxIndexNum };
+    const now = () => env.now();
+    this.indexService = new IndexService({
+      disk: env.disk,
+      rootDir: root,
+      checkpoint: this.checkpoint,
+      now,
+      geometry,
+    });
+    const dispatchers = [
+      this.dispatchToConsumeQueue,
+      ...(config.messageIndexEnable ? [this.dispatchToIndex] : []),
+    ];
+    this.reput = new ReputMessageService(
+      env,
+      this.commitLog,
+      config,
+      dispatchers,
+      options.onArriving ?? (() => {}),
+    );
+    const flushed = (stamp: number) => {
+      if (stamp > 0) this.checkpoint.physicMsgTimestamp = stamp;
+    };
+    const sync = config.flushDiskType === 'SYNC_FLUSH';
+    this.groupCommit = sync ? new GroupCommitService(env, this.commitLog, config, flushed) : undefined;
+    this.flushRealTime = sync ? undefined : new FlushRealTimeService(env, this.commitLog, config, flushed);
+    this.clean = new CleanCommitLogService(
+      env,
+      this.commitLog,
+      this.consumeQueues,
+      this.indexService,
+      config,
+    );
+  }
+
+  get abortPath(): string {
+    return `${this.config.storePathRootDir}/abort`;
+  }
+
+  /** Loads and recovers the store, then starts its services. */
+  start(): RecoveryReport {
+    const disk = this.env.disk;
+    const lastExitOK = !disk.exists(this.abortPath);
+    this.checkpoint.load();
+    this.commitLog.queue.load();
+    this.consumeQueues.load();
+    this.indexService.load(lastExitOK);
+    const dispatch = (request: DispatchRequest) => this.dispatchAll(request);
+    const parts = {
+      commitLog: this.commitLog,
+      consumeQueues: this.consumeQueues,
+      checkpoint: this.checkpoint,
+    };
+    this.recovery = recoverStore({ ...parts, config: this.config, dispatch }, lastExitOK);
+    this.reput.reputFromOffset = Math.max(this.commitLog.minOffset(), this.maxPhysicOffsetOfConsumeQueues());
+    this.reput.doReput();
+    disk.write(this.abortPath, 0, new Uint8Array(0));
+    this.groupCommit?.wakeup();
+    this.flushRealTime?.start();
+    new FlushConsumeQueueService(this.env, this.consumeQueues, this.checkpoint, this.config).start();
+    this.clean.start();
+    this.running = true;
+    this.env.trace('store.recovered', { ...this.recovery });
+    return this.recovery;
+  }
+
+  /** Appends a message; `done` gets the status once the flush policy is satisfied. */
+  putMessage(request: PutMessageRequest, done: (result: PutMessageResult) => void): void {
+    if (!this.running) return done({ status: 'SERVICE_NOT_AVAILABLE', detail: 'the store is not running' });
+    if (this.config.brokerRole === 'SLAVE') {
+      return done({ status: 'SERVICE_NOT_AVAILABLE', detail: 'a slave never accepts writes' });
+    }
+    const result = this.commitLog.append(request);
+    if (result.status !== 'PUT_OK') return done(result);
+    const { wroteOffset, wroteBytes, storeTimestamp } = result.appendResult!;
+    this.clean.touched(wroteOffset - (wroteOffset % this.config.mappedFileSizeCommitLog), storeTimestamp);
+    this.reput.notifyAppended();
+    if (this.groupCommit === undefined) {
+      this.flushRealTime!.wakeup();
+      return done(result);
+    }
+    if (request.properties.get(MessageConst.WAIT)?.toLowerCase() === 'false') {
+      this.groupCommit.wakeup();
+      return done(result);
+    }
+    this.groupCommit.putRequest(wroteOffset + wroteBytes, (status) => done({ ...result, status }));
+  }
+
+  getMessage(topic: string, queueId: number, request: GetMessageRequest): GetMessageResult {
+    return getMessage(this.commitLog, this.consumeQueues.find(topic, queueId), this.config, request);
+  }
+
+  getMaxOffsetInQueue(topic: string, queueId: number): number {
+    return this.consumeQueues.find(topic, queueId)?.maxOffsetInQueue() ?? 0;
+  }
+
+  getMinOffsetInQueue(topic: string, queueId: number): number {
+    return this.consumeQueues.find(topic, queueId)?.minOffsetInQueue() ?? -1;
+  }
+
+  /** The first queue offset stored at or after `timestamp` (backtracking by time). */
+  getOffsetInQueueByTime(topic: string, queueId: number, timestamp: number): number {
+    const cq = this.consumeQueues.find(topic, queueId);
+    return (
+      cq?.getOffsetInQueueByTime(
+        timestamp,
+        (offset) => this.storeTimestampAt(offset),
+        this.commitLog.minOffset(),
+      ) ?? 0
+    );
+  }
+
+  /** The message whose record starts at `commitLogOffset`, if it is still stored. */
+  lookMessageByOffset(commitLogOffset: number): MessageExt | undefined {
+    const head = this.commitLog.read(commitLogOffset, 4);
+    if (head === undefined) return undefined;
+    const record = this.commitLog.read(commitLogOffset, viewOf(head).getInt32(0));
+    const result = record && checkRecord(record, 0, { checkCRC: false });
+    return result?.kind === 'valid' ? result.record : undefined;
+  }
+
+  /** Messages indexed under `topic#key` (a KEYS entry or a UNIQ_KEY) stored within [begin, end]. */
+  queryMessage(topic: string, key: string, maxNum: number, begin: number, end: number): MessageExt[] {
+    const { phyOffsets } = this.indexService.queryOffset(topic, key, maxNum, begin, end);
+    return phyOffsets.flatMap((offset) => this.lookMessageByOffset(offset) ?? []);
+  }
+
+  dispatchBehindBytes(): number {
+    return this.reput.dispatchBehindBytes();
+  }
+
+  /** A clean stop: dispatch, flush, checkpoint; once durable, the abort file goes if nothing is left. */
+  shutdown(done: () => void = () => {}): void {
+    this.running = false;
+    this.reput.doReput();
+    let flushing = 2;
+    const flushed = () => {
+      if (--flushing > 0) return;
+      const { checkpoint } = this;
+      checkpoint.physicMsgTimestamp = Math.max(
+        checkpoint.physicMsgTimestamp,
+        this.commitLog.lastStoreTimestamp,
+      );
+      checkpoint.flush(() => {
+        if (this.dispatchBehindBytes() === 0) this.env.disk.delete(this.abortPath);
+        done();
+      });
+    };
+    this.commitLog.queue.flush(flushed);
+    this.consumeQueues.flush(flushed);
+  }
+
+  private dispatchAll(request: DispatchRequest): void {
+    this.dispatchToConsumeQueue(request);
+    if (this.config.messageIndexEnable) this.dispatchToIndex(request);
+  }
+
+  private readonly dispatchToConsumeQueue: Dispatcher = (request) => {
+    if (!isQueued(request.sysFlag)) return;
+    const cq = this.consumeQueues.findOrCreate(request.topic, request.queueId);
+    const { commitLogOffset, storeSize, tagsCode, queueOffset } = request;
+    const result = cq.putMessagePositionInfo(commitLogOffset, storeSize, tagsCode, queueOffset);
+    if (result === 'misplaced') {
+      this.env.trace('store.cq-order-bug', { topic: request.topic, queueId: request.queueId, queueOffset });
+    }
+    this.checkpoint.logicsMsgTimestamp = request.storeTimestamp;
+  };
+
+  private readonly dispatchToIndex: Dispatcher = (request) => this.indexService.buildIndex(request);
+
+  private storeTimestampAt(commitLogOffset: number): number | undefined {
+    const bytes = this.commitLog.read(commitLogOffset + RecordLayout.STORETIMESTAMP, 8);
+    return bytes && getInt64(viewOf(bytes), 0);
+  }
+
+  private maxPhysicOffsetOfConsumeQueues(): number {
+    let max = 0;
+    for (const cq of this.consumeQueues) max = Math.max(max, cq.maxPhysicOffset);
+    return max;
+  }
+}
