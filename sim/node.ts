@@ -189,8 +189,10 @@ export class SimNode {
 
   private setTimer(ctx: ProcessContext, delayMs: number, fire: () => void): TimerId {
     const id = ++this.timerIds;
-    const event = this.parts.scheduler.schedule(this.parts.clock.worldDelay(delayMs), () => {
+    const { scheduler, trace } = this.parts;
+    const event = scheduler.schedule(this.parts.clock.worldDelay(delayMs), () => {
       this.timers.delete(id);
+      trace.record(scheduler.now, this.address, 'timer');
       ctx.post(fire);
     });
     this.timers.set(id, event);

@@ -1,6 +1,7 @@
 // A process that does nothing by itself: it records what reaches it and hands its Env to the
 // test that started it, so a test can drive sends, timers and disk writes as a process would.
 import type { Env, ProcessMain } from '../core/env.ts';
+import { World, type WorldConfigInput } from './world.ts';
 
 export interface Delivery {
   readonly from: string;
@@ -27,4 +28,16 @@ export function probeProcess(probes: Map<string, Probe>, worldTime: () => number
     env.net.onDisconnect((peer) => probe.disconnects.push(peer));
     return {};
   };
+}
+
+/** A world with one probe node at `address`, for tests that drive one process's Env directly. */
+export function probeMachine(config: WorldConfigInput, address = 'n') {
+  const world = new World(config);
+  const probes = new Map<string, Probe>();
+  const node = world.addNode(
+    address,
+    probeProcess(probes, () => world.now),
+  );
+  const probe = () => probes.get(address)!;
+  return { world, node, probe, env: () => probe().env, disk: () => probe().env.disk };
 }

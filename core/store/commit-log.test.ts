@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { probeProcess, type Probe } from '../../sim/probe-process.ts';
-import { World } from '../../sim/world.ts';
+import { probeMachine } from '../../sim/probe-process.ts';
 import { parseHost } from '../message/host.ts';
 import { MessageConst, MessageSysFlag, SCHEDULE_TOPIC } from '../message/message.ts';
 import { checkRecord, RECORD_FIXED_SIZE } from './commit-log-record.ts';
@@ -9,16 +8,10 @@ import { CommitLog, type PutMessageRequest } from './commit-log.ts';
 import { messageStoreConfigSchema, type MessageStoreConfigInput } from './message-store-config.ts';
 
 function setup(config: MessageStoreConfigInput = {}, disk = {}) {
-  const world = new World({ seed: 1, disk });
-  const probes = new Map<string, Probe>();
-  world.addNode(
-    'broker',
-    probeProcess(probes, () => world.now),
-  );
-  const env = probes.get('broker')!.env;
+  const { world, node, env } = probeMachine({ seed: 1, disk }, 'broker');
   const storeConfig = messageStoreConfigSchema.parse({ mappedFileSizeCommitLog: 1024, ...config });
-  const commitLog = new CommitLog(env, storeConfig, parseHost('10.0.0.1:10911'));
-  return { world, env, commitLog, storeConfig, node: world.node('broker') };
+  const commitLog = new CommitLog(env(), storeConfig, parseHost('10.0.0.1:10911'));
+  return { world, env: env(), commitLog, storeConfig, node };
 }
 
 function request(topic: string, queueId: number, body: string, extra: Partial<PutMessageRequest> = {}) {

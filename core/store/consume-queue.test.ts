@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { probeProcess, type Probe } from '../../sim/probe-process.ts';
-import { World } from '../../sim/world.ts';
+import { probeMachine } from '../../sim/probe-process.ts';
 import { BLANK_CQ_ENTRY, type CqEntry } from './consume-queue-entry.ts';
 import { ConsumeQueue, consumeQueueDir } from './consume-queue.ts';
 import { ConsumeQueueStore } from './consume-queue-store.ts';
@@ -10,13 +9,7 @@ const FILE_SIZE = PER_FILE * 20;
 
 /** One machine with a simulated disk; `disk()` is the running incarnation's. */
 function machine() {
-  const world = new World({ seed: 7, disk: { flushLatencyMs: 2 } });
-  const probes = new Map<string, Probe>();
-  const node = world.addNode(
-    'n',
-    probeProcess(probes, () => world.now),
-  );
-  const disk = () => probes.get('n')!.env.disk;
+  const { world, node, disk } = probeMachine({ seed: 7, disk: { flushLatencyMs: 2 } });
   const cq = (topic = 'T', queueId = 0) =>
     new ConsumeQueue({ disk: disk(), rootDir: 'store', topic, queueId, mappedFileSize: FILE_SIZE });
   /** Power loss (or a kill), restart, and a fresh ConsumeQueue loaded and recovered from disk. */

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { probeProcess, type Probe } from '../../sim/probe-process.ts';
-import { World } from '../../sim/world.ts';
+import { probeMachine } from '../../sim/probe-process.ts';
 import type { Disk } from '../env.ts';
 import { javaHashCode } from '../message/java-hash.ts';
 import { IndexFile } from './index-file.ts';
@@ -13,13 +12,7 @@ const T0 = 1_767_225_600_000;
 const ALL = [0, Number.MAX_SAFE_INTEGER] as const;
 
 function machine() {
-  const world = new World({ seed: 3, disk: { flushLatencyMs: 1 } });
-  const probes = new Map<string, Probe>();
-  const node = world.addNode(
-    'n',
-    probeProcess(probes, () => world.now),
-  );
-  const disk = () => probes.get('n')!.env.disk;
+  const { world, node, disk } = probeMachine({ seed: 3, disk: { flushLatencyMs: 1 } });
   return { world, node, disk, create: () => IndexFile.create(disk(), DIR, NAME, G) };
 }
 

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { probeProcess, type Probe } from '../../sim/probe-process.ts';
-import { World } from '../../sim/world.ts';
+import { probeMachine } from '../../sim/probe-process.ts';
 import { MessageSysFlag } from '../message/message.ts';
 import type { DispatchRequest } from './commit-log-record.ts';
 import { indexFileName, type IndexFileGeometry } from './index-file-format.ts';
@@ -13,13 +12,10 @@ const MAX = Number.MAX_SAFE_INTEGER;
 const TINY: IndexFileGeometry = { hashSlotNum: 8, indexNum: 3 };
 
 function machine() {
-  const world = new World({ seed: 5, disk: { flushLatencyMs: 1, dirtyExpireMs: Infinity } });
-  const probes = new Map<string, Probe>();
-  const node = world.addNode(
-    'n',
-    probeProcess(probes, () => world.now),
-  );
-  const env = () => probes.get('n')!.env;
+  const { world, node, env } = probeMachine({
+    seed: 5,
+    disk: { flushLatencyMs: 1, dirtyExpireMs: Infinity },
+  });
   /** A fresh checkpoint and IndexService on the running incarnation, loaded from disk. */
   const open = (geometry: IndexFileGeometry = TINY, lastExitOK = true, maxMsgsNumBatch?: number) => {
     const checkpoint = new StoreCheckpoint(env().disk, 'store');

@@ -1,17 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { probeProcess, type Probe } from '../../sim/probe-process.ts';
-import { World } from '../../sim/world.ts';
+import { probeMachine } from '../../sim/probe-process.ts';
 import { MappedFileQueue } from './mapped-file-queue.ts';
 
 function setup() {
-  const world = new World({ seed: 1, disk: { dirtyExpireMs: Infinity } }); // fsync alone
-  const probes = new Map<string, Probe>();
-  world.addNode(
-    'n',
-    probeProcess(probes, () => world.now),
-  );
-  const disk = probes.get('n')!.env.disk;
-  return { world, disk, node: world.node('n'), queue: new MappedFileQueue(disk, 'log', 100) };
+  const { world, node, disk } = probeMachine({ seed: 1, disk: { dirtyExpireMs: Infinity } }); // fsync alone
+  return { world, node, disk: disk(), queue: new MappedFileQueue(disk(), 'log', 100) };
 }
 
 const fill = (queue: MappedFileQueue, bytes: number) => {

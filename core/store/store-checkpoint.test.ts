@@ -1,16 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { probeProcess, type Probe } from '../../sim/probe-process.ts';
-import { World } from '../../sim/world.ts';
+import { probeMachine } from '../../sim/probe-process.ts';
 import { StoreCheckpoint } from './store-checkpoint.ts';
 
 function machine() {
-  const world = new World({ seed: 9, disk: { flushLatencyMs: 2 } });
-  const probes = new Map<string, Probe>();
-  const node = world.addNode(
-    'n',
-    probeProcess(probes, () => world.now),
-  );
-  const open = () => new StoreCheckpoint(probes.get('n')!.env.disk, 'store');
+  const { world, node, disk } = probeMachine({ seed: 9, disk: { flushLatencyMs: 2 } });
+  const open = () => new StoreCheckpoint(disk(), 'store');
   const fields = (cp: StoreCheckpoint) => [
     cp.physicMsgTimestamp,
     cp.logicsMsgTimestamp,
