@@ -3,7 +3,7 @@
 // 0 has its first file pre-filled with blank entries (0, Integer.MAX_VALUE, 0), which recovery
 // accepts as entries; only offset < 0 or size <= 0 ends the valid part.
 // Simplification: the optional ConsumeQueueExt (tagsCode holding an ext address) is not modelled.
-import { getInt64, setInt64, viewOf } from '../message/bytes.ts';
+import { readInt32, readInt64, writeInt32, writeInt64 } from '../message/bytes.ts';
 
 export const CQ_STORE_UNIT_SIZE = 20;
 
@@ -17,10 +17,9 @@ export const BLANK_CQ_ENTRY: Readonly<CqEntry> = { commitLogOffset: 0, size: 0x7
 
 /** Writes the entry at `pos` of `dest`, which must have 20 bytes of room there. */
 export function writeCqEntry(dest: Uint8Array, pos: number, entry: CqEntry): void {
-  const view = viewOf(dest);
-  setInt64(view, pos, entry.commitLogOffset);
-  view.setInt32(pos + 8, entry.size);
-  setInt64(view, pos + 12, entry.tagsCode);
+  writeInt64(dest, pos, entry.commitLogOffset);
+  writeInt32(dest, pos + 8, entry.size);
+  writeInt64(dest, pos + 12, entry.tagsCode);
 }
 
 export function encodeCqEntry(entry: CqEntry): Uint8Array {
@@ -32,11 +31,10 @@ export function encodeCqEntry(entry: CqEntry): Uint8Array {
 /** Reads the entry at `pos`; undefined if fewer than 20 bytes remain there. */
 export function decodeCqEntry(buf: Uint8Array, pos: number): CqEntry | undefined {
   if (!Number.isInteger(pos) || pos < 0 || pos + CQ_STORE_UNIT_SIZE > buf.length) return undefined;
-  const view = viewOf(buf);
   return {
-    commitLogOffset: getInt64(view, pos),
-    size: view.getInt32(pos + 8),
-    tagsCode: getInt64(view, pos + 12),
+    commitLogOffset: readInt64(buf, pos),
+    size: readInt32(buf, pos + 8),
+    tagsCode: readInt64(buf, pos + 12),
   };
 }
 

@@ -7,7 +7,7 @@
 // Entry numbers start at 1 (indexCount starts at 1 and 0 means invalid), so entry 0 is unused.
 // Keys are `topic#UNIQ_KEY` and `topic#KEY`. Files are named after their creation time.
 // Simplification: names use UTC (RocketMQ formats the JVM's local time).
-import { getInt64, setInt64, viewOf, zeroPadded } from '../message/bytes.ts';
+import { readInt32, readInt64, writeInt32, writeInt64 } from '../message/bytes.ts';
 import { javaHashCode } from '../message/java-hash.ts';
 import { civilFromEpochMs } from '../message/message-id.ts';
 
@@ -78,26 +78,24 @@ export interface IndexHeader {
 
 export function encodeIndexHeader(h: IndexHeader): Uint8Array {
   const out = new Uint8Array(INDEX_HEADER_SIZE);
-  const view = viewOf(out);
-  setInt64(view, 0, h.beginTimestamp);
-  setInt64(view, 8, h.endTimestamp);
-  setInt64(view, 16, h.beginPhyOffset);
-  setInt64(view, 24, h.endPhyOffset);
-  view.setInt32(32, h.hashSlotCount);
-  view.setInt32(36, h.indexCount);
+  writeInt64(out, 0, h.beginTimestamp);
+  writeInt64(out, 8, h.endTimestamp);
+  writeInt64(out, 16, h.beginPhyOffset);
+  writeInt64(out, 24, h.endPhyOffset);
+  writeInt32(out, 32, h.hashSlotCount);
+  writeInt32(out, 36, h.indexCount);
   return out;
 }
 
 /** Reads the raw header; missing bytes read as 0. (RocketMQ's load turns an indexCount <= 0 into 1.) */
 export function decodeIndexHeader(buf: Uint8Array): IndexHeader {
-  const view = viewOf(zeroPadded(buf, INDEX_HEADER_SIZE));
   return {
-    beginTimestamp: getInt64(view, 0),
-    endTimestamp: getInt64(view, 8),
-    beginPhyOffset: getInt64(view, 16),
-    endPhyOffset: getInt64(view, 24),
-    hashSlotCount: view.getInt32(32),
-    indexCount: view.getInt32(36),
+    beginTimestamp: readInt64(buf, 0),
+    endTimestamp: readInt64(buf, 8),
+    beginPhyOffset: readInt64(buf, 16),
+    endPhyOffset: readInt64(buf, 24),
+    hashSlotCount: readInt32(buf, 32),
+    indexCount: readInt32(buf, 36),
   };
 }
 
@@ -110,11 +108,10 @@ export interface IndexEntry {
 
 /** Writes the entry at `pos` of `dest`, which must have 20 bytes of room there. */
 export function writeIndexEntry(dest: Uint8Array, pos: number, e: IndexEntry): void {
-  const view = viewOf(dest);
-  view.setInt32(pos, e.keyHash);
-  setInt64(view, pos + 4, e.phyOffset);
-  view.setInt32(pos + 12, e.timeDiff);
-  view.setInt32(pos + 16, e.prevIndex);
+  writeInt32(dest, pos, e.keyHash);
+  writeInt64(dest, pos + 4, e.phyOffset);
+  writeInt32(dest, pos + 12, e.timeDiff);
+  writeInt32(dest, pos + 16, e.prevIndex);
 }
 
 export function encodeIndexEntry(e: IndexEntry): Uint8Array {
@@ -126,12 +123,11 @@ export function encodeIndexEntry(e: IndexEntry): Uint8Array {
 /** Reads the entry at `pos`; undefined if fewer than 20 bytes remain there. */
 export function decodeIndexEntry(buf: Uint8Array, pos: number): IndexEntry | undefined {
   if (!Number.isInteger(pos) || pos < 0 || pos + INDEX_ENTRY_SIZE > buf.length) return undefined;
-  const view = viewOf(buf);
   return {
-    keyHash: view.getInt32(pos),
-    phyOffset: getInt64(view, pos + 4),
-    timeDiff: view.getInt32(pos + 12),
-    prevIndex: view.getInt32(pos + 16),
+    keyHash: readInt32(buf, pos),
+    phyOffset: readInt64(buf, pos + 4),
+    timeDiff: readInt32(buf, pos + 12),
+    prevIndex: readInt32(buf, pos + 16),
   };
 }
 

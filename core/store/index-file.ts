@@ -9,7 +9,7 @@
 // Simplification: the file is not preallocated; it grows as entries are written and bytes past
 // its end read as zeros, which is what the mapped zero-filled file would hold.
 import type { Disk } from '../env.ts';
-import { viewOf, zeroPadded } from '../message/bytes.ts';
+import { readInt32, writeInt32, zeroPadded } from '../message/bytes.ts';
 import {
   decodeIndexEntry,
   decodeIndexHeader,
@@ -183,14 +183,12 @@ export class IndexFile {
   }
 
   private readInt(position: number): number {
-    return viewOf(zeroPadded(this.disk.read(this.path, position, HASH_SLOT_SIZE), HASH_SLOT_SIZE)).getInt32(
-      0,
-    );
+    return readInt32(this.disk.read(this.path, position, HASH_SLOT_SIZE), 0);
   }
 
   private writeInt(position: number, value: number): void {
     const bytes = new Uint8Array(HASH_SLOT_SIZE);
-    viewOf(bytes).setInt32(0, value);
+    writeInt32(bytes, 0, value);
     this.disk.write(this.path, position, bytes);
   }
 }
