@@ -1,0 +1,143 @@
+import { describe, expect, test } from 'vitest';
+import type { DiskConfig } from '../../sim/disk.ts';
+import { World } from '../../sim/world.ts';
+import { utf8Decoder, utf8Encoder } from '../message/bytes.ts';
+import { ConsumerOffsetManager } from './consumer-offset-manager.ts';
+
+const BROKER = '10.0.0.1:10911';
+const FILE = 'store/config/consumerOffset.json';
+
+/** A ConsumerOffsetManager as the broker runs it: loaded at start, persisted every 5 s and at shutdown. */
+function offsetNode(disk: Partial<DiskConfig> = {}) {
+  const world = new World({ seed: 1, disk, keepTrace: true });
+  let manager: ConsumerOffsetManager | undefined;
+  const loads: boolean[] = [];
+  const node = world.addNode(BROKER, (env) => {
+    manager = new ConsumerOffsetManager(env, 'store');
+    loads.push(manager.load());
+    manager.start(5_000);
+    return { shutdown: (done) => manager!.shutdown(done) };
+  });
+  const text = (path: string) => utf8Decoder.decode(node.disk.read(path, 0, node.disk.size(path)));
+  const events = (event: string) => world.trace.records.filter((r) => r.event === event).map((r) => r.fields);
+  return { world, node, loads, manager: () => manager!, text, events };
+}
+
+describe('ConsumerOffsetManager', () => {
+  test('commit overwrites, a lower offset too (traced); an unknown queue reads -1', () => {
+    const { manager, events } = offsetNode();
+    const m = manager();
+    expect(m.queryOffset('G', 'T', 0)).toBe(-1);
+    m.commitOffset('10.0.0.9:1', 'G', 'T', 0, 12);
+    m.commitOffset('10.0.0.9:1', 'G', 'T', 1, 3);
+    m.commitOffset('10.0.0.9:1', 'G2', 'T', 0, 40);
+    m.commitOffset('10.0.0.9:1', 'G', 'T', 0, 7);
+    expect([m.queryOffset('G', 'T', 0), m.queryOffset('G', 'T', 1), m.queryOffset('G2', 'T', 0)]).toEqual([
+      7, 3, 40,
+    ]);
+    expect(m.queryOffset('G', 'T', 2)).toBe(-1);
+    expect(events('broker.offset-lowered')).toEqual([
+      { clientHost: '10.0.0.9:1', key: 'T@G', queueId: 0, offset: 7, stored: 12 },
+    ]);
+  });
+
+  test("removeOffset forgets every topic of that group and no other group's", () => {
+    const { manager } = offsetNode();
+    const m = manager();
+    for (const [group, topic] of [
+      ['G', 'T1'],
+      ['G', 'T2'],
+      ['GG', 'T1'],
+      ['G', '%RETRY%G'],
+    ]) {
+      m.commitOffset('c', group!, topic!, 0, 5);
+    }
+    m.removeOffset('G');
+    expect([...m.offsetTable.keys()]).toEqual(['T1@GG']);
+  });
+
+  test('the file is written 10 s after start, then every 5 s, in consumerOffset.json form', () => {
+    const { world, node, manager, text } = offsetNode();
+    manager().commitOffset('c', 'G', 'T', 0, 12);
+    world.runUntil(9_999);
+    expect(node.disk.exists(FILE)).toBe(false);
+    world.runUntil(10_001);
+    expect(JSON.parse(text(FILE))).toEqual({ offsetTable: { 'T@G': { '0': 12 } } });
+    manager().commitOffset('c', 'G', 'T', 0, 13);
+    world.runUntil(15_001);
+    expect(JSON.parse(text(FILE))).toEqual({ offsetTable: { 'T@G': { '0': 13 } } });
+    expect(JSON.parse(text(`${FILE}.bak`))).toEqual({ offsetTable: { 'T@G': { '0': 12 } } });
+  });
+
+  test("fastjson's form, queue ids unquoted, loads too", () => {
+    const { world, node, manager, loads } = offsetNode();
+    node.kill();
+    node.disk.write(FILE, 0, utf8Encoder.encode('{\n\t"offsetTable":{\n\t\t"T@G":{0:250,1:249}\n\t}\n}'));
+    node.start();
+    world.runUntil(1);
+    expect(loads.at(-1)).toBe(true);
+    expect([manager().queryOffset('G', 'T', 0), manager().queryOffset('G', 'T', 1)]).toEqual([250, 249]);
+  });
+
+  test('a clean shutdown persists what was committed since the last round', () => {
+    const { world, node, manager } = offsetNode();
+    manager().commitOffset('c', 'G', 'T', 0, 12);
+    world.runUntil(2_000);
+    node.shutdown();
+    world.runUntil(3_000);
+    node.powerOff();
+    node.start();
+    expect(manager().queryOffset('G', 'T', 0)).toBe(12);
+  });
+
+  test('a kill loses the commits since the last round; an unfsynced round survives it (page cache)', () => {
+    const { world, node, manager } = offsetNode({ flushLatencyMs: 3_000 });
+    manager().commitOffset('c', 'G', 'T', 0, 10);
+    world.runUntil(12_000);
+    manager().commitOffset('c', 'G', 'T', 0, 15);
+    world.runUntil(19_000); // the 15 s round: .bak durable at 18 s, the file rewritten then, fsync pending
+    manager().commitOffset('c', 'G', 'T', 0, 19);
+    node.kill();
+    node.start();
+    expect(manager().queryOffset('G', 'T', 0)).toBe(15);
+  });
+
+  test('a power loss keeps only what was fsynced: mid-round, the .bak holds the previous round', () => {
+    const { world, node, manager, events } = offsetNode({ flushLatencyMs: 3_000 });
+    manager().commitOffset('c', 'G', 'T', 0, 10);
+    world.runUntil(12_000);
+    manager().commitOffset('c', 'G', 'T', 0, 15);
+    world.runUntil(19_000);
+    node.powerOff();
+    expect(node.disk.size(FILE)).toBe(0);
+    node.start();
+    expect(manager().queryOffset('G', 'T', 0)).toBe(10);
+    expect(events('config.loaded').at(-1)).toEqual({ path: FILE, from: 'bak' });
+  });
+
+  test('a power loss before the first fsync: no offsets, as on a first start', () => {
+    const { world, node, manager, loads } = offsetNode({ flushLatencyMs: 3_000 });
+    manager().commitOffset('c', 'G', 'T', 0, 10);
+    world.runUntil(11_000);
+    node.powerOff();
+    node.start();
+    expect([loads.at(-1), manager().queryOffset('G', 'T', 0)]).toEqual([true, -1]);
+  });
+
+  test('a torn or corrupt file falls back to the .bak; if the .bak is bad too, the load fails', () => {
+    const { world, node, manager, loads, events } = offsetNode();
+    manager().commitOffset('c', 'G', 'T', 0, 10);
+    world.runUntil(10_001);
+    manager().commitOffset('c', 'G', 'T', 0, 15);
+    world.runUntil(15_001);
+    node.kill();
+    node.disk.write(FILE, 5, new Uint8Array(8)); // zeros where a torn page was never written
+    node.start();
+    expect([loads.at(-1), manager().queryOffset('G', 'T', 0)]).toEqual([true, 10]);
+    expect(events('config.load-failed')).toHaveLength(1);
+    node.kill();
+    node.disk.write(`${FILE}.bak`, 0, utf8Encoder.encode('{"offsetTable":{"T@G":{"0":"x"}}}'));
+    node.start();
+    expect(loads.at(-1)).toBe(false);
+  });
+});
