@@ -11,10 +11,10 @@
 //   entries (fillPreBlank) and moves the minimum offset there. Blanks are valid entries to
 //   recovery, so truncating back onto them leaves maxPhysicOffset at 2^31-1, as in RocketMQ;
 // - getOffsetInQueueByTime is 5.x's LOWER-boundary search (4.9 returned the nearest entry).
-// Simplifications: no ConsumeQueueExt; files are not preallocated, so an empty segment holds no
-// entry where RocketMQ would read zeros. Recovery takes the files before the third-last as full,
-// as RocketMQ does: one that lost its tail (only if more than three files were unflushed at a
-// power loss) leaves unreadable offsets where RocketMQ would read zero entries. A time search
+// Simplifications: no ConsumeQueueExt; files are not preallocated, but a segment's unwritten part
+// below its write position reads as zeros, as a preallocated one does. Recovery takes the files
+// before the third-last as full, as RocketMQ does: one that lost its tail (only if more than
+// three files were unflushed at a power loss) leaves zero entries in the queue. A time search
 // picks its file by the store time of each file's last entry (5.x), never by file mtime;
 // correctMinOffset scans the first file only (4.9).
 import type { Disk } from '../env.ts';

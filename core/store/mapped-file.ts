@@ -5,6 +5,7 @@
 // end read as absent, as zeros would fail the same checks); there is no transient store pool, so
 // the committed position is the write position; a flush fsyncs the dirty range in one call.
 import type { Disk } from '../env.ts';
+import { zeroPadded } from '../message/bytes.ts';
 import { mappedFileName } from './mapped-file-name.ts';
 
 export class MappedFile {
@@ -38,11 +39,16 @@ export class MappedFile {
     this.wrotePosition += data.length;
   }
 
-  /** Up to `length` bytes at `position` within what has been written. */
+  /**
+   * Up to `length` bytes at `position` within what has been written. The tail after an
+   * END_OF_FILE blank reads as zeros, as in RocketMQ's preallocated file, so a slave copying the
+   * log gets whole files.
+   */
   read(position: number, length: number): Uint8Array {
     const end = Math.min(position + length, this.wrotePosition);
     if (position < 0 || end <= position) return new Uint8Array(0);
-    return this.disk.read(this.path, position, end - position);
+    const bytes = this.disk.read(this.path, position, end - position);
+    return bytes.length === end - position ? bytes : zeroPadded(bytes, end - position);
   }
 
   /** Bytes of the file as they are on disk, up to the file size (recovery reads these). */

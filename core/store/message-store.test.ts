@@ -147,3 +147,31 @@ describe('DefaultMessageStore', () => {
     expect(acked[0]?.result.status).toBe('SERVICE_NOT_AVAILABLE');
   });
 });
+
+describe('appendToCommitLog (a slave copying its master)', () => {
+  test('bytes copied file by file from a master give the slave the same messages', () => {
+    const master = storeNode({ seed: 1 });
+    const slave = storeNode({ seed: 2, config: { brokerRole: 'SLAVE' } });
+    for (let i = 0; i < 60; i++) master.put(`T${i % 2}`, 0, { body: new Uint8Array(100 + i) });
+    master.world.runUntil(10);
+    const log = master.store().commitLog;
+    for (let offset = 0; offset < log.maxOffset(); ) {
+      const chunk = log.readFrom(offset)!.subarray(0, 1000);
+      expect(slave.store().appendToCommitLog(offset, chunk)).toBe(true);
+      offset += chunk.length;
+    }
+    slave.world.runUntil(10);
+    expect(slave.store().commitLog.maxOffset()).toBe(log.maxOffset());
+    for (const topic of ['T0', 'T1']) {
+      expect(readQueue(slave.store(), topic, 0)).toEqual(readQueue(master.store(), topic, 0));
+    }
+  });
+
+  test('bytes that do not start where the slave log ends are refused', () => {
+    const slave = storeNode({ config: { brokerRole: 'SLAVE' } });
+    expect(slave.store().appendToCommitLog(100, new Uint8Array(10))).toBe(false);
+    expect(slave.store().appendToCommitLog(0, new Uint8Array(10))).toBe(true);
+    expect(slave.store().appendToCommitLog(0, new Uint8Array(10))).toBe(false);
+    expect(slave.store().commitLog.maxOffset()).toBe(10);
+  });
+});

@@ -152,6 +152,23 @@ export class DefaultMessageStore {
     this.groupCommit.putRequest(wroteOffset + wroteBytes, (status) => done({ ...result, status }));
   }
 
+  /**
+   * A slave's append of CommitLog bytes replicated from its master (RocketMQ's appendToCommitLog):
+   * they must start where this log ends (or, for an empty log, at a file boundary) and stay within
+   * one file, as the master sends them. Dispatch follows as for a put.
+   */
+  appendToCommitLog(startOffset: number, data: Uint8Array): boolean {
+    const queue = this.commitLog.queue;
+    const expected =
+      queue.last === undefined ? startOffset - (startOffset % queue.fileSize) : queue.maxOffset();
+    if (!this.running || startOffset !== expected) return false;
+    const file = queue.lastForAppend(startOffset);
+    if (data.length > file.remaining) return false;
+    file.append(data);
+    this.reput.notifyAppended();
+    return true;
+  }
+
   getMessage(topic: string, queueId: number, request: GetMessageRequest): GetMessageResult {
     return getMessage(this.commitLog, this.consumeQueues.find(topic, queueId), this.config, request);
   }
