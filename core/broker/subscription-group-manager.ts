@@ -1,0 +1,121 @@
+// SubscriptionGroupManager: the broker's consumer-group table (RocketMQ 4.9's
+// SubscriptionGroupManager), kept in <storePathRootDir>/config/subscriptionGroup.json with a
+// DataVersion. A group's config says how many times its messages are retried (retryMaxTimes 16)
+// and in how many retry queues (1). Looking up an unknown group creates it with the defaults when
+// autoCreateSubscriptionGroup is on (the default) or the group is a system group (CID_RMQ_SYS_*);
+// otherwise the lookup answers undefined and the caller answers SUBSCRIPTION_GROUP_NOT_EXIST.
+// At construction the table holds the groups 4.9 creates (TOOLS_CONSUMER, FILTERSRV_CONSUMER,
+// SELF_TEST_C_GROUP and the ONS ones); load() adds (and overrides with) what the file holds.
+// Simplifications: no disableConsume and no slave synchronization of this table; the fields a
+// simulated consumer does not use (consumeFromMinEnable, whichBrokerWhenConsumeSlowly, ...) are
+// kept only so the file reads like RocketMQ's.
+import { z } from 'zod';
+import type { Env } from '../env.ts';
+import { MASTER_ID } from '../protocol/route-data.ts';
+import { dataVersionSchema, type DataVersion } from '../protocol/topic-config.ts';
+import { ConfigManager, configPath, parseFastjson } from './config-manager.ts';
+import { nextDataVersion } from './topic-config-manager.ts';
+
+export const subscriptionGroupConfigSchema = z.object({
+  groupName: z.string(),
+  consumeEnable: z.boolean().default(true),
+  consumeFromMinEnable: z.boolean().default(true),
+  consumeBroadcastEnable: z.boolean().default(true),
+  retryQueueNums: z.number().int().default(1),
+  retryMaxTimes: z.number().int().default(16),
+  brokerId: z.number().int().default(MASTER_ID),
+  whichBrokerWhenConsumeSlowly: z.number().int().default(1),
+  notifyConsumerIdsChangedEnable: z.boolean().default(true),
+});
+export type SubscriptionGroupConfig = Readonly<z.output<typeof subscriptionGroupConfigSchema>>;
+
+const fileSchema = z.object({
+  subscriptionGroupTable: z.record(z.string(), subscriptionGroupConfigSchema),
+  dataVersion: dataVersionSchema,
+});
+
+/** MixAll.CID_RMQ_SYS_PREFIX: a group always auto-created (MixAll.isSysConsumerGroup). */
+export const CID_RMQ_SYS_PREFIX = 'CID_RMQ_SYS_';
+
+/** The groups SubscriptionGroupManager.init creates. */
+const BUILT_IN_GROUPS = [
+  'TOOLS_CONSUMER',
+  'FILTERSRV_CONSUMER',
+  'SELF_TEST_C_GROUP',
+  'CID_ONS-HTTP-PROXY',
+  'CID_ONSAPI_PULL',
+  'CID_ONSAPI_PERMISSION',
+  'CID_ONSAPI_OWNER',
+];
+
+/** A group's config with RocketMQ's defaults. */
+export function newSubscriptionGroupConfig(
+  groupName: string,
+  init: Partial<SubscriptionGroupConfig> = {},
+): SubscriptionGroupConfig {
+  return subscriptionGroupConfigSchema.parse({ ...init, groupName });
+}
+
+export interface SubscriptionGroupManagerOptions {
+  readonly env: Env;
+  readonly autoCreateSubscriptionGroup: boolean;
+  readonly storePathRootDir: string;
+}
+
+export class SubscriptionGroupManager extends ConfigManager {
+  readonly subscriptionGroupTable = new Map<string, SubscriptionGroupConfig>();
+  dataVersion: DataVersion;
+  private readonly options: SubscriptionGroupManagerOptions;
+
+  constructor(options: SubscriptionGroupManagerOptions) {
+    super(options.env);
+    this.options = options;
+    this.dataVersion = { timestamp: options.env.now(), counter: 0 };
+    for (const group of BUILT_IN_GROUPS)
+      this.subscriptionGroupTable.set(group, newSubscriptionGroupConfig(group));
+  }
+
+  configFilePath(): string {
+    return configPath(this.options.storePathRootDir, 'subscriptionGroup.json');
+  }
+
+  /** The group's config, created with the defaults if it may be; undefined if it may not. */
+  findSubscriptionGroupConfig(group: string): SubscriptionGroupConfig | undefined {
+    const existing = this.subscriptionGroupTable.get(group);
+    if (existing !== undefined) return existing;
+    if (!this.options.autoCreateSubscriptionGroup && !group.startsWith(CID_RMQ_SYS_PREFIX)) return undefined;
+    const config = newSubscriptionGroupConfig(group);
+    this.subscriptionGroupTable.set(group, config);
+    this.env.trace('broker.group-created', { group });
+    this.changed();
+    return config;
+  }
+
+  /** An admin's create or update (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP). */
+  updateSubscriptionGroupConfig(config: SubscriptionGroupConfig): void {
+    this.subscriptionGroupTable.set(config.groupName, config);
+    this.changed();
+  }
+
+  deleteSubscriptionGroupConfig(group: string): void {
+    if (this.subscriptionGroupTable.delete(group)) this.changed();
+  }
+
+  encode(): string {
+    const subscriptionGroupTable = Object.fromEntries(this.subscriptionGroupTable);
+    return JSON.stringify({ subscriptionGroupTable, dataVersion: this.dataVersion }, null, '\t');
+  }
+
+  decode(text: string): void {
+    const file = fileSchema.parse(parseFastjson(text));
+    for (const [group, config] of Object.entries(file.subscriptionGroupTable)) {
+      this.subscriptionGroupTable.set(group, config);
+    }
+    this.dataVersion = { ...file.dataVersion };
+  }
+
+  private changed(): void {
+    this.dataVersion = nextDataVersion(this.dataVersion, this.env.now());
+    this.persist();
+  }
+}
