@@ -1,0 +1,157 @@
+import { describe, expect, test } from 'vitest';
+import { probeProcess, type Probe } from '../../sim/probe-process.ts';
+import { World } from '../../sim/world.ts';
+import { ConfigError } from '../config-error.ts';
+import type { NetResult } from '../env.ts';
+import { namesrvMain } from '../namesrv/namesrv-controller.ts';
+import { request, type RemotingCommand } from '../protocol/remoting-command.ts';
+import { RequestCode } from '../protocol/request-code.ts';
+import { ResponseCode } from '../protocol/response-code.ts';
+import { brokerMain, type BrokerController } from './broker-controller.ts';
+
+const NAMESRV = '10.0.0.9:9876';
+const MASTER = '10.0.0.1:10911';
+const SLAVE = '10.0.0.2:10911';
+const CLIENT = '10.0.0.50:5555';
+
+/** A broker.conf as an operator writes it (the seed article's keys plus small files). */
+function brokerConf(role: string, brokerId: number): string {
+  return [
+    '# broker-a',
+    'brokerClusterName = DefaultCluster',
+    'brokerName = broker-a',
+    `brokerId = ${brokerId}`,
+    `namesrvAddr = ${NAMESRV}`,
+    `brokerRole = ${role}`,
+    'flushDiskType = ASYNC_FLUSH',
+    'mappedFileSizeCommitLog = 4096',
+    'mappedFileSizeConsumeQueue = 640',
+    'maxHashSlotNum = 64',
+    'maxIndexNum = 256',
+  ].join('\n');
+}
+
+function cluster(masterRole = 'SYNC_MASTER') {
+  const world = new World({ seed: 3, keepTrace: true });
+  const brokers = new Map<string, BrokerController>();
+  const broker = (conf: string) => {
+    const main = brokerMain(conf);
+    return (env: Parameters<typeof main>[0]) => {
+      const controller = main(env) as BrokerController;
+      brokers.set(env.address, controller);
+      return controller;
+    };
+  };
+  world.addNode(NAMESRV, namesrvMain());
+  world.addNode(MASTER, broker(brokerConf(masterRole, 0)));
+  world.addNode(SLAVE, broker(brokerConf('SLAVE', 1)));
+  const probes = new Map<string, Probe>();
+  world.addNode(
+    CLIENT,
+    probeProcess(probes, () => world.now),
+  );
+  const call = (to: string, command: RemotingCommand): NetResult => {
+    const results: NetResult[] = [];
+    probes.get(CLIENT)!.env.net.request(to, command, 3_000, (r) => results.push(r));
+    world.runUntil(world.now + 3_100);
+    expect(results).toHaveLength(1);
+    return results[0]!;
+  };
+  const send = (topic: string) =>
+    call(
+      MASTER,
+      request(
+        RequestCode.SEND_MESSAGE,
+        {
+          producerGroup: 'P',
+          topic,
+          defaultTopic: 'TBW102',
+          defaultTopicQueueNums: 4,
+          queueId: 0,
+          sysFlag: 0,
+          bornTimestamp: 0,
+          flag: 0,
+        },
+        new TextEncoder().encode('hello'),
+      ),
+    );
+  return { world, brokers, call, send };
+}
+
+const codeOf = (result: NetResult) => (result.ok ? (result.body as RemotingCommand).code : result.error);
+
+describe('the broker process', () => {
+  test('boots from broker.conf, says so in RocketMQ words, and registers master and slave', () => {
+    const { world, call } = cluster();
+    world.runUntil(100);
+    const boots = world.trace.records.filter((r) => r.event === 'boot').map((r) => r.fields?.line);
+    expect(boots).toContain(
+      `The broker[broker-a, ${MASTER}] boot success. serializeType=JSON and name server is ${NAMESRV}`,
+    );
+    expect(boots).toContain('The Name Server boot success. serializeType=JSON');
+    const route = call(NAMESRV, request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TBW102' }));
+    expect(route.ok && (route.body as RemotingCommand).body).toMatchObject({
+      brokerDatas: [{ brokerName: 'broker-a', brokerAddrs: { 0: MASTER, 1: SLAVE } }],
+    });
+  });
+
+  test('SYNC_MASTER: SLAVE_NOT_AVAILABLE before the slave connects, SUCCESS once it replicates', () => {
+    const { world, brokers, send } = cluster('SYNC_MASTER');
+    expect(codeOf(send('Orders'))).toBe(ResponseCode.SLAVE_NOT_AVAILABLE);
+    world.runUntil(20_000);
+    const sent = send('Orders');
+    expect(codeOf(sent)).toBe(ResponseCode.SUCCESS);
+    world.runUntil(world.now + 100);
+    const slaveStore = brokers.get(SLAVE)!.ctx.store;
+    expect(slaveStore.getMessage('Orders', 0, { offset: 0, maxMsgNums: 32 }).messages).toHaveLength(2);
+  });
+
+  test('ASYNC_MASTER answers SUCCESS at once, and a slave refuses sends', () => {
+    const { call, send } = cluster('ASYNC_MASTER');
+    expect(codeOf(send('Orders'))).toBe(ResponseCode.SUCCESS);
+    const toSlave = call(
+      SLAVE,
+      request(
+        RequestCode.SEND_MESSAGE,
+        {
+          producerGroup: 'P',
+          topic: 'Orders',
+          defaultTopic: 'TBW102',
+          defaultTopicQueueNums: 4,
+          queueId: 0,
+          sysFlag: 0,
+          bornTimestamp: 0,
+          flag: 0,
+        },
+        new Uint8Array(1),
+      ),
+    );
+    expect(codeOf(toSlave)).toBe(ResponseCode.SERVICE_NOT_AVAILABLE);
+  });
+
+  test('an unknown request code is answered REQUEST_CODE_NOT_SUPPORTED', () => {
+    const { call } = cluster();
+    expect(codeOf(call(MASTER, request(99_999)))).toBe(ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
+  });
+
+  test('a clean shutdown unregisters and leaves no abort file; a kill leaves it', () => {
+    const { world, call } = cluster('ASYNC_MASTER');
+    world.runUntil(1_000);
+    world.node(SLAVE).kill();
+    expect(world.node(SLAVE).disk.exists('store/abort')).toBe(true);
+    world.node(MASTER).shutdown();
+    world.runUntil(world.now + 5_000);
+    expect(world.node(MASTER).state).toBe('stopped');
+    expect(world.node(MASTER).disk.exists('store/abort')).toBe(false);
+    const route = call(NAMESRV, request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TBW102' }));
+    expect(codeOf(route)).toBe(ResponseCode.TOPIC_NOT_EXIST);
+  });
+
+  test('a bad broker.conf names the key and the broker never starts', () => {
+    expect(() => brokerMain('flushDiskType = SYNC')).toThrow(ConfigError);
+    expect(() => brokerMain('flushDiskType = SYNC')).toThrow(/flushDiskType/);
+    expect(() => brokerMain('listenPort = -1\nbogusKey = 1')).toThrow(
+      /listenPort[\s\S]*bogusKey|bogusKey[\s\S]*listenPort/,
+    );
+  });
+});
