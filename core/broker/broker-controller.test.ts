@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { heartbeat, pullHeader } from '../../properties/harness/consume-broker-node.ts';
 import { probeProcess, type Probe } from '../../sim/probe-process.ts';
 import { World } from '../../sim/world.ts';
 import { ConfigError } from '../config-error.ts';
@@ -75,7 +76,12 @@ function cluster(masterRole = 'SYNC_MASTER') {
         new TextEncoder().encode('hello'),
       ),
     );
-  return { world, brokers, call, send };
+  const later = (to: string, command: RemotingCommand): NetResult[] => {
+    const results: NetResult[] = [];
+    probes.get(CLIENT)!.env.net.request(to, command, 30_000, (r) => results.push(r));
+    return results;
+  };
+  return { world, brokers, call, send, later };
 }
 
 const codeOf = (result: NetResult) => (result.ok ? (result.body as RemotingCommand).code : result.error);
@@ -127,6 +133,25 @@ describe('the broker process', () => {
       ),
     );
     expect(codeOf(toSlave)).toBe(ResponseCode.SERVICE_NOT_AVAILABLE);
+  });
+
+  test('a consumer heartbeats, and its held pull is answered when a message arrives', () => {
+    const { world, call, send, later } = cluster('ASYNC_MASTER');
+    expect(codeOf(send('Orders'))).toBe(ResponseCode.SUCCESS);
+    expect(codeOf(call(MASTER, heartbeat('c1', 'G', 'Orders')))).toBe(ResponseCode.SUCCESS);
+    const pull = (queueOffset: number) =>
+      request(RequestCode.PULL_MESSAGE, pullHeader({ topic: 'Orders', queueOffset }));
+    const first = call(MASTER, pull(0));
+    expect(first.ok && (first.body as RemotingCommand).extFields).toMatchObject({ nextBeginOffset: 1 });
+    const held = later(MASTER, pull(1));
+    world.runUntil(world.now + 2_000);
+    expect(held).toEqual([]);
+    const sentAt = world.now;
+    send('Orders');
+    expect(held.map(codeOf)).toEqual([ResponseCode.SUCCESS]);
+    expect(world.now - sentAt).toBeLessThan(3_100 + 1);
+    const members = call(MASTER, request(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: 'G' }));
+    expect(members.ok && (members.body as RemotingCommand).body).toEqual({ consumerIdList: ['c1'] });
   });
 
   test('an unknown request code is answered REQUEST_CODE_NOT_SUPPORTED', () => {

@@ -13,13 +13,17 @@ import { parseHost } from '../message/host.ts';
 import { brokerRegistrationConfigSchema, BrokerRegistration } from '../namesrv/broker-registration.ts';
 import { isRemotingCommand, response } from '../protocol/remoting-command.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
-import type { DispatchRequest } from '../store/commit-log-record.ts';
 import { DefaultMessageStore } from '../store/message-store.ts';
 import { brokerConfFrom, parseBrokerConf, type BrokerConf } from './broker-config.ts';
 import type { BrokerContext, RequestProcessor } from './broker-context.ts';
 import { ConsumerOffsetManager } from './consumer-offset-manager.ts';
 import { BrokerHa } from './ha/broker-ha.ts';
 import { isHaMessage } from './ha/ha-protocol.ts';
+import { adminProcessors } from './admin-processor.ts';
+import { consumerManageProcessors } from './consumer-manage-processor.ts';
+import { ClientHousekeepingService, clientManageProcessors, ConsumerManager } from './consumer-manager.ts';
+import { pullMessageProcessors } from './pull-message-processor.ts';
+import { PullRequestHoldService } from './pull-request-hold-service.ts';
 import { queryMessageProcessors } from './query-message-processor.ts';
 import { RebalanceLockManager } from './rebalance-lock-manager.ts';
 import { ScheduleMessageService } from './schedule-message-service.ts';
@@ -46,6 +50,9 @@ export class BrokerController implements Process {
   readonly topics: TopicConfigManager;
   readonly groups: SubscriptionGroupManager;
   readonly ha: BrokerHa;
+  readonly consumers: ConsumerManager;
+  private readonly hold: PullRequestHoldService;
+  private readonly housekeeping: ClientHousekeepingService;
   private readonly processors = new Map<number, RequestProcessor>();
   private readonly schedule: ScheduleMessageService | undefined;
   private readonly registration: BrokerRegistration | undefined;
@@ -57,11 +64,15 @@ export class BrokerController implements Process {
   ) {
     const brokerName = conf.broker.brokerName ?? env.address.split(':')[0]!;
     const root = conf.store.storePathRootDir;
+    // Before the store: recovery's dispatch already reports arrivals.
+    this.hold = new PullRequestHoldService(env, conf.broker, (topic, queueId) =>
+      this.ctx.store.getMaxOffsetInQueue(topic, queueId),
+    );
     const store = new DefaultMessageStore({
       env,
       config: conf.store,
       storeHost: parseHost(env.address),
-      onArriving: (request) => this.onArriving(request),
+      onArriving: this.hold.arriving,
     });
     const offsets = new ConsumerOffsetManager(env, root);
     this.topics = new TopicConfigManager({
@@ -78,6 +89,8 @@ export class BrokerController implements Process {
     const locks = new RebalanceLockManager(env);
     this.ctx = { env, conf, brokerName, brokerAddr: env.address, store, offsets, locks, topics: this.topics };
     this.ha = new BrokerHa(env, store, conf.broker);
+    this.consumers = new ConsumerManager(env, conf.broker);
+    this.housekeeping = new ClientHousekeepingService(env, [this.consumers]);
     const master = conf.store.brokerRole !== 'SLAVE';
     const flushDelayOffsetInterval = conf.broker.flushDelayOffsetInterval;
     this.schedule = master ? new ScheduleMessageService({ env, store, flushDelayOffsetInterval }) : undefined;
@@ -94,6 +107,8 @@ export class BrokerController implements Process {
     const stopSchedule = (next: () => void) => (this.schedule ? this.schedule.shutdown(next) : next());
     unregister(() =>
       stopSchedule(() => {
+        this.hold.shutdown();
+        this.housekeeping.shutdown();
         this.ha.shutdown();
         store.shutdown(() => offsets.shutdown(done));
       }),
@@ -108,6 +123,9 @@ export class BrokerController implements Process {
       return;
     }
     ctx.store.start();
+    this.hold.start();
+    this.housekeeping.start();
+    env.net.onDisconnect(this.housekeeping.onChannelClose);
     this.ha.start();
     this.schedule?.start();
     ctx.offsets.start(this.conf.broker.flushConsumerOffsetInterval);
@@ -130,14 +148,14 @@ export class BrokerController implements Process {
   }
 
   private installProcessors(): void {
+    const { ctx, consumers } = this;
     const tables = [
-      sendMessageProcessors({
-        ctx: this.ctx,
-        topics: this.topics,
-        groups: this.groups,
-        afterPut: this.ha.afterPut,
-      }),
-      queryMessageProcessors(this.ctx.store),
+      sendMessageProcessors({ ctx, topics: this.topics, groups: this.groups, afterPut: this.ha.afterPut }),
+      queryMessageProcessors(ctx.store),
+      clientManageProcessors(ctx, consumers),
+      pullMessageProcessors(ctx, consumers, this.hold).processors,
+      consumerManageProcessors(ctx, consumers),
+      adminProcessors(ctx, consumers),
     ];
     for (const table of tables) for (const [code, processor] of table) this.processors.set(code, processor);
   }
@@ -152,10 +170,6 @@ export class BrokerController implements Process {
       return reply?.(response(ResponseCode.REQUEST_CODE_NOT_SUPPORTED, remark));
     }
     processor(body, reply, from, channel);
-  }
-
-  private onArriving(_request: DispatchRequest): void {
-    // Held pulls are woken here once the pull side is wired in.
   }
 
   private makeRegistration(brokerName: string): BrokerRegistration | undefined {

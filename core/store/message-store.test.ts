@@ -155,7 +155,7 @@ describe('appendToCommitLog (a slave copying its master)', () => {
     for (let i = 0; i < 60; i++) master.put(`T${i % 2}`, 0, { body: new Uint8Array(100 + i) });
     master.world.runUntil(10);
     const log = master.store().commitLog;
-    for (let offset = 0; offset < log.maxOffset(); ) {
+    for (let offset = 0; offset < log.maxOffset();) {
       const chunk = log.readFrom(offset)!.subarray(0, 1000);
       expect(slave.store().appendToCommitLog(offset, chunk)).toBe(true);
       offset += chunk.length;

@@ -1,0 +1,116 @@
+// PullRequestHoldService: long polling (RocketMQ 4.9's PullRequestHoldService, ManyPullRequest,
+// PullRequest and NotifyMessageArrivingListener). A pull that found nothing and may be suspended
+// is held per `topic@queueId`. Reput's arrival callback (a master's, with longPollingEnable)
+// passes the queue's new max offset (the message's queue offset + 1) and its tagsCode; every
+// held pull whose offset is now behind that end and whose subscription matches the tag is woken,
+// that is, re-run once without the right to be suspended again. A check every 5 s (every
+// shortPollingTimeMills when long polling is off) does the same with the queue's current max
+// offset and no tag, and wakes the pulls whose hold time is over, which then answer
+// PULL_NOT_FOUND (or whatever the re-run finds). So a pull that sees no message is answered at
+// the first check at or after its timeout: 15 s to 20 s after it arrived, by the broker's wall
+// clock.
+// Simplifications: the check runs on a fixed period (RocketMQ's thread waits 5 s after each
+// check ends, and checking takes no time here); a woken pull runs at once, inside the arrival
+// callback, rather than on the pull thread pool.
+import type { Env, TimerId } from '../env.ts';
+import type { Dispatcher } from '../store/reput-message-service.ts';
+import type { TagsCodeFilter } from '../store/get-message.ts';
+import type { BrokerConfig } from './broker-config.ts';
+
+/** How often held pulls are checked when long polling is on. */
+export const LONG_POLLING_CHECK_INTERVAL = 5_000;
+
+/** A held pull (RocketMQ's PullRequest); `wakeup` re-runs it and answers the client. */
+export interface PullRequest {
+  readonly pullFromThisOffset: number;
+  /** The broker's wall clock when it was held. */
+  readonly suspendTimestamp: number;
+  readonly timeoutMillis: number;
+  /** The subscription's tag filter; undefined matches everything. */
+  readonly filter: TagsCodeFilter | undefined;
+  readonly wakeup: () => void;
+}
+
+const keyOf = (topic: string, queueId: number) => `${topic}@${queueId}`;
+
+export class PullRequestHoldService {
+  private readonly pullRequestTable = new Map<
+    string,
+    { topic: string; queueId: number; held: PullRequest[] }
+  >();
+  private timer: TimerId | undefined;
+
+  constructor(
+    private readonly env: Env,
+    private readonly config: Pick<BrokerConfig, 'longPollingEnable' | 'shortPollingTimeMills'>,
+    /** The store's getMaxOffsetInQueue (a function, so the store may be built after this service). */
+    private readonly maxOffsetInQueue: (topic: string, queueId: number) => number,
+  ) {}
+
+  /** Pass as the store's `onArriving` (NotifyMessageArrivingListener plus reput's condition). */
+  readonly arriving: Dispatcher = (dispatched) => {
+    if (!this.config.longPollingEnable) return;
+    const { topic, queueId, queueOffset, tagsCode } = dispatched;
+    this.notifyMessageArriving(topic, queueId, queueOffset + 1, tagsCode);
+  };
+
+  start(): void {
+    const tick = () => {
+      this.checkHoldRequest();
+      this.timer = this.env.setTimer(this.period(), tick);
+    };
+    this.timer = this.env.setTimer(this.period(), tick);
+  }
+
+  shutdown(): void {
+    if (this.timer !== undefined) this.env.cancelTimer(this.timer);
+    this.timer = undefined;
+  }
+
+  suspendPullRequest(topic: string, queueId: number, pull: PullRequest): void {
+    const key = keyOf(topic, queueId);
+    let entry = this.pullRequestTable.get(key);
+    if (entry === undefined) this.pullRequestTable.set(key, (entry = { topic, queueId, held: [] }));
+    entry.held.push(pull);
+  }
+
+  /** How many pulls are held now (all queues, or one). */
+  heldCount(topic?: string, queueId?: number): number {
+    if (topic !== undefined) return this.pullRequestTable.get(keyOf(topic, queueId ?? 0))?.held.length ?? 0;
+    let n = 0;
+    for (const entry of this.pullRequestTable.values()) n += entry.held.length;
+    return n;
+  }
+
+  /**
+   * Wakes the held pulls of a queue that can now find a message matching `tagsCode` (undefined:
+   * any), and those whose hold time is over; the others stay held.
+   */
+  notifyMessageArriving(topic: string, queueId: number, maxOffset: number, tagsCode?: number): void {
+    const entry = this.pullRequestTable.get(keyOf(topic, queueId));
+    if (entry === undefined || entry.held.length === 0) return;
+    const requests = entry.held;
+    entry.held = [];
+    const replay: PullRequest[] = [];
+    for (const pull of requests) {
+      let newest = maxOffset;
+      if (newest <= pull.pullFromThisOffset) newest = this.maxOffsetInQueue(topic, queueId);
+      const matched =
+        newest > pull.pullFromThisOffset &&
+        (tagsCode === undefined || pull.filter === undefined || pull.filter(tagsCode));
+      if (matched || this.env.now() >= pull.suspendTimestamp + pull.timeoutMillis) pull.wakeup();
+      else replay.push(pull);
+    }
+    entry.held.push(...replay);
+  }
+
+  private checkHoldRequest(): void {
+    for (const { topic, queueId } of [...this.pullRequestTable.values()]) {
+      this.notifyMessageArriving(topic, queueId, this.maxOffsetInQueue(topic, queueId));
+    }
+  }
+
+  private period(): number {
+    return this.config.longPollingEnable ? LONG_POLLING_CHECK_INTERVAL : this.config.shortPollingTimeMills;
+  }
+}
