@@ -154,6 +154,35 @@ describe('the broker process', () => {
     expect(members.ok && (members.body as RemotingCommand).body).toEqual({ consumerIdList: ['c1'] });
   });
 
+  test('a message that always fails is retried on the delay levels, then lands in %DLQ%G', () => {
+    const { world, brokers, call, send } = cluster('ASYNC_MASTER');
+    send('Orders');
+    const store = brokers.get(MASTER)!.ctx.store;
+    let failing = store.getMessage('Orders', 0, { offset: 0, maxMsgNums: 1 }).messages[0]!;
+    // Levels 3..18 of "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h".
+    const expected = [10, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1200, 1800, 3600, 7200];
+    const waited: number[] = [];
+    for (let retry = 0; retry < expected.length; retry++) {
+      const backAt = world.config.epochMs + world.now;
+      const back = { offset: failing.commitLogOffset, group: 'G', delayLevel: 0, originMsgId: failing.msgId };
+      expect(codeOf(call(MASTER, request(RequestCode.CONSUMER_SEND_MSG_BACK, back)))).toBe(
+        ResponseCode.SUCCESS,
+      );
+      world.runUntil(world.now + expected[retry]! * 1_000 + 1_000);
+      failing = store.getMessage('%RETRY%G', 0, { offset: retry, maxMsgNums: 1 }).messages[0]!;
+      expect(failing.reconsumeTimes).toBe(retry + 1);
+      waited.push(Math.round((failing.storeTimestamp - backAt) / 1_000));
+    }
+    expect(waited).toEqual(expected);
+    const last = { offset: failing.commitLogOffset, group: 'G', delayLevel: 0 };
+    expect(codeOf(call(MASTER, request(RequestCode.CONSUMER_SEND_MSG_BACK, last)))).toBe(
+      ResponseCode.SUCCESS,
+    );
+    world.runUntil(world.now + 100);
+    const dead = store.getMessage('%DLQ%G', 0, { offset: 0, maxMsgNums: 1 }).messages;
+    expect(dead.map((m) => [new TextDecoder().decode(m.body), m.reconsumeTimes])).toEqual([['hello', 17]]);
+  });
+
   test('an unknown request code is answered REQUEST_CODE_NOT_SUPPORTED', () => {
     const { call } = cluster();
     expect(codeOf(call(MASTER, request(99_999)))).toBe(ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
