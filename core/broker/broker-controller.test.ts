@@ -58,30 +58,20 @@ function cluster(masterRole = 'SYNC_MASTER') {
     expect(results).toHaveLength(1);
     return results[0]!;
   };
-  const send = (topic: string) =>
-    call(
-      MASTER,
-      request(
-        RequestCode.SEND_MESSAGE,
-        {
-          producerGroup: 'P',
-          topic,
-          defaultTopic: 'TBW102',
-          defaultTopicQueueNums: 4,
-          queueId: 0,
-          sysFlag: 0,
-          bornTimestamp: 0,
-          flag: 0,
-        },
-        new TextEncoder().encode('hello'),
-      ),
-    );
+  const send = (topic: string, to = MASTER) => call(to, sendMessage(topic));
   const later = (to: string, command: RemotingCommand): NetResult[] => {
     const results: NetResult[] = [];
     probes.get(CLIENT)!.env.net.request(to, command, 30_000, (r) => results.push(r));
     return results;
   };
   return { world, brokers, call, send, later };
+}
+
+/** A producer's SEND_MESSAGE of "hello" to queue 0 of `topic`. */
+function sendMessage(topic: string): RemotingCommand {
+  const header = { producerGroup: 'P', topic, defaultTopic: 'TBW102', defaultTopicQueueNums: 4, queueId: 0 };
+  const body = new TextEncoder().encode('hello');
+  return request(RequestCode.SEND_MESSAGE, { ...header, sysFlag: 0, bornTimestamp: 0, flag: 0 }, body);
 }
 
 const codeOf = (result: NetResult) => (result.ok ? (result.body as RemotingCommand).code : result.error);
@@ -113,25 +103,9 @@ describe('the broker process', () => {
   });
 
   test('ASYNC_MASTER answers SUCCESS at once, and a slave refuses sends', () => {
-    const { call, send } = cluster('ASYNC_MASTER');
+    const { send } = cluster('ASYNC_MASTER');
     expect(codeOf(send('Orders'))).toBe(ResponseCode.SUCCESS);
-    const toSlave = call(
-      SLAVE,
-      request(
-        RequestCode.SEND_MESSAGE,
-        {
-          producerGroup: 'P',
-          topic: 'Orders',
-          defaultTopic: 'TBW102',
-          defaultTopicQueueNums: 4,
-          queueId: 0,
-          sysFlag: 0,
-          bornTimestamp: 0,
-          flag: 0,
-        },
-        new Uint8Array(1),
-      ),
-    );
+    const toSlave = send('Orders', SLAVE);
     expect(codeOf(toSlave)).toBe(ResponseCode.SERVICE_NOT_AVAILABLE);
   });
 

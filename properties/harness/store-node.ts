@@ -51,24 +51,7 @@ export function storeNode(options: StoreNodeOptions = {}) {
   /** Puts one message; its outcome lands in `acked` when the store answers. */
   const put = (topic: string, queueId: number, extra: Partial<PutMessageRequest> = {}) => {
     const key = `k${sent++}`;
-    const properties = new Map([
-      [MessageConst.KEYS, key],
-      [MessageConst.UNIQ_KEY, `U${key}`],
-      ...(extra.properties ?? []),
-    ]);
-    const request: PutMessageRequest = {
-      topic,
-      queueId,
-      flag: 0,
-      body: new TextEncoder().encode(`body of ${key}`),
-      sysFlag: 0,
-      bornTimestamp: world.config.epochMs,
-      bornHost: parseHost('10.0.0.9:5555'),
-      reconsumeTimes: 0,
-      preparedTransactionOffset: 0,
-      ...extra,
-      properties,
-    };
+    const request = keyedPutRequest(key, topic, queueId, world.config.epochMs, extra);
     store!.putMessage(request, (result) => acked.push({ key, topic, queueId, result }));
     return key;
   };
@@ -84,6 +67,34 @@ export function storeNode(options: StoreNodeOptions = {}) {
   };
 
   return { world, node, acked, put, stop, store: () => store!, restart: () => node.start() };
+}
+
+/** A message with KEYS `key` and UNIQ_KEY `U<key>`, as a producer's send would reach the store. */
+export function keyedPutRequest(
+  key: string,
+  topic: string,
+  queueId: number,
+  bornTimestamp: number,
+  extra: Partial<PutMessageRequest> = {},
+): PutMessageRequest {
+  const properties = new Map([
+    [MessageConst.KEYS, key],
+    [MessageConst.UNIQ_KEY, `U${key}`],
+    ...(extra.properties ?? []),
+  ]);
+  return {
+    topic,
+    queueId,
+    flag: 0,
+    body: new TextEncoder().encode(`body of ${key}`),
+    sysFlag: 0,
+    bornTimestamp,
+    bornHost: parseHost('10.0.0.9:5555'),
+    reconsumeTimes: 0,
+    preparedTransactionOffset: 0,
+    ...extra,
+    properties,
+  };
 }
 
 /** Every (key, queue offset) readable from a queue, in queue order. */

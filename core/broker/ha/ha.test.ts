@@ -2,11 +2,10 @@
 // (brokerRole SLAVE) whose processes run the store and the HA parts and route HA traffic.
 import { fc, test as ptest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
-import { readQueue, SMALL_FILES } from '../../../properties/harness/store-node.ts';
+import { keyedPutRequest, readQueue, SMALL_FILES } from '../../../properties/harness/store-node.ts';
 import type { WorldConfigInput } from '../../../sim/world.ts';
 import { World } from '../../../sim/world.ts';
 import { parseHost } from '../../message/host.ts';
-import { MessageConst } from '../../message/message.ts';
 import type { PutMessageRequest } from '../../store/commit-log.ts';
 import type { MessageStoreConfigInput } from '../../store/message-store-config.ts';
 import { DefaultMessageStore } from '../../store/message-store.ts';
@@ -82,24 +81,7 @@ function haPair(options: PairOptions = {}) {
   /** Puts one message on the master; its answer (after the AfterPut step) lands in `answers`. */
   const put = (topic: string, queueId: number, extra: Partial<PutMessageRequest> = {}, wait = true) => {
     const key = `k${sent++}`;
-    const properties = new Map([
-      [MessageConst.KEYS, key],
-      [MessageConst.UNIQ_KEY, `U${key}`],
-      ...(extra.properties ?? []),
-    ]);
-    const request: PutMessageRequest = {
-      topic,
-      queueId,
-      flag: 0,
-      body: new TextEncoder().encode(`body of ${key}`),
-      sysFlag: 0,
-      bornTimestamp: world.config.epochMs,
-      bornHost: parseHost('10.0.0.9:5555'),
-      reconsumeTimes: 0,
-      preparedTransactionOffset: 0,
-      ...extra,
-      properties,
-    };
+    const request = keyedPutRequest(key, topic, queueId, world.config.epochMs, extra);
     const { store, ha } = nodes[MASTER]!;
     store!.putMessage(request, (stored) =>
       ha!.afterPut(
