@@ -157,6 +157,22 @@ describe('the broker process', () => {
     expect(dead.map((m) => [new TextDecoder().decode(m.body), m.reconsumeTimes])).toEqual([['hello', 17]]);
   });
 
+  test('the whole cluster replays: the same seed gives the same trace hash', () => {
+    const run = () => {
+      const { world, send } = cluster('SYNC_MASTER');
+      world.runUntil(12_000);
+      for (let i = 0; i < 5; i++) send(`T${i % 2}`);
+      world.node(SLAVE).kill();
+      send('T0');
+      world.node(SLAVE).start();
+      world.runUntil(world.now + 60_000);
+      return { hash: world.trace.hash, events: world.scheduler.eventsFired };
+    };
+    const first = run();
+    expect(run()).toEqual(first);
+    expect(first.events).toBeGreaterThan(1_000);
+  });
+
   test('an unknown request code is answered REQUEST_CODE_NOT_SUPPORTED', () => {
     const { call } = cluster();
     expect(codeOf(call(MASTER, request(99_999)))).toBe(ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
