@@ -19,7 +19,8 @@ import { RequestCode } from '../protocol/request-code.ts';
 import { request, response, type RemotingCommand } from '../protocol/remoting-command.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import type { BrokerContext, RequestProcessor } from './broker-context.ts';
-import { malformed, type ConsumerManager } from './consumer-manager.ts';
+import { malformed } from '../protocol/remoting-command.ts';
+import type { ConsumerManager } from './consumer-manager.ts';
 import type { MessageQueue } from './rebalance-lock-manager.ts';
 
 const queueHeaderSchema = z.object({ topic: z.string().min(1), queueId: z.number().int() });

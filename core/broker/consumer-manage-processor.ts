@@ -15,7 +15,8 @@ import { response } from '../protocol/remoting-command.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import type { DefaultMessageStore } from '../store/message-store.ts';
 import type { BrokerContext, RequestProcessor } from './broker-context.ts';
-import { malformed, type ConsumerManager } from './consumer-manager.ts';
+import { malformed } from '../protocol/remoting-command.ts';
+import type { ConsumerManager } from './consumer-manager.ts';
 
 const queueHeader = { consumerGroup: z.string().min(1), topic: z.string().min(1), queueId: z.number().int() };
 export const queryConsumerOffsetRequestHeaderSchema = z.object(queueHeader);

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import type { ChannelId, Env, TimerId } from '../env.ts';
 import { javaHashCode } from '../message/java-hash.ts';
 import { RequestCode } from '../protocol/request-code.ts';
-import { request, response, type RemotingCommand } from '../protocol/remoting-command.ts';
+import { malformed, request, response } from '../protocol/remoting-command.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import type { TagsCodeFilter } from '../store/get-message.ts';
 import type { BrokerConfig } from './broker-config.ts';
@@ -257,11 +257,6 @@ export class ClientHousekeepingService {
   readonly onChannelClose = (addr: string, channel: ChannelId): void => {
     for (const table of this.tables) table.doChannelCloseEvent(addr, channel);
   };
-}
-
-/** A header or body that does not parse: SYSTEM_ERROR, as decodeCommandCustomHeader's failure. */
-export function malformed(what: string, error: z.ZodError): RemotingCommand {
-  return response(ResponseCode.SYSTEM_ERROR, `malformed ${what}: ${z.prettifyError(error)}`);
 }
 
 /** HEART_BEAT and UNREGISTER_CLIENT (ClientManageProcessor). */

@@ -24,7 +24,7 @@
 import { z } from 'zod';
 import type { Reply } from '../env.ts';
 import { isReadable } from '../protocol/perm-name.ts';
-import { response, type ExtFields, type RemotingCommand } from '../protocol/remoting-command.ts';
+import { malformed, response, type ExtFields, type RemotingCommand } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import { MASTER_ID } from '../protocol/route-data.ts';
@@ -32,7 +32,6 @@ import type { GetMessageResult, GetMessageStatus } from '../store/get-message.ts
 import type { BrokerContext, RequestProcessor } from './broker-context.ts';
 import {
   buildSubscriptionData,
-  malformed,
   tagsCodeFilter,
   type ConsumerManager,
   type SubscriptionData,

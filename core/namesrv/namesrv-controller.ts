@@ -17,7 +17,12 @@ import {
   registerBrokerRequestHeaderSchema,
   unRegisterBrokerRequestHeaderSchema,
 } from '../protocol/namesrv-headers.ts';
-import { isRemotingCommand, response, type RemotingCommand } from '../protocol/remoting-command.ts';
+import {
+  isRemotingCommand,
+  malformed,
+  response,
+  type RemotingCommand,
+} from '../protocol/remoting-command.ts';
 import { RequestCode, requestCodeName } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import type { TopicConfigSerializeWrapper } from '../protocol/topic-config.ts';
@@ -148,9 +153,4 @@ export class NamesrvController implements Process {
       this.scheduleScan(this.config.scanNotActiveBrokerInterval);
     });
   }
-}
-
-/** RocketMQ answers a header it cannot decode with SYSTEM_ERROR and the reason in the remark. */
-function malformed(what: string, error: z.ZodError): RemotingCommand {
-  return response(ResponseCode.SYSTEM_ERROR, `malformed ${what}: ${z.prettifyError(error)}`);
 }

@@ -7,6 +7,9 @@
 // response with its request), no flag bits (the network knows a one-way message from a request),
 // no language or version field, and no serializeType.
 
+import { z } from 'zod';
+import { ResponseCode } from './response-code.ts';
+
 export type ExtFieldValue = string | number | boolean;
 export type ExtFields = Readonly<Record<string, ExtFieldValue>>;
 
@@ -49,4 +52,9 @@ export function isRemotingCommand(x: unknown): x is RemotingCommand {
 function isExtFields(x: unknown): boolean {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
   return Object.values(x).every((v) => ['string', 'number', 'boolean'].includes(typeof v));
+}
+
+/** The answer to a request whose header or body does not parse: SYSTEM_ERROR naming the field. */
+export function malformed(what: string, error: z.ZodError): RemotingCommand {
+  return response(ResponseCode.SYSTEM_ERROR, `malformed ${what}: ${z.prettifyError(error)}`);
 }
