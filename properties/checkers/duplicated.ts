@@ -1,0 +1,63 @@
+// duplicated: a message one group consumed more than once, each extra delivery attributed to a
+// cause found in the history:
+// - producer-retry: the message was stored twice (another queue position, the same UNIQ_KEY), as
+//   when a send's response was lost and the producer retried;
+// - reconsume: a redelivery with a higher reconsume count (RECONSUME_LATER, or a send-back);
+// - rebalance-overlap: the same stored copy delivered to two consumers of the group;
+// - consumer-crash: the same copy delivered again to a consumer after a fault on its node (its
+//   offset was not yet persisted);
+// - offset-reset: the same copy delivered again after an offset reset;
+// - unexplained: none of the above (a bug, or a cause the history does not show).
+import {
+  deliveriesByGroup,
+  type ConsumeOp,
+  type History,
+  type NemesisOp,
+  type Violation,
+} from '../history.ts';
+
+export type DuplicateCause =
+  'producer-retry' | 'reconsume' | 'rebalance-overlap' | 'consumer-crash' | 'offset-reset' | 'unexplained';
+
+export interface Duplicate extends Violation {
+  readonly group: string;
+  readonly cause: DuplicateCause;
+}
+
+const position = (op: ConsumeOp) => `${op.value.brokerName}/${op.value.queueId}@${op.value.queueOffset}`;
+
+export function checkDuplicated(history: History): Duplicate[] {
+  const faults = history.filter((op): op is NemesisOp => op.process === 'nemesis');
+  const duplicates: Duplicate[] = [];
+  for (const [group, deliveries] of deliveriesByGroup(history)) {
+    const earlier = new Map<string, ConsumeOp[]>();
+    for (const op of deliveries) {
+      const before = earlier.get(op.value.key) ?? [];
+      if (before.length > 0) {
+        const cause = causeOf(op, before, faults);
+        const first = before[0]!;
+        duplicates.push({
+          property: 'duplicated',
+          key: op.value.key,
+          group,
+          cause,
+          explanation: `group ${group} consumed ${op.value.key} again at ${op.time} ms (${op.value.consumer}, ${position(op)}), first at ${first.time} ms (${first.value.consumer}, ${position(first)}): ${cause}`,
+        });
+      }
+      earlier.set(op.value.key, [...before, op]);
+    }
+  }
+  return duplicates;
+}
+
+function causeOf(op: ConsumeOp, before: ConsumeOp[], faults: NemesisOp[]): DuplicateCause {
+  const samePosition = before.filter((b) => position(b) === position(op));
+  if (samePosition.length === 0) return 'producer-retry';
+  const last = samePosition[samePosition.length - 1]!;
+  if (op.value.reconsumeTimes > last.value.reconsumeTimes) return 'reconsume';
+  if (last.value.consumer !== op.value.consumer) return 'rebalance-overlap';
+  const between = faults.filter((f) => f.index > last.index && f.index < op.index);
+  if (between.some((f) => f.f === 'reset-offset')) return 'offset-reset';
+  if (between.some((f) => JSON.stringify(f.value).includes(op.value.consumer))) return 'consumer-crash';
+  return 'unexplained';
+}

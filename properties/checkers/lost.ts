@@ -1,0 +1,43 @@
+// lost: an acknowledged send (ok: SEND_OK, or stored with FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT
+// or SLAVE_NOT_AVAILABLE) that a group subscribed to its topic never consumed, after the final
+// drain. A send whose outcome is unknown (info) is never lost: if it was consumed anyway it is
+// `recovered` (Jepsen's total-queue). A failed send (fail) must not be consumed: `unexpected`
+// covers that.
+import { deliveriesByGroup, sendOutcomes, type History, type Violation } from '../history.ts';
+
+export interface LostResult {
+  violations: Violation[];
+  /** Keys whose send ended unknown but which some group consumed. */
+  recovered: string[];
+}
+
+/** `subscriptions`: topic to the consumer groups that must see every acknowledged message of it. */
+export function checkLost(
+  history: History,
+  subscriptions: ReadonlyMap<string, readonly string[]>,
+): LostResult {
+  const consumed = new Map<string, Set<string>>();
+  for (const [group, deliveries] of deliveriesByGroup(history)) {
+    consumed.set(group, new Set(deliveries.map((d) => d.value.key)));
+  }
+  const violations: Violation[] = [];
+  const recovered = new Set<string>();
+  for (const [key, outcome] of sendOutcomes(history)) {
+    const groups = subscriptions.get(outcome.value.topic) ?? [];
+    for (const group of groups) {
+      const seen = consumed.get(group)?.has(key) ?? false;
+      if (outcome.type === 'info' && seen) recovered.add(key);
+      if (outcome.type !== 'ok' || seen) continue;
+      const where =
+        outcome.value.queueId === undefined
+          ? ''
+          : ` at ${outcome.value.brokerName}/${outcome.value.queueId} offset ${outcome.value.queueOffset}`;
+      violations.push({
+        property: 'lost',
+        key,
+        explanation: `message ${key} was acknowledged (${outcome.value.sendStatus ?? 'SEND_OK'}) at ${outcome.time} ms${where}, and group ${group} never consumed it`,
+      });
+    }
+  }
+  return { violations, recovered: [...recovered].sort() };
+}

@@ -1,0 +1,208 @@
+import { fc, test as ptest } from '@fast-check/vitest';
+import { describe, expect, test } from 'vitest';
+import { toJsonLines, type ConsumeValue, type History, type Op, type SendValue } from '../history.ts';
+import { checkDuplicated } from './duplicated.ts';
+import { checkKeyOrder } from './key-order.ts';
+import { checkLost } from './lost.ts';
+import { checkQueueOrder } from './queue-order.ts';
+import { checkUnexpected } from './unexpected.ts';
+
+/** Builds a history op by op, with dense indexes and increasing times. */
+function historyOf(build: (h: Builder) => void): History {
+  const ops: Op[] = [];
+  const add = (op: Omit<Op, 'index' | 'time'>) =>
+    ops.push({ ...op, index: ops.length, time: ops.length } as Op);
+  const h: Builder = {
+    send: (key, type = 'ok', value = {}) => {
+      const v: SendValue = { key, topic: 'T', uniqKey: `U-${key}`, ...value };
+      add({
+        type: 'invoke',
+        process: 'p1',
+        f: 'send',
+        value: { key, topic: v.topic, shardingKey: v.shardingKey },
+      });
+      if (type !== 'invoke') add({ type, process: 'p1', f: 'send', value: v });
+    },
+    consume: (key, value = {}) =>
+      add({
+        type: 'ok',
+        process: value.consumer ?? 'c1',
+        f: 'consume',
+        value: { ...deliveryOf(key), ...value },
+      }),
+    fault: (f, value) => add({ type: 'info', process: 'nemesis', f, value }),
+  };
+  build(h);
+  return ops;
+}
+
+interface Builder {
+  send(key: string, type?: Op['type'], value?: Partial<SendValue>): void;
+  consume(key: string, value?: Partial<ConsumeValue>): void;
+  fault(f: string, value: unknown): void;
+}
+
+/** Key "m<n>" lives at offset n of broker-a/0 unless a test says otherwise. */
+function deliveryOf(key: string): ConsumeValue {
+  const n = Number(key.slice(1));
+  return {
+    key,
+    uniqKey: `U-${key}`,
+    group: 'G',
+    consumer: 'c1',
+    topic: 'T',
+    brokerName: 'broker-a',
+    queueId: 0,
+    queueOffset: n,
+    reconsumeTimes: 0,
+  };
+}
+
+const subscribed = new Map([['T', ['G']]]);
+
+function allChecks(history: History) {
+  return {
+    lost: checkLost(history, subscribed).violations,
+    unexpected: checkUnexpected(history),
+    duplicated: checkDuplicated(history),
+    queueOrder: checkQueueOrder(history),
+    keyOrder: checkKeyOrder(history),
+  };
+}
+
+const none = { lost: [], unexpected: [], duplicated: [], queueOrder: [], keyOrder: [] };
+const keys = fc.integer({ min: 1, max: 40 }).map((n) => Array.from({ length: n }, (_, i) => `m${i}`));
+
+describe('queue checkers', () => {
+  ptest.prop([keys])(
+    'a clean run (each acknowledged message consumed once, in order) passes every checker',
+    (ks) => {
+      const history = historyOf((h) => {
+        for (const k of ks) h.send(k, 'ok', { shardingKey: 'order-1' });
+        for (const k of ks) h.consume(k);
+      });
+      expect(allChecks(history)).toEqual(none);
+    },
+  );
+
+  ptest.prop([keys, fc.nat()])(
+    'dropping one delivery is reported as lost, naming that message',
+    (ks, pick) => {
+      const dropped = ks[pick % ks.length]!;
+      const history = historyOf((h) => {
+        for (const k of ks) h.send(k);
+        for (const k of ks) if (k !== dropped) h.consume(k);
+      });
+      expect(checkLost(history, subscribed).violations.map((v) => v.key)).toEqual([dropped]);
+    },
+  );
+
+  ptest.prop([keys, fc.nat(), fc.nat()])(
+    'swapping two first deliveries of a queue breaks queue order and key order',
+    (ks, a, b) => {
+      fc.pre(ks.length >= 2 && a % ks.length !== b % ks.length);
+      const order = [...ks];
+      const [i, j] = [a % ks.length, b % ks.length];
+      [order[i], order[j]] = [order[j]!, order[i]!];
+      const history = historyOf((h) => {
+        for (const k of ks) h.send(k, 'ok', { shardingKey: 's' });
+        for (const k of order) h.consume(k);
+      });
+      const { queueOrder, keyOrder, lost } = allChecks(history);
+      expect(queueOrder.length).toBeGreaterThan(0);
+      expect(keyOrder.length).toBeGreaterThan(0);
+      expect(lost).toEqual([]);
+    },
+  );
+
+  test('an unknown outcome is never lost: consumed, it is recovered', () => {
+    const history = historyOf((h) => {
+      h.send('m0', 'info');
+      h.send('m1', 'info');
+      h.consume('m0');
+    });
+    expect(checkLost(history, subscribed)).toEqual({ violations: [], recovered: ['m0'] });
+  });
+
+  test('a non-OK SendStatus is stored, so it must be consumed', () => {
+    const history = historyOf((h) =>
+      h.send('m0', 'ok', {
+        sendStatus: 'FLUSH_SLAVE_TIMEOUT',
+        brokerName: 'broker-a',
+        queueId: 0,
+        queueOffset: 0,
+      }),
+    );
+    const [violation] = checkLost(history, subscribed).violations;
+    expect(violation?.explanation).toMatch(
+      /m0 was acknowledged \(FLUSH_SLAVE_TIMEOUT\).*broker-a\/0 offset 0, and group G never consumed it/,
+    );
+  });
+
+  test('consuming what was never sent, or what definitely failed, is unexpected', () => {
+    const history = historyOf((h) => {
+      h.send('m0', 'fail');
+      h.consume('m0');
+      h.consume('m9');
+    });
+    expect(checkUnexpected(history).map((v) => v.key)).toEqual(['m0', 'm9']);
+    expect(checkUnexpected(history)[0]!.explanation).toMatch(/send failed/);
+  });
+
+  test('each duplicate gets its cause from the history', () => {
+    const history = historyOf((h) => {
+      for (const k of ['m0', 'm1', 'm2', 'm3', 'm4', 'm5']) h.send(k);
+      h.consume('m0');
+      h.consume('m0', { queueOffset: 7 }); // a second stored copy
+      h.consume('m1');
+      h.consume('m1', { reconsumeTimes: 1 });
+      h.consume('m2');
+      h.consume('m2', { consumer: 'c2' });
+      h.consume('m3');
+      h.fault('kill', { node: 'c1' });
+      h.consume('m3');
+      h.consume('m4');
+      h.fault('reset-offset', { group: 'G' });
+      h.consume('m4');
+      h.consume('m5');
+      h.consume('m5');
+    });
+    expect(checkDuplicated(history).map((d) => [d.key, d.cause])).toEqual([
+      ['m0', 'producer-retry'],
+      ['m1', 'reconsume'],
+      ['m2', 'rebalance-overlap'],
+      ['m3', 'consumer-crash'],
+      ['m4', 'offset-reset'],
+      ['m5', 'unexplained'],
+    ]);
+  });
+
+  test('redeliveries of an offset already seen are not order violations', () => {
+    const history = historyOf((h) => {
+      for (const k of ['m0', 'm1', 'm2']) h.send(k, 'ok', { shardingKey: 's' });
+      for (const k of ['m0', 'm1', 'm0', 'm1', 'm2']) h.consume(k);
+    });
+    expect(checkQueueOrder(history)).toEqual([]);
+    expect(checkKeyOrder(history)).toEqual([]);
+    expect(checkDuplicated(history)).toHaveLength(2);
+  });
+
+  test('the export is JSON lines with Jepsen field names and time in ns', () => {
+    const history = historyOf((h) => h.send('m0'));
+    const lines = toJsonLines(history)
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      { index: 0, time: 0, type: 'invoke', process: 'p1', f: 'send', value: { key: 'm0', topic: 'T' } },
+      {
+        index: 1,
+        time: 1_000_000,
+        type: 'ok',
+        process: 'p1',
+        f: 'send',
+        value: { key: 'm0', topic: 'T', uniqKey: 'U-m0' },
+      },
+    ]);
+  });
+});

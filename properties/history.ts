@@ -1,0 +1,95 @@
+// The history of a run, as Jepsen records one: each client operation is an invocation followed by
+// its completion (ok: it happened; fail: it did not; info: unknown, e.g. a timeout), and each
+// fault is a nemesis operation. Checkers are pure functions of a history (and, where they need
+// it, of the final stores). Field names are Jepsen's (index, time, type, process, f, value,
+// error), so the JSON-lines export can be read by Jepsen's and Elle's tools.
+// `time` is world time in ms (Jepsen uses ns since the start; the export converts).
+
+export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
+
+/** A producer's send: `key` identifies the message in the workload (its KEYS). */
+export interface SendValue {
+  readonly key: string;
+  readonly topic: string;
+  /** The message id the producer set once and kept across retries. */
+  readonly uniqKey?: string;
+  /** For ordered workloads: the sharding key whose order must be kept. */
+  readonly shardingKey?: string;
+  /** Known on ok: where the broker stored it. */
+  readonly brokerName?: string;
+  readonly queueId?: number;
+  readonly queueOffset?: number;
+  /** On ok: SEND_OK, FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT or SLAVE_NOT_AVAILABLE (all stored). */
+  readonly sendStatus?: string;
+}
+
+/** One delivery of a message to a consumer's listener. */
+export interface ConsumeValue {
+  readonly key: string;
+  readonly uniqKey: string;
+  readonly group: string;
+  readonly consumer: string;
+  readonly topic: string;
+  readonly brokerName: string;
+  readonly queueId: number;
+  readonly queueOffset: number;
+  readonly reconsumeTimes: number;
+}
+
+interface OpBase {
+  readonly index: number;
+  readonly time: number;
+  readonly process: string;
+  readonly error?: string;
+}
+
+export type SendOp = OpBase & { readonly type: OpType; readonly f: 'send'; readonly value: SendValue };
+/** Deliveries are recorded as they happen: one `ok` each, no invocation. */
+export type ConsumeOp = OpBase & { readonly type: 'ok'; readonly f: 'consume'; readonly value: ConsumeValue };
+export type NemesisOp = OpBase & {
+  readonly type: 'info';
+  readonly process: 'nemesis';
+  readonly f: string;
+  readonly value: unknown;
+};
+export type Op = SendOp | ConsumeOp | NemesisOp;
+export type History = readonly Op[];
+
+export const isSend = (op: Op): op is SendOp => op.f === 'send';
+export const isConsume = (op: Op): op is ConsumeOp => op.f === 'consume';
+
+/** What every checker returns: the property's name and, per violation, a sentence a learner can follow. */
+export interface Violation {
+  readonly property: string;
+  readonly key: string;
+  readonly explanation: string;
+}
+
+/** The completion of each send, by key (the last one if a key was sent more than once). */
+export function sendOutcomes(history: History): Map<string, SendOp> {
+  const outcomes = new Map<string, SendOp>();
+  for (const op of history) if (isSend(op) && op.type !== 'invoke') outcomes.set(op.value.key, op);
+  return outcomes;
+}
+
+/** Every key whose send was at least invoked. */
+export function attemptedKeys(history: History): Set<string> {
+  return new Set(history.filter(isSend).map((op) => op.value.key));
+}
+
+/** Deliveries grouped by consumer group, each in history order. */
+export function deliveriesByGroup(history: History): Map<string, ConsumeOp[]> {
+  const byGroup = new Map<string, ConsumeOp[]>();
+  for (const op of history) {
+    if (!isConsume(op)) continue;
+    const list = byGroup.get(op.value.group) ?? [];
+    list.push(op);
+    byGroup.set(op.value.group, list);
+  }
+  return byGroup;
+}
+
+/** One JSON object a line, Jepsen's fields, time in ns. */
+export function toJsonLines(history: History): string {
+  return history.map((op) => JSON.stringify({ ...op, time: op.time * 1_000_000 })).join('\n') + '\n';
+}
