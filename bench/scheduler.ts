@@ -1,21 +1,23 @@
 // Scheduler events per second against a bare heap loop over the same hold model (10,000 pending
 // events; each pop pushes one successor at a pseudo-random later time). The bare loop does no
 // work per event; the scheduler runs a closure that does what a node's timer does: read the
-// clock, bump state, schedule the next event, with cancellation checks and budgets on.
+// clock, bump state, schedule the next event, with cancellation checks and budgets on. Each is
+// measured in its own process (isolated.ts), in the same `npm run bench`.
 import TinyQueue from 'tinyqueue';
 import { Scheduler } from '../sim/scheduler.ts';
 import { rngStream } from '../sim/rng.ts';
-import { print, rate } from './measure.ts';
+import { runIsolated } from './isolated.ts';
+import { print } from './measure.ts';
 
 const PENDING = 10_000;
 const EVENTS = 1_000_000;
 
-function delays(): Float64Array {
+export function schedulerDelays(): Float64Array {
   const rng = rngStream(1, 'bench');
   return Float64Array.from({ length: 1 << 16 }, () => rng.exponential(10));
 }
 
-function bareHeap(d: Float64Array): number {
+export function bareHeap(d: Float64Array): number {
   const heap = new TinyQueue<{ t: number; seq: number }>([], (a, b) => a.t - b.t || a.seq - b.seq);
   let seq = 0;
   for (let i = 0; i < PENDING; i++) heap.push({ t: d[i & 0xffff]!, seq: seq++ });
@@ -26,7 +28,7 @@ function bareHeap(d: Float64Array): number {
   return EVENTS;
 }
 
-function scheduler(d: Float64Array): number {
+export function schedulerLoop(d: Float64Array): number {
   const s = new Scheduler({ maxEvents: EVENTS, maxTimeMs: Infinity });
   const state = { handled: 0, lastSeen: 0 };
   let i = 0;
@@ -41,9 +43,8 @@ function scheduler(d: Float64Array): number {
 }
 
 export function benchScheduler(): void {
-  const d = delays();
-  const bare = rate(() => bareHeap(d));
-  const sim = rate(() => scheduler(d));
+  const bare = runIsolated('bare-heap');
+  const sim = runIsolated('scheduler');
   print({
     bench: 'scheduler',
     eventsPerSecond: Math.round(sim),
