@@ -1,0 +1,94 @@
+// Queue allocation strategies of a clustering consumer group (RocketMQ 4.9.x's
+// AllocateMessageQueueStrategy, AllocateMessageQueueAveragely and
+// AllocateMessageQueueAveragelyByCircle). Every consumer of the group computes its own share from
+// the same inputs: the topic's queues and the group's client ids, both sorted (RebalanceImpl sorts
+// them before calling; the strategies here sort copies too, which changes nothing when they already
+// are). A client id missing from the list gets nothing.
+// - Averagely: contiguous ranges; the first (queues mod consumers) consumers get one extra queue;
+//   with more consumers than queues, the extra consumers get nothing.
+// - ByCircle: queue i goes to consumer i mod consumers.
+import type { MessageQueue } from './message-queue.ts';
+
+export interface AllocateMessageQueueStrategy {
+  allocate(
+    consumerGroup: string,
+    currentCID: string,
+    mqAll: readonly MessageQueue[],
+    cidAll: readonly string[],
+  ): MessageQueue[];
+  getName(): string;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** MessageQueue.compareTo: topic, then brokerName, then queueId. */
+export function compareMessageQueue(a: MessageQueue, b: MessageQueue): number {
+  return cmp(a.topic, b.topic) || cmp(a.brokerName, b.brokerName) || a.queueId - b.queueId;
+}
+
+export function sortMessageQueues(mqs: readonly MessageQueue[]): MessageQueue[] {
+  return [...mqs].sort(compareMessageQueue);
+}
+
+export function sortClientIds(cids: readonly string[]): string[] {
+  return [...cids].sort(cmp);
+}
+
+/** AbstractAllocateMessageQueueStrategy.check: the inputs are usable and include currentCID. */
+function sortedInputs(
+  currentCID: string,
+  mqAll: readonly MessageQueue[],
+  cidAll: readonly string[],
+): { mqs: MessageQueue[]; cids: string[]; index: number } | undefined {
+  if (currentCID.length === 0 || mqAll.length === 0 || cidAll.length === 0) return undefined;
+  const cids = sortClientIds(cidAll);
+  const index = cids.indexOf(currentCID);
+  if (index < 0) return undefined;
+  return { mqs: sortMessageQueues(mqAll), cids, index };
+}
+
+export class AllocateMessageQueueAveragely implements AllocateMessageQueueStrategy {
+  allocate(
+    _consumerGroup: string,
+    currentCID: string,
+    mqAll: readonly MessageQueue[],
+    cidAll: readonly string[],
+  ): MessageQueue[] {
+    const inputs = sortedInputs(currentCID, mqAll, cidAll);
+    if (inputs === undefined) return [];
+    const { mqs, cids, index } = inputs;
+    const mod = mqs.length % cids.length;
+    const extra = mod > 0 && index < mod;
+    const base = Math.floor(mqs.length / cids.length);
+    const averageSize = mqs.length <= cids.length ? 1 : extra ? base + 1 : base;
+    const startIndex = extra ? index * averageSize : index * averageSize + mod;
+    const range = Math.min(averageSize, mqs.length - startIndex);
+    const result: MessageQueue[] = [];
+    for (let i = 0; i < range; i++) result.push(mqs[(startIndex + i) % mqs.length]!);
+    return result;
+  }
+
+  getName(): string {
+    return 'AVG';
+  }
+}
+
+export class AllocateMessageQueueAveragelyByCircle implements AllocateMessageQueueStrategy {
+  allocate(
+    _consumerGroup: string,
+    currentCID: string,
+    mqAll: readonly MessageQueue[],
+    cidAll: readonly string[],
+  ): MessageQueue[] {
+    const inputs = sortedInputs(currentCID, mqAll, cidAll);
+    if (inputs === undefined) return [];
+    const { mqs, cids, index } = inputs;
+    const result: MessageQueue[] = [];
+    for (let i = index; i < mqs.length; i++) if (i % cids.length === index) result.push(mqs[i]!);
+    return result;
+  }
+
+  getName(): string {
+    return 'AVG_BY_CIRCLE';
+  }
+}

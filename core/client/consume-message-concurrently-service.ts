@@ -1,0 +1,233 @@
+// ConsumeMessageConcurrentlyService (RocketMQ 4.9.x), clustering: runs the listener on a pool of
+// simulated consume threads and turns its answer into offsets and retries.
+// - Pulled messages are cut into requests of consumeMessageBatchMaxSize and queued FIFO; a free
+//   thread takes the next one. Java's pool has an unbounded queue, so only consumeThreadMin
+//   threads ever run; here too.
+// - Handling a request occupies its thread for the service time; the listener is called when
+//   that time is over (the moment its effects happen), so requests of one queue that start in
+//   order can finish, and be seen, out of order.
+// - Before the listener, a message from the %RETRY% topic gets its original topic back
+//   (RETRY_TOPIC). A dropped ProcessQueue skips the request, and a result that comes back after
+//   the queue was dropped is discarded (the queue's next owner consumes it again).
+// - CONSUME_SUCCESS acks up to context.ackIndex; RECONSUME_LATER (or a throw) acks nothing. Each
+//   unacked message is sent back (CONSUMER_SEND_MSG_BACK, delayLevel from the context, 0 by
+//   default, which the broker turns into 3 + reconsumeTimes); if that fails, its reconsumeTimes
+//   grows by one and it is consumed again here after 5 s, staying in the ProcessQueue. The rest
+//   leave the ProcessQueue and the offset it answers is stored (increase only).
+// Simplifications: the send-back is asynchronous and does not hold the thread; no fallback send
+// through the instance's inner producer when the send-back fails (Java tries one); no consume
+// timeout (15 min) cleaning; no consume hooks or statistics.
+import type { Env, TimerId } from '../env.ts';
+import { MessageConst, type MessageExt } from '../message/message.ts';
+import { request } from '../protocol/remoting-command.ts';
+import { RequestCode } from '../protocol/request-code.ts';
+import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
+import { describeError } from './exceptions.ts';
+import type { MessageQueue } from './message-queue.ts';
+import type { MQClientInstance } from './mq-client-instance.ts';
+import type { ProcessQueue } from './process-queue.ts';
+import type { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
+
+export type ConsumeConcurrentlyStatus = 'CONSUME_SUCCESS' | 'RECONSUME_LATER';
+
+export interface ConsumeConcurrentlyContext {
+  readonly messageQueue: MessageQueue;
+  /** 0: the broker picks 3 + reconsumeTimes; negative: straight to the DLQ. */
+  delayLevelWhenNextConsume: number;
+  /** The last acknowledged index on CONSUME_SUCCESS; Integer.MAX_VALUE means all. */
+  ackIndex: number;
+}
+
+/** The user's listener (MessageListenerConcurrently). */
+export interface MessageListenerConcurrently {
+  consumeMessage(msgs: MessageExt[], context: ConsumeConcurrentlyContext): ConsumeConcurrentlyStatus;
+}
+
+/** Time (ms) a request's handling occupies its thread. */
+export type ConsumeServiceTime = number | ((msgs: readonly MessageExt[]) => number);
+
+/** Delay of the local retry after a failed send-back (ms). */
+export const CONSUME_LATER_DELAY = 5_000;
+/** Timeout of CONSUMER_SEND_MSG_BACK (ms). */
+export const SEND_MSG_BACK_TIMEOUT = 5_000;
+const INTEGER_MAX = 0x7fff_ffff;
+
+/** What the service needs of its consumer. */
+export interface ConsumeServiceHost {
+  readonly env: Env;
+  readonly consumerGroup: string;
+  readonly factory: MQClientInstance;
+  readonly offsetStore: RemoteBrokerOffsetStore;
+  readonly retryTopic: string;
+  consumeThreads(): number;
+  consumeMessageBatchMaxSize(): number;
+  serviceTime(msgs: readonly MessageExt[]): number;
+  /** The maxReconsumeTimes sent with a send-back (16 when the consumer says -1). */
+  maxReconsumeTimes(): number;
+}
+
+interface ConsumeRequest {
+  readonly msgs: MessageExt[];
+  readonly pq: ProcessQueue;
+  readonly mq: MessageQueue;
+}
+
+export class ConsumeMessageConcurrentlyService {
+  private readonly waiting: ConsumeRequest[] = [];
+  private readonly timers = new Set<TimerId>();
+  private busy = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly host: ConsumeServiceHost,
+    private readonly listener: MessageListenerConcurrently,
+  ) {}
+
+  /** Requests queued, not yet on a thread. */
+  get backlog(): number {
+    return this.waiting.length;
+  }
+
+  submitConsumeRequest(msgs: readonly MessageExt[], pq: ProcessQueue, mq: MessageQueue): void {
+    const size = Math.max(1, this.host.consumeMessageBatchMaxSize());
+    for (let i = 0; i < msgs.length; i += size) this.waiting.push({ msgs: msgs.slice(i, i + size), pq, mq });
+    this.schedule();
+  }
+
+  shutdown(): void {
+    this.stopped = true;
+    for (const timer of this.timers) this.host.env.cancelTimer(timer);
+    this.timers.clear();
+    this.waiting.length = 0;
+  }
+
+  private later(delay: number, fire: () => void): void {
+    const id = this.host.env.setTimer(delay, () => {
+      this.timers.delete(id);
+      if (!this.stopped) fire();
+    });
+    this.timers.add(id);
+  }
+
+  private schedule(): void {
+    while (!this.stopped && this.busy < this.host.consumeThreads() && this.waiting.length > 0) {
+      const req = this.waiting.shift()!;
+      this.busy++;
+      const serviceTime = Math.max(0, this.host.serviceTime(req.msgs));
+      this.later(serviceTime, () => {
+        this.busy--;
+        this.run(req);
+        this.schedule();
+      });
+    }
+  }
+
+  private run(req: ConsumeRequest): void {
+    const { env, consumerGroup, factory } = this.host;
+    const { msgs, pq, mq } = req;
+    if (pq.dropped) {
+      env.trace('consumer.consume-skipped', { group: consumerGroup, mq: mq.key, reason: 'dropped' });
+      return;
+    }
+    for (const msg of msgs) {
+      const original = msg.getProperty(MessageConst.RETRY_TOPIC);
+      if (original !== undefined && msg.topic === this.host.retryTopic) msg.topic = original;
+      env.trace('consumer.deliver', {
+        key: msg.getKeys(),
+        uniqKey: msg.getUniqKey(),
+        group: consumerGroup,
+        clientId: factory.clientId,
+        topic: msg.topic,
+        queueTopic: mq.topic,
+        brokerName: mq.brokerName,
+        queueId: mq.queueId,
+        queueOffset: msg.queueOffset,
+        reconsumeTimes: msg.reconsumeTimes,
+      });
+    }
+    const context: ConsumeConcurrentlyContext = {
+      messageQueue: mq,
+      delayLevelWhenNextConsume: 0,
+      ackIndex: INTEGER_MAX,
+    };
+    let status: ConsumeConcurrentlyStatus = 'RECONSUME_LATER';
+    try {
+      const answer = this.listener.consumeMessage([...msgs], context);
+      if (answer === 'CONSUME_SUCCESS' || answer === 'RECONSUME_LATER') status = answer;
+    } catch (error) {
+      env.trace('consumer.listener-threw', { group: consumerGroup, error: String(error) });
+    }
+    pq.lastConsumeTimestamp = env.now();
+    if (pq.dropped) {
+      env.trace('consumer.result-discarded', { group: consumerGroup, mq: mq.key, status });
+      return;
+    }
+    this.processConsumeResult(status, context, req);
+  }
+
+  private processConsumeResult(
+    status: ConsumeConcurrentlyStatus,
+    context: ConsumeConcurrentlyContext,
+    req: ConsumeRequest,
+  ): void {
+    const { msgs, pq, mq } = req;
+    let ackIndex = context.ackIndex;
+    if (status === 'CONSUME_SUCCESS') ackIndex = Math.min(ackIndex, msgs.length - 1);
+    else ackIndex = -1;
+    const unacked = msgs.slice(ackIndex + 1);
+    const failed: MessageExt[] = [];
+    const finish = () => {
+      const done = msgs.filter((m) => !failed.includes(m));
+      if (failed.length > 0) this.later(CONSUME_LATER_DELAY, () => this.submitConsumeRequest(failed, pq, mq));
+      const offset = pq.removeMessage(done);
+      if (offset >= 0 && !pq.dropped) this.host.offsetStore.updateOffset(mq, offset, true);
+    };
+    let left = unacked.length;
+    if (left === 0) return finish();
+    for (const msg of unacked) {
+      this.sendMessageBack(msg, context.delayLevelWhenNextConsume, mq, (ok) => {
+        if (!ok) {
+          msg.reconsumeTimes++;
+          failed.push(msg);
+        }
+        if (--left === 0) finish();
+      });
+    }
+  }
+
+  /** CONSUMER_SEND_MSG_BACK to the master of the message's broker group; `done(ok)`. */
+  private sendMessageBack(
+    msg: MessageExt,
+    delayLevel: number,
+    mq: MessageQueue,
+    done: (ok: boolean) => void,
+  ): void {
+    const { env, factory, consumerGroup } = this.host;
+    const addr = factory.findBrokerAddressInPublish(mq.brokerName);
+    if (addr === undefined) return done(false);
+    const header = {
+      offset: msg.commitLogOffset,
+      group: consumerGroup,
+      delayLevel,
+      originMsgId: msg.getUniqKey() ?? msg.msgId,
+      originTopic: msg.topic,
+      unitMode: false,
+      maxReconsumeTimes: this.host.maxReconsumeTimes(),
+    };
+    factory.invoke(
+      addr,
+      request(RequestCode.CONSUMER_SEND_MSG_BACK, header),
+      SEND_MSG_BACK_TIMEOUT,
+      (result) => {
+        const ok = result.ok && result.response.code === ResponseCode.SUCCESS;
+        env.trace('consumer.send-back', {
+          group: consumerGroup,
+          uniqKey: msg.getUniqKey(),
+          reconsumeTimes: msg.reconsumeTimes,
+          outcome: result.ok ? responseCodeName(result.response.code) : describeError(result.error),
+        });
+        done(ok);
+      },
+    );
+  }
+}

@@ -1,0 +1,512 @@
+// DefaultMQPushConsumer (RocketMQ 4.9.x's DefaultMQPushConsumer, DefaultMQPushConsumerImpl,
+// PullMessageService and PullAPIWrapper), clustering with concurrent consumption, so application
+// code reads as in Java: new DefaultMQPushConsumer(group, env), setNamesrvAddr, subscribe(topic,
+// expression), registerMessageListener({ consumeMessage(msgs, context) }), start().
+// - start: registers with the process's client instance (one per clientId), auto-subscribes the
+//   group's %RETRY% topic, fetches the subscribed topics' routes, sends a heartbeat and
+//   rebalances; then rebalances every 20 s and at once on NOTIFY_CONSUMER_IDS_CHANGED, and
+//   persists offsets every 5 s (first after 10 s).
+// - The pull loop, per assigned queue: flow control first (more than pullThresholdForQueue
+//   cached messages, pullThresholdSizeForQueue MiB, or a span over consumeConcurrentlyMaxSpan:
+//   again after 50 ms); then PULL_MESSAGE to the broker the last answer suggested (master by
+//   default) with suspend (15 s long polling, 30 s timeout) and the in-memory offset as
+//   commitOffset (when > 0, and not to a slave). FOUND: client-side tag check, messages cached
+//   and handed to the consume service, next pull at nextBeginOffset at once; NO_NEW_MSG and
+//   NO_MATCHED_MSG: next pull at nextBeginOffset at once (the offset follows it when nothing is
+//   cached); OFFSET_ILLEGAL: the queue is dropped and 10 s later its offset is set to
+//   nextBeginOffset, persisted, and the queue forgotten (the next rebalance takes it again);
+//   any other answer or a network error: again after 3 s.
+// - shutdown: stops consuming, persists offsets (one-way), UNREGISTER_CLIENT, stops the instance
+//   when nothing else uses it.
+// Simplifications: CLUSTERING only (BROADCASTING is refused at start), concurrent listeners only
+// (no MessageListenerOrderly), TAG expressions only, no RESET_CONSUMER_CLIENT_OFFSET, no
+// suspend/resume, no pull interval, no consume hooks, no namespace or unit mode; the subscription
+// version is not bumped when the queue set changes.
+import type { ConsumerData, SubscriptionData } from '../broker/consumer-manager.ts';
+import { buildSubscriptionData } from '../broker/consumer-manager.ts';
+import { PullSysFlag } from '../broker/pull-message-processor.ts';
+import { retryTopic } from '../broker/topic-config-manager.ts';
+import type { Env, Process, TimerId } from '../env.ts';
+import { MessageExt } from '../message/message.ts';
+import { request } from '../protocol/remoting-command.ts';
+import { RequestCode } from '../protocol/request-code.ts';
+import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
+import { MASTER_ID } from '../protocol/route-data.ts';
+import {
+  AllocateMessageQueueAveragely,
+  type AllocateMessageQueueStrategy,
+} from './allocate-message-queue.ts';
+import {
+  ConsumeMessageConcurrentlyService,
+  type ConsumeServiceTime,
+  type MessageListenerConcurrently,
+} from './consume-message-concurrently-service.ts';
+import { describeError, MQClientException } from './exceptions.ts';
+import type { MessageQueue } from './message-queue.ts';
+import {
+  defaultClientConfig,
+  MQClientManager,
+  type ClientConfig,
+  type MQClientInstance,
+  type MQConsumerInner,
+} from './mq-client-instance.ts';
+import { RebalancePushImpl, type ConsumeFromWhere, type PullRequest } from './rebalance.ts';
+import { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
+
+export type {
+  ConsumeConcurrentlyContext,
+  ConsumeConcurrentlyStatus,
+  MessageListenerConcurrently,
+} from './consume-message-concurrently-service.ts';
+export type { ConsumeFromWhere } from './rebalance.ts';
+export type MessageModel = 'CLUSTERING' | 'BROADCASTING';
+
+/** DefaultMQPushConsumerImpl's delays (ms). */
+export const PULL_TIME_DELAY_MILLS_WHEN_EXCEPTION = 3_000;
+export const PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL = 50;
+export const OFFSET_MOVED_DELAY = 10_000;
+export const BROKER_SUSPEND_MAX_TIME_MILLIS = 15_000;
+export const CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND = 30_000;
+/** RebalanceService's period and the offset persistence schedule (ms). */
+export const REBALANCE_INTERVAL = 20_000;
+export const PERSIST_CONSUMER_OFFSET_INITIAL_DELAY = 10_000;
+export const PERSIST_CONSUMER_OFFSET_INTERVAL = 5_000;
+
+type ServiceState = 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY';
+
+/** The push consumers of each client instance, for NOTIFY_CONSUMER_IDS_CHANGED. */
+const consumersOf = new WeakMap<MQClientInstance, Set<DefaultMQPushConsumer>>();
+
+export class DefaultMQPushConsumer implements MQConsumerInner, Process {
+  private readonly clientConfig: ClientConfig;
+  private messageModel: MessageModel = 'CLUSTERING';
+  private consumeFromWhere: ConsumeFromWhere = 'CONSUME_FROM_LAST_OFFSET';
+  private consumeTimestamp: number;
+  private allocateMessageQueueStrategy: AllocateMessageQueueStrategy = new AllocateMessageQueueAveragely();
+  private consumeThreadMin = 20;
+  private consumeThreadMax = 20;
+  private consumeConcurrentlyMaxSpan = 2000;
+  private pullThresholdForQueue = 1000;
+  private pullThresholdSizeForQueue = 100;
+  private pullBatchSize = 32;
+  private consumeMessageBatchMaxSize = 1;
+  private maxReconsumeTimes = -1;
+  private serviceTime: ConsumeServiceTime = 0;
+  private readonly subscriptions = new Map<string, string>();
+  private listener: MessageListenerConcurrently | undefined;
+  private factory: MQClientInstance | undefined;
+  private offsetStore: RemoteBrokerOffsetStore | undefined;
+  private rebalanceImpl: RebalancePushImpl | undefined;
+  private consumeService: ConsumeMessageConcurrentlyService | undefined;
+  private readonly pullFromWhichNode = new Map<string, number>();
+  private readonly timers = new Set<TimerId>();
+  private serviceState: ServiceState = 'CREATE_JUST';
+
+  constructor(
+    readonly consumerGroup: string,
+    private readonly env: Env,
+  ) {
+    this.clientConfig = defaultClientConfig(env);
+    this.consumeTimestamp = env.now() - 30 * 60_000;
+  }
+
+  // ---- configuration (the Java setters) ----
+
+  setNamesrvAddr(namesrvAddr: string): void {
+    this.clientConfig.namesrvAddr = namesrvAddr;
+    this.factory?.updateNameServerAddressList(namesrvAddr);
+  }
+  setInstanceName(instanceName: string): void {
+    this.clientConfig.instanceName = instanceName;
+  }
+  setPollNameServerInterval(ms: number): void {
+    this.clientConfig.pollNameServerInterval = ms;
+  }
+  setHeartbeatBrokerInterval(ms: number): void {
+    this.clientConfig.heartbeatBrokerInterval = ms;
+  }
+  setMessageModel(model: MessageModel): void {
+    this.messageModel = model;
+  }
+  setConsumeFromWhere(where: ConsumeFromWhere): void {
+    this.consumeFromWhere = where;
+  }
+  /** CONSUME_FROM_TIMESTAMP's time in ms (Java takes yyyyMMddHHmmss; default now − 30 min). */
+  setConsumeTimestamp(ms: number): void {
+    this.consumeTimestamp = ms;
+  }
+  setAllocateMessageQueueStrategy(strategy: AllocateMessageQueueStrategy): void {
+    this.allocateMessageQueueStrategy = strategy;
+  }
+  setConsumeThreadMin(n: number): void {
+    this.consumeThreadMin = n;
+  }
+  setConsumeThreadMax(n: number): void {
+    this.consumeThreadMax = n;
+  }
+  setConsumeConcurrentlyMaxSpan(n: number): void {
+    this.consumeConcurrentlyMaxSpan = n;
+  }
+  setPullThresholdForQueue(n: number): void {
+    this.pullThresholdForQueue = n;
+  }
+  /** In MiB. */
+  setPullThresholdSizeForQueue(n: number): void {
+    this.pullThresholdSizeForQueue = n;
+  }
+  setPullBatchSize(n: number): void {
+    this.pullBatchSize = n;
+  }
+  setConsumeMessageBatchMaxSize(n: number): void {
+    this.consumeMessageBatchMaxSize = n;
+  }
+  setMaxReconsumeTimes(n: number): void {
+    this.maxReconsumeTimes = n;
+  }
+  /** The simulated handling time of each consume request (ms), fixed or per request. */
+  setConsumeServiceTime(time: ConsumeServiceTime): void {
+    this.serviceTime = time;
+  }
+  getMQClientInstance(): MQClientInstance | undefined {
+    return this.factory;
+  }
+  getOffsetStore(): RemoteBrokerOffsetStore | undefined {
+    return this.offsetStore;
+  }
+  getRebalanceImpl(): RebalancePushImpl | undefined {
+    return this.rebalanceImpl;
+  }
+  /** The queues this consumer currently pulls, sorted keys. */
+  assignedQueues(): string[] {
+    return [...(this.rebalanceImpl?.processQueueTable.keys() ?? [])].sort();
+  }
+
+  subscribe(topic: string, subExpression: string): void {
+    this.subscriptions.set(topic, subExpression);
+    if (this.rebalanceImpl !== undefined) {
+      this.rebalanceImpl.subscriptionInner.set(
+        topic,
+        buildSubscriptionData(topic, subExpression, this.env.now()),
+      );
+      this.factory?.sendHeartbeatToAllBroker();
+    }
+  }
+
+  registerMessageListener(listener: MessageListenerConcurrently): void {
+    this.listener = listener;
+  }
+
+  // ---- lifecycle ----
+
+  start(): void {
+    if (this.serviceState !== 'CREATE_JUST') {
+      throw new MQClientException(
+        `The PushConsumer service state not OK, maybe started once, ${this.serviceState}`,
+      );
+    }
+    this.checkConfig();
+    const listener = this.listener!;
+    const factory = MQClientManager.getOrCreateMQClientInstance(this.env, this.clientConfig);
+    const group = this.consumerGroup;
+    const offsetStore = new RemoteBrokerOffsetStore(factory, group);
+    const env = this.env;
+    const rebalance = new RebalancePushImpl({
+      env,
+      consumerGroup: group,
+      factory,
+      offsetStore,
+      consumeFromWhere: () => this.consumeFromWhere,
+      consumeTimestamp: () => this.consumeTimestamp,
+      allocateStrategy: () => this.allocateMessageQueueStrategy,
+      isRunning: () => this.serviceState === 'RUNNING',
+      dispatchPullRequest: (prs) => prs.forEach((pr) => this.executePullRequestLater(pr, 0)),
+    });
+    // copySubscription: the user's topics, plus the retry topic in clustering.
+    const now = env.now();
+    for (const [topic, expr] of this.subscriptions)
+      rebalance.subscriptionInner.set(topic, buildSubscriptionData(topic, expr, now));
+    rebalance.subscriptionInner.set(retryTopic(group), buildSubscriptionData(retryTopic(group), '*', now));
+    this.consumeService = new ConsumeMessageConcurrentlyService(
+      {
+        env,
+        consumerGroup: group,
+        factory,
+        offsetStore,
+        retryTopic: retryTopic(group),
+        consumeThreads: () => this.consumeThreadMin,
+        consumeMessageBatchMaxSize: () => this.consumeMessageBatchMaxSize,
+        serviceTime: (msgs) =>
+          typeof this.serviceTime === 'number' ? this.serviceTime : this.serviceTime(msgs),
+        maxReconsumeTimes: () => (this.maxReconsumeTimes === -1 ? 16 : this.maxReconsumeTimes),
+      },
+      listener,
+    );
+    if (!factory.registerConsumer(group, this)) {
+      this.serviceState = 'CREATE_JUST';
+      throw new MQClientException(
+        `The consumer group[${group}] has been created before, specify another name please.`,
+      );
+    }
+    this.factory = factory;
+    this.offsetStore = offsetStore;
+    this.rebalanceImpl = rebalance;
+    let peers = consumersOf.get(factory);
+    if (peers === undefined) {
+      consumersOf.set(factory, (peers = new Set()));
+      factory.registerProcessor(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, (req) => {
+        env.trace('consumer.notify-ids-changed', {
+          clientId: factory.clientId,
+          group: req.extFields?.['consumerGroup'],
+        });
+        for (const consumer of consumersOf.get(factory) ?? []) consumer.doRebalance();
+      });
+    }
+    peers.add(this);
+    factory.start();
+    this.serviceState = 'RUNNING';
+    env.trace('consumer.start', { group, clientId: factory.clientId });
+    // updateTopicSubscribeInfoWhenSubscriptionChanged, then heartbeat and rebalanceImmediately.
+    const topics = [...rebalance.subscriptionInner.keys()];
+    let left = topics.length;
+    for (const topic of topics) {
+      factory.updateTopicRouteInfoFromNameServer(topic, () => {
+        if (--left > 0 || this.serviceState !== 'RUNNING') return;
+        factory.sendHeartbeatToAllBroker();
+        this.doRebalance();
+      });
+    }
+    this.every(REBALANCE_INTERVAL, REBALANCE_INTERVAL, () => this.doRebalance());
+    this.every(PERSIST_CONSUMER_OFFSET_INITIAL_DELAY, PERSIST_CONSUMER_OFFSET_INTERVAL, () =>
+      this.persistConsumerOffset(),
+    );
+  }
+
+  /** A clean stop; `done` once the brokers have been told (the Process hook). */
+  shutdown(done: () => void = () => {}): void {
+    const factory = this.factory;
+    if (this.serviceState !== 'RUNNING' || factory === undefined) return done();
+    this.serviceState = 'SHUTDOWN_ALREADY';
+    for (const timer of this.timers) this.env.cancelTimer(timer);
+    this.timers.clear();
+    this.consumeService?.shutdown();
+    this.persistConsumerOffset();
+    consumersOf.get(factory)?.delete(this);
+    factory.unregisterConsumer(this.consumerGroup, () => {
+      factory.shutdown();
+      this.rebalanceImpl?.destroy();
+      this.env.trace('consumer.shutdown', { group: this.consumerGroup, clientId: factory.clientId });
+      done();
+    });
+  }
+
+  doRebalance(): void {
+    if (this.serviceState === 'RUNNING') this.rebalanceImpl?.doRebalance();
+  }
+
+  persistConsumerOffset(): void {
+    const rebalance = this.rebalanceImpl;
+    if (rebalance === undefined) return;
+    this.offsetStore?.persistAll(new Set(rebalance.processQueueTable.keys()));
+  }
+
+  // ---- MQConsumerInner ----
+
+  consumerData(): ConsumerData {
+    return {
+      groupName: this.consumerGroup,
+      consumeType: 'CONSUME_PASSIVELY',
+      messageModel: this.messageModel,
+      consumeFromWhere: this.consumeFromWhere,
+      subscriptionDataSet: [...(this.rebalanceImpl?.subscriptionInner.values() ?? [])].map((s) => ({
+        ...s,
+        tagsSet: [...s.tagsSet],
+        codeSet: [...s.codeSet],
+      })),
+    };
+  }
+
+  subscriptionTopics(): string[] {
+    return [...(this.rebalanceImpl?.subscriptionInner.keys() ?? [])];
+  }
+
+  isSubscribeTopicNeedUpdate(topic: string): boolean {
+    const rebalance = this.rebalanceImpl;
+    return (
+      rebalance !== undefined &&
+      rebalance.subscriptionInner.has(topic) &&
+      !rebalance.topicSubscribeInfoTable.has(topic)
+    );
+  }
+
+  updateTopicSubscribeInfo(topic: string, queues: MessageQueue[]): void {
+    const rebalance = this.rebalanceImpl;
+    if (rebalance?.subscriptionInner.has(topic)) rebalance.topicSubscribeInfoTable.set(topic, queues);
+  }
+
+  // ---- pulling ----
+
+  private executePullRequestLater(pr: PullRequest, delay: number): void {
+    this.later(delay, () => this.pullMessage(pr));
+  }
+
+  private pullMessage(pr: PullRequest): void {
+    const pq = pr.processQueue;
+    const mq = pr.messageQueue;
+    if (pq.dropped) return;
+    if (this.serviceState !== 'RUNNING') return;
+    pq.lastPullTimestamp = this.env.now();
+    const flowControl = (reason: string) => {
+      this.env.trace('consumer.flow-control', { group: this.consumerGroup, mq: mq.key, reason });
+      this.executePullRequestLater(pr, PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL);
+    };
+    if (pq.msgCount > this.pullThresholdForQueue) return flowControl('count');
+    if (pq.msgSize / (1024 * 1024) > this.pullThresholdSizeForQueue) return flowControl('size');
+    if (pq.getMaxSpan() > this.consumeConcurrentlyMaxSpan) return flowControl('span');
+    const sub = this.rebalanceImpl!.subscriptionInner.get(mq.topic);
+    if (sub === undefined) return this.executePullRequestLater(pr, PULL_TIME_DELAY_MILLS_WHEN_EXCEPTION);
+    const commitOffsetValue = this.offsetStore!.readOffsetFromMemory(mq);
+    this.pullKernelImpl(pr, sub, commitOffsetValue > 0, commitOffsetValue);
+  }
+
+  private pullKernelImpl(
+    pr: PullRequest,
+    sub: SubscriptionData,
+    commit: boolean,
+    commitOffset: number,
+  ): void {
+    const factory = this.factory!;
+    const mq = pr.messageQueue;
+    const find = () =>
+      factory.findBrokerAddressInSubscribe(
+        mq.brokerName,
+        this.pullFromWhichNode.get(mq.key) ?? MASTER_ID,
+        false,
+      );
+    const send = (found: { brokerAddr: string; slave: boolean } | undefined) => {
+      if (this.serviceState !== 'RUNNING' || pr.processQueue.dropped) return;
+      if (found === undefined) return this.onPullException(pr, `the broker[${mq.brokerName}] not exist`);
+      let sysFlag = PullSysFlag.SUSPEND;
+      if (commit && !found.slave) sysFlag |= PullSysFlag.COMMIT_OFFSET;
+      const header = {
+        consumerGroup: this.consumerGroup,
+        topic: mq.topic,
+        queueId: mq.queueId,
+        queueOffset: pr.nextOffset,
+        maxMsgNums: this.pullBatchSize,
+        sysFlag,
+        commitOffset: Math.max(0, commitOffset),
+        suspendTimeoutMillis: BROKER_SUSPEND_MAX_TIME_MILLIS,
+        subVersion: sub.subVersion,
+        expressionType: 'TAG',
+      };
+      const command = request(RequestCode.PULL_MESSAGE, header);
+      factory.invoke(found.brokerAddr, command, CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND, (result) => {
+        if (this.serviceState !== 'RUNNING') return;
+        if (!result.ok) return this.onPullException(pr, describeError(result.error));
+        this.processPullResponse(pr, sub, result.response);
+      });
+    };
+    const found = find();
+    if (found !== undefined) return send(found);
+    factory.updateTopicRouteInfoFromNameServer(mq.topic, () => send(find()));
+  }
+
+  private processPullResponse(
+    pr: PullRequest,
+    sub: SubscriptionData,
+    response: { code: number; extFields?: Record<string, unknown>; body?: unknown },
+  ): void {
+    const mq = pr.messageQueue;
+    const pq = pr.processQueue;
+    const fields = response.extFields ?? {};
+    const nextBeginOffset = Number(fields['nextBeginOffset']);
+    const suggest = Number(fields['suggestWhichBrokerId']);
+    if (Number.isFinite(suggest)) this.pullFromWhichNode.set(mq.key, suggest);
+    switch (response.code) {
+      case ResponseCode.SUCCESS: {
+        const raw = Array.isArray(response.body) ? (response.body as MessageExt[]) : [];
+        let msgs = raw.map(copyMessage);
+        if (sub.tagsSet.length > 0) msgs = msgs.filter((m) => sub.tagsSet.includes(m.getTags() ?? ''));
+        for (const m of msgs) {
+          m.putProperty('MIN_OFFSET', String(fields['minOffset']));
+          m.putProperty('MAX_OFFSET', String(fields['maxOffset']));
+        }
+        pr.nextOffset = nextBeginOffset;
+        if (msgs.length > 0 && !pq.dropped) {
+          pq.putMessage(msgs);
+          this.consumeService!.submitConsumeRequest(msgs, pq, mq);
+        }
+        return this.executePullRequestLater(pr, 0);
+      }
+      case ResponseCode.PULL_NOT_FOUND:
+      case ResponseCode.PULL_RETRY_IMMEDIATELY:
+        pr.nextOffset = nextBeginOffset;
+        // correctTagsOffset: with nothing cached, the offset follows the pull position.
+        if (pq.msgCount === 0) this.offsetStore!.updateOffset(mq, pr.nextOffset, true);
+        return this.executePullRequestLater(pr, 0);
+      case ResponseCode.PULL_OFFSET_MOVED:
+        this.env.trace('consumer.offset-illegal', {
+          group: this.consumerGroup,
+          mq: mq.key,
+          requestOffset: pr.nextOffset,
+          nextBeginOffset,
+        });
+        pr.nextOffset = nextBeginOffset;
+        pq.dropped = true;
+        this.later(OFFSET_MOVED_DELAY, () => {
+          this.offsetStore!.updateOffset(mq, pr.nextOffset, false);
+          this.offsetStore!.persist(mq);
+          this.rebalanceImpl!.removeProcessQueue(mq);
+        });
+        return;
+      default:
+        return this.onPullException(pr, responseCodeName(response.code));
+    }
+  }
+
+  private onPullException(pr: PullRequest, error: string): void {
+    this.env.trace('consumer.pull-failed', { group: this.consumerGroup, mq: pr.messageQueue.key, error });
+    this.executePullRequestLater(pr, PULL_TIME_DELAY_MILLS_WHEN_EXCEPTION);
+  }
+
+  // ---- helpers ----
+
+  private checkConfig(): void {
+    if (this.listener === undefined) throw new MQClientException('messageListener is null');
+    if (this.messageModel !== 'CLUSTERING')
+      throw new MQClientException('only CLUSTERING is modelled (BROADCASTING is not)');
+    if (this.consumerGroup.length === 0) throw new MQClientException('consumerGroup is null');
+    if (this.consumeThreadMin < 1 || this.consumeThreadMin > 1000)
+      throw new MQClientException('consumeThreadMin Out of range [1, 1000]');
+    if (this.consumeThreadMax < 1 || this.consumeThreadMax > 1000)
+      throw new MQClientException('consumeThreadMax Out of range [1, 1000]');
+    if (this.consumeThreadMin > this.consumeThreadMax)
+      throw new MQClientException(
+        `consumeThreadMin (${this.consumeThreadMin}) is larger than consumeThreadMax (${this.consumeThreadMax})`,
+      );
+    if (this.consumeMessageBatchMaxSize < 1 || this.consumeMessageBatchMaxSize > 1024)
+      throw new MQClientException('consumeMessageBatchMaxSize Out of range [1, 1024]');
+    if (this.pullBatchSize < 1 || this.pullBatchSize > 1024)
+      throw new MQClientException('pullBatchSize Out of range [1, 1024]');
+  }
+
+  private later(delay: number, fire: () => void): void {
+    const id = this.env.setTimer(delay, () => {
+      this.timers.delete(id);
+      if (this.serviceState === 'RUNNING') fire();
+    });
+    this.timers.add(id);
+  }
+
+  private every(initialDelay: number, period: number, task: () => void): void {
+    this.later(initialDelay, () => {
+      task();
+      this.every(period, period, task);
+    });
+  }
+}
+
+/** A private copy of a pulled message: the network passes bodies by reference. */
+function copyMessage(m: MessageExt): MessageExt {
+  return new MessageExt(m.topic, m.body, { flag: m.flag, properties: new Map(m.properties) }, m);
+}

@@ -1,0 +1,271 @@
+// RebalanceImpl and RebalancePushImpl (RocketMQ 4.9.x), clustering only: which queues of each
+// subscribed topic this consumer pulls. For every topic of the subscription table (the group's
+// %RETRY% topic included, auto-subscribed in clustering), the topic's readable queues (from the
+// route) and the group's client ids (GET_CONSUMER_LIST_BY_GROUP to some broker of the topic) are
+// sorted and given to the allocation strategy. Then:
+// - a queue no longer allocated, or not pulled for 120 s, is dropped: its ProcessQueue is marked
+//   dropped, its offset persisted (one-way) and removed from the offset store;
+// - a newly allocated queue gets its dirty offset removed, a start offset (computePullFromWhere:
+//   the broker's stored offset, else by consumeFromWhere) and a new PullRequest; when no start
+//   offset can be had (-1) it is left out until the next rebalance.
+// Finally queues of topics no longer subscribed are dropped (truncateMessageQueueNotMyTopic).
+// Every consumer rebalances on its own clock, so for a while two consumers may pull one queue.
+// Simplifications: the lookups are asynchronous callbacks, not blocking calls; a rebalance asked
+// for while one runs is run once when it ends; no orderly locking, no broadcasting, no
+// messageQueueChanged (Java bumps the subscription's version and sends a heartbeat there; the
+// flow-control thresholds per topic are not used here).
+import type { SubscriptionData } from '../broker/consumer-manager.ts';
+import { RETRY_GROUP_TOPIC_PREFIX } from '../broker/topic-config-manager.ts';
+import type { Env } from '../env.ts';
+import { request } from '../protocol/remoting-command.ts';
+import { RequestCode } from '../protocol/request-code.ts';
+import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
+import {
+  sortClientIds,
+  sortMessageQueues,
+  type AllocateMessageQueueStrategy,
+} from './allocate-message-queue.ts';
+import { describeError } from './exceptions.ts';
+import type { MessageQueue } from './message-queue.ts';
+import type { MQClientInstance } from './mq-client-instance.ts';
+import { ProcessQueue } from './process-queue.ts';
+import type { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
+
+export type ConsumeFromWhere =
+  'CONSUME_FROM_LAST_OFFSET' | 'CONSUME_FROM_FIRST_OFFSET' | 'CONSUME_FROM_TIMESTAMP';
+
+/** Timeout of the rebalance's own requests (consumer list, max offset, search by time). */
+export const REBALANCE_REQUEST_TIMEOUT = 3_000;
+
+export interface PullRequest {
+  readonly consumerGroup: string;
+  readonly messageQueue: MessageQueue;
+  readonly processQueue: ProcessQueue;
+  nextOffset: number;
+}
+
+/** What rebalance needs of its push consumer. */
+export interface RebalanceHost {
+  readonly env: Env;
+  readonly consumerGroup: string;
+  readonly factory: MQClientInstance;
+  readonly offsetStore: RemoteBrokerOffsetStore;
+  consumeFromWhere(): ConsumeFromWhere;
+  /** CONSUME_FROM_TIMESTAMP's time (ms). */
+  consumeTimestamp(): number;
+  allocateStrategy(): AllocateMessageQueueStrategy;
+  isRunning(): boolean;
+  dispatchPullRequest(pullRequests: PullRequest[]): void;
+}
+
+export class RebalancePushImpl {
+  readonly subscriptionInner = new Map<string, SubscriptionData>();
+  readonly topicSubscribeInfoTable = new Map<string, MessageQueue[]>();
+  readonly processQueueTable = new Map<string, { mq: MessageQueue; pq: ProcessQueue }>();
+  /** The latest allocation per topic (keys), which a late start-offset answer is checked against. */
+  private readonly allocated = new Map<string, Set<string>>();
+  /** Queues whose start offset is being looked up. */
+  private readonly adding = new Set<string>();
+  private running = false;
+  private again = false;
+
+  constructor(private readonly host: RebalanceHost) {}
+
+  /** Runs a rebalance now, or once more after the one running ends. */
+  doRebalance(): void {
+    if (this.running) return void (this.again = true);
+    this.running = true;
+    const topics = [...this.subscriptionInner.keys()].sort();
+    let left = topics.length;
+    const finish = () => {
+      this.truncateMessageQueueNotMyTopic();
+      this.running = false;
+      if (this.again && this.host.isRunning()) {
+        this.again = false;
+        this.doRebalance();
+      }
+    };
+    if (left === 0) return finish();
+    for (const topic of topics) this.rebalanceByTopic(topic, () => --left === 0 && finish());
+  }
+
+  /** Drops every queue (shutdown). */
+  destroy(): void {
+    for (const { pq } of this.processQueueTable.values()) pq.dropped = true;
+    this.processQueueTable.clear();
+  }
+
+  /** Forgets a queue after the broker moved its offset (the next rebalance adds it again). */
+  removeProcessQueue(mq: MessageQueue): void {
+    const entry = this.processQueueTable.get(mq.key);
+    if (entry === undefined) return;
+    this.processQueueTable.delete(mq.key);
+    entry.pq.dropped = true;
+    this.removeUnnecessaryMessageQueue(mq);
+  }
+
+  private rebalanceByTopic(topic: string, done: () => void): void {
+    const { env, consumerGroup } = this.host;
+    const mqSet = this.topicSubscribeInfoTable.get(topic);
+    if (mqSet === undefined) {
+      if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX))
+        env.trace('consumer.rebalance-no-route', { group: consumerGroup, topic });
+      return done();
+    }
+    this.findConsumerIdList(topic, (cidAll) => {
+      if (cidAll === undefined || !this.host.isRunning()) return done();
+      const mqAll = sortMessageQueues(mqSet);
+      const cids = sortClientIds(cidAll);
+      const clientId = this.host.factory.clientId;
+      const mine = this.host.allocateStrategy().allocate(consumerGroup, clientId, mqAll, cids);
+      this.allocated.set(topic, new Set(mine.map((mq) => mq.key)));
+      env.trace('consumer.rebalance', {
+        group: consumerGroup,
+        clientId,
+        topic,
+        cids,
+        allocated: mine.map((mq) => `${mq.brokerName}:${mq.queueId}`),
+      });
+      this.updateProcessQueueTableInRebalance(topic, mine, done);
+    });
+  }
+
+  private updateProcessQueueTableInRebalance(
+    topic: string,
+    mqs: readonly MessageQueue[],
+    done: () => void,
+  ): void {
+    const { env, offsetStore, consumerGroup } = this.host;
+    const wanted = new Set(mqs.map((mq) => mq.key));
+    for (const [key, { mq, pq }] of [...this.processQueueTable]) {
+      if (mq.topic !== topic) continue;
+      const expired = pq.isPullExpired(env.now());
+      if (wanted.has(key) && !expired) continue;
+      pq.dropped = true;
+      this.removeUnnecessaryMessageQueue(mq);
+      this.processQueueTable.delete(key);
+      env.trace('consumer.queue-removed', {
+        group: consumerGroup,
+        clientId: this.host.factory.clientId,
+        mq: key,
+        reason: expired ? 'pull-expired' : 'rebalance',
+      });
+    }
+    const toAdd = mqs.filter((mq) => !this.processQueueTable.has(mq.key) && !this.adding.has(mq.key));
+    let left = toAdd.length;
+    if (left === 0) return done();
+    const pullRequests: PullRequest[] = [];
+    for (const mq of toAdd) {
+      this.adding.add(mq.key);
+      offsetStore.removeOffset(mq); // removeDirtyOffset
+      this.computePullFromWhere(mq, (nextOffset) => {
+        this.adding.delete(mq.key);
+        const stillMine = this.allocated.get(topic)?.has(mq.key) ?? false;
+        if (nextOffset >= 0 && stillMine && this.host.isRunning() && !this.processQueueTable.has(mq.key)) {
+          const pq = new ProcessQueue(env.now());
+          this.processQueueTable.set(mq.key, { mq, pq });
+          pullRequests.push({ consumerGroup, messageQueue: mq, processQueue: pq, nextOffset });
+          env.trace('consumer.queue-added', {
+            group: consumerGroup,
+            clientId: this.host.factory.clientId,
+            mq: mq.key,
+            nextOffset,
+          });
+        } else if (nextOffset < 0) {
+          env.trace('consumer.queue-add-failed', { group: consumerGroup, mq: mq.key });
+        }
+        if (--left === 0) {
+          if (pullRequests.length > 0) this.host.dispatchPullRequest(pullRequests);
+          done();
+        }
+      });
+    }
+  }
+
+  /** RebalancePushImpl.removeUnnecessaryMessageQueue: persist the offset, then forget it. */
+  private removeUnnecessaryMessageQueue(mq: MessageQueue): void {
+    this.host.offsetStore.persist(mq);
+    this.host.offsetStore.removeOffset(mq);
+  }
+
+  private truncateMessageQueueNotMyTopic(): void {
+    for (const [key, { mq, pq }] of [...this.processQueueTable]) {
+      if (this.subscriptionInner.has(mq.topic)) continue;
+      pq.dropped = true;
+      this.processQueueTable.delete(key);
+    }
+  }
+
+  /** RebalancePushImpl.computePullFromWhere: the start offset, or -1 when none can be had now. */
+  computePullFromWhere(mq: MessageQueue, done: (offset: number) => void): void {
+    const { offsetStore } = this.host;
+    const isRetry = mq.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX);
+    offsetStore.readOffset(mq, 'READ_FROM_STORE', (lastOffset) => {
+      if (lastOffset >= 0) return done(lastOffset);
+      if (lastOffset !== -1) return done(-1);
+      switch (this.host.consumeFromWhere()) {
+        case 'CONSUME_FROM_LAST_OFFSET':
+          return isRetry ? done(0) : this.queueOffsetQuery(mq, RequestCode.GET_MAX_OFFSET, {}, done);
+        case 'CONSUME_FROM_FIRST_OFFSET':
+          return done(0);
+        case 'CONSUME_FROM_TIMESTAMP':
+          if (isRetry) return this.queueOffsetQuery(mq, RequestCode.GET_MAX_OFFSET, {}, done);
+          return this.queueOffsetQuery(
+            mq,
+            RequestCode.SEARCH_OFFSET_BY_TIMESTAMP,
+            { timestamp: this.host.consumeTimestamp() },
+            done,
+          );
+      }
+    });
+  }
+
+  /** GET_MAX_OFFSET or SEARCH_OFFSET_BY_TIMESTAMP to the queue's master; -1 on failure. */
+  private queueOffsetQuery(
+    mq: MessageQueue,
+    code: number,
+    extra: Record<string, number>,
+    done: (offset: number) => void,
+  ): void {
+    const { factory } = this.host;
+    const send = (addr: string | undefined) => {
+      if (addr === undefined) return done(-1);
+      const command = request(code, { topic: mq.topic, queueId: mq.queueId, ...extra });
+      factory.invoke(addr, command, REBALANCE_REQUEST_TIMEOUT, (result) => {
+        if (!result.ok || result.response.code !== ResponseCode.SUCCESS) return done(-1);
+        const offset = Number(result.response.extFields?.['offset']);
+        done(Number.isFinite(offset) ? offset : -1);
+      });
+    };
+    const addr = factory.findBrokerAddressInPublish(mq.brokerName);
+    if (addr !== undefined) return send(addr);
+    factory.updateTopicRouteInfoFromNameServer(mq.topic, () =>
+      send(factory.findBrokerAddressInPublish(mq.brokerName)),
+    );
+  }
+
+  /** MQClientInstance.findConsumerIdList: the group's client ids from a broker of the topic. */
+  private findConsumerIdList(topic: string, done: (cids: string[] | undefined) => void): void {
+    const { factory, env, consumerGroup } = this.host;
+    const ask = (addr: string | undefined) => {
+      if (addr === undefined) return done(undefined);
+      const command = request(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup });
+      factory.invoke(addr, command, REBALANCE_REQUEST_TIMEOUT, (result) => {
+        if (!result.ok) {
+          env.trace('consumer.cid-list-failed', { group: consumerGroup, error: describeError(result.error) });
+          return done(undefined);
+        }
+        const { code, body } = result.response;
+        if (code !== ResponseCode.SUCCESS) {
+          env.trace('consumer.cid-list-failed', { group: consumerGroup, code: responseCodeName(code) });
+          return done(undefined);
+        }
+        const list = (body as { consumerIdList?: unknown } | undefined)?.consumerIdList;
+        done(Array.isArray(list) ? list.map(String) : undefined);
+      });
+    };
+    const addr = factory.findBrokerAddrByTopic(topic);
+    if (addr !== undefined) return ask(addr);
+    factory.updateTopicRouteInfoFromNameServer(topic, () => ask(factory.findBrokerAddrByTopic(topic)));
+  }
+}

@@ -1,0 +1,128 @@
+// RemoteBrokerOffsetStore: a clustering consumer's offsets (RocketMQ 4.9.x). The consumer keeps
+// the offset to commit per queue in memory; the broker's copy is updated by a one-way
+// UPDATE_CONSUMER_OFFSET from persistAll (every 5 s, first after 10 s, driven by the consumer) and
+// by the commitOffset every PULL_MESSAGE carries. Reading from the broker (QUERY_CONSUMER_OFFSET to
+// the group's master) answers the offset, -1 when the broker has none (any non-SUCCESS answer, as
+// Java maps every MQBrokerException to -1) and -2 for any other failure (no broker address, a
+// network error); a successful read also replaces the in-memory offset.
+// persistAll sends the offsets of the queues it is given and forgets the others.
+// Simplifications: the broker address is looked up in the route cache, and when it is missing the
+// route is fetched once (as Java does) before giving up.
+import { request } from '../protocol/remoting-command.ts';
+import { RequestCode } from '../protocol/request-code.ts';
+import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
+import { MASTER_ID } from '../protocol/route-data.ts';
+import { describeError } from './exceptions.ts';
+import type { MessageQueue } from './message-queue.ts';
+import type { MQClientInstance } from './mq-client-instance.ts';
+
+export type ReadOffsetType = 'READ_FROM_MEMORY' | 'READ_FROM_STORE' | 'MEMORY_FIRST_THEN_STORE';
+
+/** The timeout of QUERY_CONSUMER_OFFSET (ms). */
+export const QUERY_OFFSET_TIMEOUT = 3_000;
+
+export class RemoteBrokerOffsetStore {
+  private readonly offsetTable = new Map<string, { mq: MessageQueue; offset: number }>();
+
+  constructor(
+    private readonly factory: MQClientInstance,
+    readonly groupName: string,
+  ) {}
+
+  /** Sets the in-memory offset; with increaseOnly, only a larger one replaces it. */
+  updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void {
+    const entry = this.offsetTable.get(mq.key);
+    if (entry === undefined) return void this.offsetTable.set(mq.key, { mq, offset });
+    if (!increaseOnly || offset > entry.offset) entry.offset = offset;
+  }
+
+  /** The in-memory offset, -1 if none (READ_FROM_MEMORY). */
+  readOffsetFromMemory(mq: MessageQueue): number {
+    return this.offsetTable.get(mq.key)?.offset ?? -1;
+  }
+
+  /**
+   * READ_FROM_STORE (or MEMORY_FIRST_THEN_STORE when the memory has none): the broker's offset,
+   * -1 when it has none, -2 on another error.
+   */
+  readOffset(mq: MessageQueue, type: ReadOffsetType, done: (offset: number) => void): void {
+    if (type !== 'READ_FROM_STORE') {
+      const offset = this.readOffsetFromMemory(mq);
+      if (offset >= 0 || type === 'READ_FROM_MEMORY') return done(offset);
+    }
+    this.withMasterAddr(mq, (addr) => {
+      if (addr === undefined) return done(-2);
+      const header = { consumerGroup: this.groupName, topic: mq.topic, queueId: mq.queueId };
+      const command = request(RequestCode.QUERY_CONSUMER_OFFSET, header);
+      this.factory.invoke(addr, command, QUERY_OFFSET_TIMEOUT, (result) => {
+        if (!result.ok) {
+          this.factory.env.trace('consumer.offset-read-failed', {
+            group: this.groupName,
+            mq: mq.key,
+            error: describeError(result.error),
+          });
+          return done(-2);
+        }
+        const { code, extFields } = result.response;
+        if (code !== ResponseCode.SUCCESS) {
+          this.factory.env.trace('consumer.offset-not-found', {
+            group: this.groupName,
+            mq: mq.key,
+            code: responseCodeName(code),
+          });
+          return done(-1);
+        }
+        const offset = Number(extFields?.['offset']);
+        if (!Number.isFinite(offset)) return done(-2);
+        this.updateOffset(mq, offset, false);
+        done(offset);
+      });
+    });
+  }
+
+  /** Sends the offsets of `mqs` to their brokers (one-way) and forgets every other queue's. */
+  persistAll(mqs: ReadonlySet<string>): void {
+    if (mqs.size === 0) return;
+    for (const [key, { mq, offset }] of [...this.offsetTable]) {
+      if (mqs.has(key)) this.updateConsumeOffsetToBroker(mq, offset);
+      else this.offsetTable.delete(key);
+    }
+  }
+
+  /** Sends one queue's offset to its broker (one-way). */
+  persist(mq: MessageQueue): void {
+    const entry = this.offsetTable.get(mq.key);
+    if (entry !== undefined) this.updateConsumeOffsetToBroker(mq, entry.offset);
+  }
+
+  removeOffset(mq: MessageQueue): void {
+    this.offsetTable.delete(mq.key);
+  }
+
+  /** A copy of the in-memory table, key → offset. */
+  cloneOffsetTable(): Map<string, number> {
+    return new Map([...this.offsetTable].map(([k, v]) => [k, v.offset]));
+  }
+
+  private updateConsumeOffsetToBroker(mq: MessageQueue, offset: number): void {
+    this.withMasterAddr(mq, (addr) => {
+      if (addr === undefined) return;
+      const header = {
+        consumerGroup: this.groupName,
+        topic: mq.topic,
+        queueId: mq.queueId,
+        commitOffset: offset,
+      };
+      this.factory.invokeOneway(addr, request(RequestCode.UPDATE_CONSUMER_OFFSET, header));
+      this.factory.env.trace('consumer.offset-persist', { group: this.groupName, mq: mq.key, offset });
+    });
+  }
+
+  /** The master of the queue's broker group; the route is fetched once if it is unknown. */
+  private withMasterAddr(mq: MessageQueue, done: (addr: string | undefined) => void): void {
+    const find = () => this.factory.findBrokerAddressInSubscribe(mq.brokerName, MASTER_ID, true)?.brokerAddr;
+    const addr = find();
+    if (addr !== undefined) return done(addr);
+    this.factory.updateTopicRouteInfoFromNameServer(mq.topic, () => done(find()));
+  }
+}
