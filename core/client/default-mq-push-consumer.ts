@@ -18,10 +18,17 @@
 //   any other answer or a network error: again after 3 s.
 // - shutdown: stops consuming, persists offsets (one-way), UNREGISTER_CLIENT, stops the instance
 //   when nothing else uses it.
-// Simplifications: CLUSTERING only (BROADCASTING is refused at start), concurrent listeners only
-// (no MessageListenerOrderly), TAG expressions only, no RESET_CONSUMER_CLIENT_OFFSET, no
-// suspend/resume, no pull interval, no consume hooks, no namespace or unit mode; the subscription
-// version is not bumped when the queue set changes.
+// - Orderly (a MessageListenerOrderly, marked `orderly: true`): see consume-message-orderly-
+//   service.ts and rebalance.ts; a queue is pulled only while its ProcessQueue is locked (else
+//   again after 3 s), without the span check; maxReconsumeTimes -1 means Integer.MAX_VALUE.
+// - RESET_CONSUMER_CLIENT_OFFSET (MQClientInstance.resetOffset): the consumer suspends (pulls wait
+//   1 s, rebalance is skipped), marks the topic's listed process queues dropped and clears them,
+//   10 s later sets each listed queue's offset (not increase-only), persists it and removes the
+//   queue (unlocking it if orderly), then resumes, which rebalances at once.
+// Simplifications: CLUSTERING only (BROADCASTING is refused at start), TAG expressions only, no
+// pull interval, no consume hooks, no namespace or unit mode; the subscription version is not
+// bumped when the queue set changes; an orderly pull request does not recompute its offset on
+// its first locked pull (Java's previouslyLocked).
 import type { ConsumerData, SubscriptionData } from '../broker/consumer-manager.ts';
 import { buildSubscriptionData } from '../broker/consumer-manager.ts';
 import { PullSysFlag } from '../broker/pull-message-processor.ts';
@@ -41,8 +48,13 @@ import {
   type ConsumeServiceTime,
   type MessageListenerConcurrently,
 } from './consume-message-concurrently-service.ts';
+import {
+  ConsumeMessageOrderlyService,
+  INTEGER_MAX,
+  type MessageListenerOrderly,
+} from './consume-message-orderly-service.ts';
 import { describeError, MQClientException } from './exceptions.ts';
-import type { MessageQueue } from './message-queue.ts';
+import { MessageQueue } from './message-queue.ts';
 import {
   defaultClientConfig,
   MQClientManager,
@@ -58,12 +70,22 @@ export type {
   ConsumeConcurrentlyStatus,
   MessageListenerConcurrently,
 } from './consume-message-concurrently-service.ts';
+export type {
+  ConsumeOrderlyContext,
+  ConsumeOrderlyStatus,
+  MessageListenerOrderly,
+} from './consume-message-orderly-service.ts';
 export type { ConsumeFromWhere } from './rebalance.ts';
 export type MessageModel = 'CLUSTERING' | 'BROADCASTING';
 
 /** DefaultMQPushConsumerImpl's delays (ms). */
 export const PULL_TIME_DELAY_MILLS_WHEN_EXCEPTION = 3_000;
 export const PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL = 50;
+export const PULL_TIME_DELAY_MILLS_WHEN_SUSPEND = 1_000;
+/** An orderly queue not locked is pulled again this much later. */
+export const PULL_TIME_DELAY_MILLS_WHEN_NOT_LOCKED = 3_000;
+/** MQClientInstance.resetOffset's pause between dropping the queues and setting the offsets. */
+export const RESET_OFFSET_PAUSE = 10_000;
 export const OFFSET_MOVED_DELAY = 10_000;
 export const BROKER_SUSPEND_MAX_TIME_MILLIS = 15_000;
 export const CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND = 30_000;
@@ -91,13 +113,16 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
   private pullBatchSize = 32;
   private consumeMessageBatchMaxSize = 1;
   private maxReconsumeTimes = -1;
+  private suspendCurrentQueueTimeMillis = 1_000;
+  private pause = false;
   private serviceTime: ConsumeServiceTime = 0;
   private readonly subscriptions = new Map<string, string>();
-  private listener: MessageListenerConcurrently | undefined;
+  private listener: MessageListenerConcurrently | MessageListenerOrderly | undefined;
   private factory: MQClientInstance | undefined;
   private offsetStore: RemoteBrokerOffsetStore | undefined;
   private rebalanceImpl: RebalancePushImpl | undefined;
   private consumeService: ConsumeMessageConcurrentlyService | undefined;
+  private orderlyService: ConsumeMessageOrderlyService | undefined;
   private readonly pullFromWhichNode = new Map<string, number>();
   private readonly timers = new Set<TimerId>();
   private serviceState: ServiceState = 'CREATE_JUST';
@@ -163,6 +188,23 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
   setMaxReconsumeTimes(n: number): void {
     this.maxReconsumeTimes = n;
   }
+  setSuspendCurrentQueueTimeMillis(ms: number): void {
+    this.suspendCurrentQueueTimeMillis = ms;
+  }
+  /** Stops pulling (each pull waits 1 s) and rebalancing until resume. */
+  suspend(): void {
+    this.pause = true;
+  }
+  resume(): void {
+    this.pause = false;
+    this.doRebalance();
+  }
+  isPause(): boolean {
+    return this.pause;
+  }
+  isConsumeOrderly(): boolean {
+    return this.listener !== undefined && 'orderly' in this.listener && this.listener.orderly === true;
+  }
   /** The simulated handling time of each consume request (ms), fixed or per request. */
   setConsumeServiceTime(time: ConsumeServiceTime): void {
     this.serviceTime = time;
@@ -192,7 +234,7 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
     }
   }
 
-  registerMessageListener(listener: MessageListenerConcurrently): void {
+  registerMessageListener(listener: MessageListenerConcurrently | MessageListenerOrderly): void {
     this.listener = listener;
   }
 
@@ -219,6 +261,7 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
       consumeTimestamp: () => this.consumeTimestamp,
       allocateStrategy: () => this.allocateMessageQueueStrategy,
       isRunning: () => this.serviceState === 'RUNNING',
+      consumeOrderly: () => this.isConsumeOrderly(),
       dispatchPullRequest: (prs) => prs.forEach((pr) => this.executePullRequestLater(pr, 0)),
     });
     // copySubscription: the user's topics, plus the retry topic in clustering.
@@ -226,21 +269,41 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
     for (const [topic, expr] of this.subscriptions)
       rebalance.subscriptionInner.set(topic, buildSubscriptionData(topic, expr, now));
     rebalance.subscriptionInner.set(retryTopic(group), buildSubscriptionData(retryTopic(group), '*', now));
-    this.consumeService = new ConsumeMessageConcurrentlyService(
-      {
-        env,
-        consumerGroup: group,
-        factory,
-        offsetStore,
-        retryTopic: retryTopic(group),
-        consumeThreads: () => this.consumeThreadMin,
-        consumeMessageBatchMaxSize: () => this.consumeMessageBatchMaxSize,
-        serviceTime: (msgs) =>
-          typeof this.serviceTime === 'number' ? this.serviceTime : this.serviceTime(msgs),
-        maxReconsumeTimes: () => (this.maxReconsumeTimes === -1 ? 16 : this.maxReconsumeTimes),
-      },
-      listener,
-    );
+    const orderly = 'orderly' in listener && listener.orderly === true;
+    if (orderly) {
+      this.orderlyService = new ConsumeMessageOrderlyService(
+        {
+          env,
+          consumerGroup: group,
+          factory,
+          offsetStore,
+          rebalance,
+          retryTopic: retryTopic(group),
+          consumeThreads: () => this.consumeThreadMin,
+          consumeMessageBatchMaxSize: () => this.consumeMessageBatchMaxSize,
+          serviceTime: (msgs) =>
+            typeof this.serviceTime === 'number' ? this.serviceTime : this.serviceTime(msgs),
+          maxReconsumeTimes: () => (this.maxReconsumeTimes === -1 ? INTEGER_MAX : this.maxReconsumeTimes),
+          suspendCurrentQueueTimeMillis: () => this.suspendCurrentQueueTimeMillis,
+        },
+        listener,
+      );
+    } else
+      this.consumeService = new ConsumeMessageConcurrentlyService(
+        {
+          env,
+          consumerGroup: group,
+          factory,
+          offsetStore,
+          retryTopic: retryTopic(group),
+          consumeThreads: () => this.consumeThreadMin,
+          consumeMessageBatchMaxSize: () => this.consumeMessageBatchMaxSize,
+          serviceTime: (msgs) =>
+            typeof this.serviceTime === 'number' ? this.serviceTime : this.serviceTime(msgs),
+          maxReconsumeTimes: () => (this.maxReconsumeTimes === -1 ? 16 : this.maxReconsumeTimes),
+        },
+        listener as MessageListenerConcurrently,
+      );
     if (!factory.registerConsumer(group, this)) {
       this.serviceState = 'CREATE_JUST';
       throw new MQClientException(
@@ -260,10 +323,39 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
         });
         for (const consumer of consumersOf.get(factory) ?? []) consumer.doRebalance();
       });
+      factory.registerProcessor(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, (req) => {
+        const topic = String(req.extFields?.['topic'] ?? '');
+        const target = String(req.extFields?.['group'] ?? '');
+        const rows = (req.body as { offsetTable?: unknown } | undefined)?.offsetTable;
+        const table = new Map<string, number>();
+        if (Array.isArray(rows)) {
+          for (const row of rows as {
+            mq?: { topic?: unknown; brokerName?: unknown; queueId?: unknown };
+            offset?: unknown;
+          }[]) {
+            const mq = new MessageQueue(
+              String(row.mq?.topic),
+              String(row.mq?.brokerName),
+              Number(row.mq?.queueId),
+            );
+            table.set(mq.key, Number(row.offset));
+          }
+        }
+        env.trace('consumer.reset-offset', {
+          clientId: factory.clientId,
+          group: target,
+          topic,
+          queues: table.size,
+        });
+        for (const consumer of consumersOf.get(factory) ?? []) {
+          if (consumer.consumerGroup === target) consumer.resetOffset(topic, table);
+        }
+      });
     }
     peers.add(this);
     factory.start();
     this.serviceState = 'RUNNING';
+    this.orderlyService?.start();
     env.trace('consumer.start', { group, clientId: factory.clientId });
     // updateTopicSubscribeInfoWhenSubscriptionChanged, then heartbeat and rebalanceImmediately.
     const topics = [...rebalance.subscriptionInner.keys()];
@@ -289,6 +381,7 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
     for (const timer of this.timers) this.env.cancelTimer(timer);
     this.timers.clear();
     this.consumeService?.shutdown();
+    this.orderlyService?.shutdown();
     this.persistConsumerOffset();
     consumersOf.get(factory)?.delete(this);
     factory.unregisterConsumer(this.consumerGroup, () => {
@@ -300,7 +393,33 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
   }
 
   doRebalance(): void {
-    if (this.serviceState === 'RUNNING') this.rebalanceImpl?.doRebalance();
+    if (this.serviceState === 'RUNNING' && !this.pause) this.rebalanceImpl?.doRebalance();
+  }
+
+  /**
+   * MQClientInstance.resetOffset for this consumer: suspend, drop and clear the topic's listed
+   * queues, and 10 s later set and persist their offsets, forget the queues, and resume.
+   */
+  resetOffset(topic: string, offsetTable: ReadonlyMap<string, number>): void {
+    const rebalance = this.rebalanceImpl;
+    if (rebalance === undefined || this.serviceState !== 'RUNNING') return;
+    this.suspend();
+    for (const [key, { mq, pq }] of rebalance.processQueueTable) {
+      if (mq.topic !== topic || !offsetTable.has(key)) continue;
+      pq.dropped = true;
+      pq.clear();
+    }
+    this.later(RESET_OFFSET_PAUSE, () => {
+      for (const [key, { mq, pq }] of [...rebalance.processQueueTable]) {
+        const offset = offsetTable.get(key);
+        if (mq.topic !== topic || offset === undefined) continue;
+        this.offsetStore!.updateOffset(mq, offset, false);
+        rebalance.removeUnnecessaryMessageQueue(mq, pq);
+        rebalance.processQueueTable.delete(key);
+        this.env.trace('consumer.offset-reset', { group: this.consumerGroup, mq: key, offset });
+      }
+      this.resume();
+    });
   }
 
   persistConsumerOffset(): void {
@@ -355,13 +474,18 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
     if (pq.dropped) return;
     if (this.serviceState !== 'RUNNING') return;
     pq.lastPullTimestamp = this.env.now();
+    if (this.pause) return this.executePullRequestLater(pr, PULL_TIME_DELAY_MILLS_WHEN_SUSPEND);
     const flowControl = (reason: string) => {
       this.env.trace('consumer.flow-control', { group: this.consumerGroup, mq: mq.key, reason });
       this.executePullRequestLater(pr, PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL);
     };
     if (pq.msgCount > this.pullThresholdForQueue) return flowControl('count');
     if (pq.msgSize / (1024 * 1024) > this.pullThresholdSizeForQueue) return flowControl('size');
-    if (pq.getMaxSpan() > this.consumeConcurrentlyMaxSpan) return flowControl('span');
+    if (this.orderlyService === undefined) {
+      if (pq.getMaxSpan() > this.consumeConcurrentlyMaxSpan) return flowControl('span');
+    } else if (!pq.locked) {
+      return this.executePullRequestLater(pr, PULL_TIME_DELAY_MILLS_WHEN_NOT_LOCKED);
+    }
     const sub = this.rebalanceImpl!.subscriptionInner.get(mq.topic);
     if (sub === undefined) return this.executePullRequestLater(pr, PULL_TIME_DELAY_MILLS_WHEN_EXCEPTION);
     const commitOffsetValue = this.offsetStore!.readOffsetFromMemory(mq);
@@ -433,8 +557,10 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
         }
         pr.nextOffset = nextBeginOffset;
         if (msgs.length > 0 && !pq.dropped) {
-          pq.putMessage(msgs);
-          this.consumeService!.submitConsumeRequest(msgs, pq, mq);
+          const dispatchToConsume = pq.putMessage(msgs);
+          if (this.orderlyService !== undefined)
+            this.orderlyService.submitConsumeRequest(pq, mq, dispatchToConsume);
+          else this.consumeService!.submitConsumeRequest(msgs, pq, mq);
         }
         return this.executePullRequestLater(pr, 0);
       }

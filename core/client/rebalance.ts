@@ -10,8 +10,15 @@
 //   offset can be had (-1) it is left out until the next rebalance.
 // Finally queues of topics no longer subscribed are dropped (truncateMessageQueueNotMyTopic).
 // Every consumer rebalances on its own clock, so for a while two consumers may pull one queue.
+// Orderly consumers (RebalanceImpl.lock / lockAll / unlock, RebalancePushImpl's unlockDelay): a
+// queue is added only after LOCK_BATCH_MQ for it succeeds (its new ProcessQueue starts locked);
+// lockAll renews the locks of every held queue, per broker, and marks the rest unlocked; a
+// removed queue waits up to 1 s for its consume lock, then is unlocked at the broker at once, or
+// after 20 s when messages are still cached; if the listener holds the lock longer, the broker
+// lock is left to expire (60 s).
 // Simplifications: the lookups are asynchronous callbacks, not blocking calls; a rebalance asked
-// for while one runs is run once when it ends; no orderly locking, no broadcasting, no
+// for while one runs is run once when it ends; a removed orderly queue leaves the table at once
+// even when its consume lock is busy (Java keeps it until a later rebalance); no broadcasting, no
 // messageQueueChanged (Java bumps the subscription's version and sends a heartbeat there; the
 // flow-control thresholds per topic are not used here).
 import type { SubscriptionData } from '../broker/consumer-manager.ts';
@@ -20,6 +27,7 @@ import type { Env } from '../env.ts';
 import { request } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
+import { MASTER_ID } from '../protocol/route-data.ts';
 import {
   sortClientIds,
   sortMessageQueues,
@@ -36,6 +44,12 @@ export type ConsumeFromWhere =
 
 /** Timeout of the rebalance's own requests (consumer list, max offset, search by time). */
 export const REBALANCE_REQUEST_TIMEOUT = 3_000;
+/** Timeout of LOCK_BATCH_MQ / UNLOCK_BATCH_MQ (ms). */
+export const LOCK_TIMEOUT = 1_000;
+/** RebalancePushImpl: a removed orderly queue with cached messages is unlocked this much later. */
+export const UNLOCK_DELAY_TIME_MILLS = 20_000;
+/** How long a removal waits for the consume lock (ProcessQueue.consumeLock.tryLock(1000)). */
+export const CONSUME_LOCK_WAIT = 1_000;
 
 export interface PullRequest {
   readonly consumerGroup: string;
@@ -55,6 +69,8 @@ export interface RebalanceHost {
   consumeTimestamp(): number;
   allocateStrategy(): AllocateMessageQueueStrategy;
   isRunning(): boolean;
+  /** Orderly (MessageListenerOrderly): broker locks gate which queues are pulled. */
+  consumeOrderly(): boolean;
   dispatchPullRequest(pullRequests: PullRequest[]): void;
 }
 
@@ -101,7 +117,7 @@ export class RebalancePushImpl {
     if (entry === undefined) return;
     this.processQueueTable.delete(mq.key);
     entry.pq.dropped = true;
-    this.removeUnnecessaryMessageQueue(mq);
+    this.removeUnnecessaryMessageQueue(mq, entry.pq);
   }
 
   private rebalanceByTopic(topic: string, done: () => void): void {
@@ -135,14 +151,14 @@ export class RebalancePushImpl {
     mqs: readonly MessageQueue[],
     done: () => void,
   ): void {
-    const { env, offsetStore, consumerGroup } = this.host;
+    const { env, consumerGroup } = this.host;
     const wanted = new Set(mqs.map((mq) => mq.key));
     for (const [key, { mq, pq }] of [...this.processQueueTable]) {
       if (mq.topic !== topic) continue;
       const expired = pq.isPullExpired(env.now());
       if (wanted.has(key) && !expired) continue;
       pq.dropped = true;
-      this.removeUnnecessaryMessageQueue(mq);
+      this.removeUnnecessaryMessageQueue(mq, pq);
       this.processQueueTable.delete(key);
       env.trace('consumer.queue-removed', {
         group: consumerGroup,
@@ -155,14 +171,48 @@ export class RebalancePushImpl {
     let left = toAdd.length;
     if (left === 0) return done();
     const pullRequests: PullRequest[] = [];
+    const finishOne = () => {
+      if (--left === 0) {
+        if (pullRequests.length > 0) this.host.dispatchPullRequest(pullRequests);
+        done();
+      }
+    };
     for (const mq of toAdd) {
       this.adding.add(mq.key);
+      const add = () => this.addQueue(topic, mq, pullRequests, finishOne);
+      if (!this.host.consumeOrderly()) {
+        add();
+        continue;
+      }
+      this.lock(mq, (ok) => {
+        if (ok) return add();
+        this.adding.delete(mq.key);
+        env.trace('consumer.queue-lock-failed', {
+          group: consumerGroup,
+          clientId: this.host.factory.clientId,
+          mq: mq.key,
+        });
+        finishOne();
+      });
+    }
+  }
+
+  /** removeDirtyOffset, computePullFromWhere, then a new ProcessQueue and PullRequest. */
+  private addQueue(
+    topic: string,
+    mq: MessageQueue,
+    pullRequests: PullRequest[],
+    finishOne: () => void,
+  ): void {
+    const { env, offsetStore, consumerGroup } = this.host;
+    {
       offsetStore.removeOffset(mq); // removeDirtyOffset
       this.computePullFromWhere(mq, (nextOffset) => {
         this.adding.delete(mq.key);
         const stillMine = this.allocated.get(topic)?.has(mq.key) ?? false;
         if (nextOffset >= 0 && stillMine && this.host.isRunning() && !this.processQueueTable.has(mq.key)) {
           const pq = new ProcessQueue(env.now());
+          pq.locked = this.host.consumeOrderly();
           this.processQueueTable.set(mq.key, { mq, pq });
           pullRequests.push({ consumerGroup, messageQueue: mq, processQueue: pq, nextOffset });
           env.trace('consumer.queue-added', {
@@ -174,18 +224,131 @@ export class RebalancePushImpl {
         } else if (nextOffset < 0) {
           env.trace('consumer.queue-add-failed', { group: consumerGroup, mq: mq.key });
         }
-        if (--left === 0) {
-          if (pullRequests.length > 0) this.host.dispatchPullRequest(pullRequests);
-          done();
+        finishOne();
+      });
+    }
+  }
+
+  /**
+   * RebalancePushImpl.removeUnnecessaryMessageQueue: persist the offset, then forget it; orderly,
+   * once the consume lock is free (waiting up to 1 s), unlock at the broker (unlockDelay).
+   */
+  removeUnnecessaryMessageQueue(mq: MessageQueue, pq: ProcessQueue): void {
+    this.host.offsetStore.persist(mq);
+    this.host.offsetStore.removeOffset(mq);
+    if (!this.host.consumeOrderly()) return;
+    const { env } = this.host;
+    const unlockDelay = () => {
+      if (pq.hasTempMessage()) env.setTimer(UNLOCK_DELAY_TIME_MILLS, () => this.unlock(mq));
+      else this.unlock(mq);
+    };
+    if (!pq.isConsumeLocked) return unlockDelay();
+    let settled = false;
+    const timer = env.setTimer(CONSUME_LOCK_WAIT, () => {
+      if (settled) return;
+      settled = true;
+      pq.tryUnlockTimes++;
+      env.trace('consumer.unlock-skipped', {
+        group: this.host.consumerGroup,
+        mq: mq.key,
+        reason: 'consuming',
+      });
+    });
+    pq.whenConsumeLockReleased(() => {
+      if (settled) return;
+      settled = true;
+      env.cancelTimer(timer);
+      unlockDelay();
+    });
+  }
+
+  // ---- orderly: broker locks (RebalanceImpl.lock / lockAll / unlock / unlockAll) ----
+
+  /** LOCK_BATCH_MQ for one queue; `done(true)` when this client now holds it. */
+  lock(mq: MessageQueue, done: (ok: boolean) => void): void {
+    this.lockBatch(mq.brokerName, [mq], (lockedKeys) => done(lockedKeys?.has(mq.key) ?? false));
+  }
+
+  /** Renews the locks of every queue held, per broker; queues not granted become unlocked. */
+  lockAll(): void {
+    for (const [brokerName, mqs] of this.queuesByBroker()) {
+      this.lockBatch(brokerName, mqs, (lockedKeys) => {
+        if (lockedKeys === undefined) return;
+        for (const mq of mqs) {
+          const pq = this.processQueueTable.get(mq.key)?.pq;
+          if (pq !== undefined && !lockedKeys.has(mq.key)) pq.locked = false;
         }
       });
     }
   }
 
-  /** RebalancePushImpl.removeUnnecessaryMessageQueue: persist the offset, then forget it. */
-  private removeUnnecessaryMessageQueue(mq: MessageQueue): void {
-    this.host.offsetStore.persist(mq);
-    this.host.offsetStore.removeOffset(mq);
+  /** UNLOCK_BATCH_MQ for one queue (one-way, as Java's unlock(mq, oneway = true)). */
+  unlock(mq: MessageQueue): void {
+    this.unlockBatch(mq.brokerName, [mq]);
+  }
+
+  /** Unlocks every queue held (shutdown). */
+  unlockAll(): void {
+    for (const [brokerName, mqs] of this.queuesByBroker()) this.unlockBatch(brokerName, mqs);
+  }
+
+  private queuesByBroker(): Map<string, MessageQueue[]> {
+    const byBroker = new Map<string, MessageQueue[]>();
+    for (const { mq } of this.processQueueTable.values()) {
+      byBroker.set(mq.brokerName, [...(byBroker.get(mq.brokerName) ?? []), mq]);
+    }
+    return byBroker;
+  }
+
+  private lockBody(mqs: readonly MessageQueue[]) {
+    return {
+      consumerGroup: this.host.consumerGroup,
+      clientId: this.host.factory.clientId,
+      mqSet: mqs.map((mq) => ({ topic: mq.topic, brokerName: mq.brokerName, queueId: mq.queueId })),
+    };
+  }
+
+  /** The queues granted (keys), marking their ProcessQueues locked now; undefined on failure. */
+  private lockBatch(
+    brokerName: string,
+    mqs: readonly MessageQueue[],
+    done: (lockedKeys: Set<string> | undefined) => void,
+  ): void {
+    const { factory, env, consumerGroup } = this.host;
+    const addr = factory.findBrokerAddressInSubscribe(brokerName, MASTER_ID, true)?.brokerAddr;
+    if (addr === undefined) return done(undefined);
+    const command = request(RequestCode.LOCK_BATCH_MQ, {}, this.lockBody(mqs));
+    factory.invoke(addr, command, LOCK_TIMEOUT, (result) => {
+      if (!result.ok || result.response.code !== ResponseCode.SUCCESS) {
+        env.trace('consumer.lock-failed', { group: consumerGroup, brokerName });
+        return done(undefined);
+      }
+      const body = result.response.body as {
+        lockOKMQSet?: { topic: string; brokerName: string; queueId: number }[];
+      };
+      const keys = new Set((body?.lockOKMQSet ?? []).map((m) => `${m.topic}@${m.brokerName}@${m.queueId}`));
+      const now = env.now();
+      for (const key of keys) {
+        const pq = this.processQueueTable.get(key)?.pq;
+        if (pq !== undefined) {
+          pq.locked = true;
+          pq.lastLockTimestamp = now;
+        }
+      }
+      done(keys);
+    });
+  }
+
+  private unlockBatch(brokerName: string, mqs: readonly MessageQueue[]): void {
+    const { factory, env, consumerGroup } = this.host;
+    const addr = factory.findBrokerAddressInSubscribe(brokerName, MASTER_ID, true)?.brokerAddr;
+    if (addr === undefined) return;
+    factory.invokeOneway(addr, request(RequestCode.UNLOCK_BATCH_MQ, {}, this.lockBody(mqs)));
+    env.trace('consumer.unlock', {
+      group: consumerGroup,
+      clientId: factory.clientId,
+      mqs: mqs.map((m) => m.key),
+    });
   }
 
   private truncateMessageQueueNotMyTopic(): void {
