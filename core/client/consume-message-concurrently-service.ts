@@ -26,7 +26,7 @@ import { describeError } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
 import type { ProcessQueue } from './process-queue.ts';
-import type { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
+import type { OffsetStore } from './local-file-offset-store.ts';
 
 export type ConsumeConcurrentlyStatus = 'CONSUME_SUCCESS' | 'RECONSUME_LATER';
 
@@ -57,8 +57,10 @@ export interface ConsumeServiceHost {
   readonly env: Env;
   readonly consumerGroup: string;
   readonly factory: MQClientInstance;
-  readonly offsetStore: RemoteBrokerOffsetStore;
+  readonly offsetStore: OffsetStore;
   readonly retryTopic: string;
+  /** BROADCASTING: a failed message is dropped, not sent back (RocketMQ only logs it). */
+  broadcasting(): boolean;
   consumeThreads(): number;
   consumeMessageBatchMaxSize(): number;
   serviceTime(msgs: readonly MessageExt[]): number;
@@ -184,6 +186,16 @@ export class ConsumeMessageConcurrentlyService {
     };
     let left = unacked.length;
     if (left === 0) return finish();
+    if (this.host.broadcasting()) {
+      for (const msg of unacked)
+        this.host.env.trace('consumer.broadcast-drop', {
+          group: this.host.consumerGroup,
+          key: msg.getKeys() ?? null,
+          mq: mq.key,
+          queueOffset: msg.queueOffset,
+        });
+      return finish();
+    }
     for (const msg of unacked) {
       this.sendMessageBack(msg, context.delayLevelWhenNextConsume, mq, (ok) => {
         if (!ok) {

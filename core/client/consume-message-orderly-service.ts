@@ -30,7 +30,7 @@ import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
 import type { ProcessQueue } from './process-queue.ts';
 import type { RebalancePushImpl } from './rebalance.ts';
-import type { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
+import type { OffsetStore } from './local-file-offset-store.ts';
 
 export type ConsumeOrderlyStatus = 'SUCCESS' | 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
 
@@ -56,7 +56,7 @@ export interface OrderlyServiceHost {
   readonly env: Env;
   readonly consumerGroup: string;
   readonly factory: MQClientInstance;
-  readonly offsetStore: RemoteBrokerOffsetStore;
+  readonly offsetStore: OffsetStore;
   readonly rebalance: RebalancePushImpl;
   readonly retryTopic: string;
   consumeThreads(): number;

@@ -187,6 +187,7 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
     }
     const offsetStore = new RemoteBrokerOffsetStore(factory, group);
     const rebalance = new RebalancePushImpl({
+      broadcasting: () => false,
       env,
       consumerGroup: group,
       factory,

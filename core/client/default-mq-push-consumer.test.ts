@@ -311,3 +311,36 @@ describe('DefaultMQPushConsumer: concurrent consumption', () => {
     for (const seed of [1, 2, 3]) expect(deliveryOrder(seed, 1).every((x) => x === 0)).toBe(true);
   });
 });
+
+describe('DefaultMQPushConsumer: broadcasting', () => {
+  test('every consumer gets every message, offsets stay in a local file, failures are dropped', () => {
+    const { w, records, send } = world();
+    const broadcast = (c: DefaultMQPushConsumer) => {
+      c.setMessageModel('BROADCASTING');
+      c.setConsumeFromWhere('CONSUME_FROM_FIRST_OFFSET');
+    };
+    for (let i = 0; i < 6; i++) send('News', `n${i}`);
+    addConsumer(w, '10.0.0.61:5555', 'News', () => 'CONSUME_SUCCESS', broadcast);
+    addConsumer(
+      w,
+      '10.0.0.62:5555',
+      'News',
+      (msgs) => (msgs[0]!.getKeys() === 'n2' ? 'RECONSUME_LATER' : 'CONSUME_SUCCESS'),
+      broadcast,
+    );
+    w.runUntil(w.now + 20_000);
+    const byConsumer = new Map<string, string[]>();
+    for (const r of records('consumer.deliver')) {
+      byConsumer.set(r.node, [...(byConsumer.get(r.node) ?? []), String(r.fields?.key)].sort());
+    }
+    const all = ['n0', 'n1', 'n2', 'n3', 'n4', 'n5'];
+    expect([...byConsumer.values()]).toEqual([all, all]);
+    expect(records('consumer.broadcast-drop').map((r) => r.fields?.key)).toEqual(['n2']);
+    expect(records('consumer.send-back')).toEqual([]);
+    const files = w
+      .node('10.0.0.62:5555')
+      .disk.paths()
+      .filter((p) => p.endsWith('offsets.json'));
+    expect(files).toHaveLength(1);
+  });
+});

@@ -25,7 +25,8 @@
 //   1 s, rebalance is skipped), marks the topic's listed process queues dropped and clears them,
 //   10 s later sets each listed queue's offset (not increase-only), persists it and removes the
 //   queue (unlocking it if orderly), then resumes, which rebalances at once.
-// Simplifications: CLUSTERING only (BROADCASTING is refused at start), TAG expressions only, no
+// BROADCASTING: every consumer takes every queue, offsets in a local file (LocalFileOffsetStore),
+// failed messages dropped. Simplifications: no orderly broadcasting, TAG expressions only, no
 // pull interval, no consume hooks, no namespace or unit mode; the subscription version is not
 // bumped when the queue set changes; an orderly pull request does not recompute its offset on
 // its first locked pull (Java's previouslyLocked).
@@ -63,6 +64,7 @@ import {
   type MQConsumerInner,
 } from './mq-client-instance.ts';
 import { RebalancePushImpl, type ConsumeFromWhere, type PullRequest } from './rebalance.ts';
+import { LocalFileOffsetStore, type OffsetStore } from './local-file-offset-store.ts';
 import { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
 
 export type {
@@ -119,7 +121,7 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
   private readonly subscriptions = new Map<string, string>();
   private listener: MessageListenerConcurrently | MessageListenerOrderly | undefined;
   private factory: MQClientInstance | undefined;
-  private offsetStore: RemoteBrokerOffsetStore | undefined;
+  private offsetStore: OffsetStore | undefined;
   private rebalanceImpl: RebalancePushImpl | undefined;
   private consumeService: ConsumeMessageConcurrentlyService | undefined;
   private orderlyService: ConsumeMessageOrderlyService | undefined;
@@ -212,7 +214,7 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
   getMQClientInstance(): MQClientInstance | undefined {
     return this.factory;
   }
-  getOffsetStore(): RemoteBrokerOffsetStore | undefined {
+  getOffsetStore(): OffsetStore | undefined {
     return this.offsetStore;
   }
   getRebalanceImpl(): RebalancePushImpl | undefined {
@@ -250,9 +252,15 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
     const listener = this.listener!;
     const factory = MQClientManager.getOrCreateMQClientInstance(this.env, this.clientConfig);
     const group = this.consumerGroup;
-    const offsetStore = new RemoteBrokerOffsetStore(factory, group);
+    const broadcasting = this.messageModel === 'BROADCASTING';
+    // Broadcasting keeps offsets in a local file of the consumer; clustering, at the broker.
+    const offsetStore: OffsetStore = broadcasting
+      ? new LocalFileOffsetStore(factory, group)
+      : new RemoteBrokerOffsetStore(factory, group);
+    offsetStore.load();
     const env = this.env;
     const rebalance = new RebalancePushImpl({
+      broadcasting: () => broadcasting,
       env,
       consumerGroup: group,
       factory,
@@ -268,7 +276,9 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
     const now = env.now();
     for (const [topic, expr] of this.subscriptions)
       rebalance.subscriptionInner.set(topic, buildSubscriptionData(topic, expr, now));
-    rebalance.subscriptionInner.set(retryTopic(group), buildSubscriptionData(retryTopic(group), '*', now));
+    if (!broadcasting) {
+      rebalance.subscriptionInner.set(retryTopic(group), buildSubscriptionData(retryTopic(group), '*', now));
+    }
     const orderly = 'orderly' in listener && listener.orderly === true;
     if (orderly) {
       this.orderlyService = new ConsumeMessageOrderlyService(
@@ -296,6 +306,7 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
           factory,
           offsetStore,
           retryTopic: retryTopic(group),
+          broadcasting: () => broadcasting,
           consumeThreads: () => this.consumeThreadMin,
           consumeMessageBatchMaxSize: () => this.consumeMessageBatchMaxSize,
           serviceTime: (msgs) =>
@@ -510,7 +521,8 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
       if (this.serviceState !== 'RUNNING' || pr.processQueue.dropped) return;
       if (found === undefined) return this.onPullException(pr, `the broker[${mq.brokerName}] not exist`);
       let sysFlag = PullSysFlag.SUSPEND;
-      if (commit && !found.slave) sysFlag |= PullSysFlag.COMMIT_OFFSET;
+      // Broadcasting offsets stay on the consumer; only clustering commits at the broker.
+      if (commit && !found.slave && this.messageModel === 'CLUSTERING') sysFlag |= PullSysFlag.COMMIT_OFFSET;
       const header = {
         consumerGroup: this.consumerGroup,
         topic: mq.topic,
@@ -599,8 +611,8 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
 
   private checkConfig(): void {
     if (this.listener === undefined) throw new MQClientException('messageListener is null');
-    if (this.messageModel !== 'CLUSTERING')
-      throw new MQClientException('only CLUSTERING is modelled (BROADCASTING is not)');
+    if (this.messageModel === 'BROADCASTING' && 'orderly' in this.listener && this.listener.orderly === true)
+      throw new MQClientException('orderly consumption in BROADCASTING is not modelled');
     if (this.consumerGroup.length === 0) throw new MQClientException('consumerGroup is null');
     if (this.consumeThreadMin < 1 || this.consumeThreadMin > 1000)
       throw new MQClientException('consumeThreadMin Out of range [1, 1000]');

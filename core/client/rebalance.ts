@@ -37,7 +37,7 @@ import { describeError } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
 import { ProcessQueue } from './process-queue.ts';
-import type { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
+import type { OffsetStore } from './local-file-offset-store.ts';
 
 export type ConsumeFromWhere =
   'CONSUME_FROM_LAST_OFFSET' | 'CONSUME_FROM_FIRST_OFFSET' | 'CONSUME_FROM_TIMESTAMP';
@@ -63,7 +63,9 @@ export interface RebalanceHost {
   readonly env: Env;
   readonly consumerGroup: string;
   readonly factory: MQClientInstance;
-  readonly offsetStore: RemoteBrokerOffsetStore;
+  readonly offsetStore: OffsetStore;
+  /** BROADCASTING: every consumer takes every queue, with no consumer list from the broker. */
+  broadcasting(): boolean;
   consumeFromWhere(): ConsumeFromWhere;
   /** CONSUME_FROM_TIMESTAMP's time (ms). */
   consumeTimestamp(): number;
@@ -127,6 +129,11 @@ export class RebalancePushImpl {
       if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX))
         env.trace('consumer.rebalance-no-route', { group: consumerGroup, topic });
       return done();
+    }
+    if (this.host.broadcasting()) {
+      const all = sortMessageQueues(mqSet);
+      this.allocated.set(topic, new Set(all.map((mq) => mq.key)));
+      return this.updateProcessQueueTableInRebalance(topic, all, done);
     }
     this.findConsumerIdList(topic, (cidAll) => {
       if (cidAll === undefined || !this.host.isRunning()) return done();

@@ -8,6 +8,7 @@
 // persistAll sends the offsets of the queues it is given and forgets the others.
 // Simplifications: the broker address is looked up in the route cache, and when it is missing the
 // route is fetched once (as Java does) before giving up.
+import type { OffsetStore } from './local-file-offset-store.ts';
 import { request } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
@@ -21,13 +22,16 @@ export type ReadOffsetType = 'READ_FROM_MEMORY' | 'READ_FROM_STORE' | 'MEMORY_FI
 /** The timeout of QUERY_CONSUMER_OFFSET (ms). */
 export const QUERY_OFFSET_TIMEOUT = 3_000;
 
-export class RemoteBrokerOffsetStore {
+export class RemoteBrokerOffsetStore implements OffsetStore {
   private readonly offsetTable = new Map<string, { mq: MessageQueue; offset: number }>();
 
   constructor(
     private readonly factory: MQClientInstance,
     readonly groupName: string,
   ) {}
+
+  /** Nothing to read: the broker holds the offsets (RocketMQ's load is empty too). */
+  load(): void {}
 
   /** Sets the in-memory offset; with increaseOnly, only a larger one replaces it. */
   updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void {
