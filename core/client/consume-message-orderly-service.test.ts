@@ -261,6 +261,13 @@ describe('orderly consumption', () => {
       const rows = deliveries(records('consumer.deliver'));
       const order = firstConsumptionOrder(rows);
       for (const g of groups) expect(order.get(g)).toEqual(range(perKey));
+      // Not vacuous: k0..k3 hash to four queues, split 2/2, so the crashed consumer held some.
+      const consumers = new Set(
+        records('consumer.deliver')
+          .filter((r) => r.fields?.topic === 'Seq')
+          .map((r) => r.node),
+      );
+      expect(consumers).toEqual(new Set([C1, C2]));
     },
   );
 });
