@@ -36,7 +36,7 @@ function claims(args: string[]): void {
   const matrix = {
     claims: [checkDeterminism(seeds, wholeNumber('from', values.from, 0))],
     pending:
-      'RocketMQ claims (not lost, not duplicated, not disordered, CQ rebuild, 16 retries then DLQ, backtracking) are not modelled yet: the store, broker and clients are being built.',
+      'RocketMQ claims (not lost, not duplicated, not disordered, CQ rebuild, 16 retries then DLQ, backtracking) are not in the matrix yet: the store, broker and clients are built and checked by npm test; the scenarios that turn them into verdicts are being built.',
   };
   mkdirSync(values.out, { recursive: true });
   writeFileSync(join(values.out, 'claims.json'), `${JSON.stringify(matrix, null, 2)}\n`);
