@@ -89,6 +89,11 @@ export function deliveriesByGroup(history: History): Map<string, ConsumeOp[]> {
   return byGroup;
 }
 
+/** A time for an explanation: whole ms, or seconds with a tenth past ten seconds. */
+export function formatTime(ms: number): string {
+  return ms < 10_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
 /** One JSON object a line, Jepsen's fields, time in ns. */
 export function toJsonLines(history: History): string {
   return history.map((op) => JSON.stringify({ ...op, time: op.time * 1_000_000 })).join('\n') + '\n';

@@ -11,6 +11,7 @@
 import {
   deliveriesByGroup,
   type ConsumeOp,
+  formatTime,
   type History,
   type NemesisOp,
   type Violation,
@@ -41,7 +42,7 @@ export function checkDuplicated(history: History): Duplicate[] {
           key: op.value.key,
           group,
           cause,
-          explanation: `group ${group} consumed ${op.value.key} again at ${op.time} ms (${op.value.consumer}, ${position(op)}), first at ${first.time} ms (${first.value.consumer}, ${position(first)}): ${cause}`,
+          explanation: `group ${group} consumed ${op.value.key} again at ${formatTime(op.time)} (${op.value.consumer}, ${position(op)}), first at ${formatTime(first.time)} (${first.value.consumer}, ${position(first)}): ${cause}`,
         });
       }
       earlier.set(op.value.key, [...before, op]);

@@ -1,7 +1,7 @@
 // key-order (OpenChaos' order checker): per sharding key, the messages a group consumes for the
 // first time come in the order their sends were acknowledged. Messages never consumed are the
 // lost checker's business; redeliveries are tolerated.
-import { deliveriesByGroup, isSend, type History, type Violation } from '../history.ts';
+import { deliveriesByGroup, isSend, formatTime, type History, type Violation } from '../history.ts';
 
 export function checkKeyOrder(history: History): Violation[] {
   const ackOrder = new Map<string, { shard: string; rank: number }>();
@@ -26,7 +26,7 @@ export function checkKeyOrder(history: History): Violation[] {
         violations.push({
           property: 'key-order',
           key: v.key,
-          explanation: `group ${group} first consumed ${v.key} (sharding key ${order.shard}, acknowledged #${order.rank + 1}) at ${time} ms, after ${previous.key} (acknowledged #${previous.rank + 1})`,
+          explanation: `group ${group} first consumed ${v.key} (sharding key ${order.shard}, acknowledged #${order.rank + 1}) at ${formatTime(time)}, after ${previous.key} (acknowledged #${previous.rank + 1})`,
         });
       } else lastRank.set(order.shard, { rank: order.rank, key: v.key });
     }

@@ -3,7 +3,7 @@
 // drain. A send whose outcome is unknown (info) is never lost: if it was consumed anyway it is
 // `recovered` (Jepsen's total-queue). A failed send (fail) must not be consumed: `unexpected`
 // covers that.
-import { deliveriesByGroup, sendOutcomes, type History, type Violation } from '../history.ts';
+import { deliveriesByGroup, sendOutcomes, formatTime, type History, type Violation } from '../history.ts';
 
 export interface LostResult {
   violations: Violation[];
@@ -35,7 +35,7 @@ export function checkLost(
       violations.push({
         property: 'lost',
         key,
-        explanation: `message ${key} was acknowledged (${outcome.value.sendStatus ?? 'SEND_OK'}) at ${outcome.time} ms${where}, and group ${group} never consumed it`,
+        explanation: `message ${key} was acknowledged (${outcome.value.sendStatus ?? 'SEND_OK'}) at ${formatTime(outcome.time)}${where}, and group ${group} never consumed it`,
       });
     }
   }

@@ -1,6 +1,6 @@
 // queue-order: within one group and one queue, first deliveries come in queue-offset order. A
 // redelivery of an offset already seen is not an order violation (duplicated covers it).
-import { deliveriesByGroup, type History, type Violation } from '../history.ts';
+import { deliveriesByGroup, formatTime, type History, type Violation } from '../history.ts';
 
 export function checkQueueOrder(history: History): Violation[] {
   const violations: Violation[] = [];
@@ -18,7 +18,7 @@ export function checkQueueOrder(history: History): Violation[] {
         violations.push({
           property: 'queue-order',
           key: v.key,
-          explanation: `group ${group} first consumed ${v.key} (offset ${v.queueOffset} of ${queue}) at ${time} ms, after ${top.key} at offset ${top.offset}`,
+          explanation: `group ${group} first consumed ${v.key} (offset ${v.queueOffset} of ${queue}) at ${formatTime(time)}, after ${top.key} at offset ${top.offset}`,
         });
       } else highest.set(queue, { offset: v.queueOffset, key: v.key });
     }

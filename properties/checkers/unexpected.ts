@@ -1,6 +1,13 @@
 // unexpected: a delivery of a message no send ever attempted, or whose send definitely failed
 // (Jepsen: a dequeued value with no invocation; a `fail` means it did not happen).
-import { deliveriesByGroup, sendOutcomes, attemptedKeys, type History, type Violation } from '../history.ts';
+import {
+  deliveriesByGroup,
+  sendOutcomes,
+  attemptedKeys,
+  formatTime,
+  type History,
+  type Violation,
+} from '../history.ts';
 
 export function checkUnexpected(history: History): Violation[] {
   const attempted = attemptedKeys(history);
@@ -16,7 +23,7 @@ export function checkUnexpected(history: History): Violation[] {
       violations.push({
         property: 'unexpected',
         key: v.key,
-        explanation: `group ${group} consumed ${v.key} at ${time} ms from ${v.brokerName}/${v.queueId} offset ${v.queueOffset}, a message ${why}`,
+        explanation: `group ${group} consumed ${v.key} at ${formatTime(time)} from ${v.brokerName}/${v.queueId} offset ${v.queueOffset}, a message ${why}`,
       });
     }
   }

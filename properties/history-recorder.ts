@@ -1,0 +1,78 @@
+// Turns a run's trace into a Jepsen-style history: each producer send is an invocation and its
+// completion (ok when the broker answered with a SendStatus; fail when nothing can have been
+// stored: no attempt was made, or the only attempt was refused by the broker; info otherwise, a
+// timeout or a broken connection after which the message may be stored), each delivery to a
+// listener is a consume op, and each nemesis action is a nemesis op. The trace must have been
+// kept (World keepTrace).
+import type { TraceRecord } from '../sim/trace.ts';
+import type { ConsumeValue, History, Op, SendValue } from './history.ts';
+
+interface SendStarted {
+  readonly key: string;
+  readonly topic: string;
+  readonly process: string;
+}
+
+export function recordHistory(records: readonly TraceRecord[]): History {
+  const ops: Op[] = [];
+  const started = new Map<string, SendStarted>();
+  const add = (op: Omit<Op, 'index'>) => ops.push({ ...op, index: ops.length } as Op);
+  for (const r of records) {
+    const f = r.fields ?? {};
+    if (r.event === 'producer.send') {
+      const sent: SendStarted = { key: String(f.keys ?? f.uniqKey), topic: String(f.topic), process: r.node };
+      started.set(String(f.uniqKey), sent);
+      add({ time: r.t, type: 'invoke', process: r.node, f: 'send', value: sendValue(sent, f) });
+    } else if (r.event === 'producer.send-result') {
+      const sent = started.get(String(f.uniqKey));
+      if (sent === undefined) continue;
+      const error = f.error === undefined ? undefined : String(f.error);
+      add({
+        time: r.t,
+        type: outcomeOf(f, error),
+        process: sent.process,
+        f: 'send',
+        value: sendValue(sent, f),
+        ...(error && { error }),
+      });
+    } else if (r.event === 'consumer.deliver') {
+      add({ time: r.t, type: 'ok', process: r.node, f: 'consume', value: consumeValue(r.node, f) });
+    } else if (r.node === 'nemesis') {
+      add({ time: r.t, type: 'info', process: 'nemesis', f: r.event, value: f });
+    }
+  }
+  return ops;
+}
+
+function outcomeOf(f: Record<string, unknown>, error: string | undefined): Op['type'] {
+  if (error === undefined) return 'ok';
+  const refusedOnce = Number(f.attempts) === 1 && error.startsWith('MQBrokerException');
+  return Number(f.attempts) === 0 || refusedOnce ? 'fail' : 'info';
+}
+
+function sendValue(sent: SendStarted, f: Record<string, unknown>): SendValue {
+  const stored =
+    f.sendStatus === undefined
+      ? {}
+      : {
+          sendStatus: String(f.sendStatus),
+          brokerName: String(f.brokerName),
+          queueId: Number(f.queueId),
+          queueOffset: Number(f.queueOffset),
+        };
+  return { key: sent.key, topic: sent.topic, uniqKey: String(f.uniqKey), ...stored };
+}
+
+function consumeValue(node: string, f: Record<string, unknown>): ConsumeValue {
+  return {
+    key: String(f.key),
+    uniqKey: String(f.uniqKey),
+    group: String(f.group),
+    consumer: node,
+    topic: String(f.topic),
+    brokerName: String(f.brokerName),
+    queueId: Number(f.queueId),
+    queueOffset: Number(f.queueOffset),
+    reconsumeTimes: Number(f.reconsumeTimes),
+  };
+}
