@@ -19,14 +19,11 @@
 // timeout (15 min) cleaning; no consume hooks or statistics.
 import type { Env, TimerId } from '../env.ts';
 import { MessageConst, type MessageExt } from '../message/message.ts';
-import { request } from '../protocol/remoting-command.ts';
-import { RequestCode } from '../protocol/request-code.ts';
-import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
-import { describeError } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
 import type { ProcessQueue } from './process-queue.ts';
 import type { OffsetStore } from './local-file-offset-store.ts';
+import { sendMessageBack } from './send-message-back.ts';
 
 export type ConsumeConcurrentlyStatus = 'CONSUME_SUCCESS' | 'RECONSUME_LATER';
 
@@ -49,7 +46,6 @@ export type ConsumeServiceTime = number | ((msgs: readonly MessageExt[]) => numb
 /** Delay of the local retry after a failed send-back (ms). */
 export const CONSUME_LATER_DELAY = 5_000;
 /** Timeout of CONSUMER_SEND_MSG_BACK (ms). */
-export const SEND_MSG_BACK_TIMEOUT = 5_000;
 const INTEGER_MAX = 0x7fff_ffff;
 
 /** What the service needs of its consumer. */
@@ -197,7 +193,7 @@ export class ConsumeMessageConcurrentlyService {
       return finish();
     }
     for (const msg of unacked) {
-      this.sendMessageBack(msg, context.delayLevelWhenNextConsume, mq, (ok) => {
+      sendMessageBack(this.host, msg, mq, context.delayLevelWhenNextConsume, (ok) => {
         if (!ok) {
           msg.reconsumeTimes++;
           failed.push(msg);
@@ -205,41 +201,5 @@ export class ConsumeMessageConcurrentlyService {
         if (--left === 0) finish();
       });
     }
-  }
-
-  /** CONSUMER_SEND_MSG_BACK to the master of the message's broker group; `done(ok)`. */
-  private sendMessageBack(
-    msg: MessageExt,
-    delayLevel: number,
-    mq: MessageQueue,
-    done: (ok: boolean) => void,
-  ): void {
-    const { env, factory, consumerGroup } = this.host;
-    const addr = factory.findBrokerAddressInPublish(mq.brokerName);
-    if (addr === undefined) return done(false);
-    const header = {
-      offset: msg.commitLogOffset,
-      group: consumerGroup,
-      delayLevel,
-      originMsgId: msg.getUniqKey() ?? msg.msgId,
-      originTopic: msg.topic,
-      unitMode: false,
-      maxReconsumeTimes: this.host.maxReconsumeTimes(),
-    };
-    factory.invoke(
-      addr,
-      request(RequestCode.CONSUMER_SEND_MSG_BACK, header),
-      SEND_MSG_BACK_TIMEOUT,
-      (result) => {
-        const ok = result.ok && result.response.code === ResponseCode.SUCCESS;
-        env.trace('consumer.send-back', {
-          group: consumerGroup,
-          uniqKey: msg.getUniqKey(),
-          reconsumeTimes: msg.reconsumeTimes,
-          outcome: result.ok ? responseCodeName(result.response.code) : describeError(result.error),
-        });
-        done(ok);
-      },
-    );
   }
 }

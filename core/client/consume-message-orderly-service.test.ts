@@ -1,14 +1,12 @@
 import { fc, test as ptest } from '@fast-check/vitest';
+import { BROKER_A, clientWorld, NAMESRV, sendAndWait, utf8 } from '../../properties/harness/client-world.ts';
 import { describe, expect, test } from 'vitest';
 import { World } from '../../sim/world.ts';
 import type { TraceRecord } from '../../sim/trace.ts';
-import { brokerMain } from '../broker/broker-controller.ts';
 import type { Env } from '../env.ts';
 import type { MessageExt } from '../message/message.ts';
-import { namesrvMain } from '../namesrv/namesrv-controller.ts';
 import { request } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
-import { DefaultMQProducer } from './default-mq-producer.ts';
 import {
   DefaultMQPushConsumer,
   type ConsumeOrderlyContext,
@@ -17,61 +15,23 @@ import {
 import { Message } from './message.ts';
 import { SelectMessageQueueByHash } from './message-queue-selector.ts';
 
-const NAMESRV = '127.0.0.1:9876';
-const BROKER_A = '10.0.0.1:10911';
-const PRODUCER = '10.0.0.50:5555';
 const ADMIN = '10.0.0.70:9999';
 const C1 = '10.0.0.61:7001';
 const C2 = '10.0.0.62:7001';
-const utf8 = (s: string) => new TextEncoder().encode(s);
-
-function brokerConf(): string {
-  return [
-    'brokerClusterName = DefaultCluster',
-    'brokerName = broker-a',
-    'brokerId = 0',
-    `namesrvAddr = ${NAMESRV}`,
-    'brokerRole = ASYNC_MASTER',
-    'flushDiskType = ASYNC_FLUSH',
-    'mappedFileSizeCommitLog = 65536',
-    'mappedFileSizeConsumeQueue = 6000',
-    'maxHashSlotNum = 64',
-    'maxIndexNum = 256',
-  ].join('\n');
-}
 
 /** The world of default-mq-push-consumer.test.ts, with ordered sends (SelectMessageQueueByHash on the key's group). */
 function world(seed = 7) {
-  const w = new World({ seed, keepTrace: true });
-  w.addNode(NAMESRV, namesrvMain());
-  w.addNode(BROKER_A, brokerMain(brokerConf()));
-  w.runUntil(2_000);
-  const producer: { p?: DefaultMQProducer } = {};
-  w.addNode(PRODUCER, (env) => {
-    const p = new DefaultMQProducer('P', env);
-    p.setNamesrvAddr(NAMESRV);
-    p.start();
-    producer.p = p;
-    return p;
-  });
-  w.runUntil(w.now + 100);
-  const records = (event: string): TraceRecord[] => w.trace.records.filter((r) => r.event === event);
+  const { w, producer, records } = clientWorld(seed);
   /** Sends `keys` to the queue chosen by hashing `orderKey`, and runs until the result. */
-  const sendOrdered = (topic: string, orderKey: string, keys: string) => {
-    let done = false;
-    producer.p!.send(
-      new Message(topic, '', keys, utf8(keys)),
-      new SelectMessageQueueByHash(),
-      orderKey,
-      (error) => {
-        expect(error).toBeUndefined();
-        done = true;
-      },
+  const sendOrdered = (topic: string, orderKey: string, keys: string) =>
+    sendAndWait(w, (done) =>
+      producer.p!.send(
+        new Message(topic, '', keys, utf8(keys)),
+        new SelectMessageQueueByHash(),
+        orderKey,
+        done,
+      ),
     );
-    const until = w.now + 10_000;
-    while (!done && w.now < until) w.runUntil(w.now + 5);
-    expect(done).toBe(true);
-  };
   return { w, records, sendOrdered };
 }
 

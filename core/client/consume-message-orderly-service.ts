@@ -21,16 +21,12 @@
 // false (COMMIT / ROLLBACK), no consume hooks or statistics, no consumeTimeout.
 import type { Env, TimerId } from '../env.ts';
 import { MessageConst, type MessageExt } from '../message/message.ts';
-import { request } from '../protocol/remoting-command.ts';
-import { RequestCode } from '../protocol/request-code.ts';
-import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
-import { SEND_MSG_BACK_TIMEOUT } from './consume-message-concurrently-service.ts';
-import { describeError } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
 import type { ProcessQueue } from './process-queue.ts';
 import type { RebalancePushImpl } from './rebalance.ts';
 import type { OffsetStore } from './local-file-offset-store.ts';
+import { sendMessageBack } from './send-message-back.ts';
 
 export type ConsumeOrderlyStatus = 'SUCCESS' | 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
 
@@ -271,7 +267,7 @@ export class ConsumeMessageOrderlyService {
         one();
         continue;
       }
-      this.sendMessageBack(msg, mq, (ok) => {
+      sendMessageBack(this.host, msg, mq, -1, (ok) => {
         if (!ok) {
           suspend = true;
           msg.reconsumeTimes++;
@@ -282,34 +278,4 @@ export class ConsumeMessageOrderlyService {
   }
 
   /** CONSUMER_SEND_MSG_BACK with delayLevel -1: the broker stores the message in %DLQ%group. */
-  private sendMessageBack(msg: MessageExt, mq: MessageQueue, done: (ok: boolean) => void): void {
-    const { env, factory, consumerGroup } = this.host;
-    const addr = factory.findBrokerAddressInPublish(mq.brokerName);
-    if (addr === undefined) return done(false);
-    const header = {
-      offset: msg.commitLogOffset,
-      group: consumerGroup,
-      delayLevel: -1,
-      originMsgId: msg.getUniqKey() ?? msg.msgId,
-      originTopic: msg.topic,
-      unitMode: false,
-      maxReconsumeTimes: this.host.maxReconsumeTimes(),
-    };
-    factory.invoke(
-      addr,
-      request(RequestCode.CONSUMER_SEND_MSG_BACK, header),
-      SEND_MSG_BACK_TIMEOUT,
-      (result) => {
-        const ok = result.ok && result.response.code === ResponseCode.SUCCESS;
-        env.trace('consumer.send-back', {
-          group: consumerGroup,
-          uniqKey: msg.getUniqKey(),
-          reconsumeTimes: msg.reconsumeTimes,
-          dlq: true,
-          outcome: result.ok ? responseCodeName(result.response.code) : describeError(result.error),
-        });
-        done(ok);
-      },
-    );
-  }
 }

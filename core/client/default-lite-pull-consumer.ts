@@ -28,7 +28,7 @@ import type { ConsumerData, SubscriptionData } from '../broker/consumer-manager.
 import { buildSubscriptionData } from '../broker/consumer-manager.ts';
 import { PullSysFlag } from '../broker/pull-message-processor.ts';
 import type { Env, Process, TimerId } from '../env.ts';
-import { MessageExt } from '../message/message.ts';
+import { copyMessageExt, type MessageExt } from '../message/message.ts';
 import { request } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
@@ -490,7 +490,7 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
     switch (response.code) {
       case ResponseCode.SUCCESS: {
         const raw = Array.isArray(response.body) ? (response.body as MessageExt[]) : [];
-        let msgs = raw.map(copyMessage);
+        let msgs = raw.map(copyMessageExt);
         if (sub.tagsSet.length > 0) msgs = msgs.filter((m) => sub.tagsSet.includes(m.getTags() ?? ''));
         if (msgs.length > 0 && state.seekOffset === -1) {
           task.pq.putMessage(msgs);
@@ -586,8 +586,4 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
       this.every(period, period, task);
     });
   }
-}
-
-function copyMessage(m: MessageExt): MessageExt {
-  return new MessageExt(m.topic, m.body, { flag: m.flag, properties: new Map(m.properties) }, m);
 }

@@ -1,10 +1,9 @@
 import { describe, expect, test } from 'vitest';
+import { clientWorld, NAMESRV, sendAndWait, utf8 } from '../../properties/harness/client-world.ts';
 import { World } from '../../sim/world.ts';
 import type { TraceRecord } from '../../sim/trace.ts';
-import { brokerMain } from '../broker/broker-controller.ts';
 import type { Env, ProcessMain } from '../env.ts';
 import type { MessageExt } from '../message/message.ts';
-import { namesrvMain } from '../namesrv/namesrv-controller.ts';
 import { DefaultMQProducer } from './default-mq-producer.ts';
 import {
   DefaultMQPushConsumer,
@@ -13,56 +12,16 @@ import {
 } from './default-mq-push-consumer.ts';
 import { Message } from './message.ts';
 
-const NAMESRV = '127.0.0.1:9876';
-const BROKER_A = '10.0.0.1:10911';
-const PRODUCER = '10.0.0.50:5555';
 const C1 = '10.0.0.61:7001';
 const C2 = '10.0.0.62:7001';
 const C3 = '10.0.0.63:7001';
-const utf8 = (s: string) => new TextEncoder().encode(s);
-
-function brokerConf(): string {
-  return [
-    'brokerClusterName = DefaultCluster',
-    'brokerName = broker-a',
-    'brokerId = 0',
-    `namesrvAddr = ${NAMESRV}`,
-    'brokerRole = ASYNC_MASTER',
-    'flushDiskType = ASYNC_FLUSH',
-    'mappedFileSizeCommitLog = 65536',
-    'mappedFileSizeConsumeQueue = 6000',
-    'maxHashSlotNum = 64',
-    'maxIndexNum = 256',
-  ].join('\n');
-}
 
 /** A NameServer, broker-a and a producer node (group P) whose producer is in `producer.p`. */
 function world(seed = 7) {
-  const w = new World({ seed, keepTrace: true });
-  w.addNode(NAMESRV, namesrvMain());
-  w.addNode(BROKER_A, brokerMain(brokerConf()));
-  w.runUntil(2_000);
-  const producer: { p?: DefaultMQProducer } = {};
-  w.addNode(PRODUCER, (env) => {
-    const p = new DefaultMQProducer('P', env);
-    p.setNamesrvAddr(NAMESRV);
-    p.start();
-    producer.p = p;
-    return p;
-  });
-  w.runUntil(w.now + 100);
-  const records = (event: string): TraceRecord[] => w.trace.records.filter((r) => r.event === event);
+  const { w, producer, records } = clientWorld(seed);
   /** Sends one message and runs until its callback; fails the test on an error. */
-  const send = (topic: string, body: string, keys = body) => {
-    let done = false;
-    producer.p!.send(new Message(topic, '', keys, utf8(body)), (error) => {
-      expect(error).toBeUndefined();
-      done = true;
-    });
-    const until = w.now + 10_000;
-    while (!done && w.now < until) w.runUntil(w.now + 5);
-    expect(done).toBe(true);
-  };
+  const send = (topic: string, body: string, keys = body) =>
+    sendAndWait(w, (done) => producer.p!.send(new Message(topic, '', keys, utf8(body)), done));
   return { w, records, send, producer };
 }
 

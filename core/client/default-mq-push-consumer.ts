@@ -35,7 +35,7 @@ import { buildSubscriptionData } from '../broker/consumer-manager.ts';
 import { PullSysFlag } from '../broker/pull-message-processor.ts';
 import { retryTopic } from '../broker/topic-config-manager.ts';
 import type { Env, Process, TimerId } from '../env.ts';
-import { MessageExt } from '../message/message.ts';
+import { copyMessageExt, type MessageExt } from '../message/message.ts';
 import { request } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
@@ -561,7 +561,7 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
     switch (response.code) {
       case ResponseCode.SUCCESS: {
         const raw = Array.isArray(response.body) ? (response.body as MessageExt[]) : [];
-        let msgs = raw.map(copyMessage);
+        let msgs = raw.map(copyMessageExt);
         if (sub.tagsSet.length > 0) msgs = msgs.filter((m) => sub.tagsSet.includes(m.getTags() ?? ''));
         for (const m of msgs) {
           m.putProperty('MIN_OFFSET', String(fields['minOffset']));
@@ -642,9 +642,4 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
       this.every(period, period, task);
     });
   }
-}
-
-/** A private copy of a pulled message: the network passes bodies by reference. */
-function copyMessage(m: MessageExt): MessageExt {
-  return new MessageExt(m.topic, m.body, { flag: m.flag, properties: new Map(m.properties) }, m);
 }

@@ -199,3 +199,8 @@ export class MessageExt extends Message implements StoredFields {
     return encodeOffsetMsgId(this.storeHost, this.commitLogOffset);
   }
 }
+
+/** A private copy of a received message (the simulated network passes bodies by reference). */
+export function copyMessageExt(m: MessageExt): MessageExt {
+  return new MessageExt(m.topic, m.body, { flag: m.flag, properties: new Map(m.properties) }, m);
+}

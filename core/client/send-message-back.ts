@@ -1,0 +1,51 @@
+// CONSUMER_SEND_MSG_BACK, as both consume services send it: a message the listener gave up on goes
+// back to the broker of its queue, which stores it in %RETRY%<group> at `delayLevel` (0: the broker
+// picks 3 + reconsumeTimes) or, with a negative level, in %DLQ%<group>. `done(ok)` on the answer.
+import type { MessageExt } from '../message/message.ts';
+import { request } from '../protocol/remoting-command.ts';
+import { RequestCode } from '../protocol/request-code.ts';
+import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
+import { describeError } from './exceptions.ts';
+import type { MessageQueue } from './message-queue.ts';
+import type { MQClientInstance } from './mq-client-instance.ts';
+
+export const SEND_MSG_BACK_TIMEOUT = 5_000;
+
+export interface SendBackFrom {
+  readonly factory: MQClientInstance;
+  readonly consumerGroup: string;
+  /** The maxReconsumeTimes sent with the request. */
+  maxReconsumeTimes(): number;
+}
+
+export function sendMessageBack(
+  from: SendBackFrom,
+  msg: MessageExt,
+  mq: MessageQueue,
+  delayLevel: number,
+  done: (ok: boolean) => void,
+): void {
+  const { factory, consumerGroup } = from;
+  const addr = factory.findBrokerAddressInPublish(mq.brokerName);
+  if (addr === undefined) return done(false);
+  const header = {
+    offset: msg.commitLogOffset,
+    group: consumerGroup,
+    delayLevel,
+    originMsgId: msg.getUniqKey() ?? msg.msgId,
+    originTopic: msg.topic,
+    unitMode: false,
+    maxReconsumeTimes: from.maxReconsumeTimes(),
+  };
+  const command = request(RequestCode.CONSUMER_SEND_MSG_BACK, header);
+  factory.invoke(addr, command, SEND_MSG_BACK_TIMEOUT, (result) => {
+    factory.env.trace('consumer.send-back', {
+      group: consumerGroup,
+      uniqKey: msg.getUniqKey(),
+      reconsumeTimes: msg.reconsumeTimes,
+      ...(delayLevel < 0 && { dlq: true }),
+      outcome: result.ok ? responseCodeName(result.response.code) : describeError(result.error),
+    });
+    done(result.ok && result.response.code === ResponseCode.SUCCESS);
+  });
+}
