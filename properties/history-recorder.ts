@@ -11,6 +11,7 @@ interface SendStarted {
   readonly key: string;
   readonly topic: string;
   readonly process: string;
+  readonly shardingKey?: string;
 }
 
 export function recordHistory(records: readonly TraceRecord[]): History {
@@ -20,7 +21,12 @@ export function recordHistory(records: readonly TraceRecord[]): History {
   for (const r of records) {
     const f = r.fields ?? {};
     if (r.event === 'producer.send') {
-      const sent: SendStarted = { key: String(f.keys ?? f.uniqKey), topic: String(f.topic), process: r.node };
+      const sent: SendStarted = {
+        key: String(f.keys ?? f.uniqKey),
+        topic: String(f.topic),
+        process: r.node,
+        ...(f.shardingKey !== undefined && { shardingKey: String(f.shardingKey) }),
+      };
       started.set(String(f.uniqKey), sent);
       add({ time: r.t, type: 'invoke', process: r.node, f: 'send', value: sendValue(sent, f) });
     } else if (r.event === 'producer.send-result') {
@@ -37,6 +43,17 @@ export function recordHistory(records: readonly TraceRecord[]): History {
       });
     } else if (r.event === 'consumer.deliver') {
       add({ time: r.t, type: 'ok', process: r.node, f: 'consume', value: consumeValue(r.node, f) });
+    } else if (r.event === 'admin.reset-offset') {
+      const value = { group: String(f.group), topic: String(f.topic), timestamp: Number(f.timestamp) };
+      add({ time: r.t, type: 'ok', process: 'admin', f: 'reset-offset', value });
+    } else if (r.event === 'app.effect') {
+      add({
+        time: r.t,
+        type: 'ok',
+        process: r.node,
+        f: 'effect',
+        value: { key: String(f.key), group: String(f.group) },
+      });
     } else if (r.node === 'nemesis') {
       add({ time: r.t, type: 'info', process: 'nemesis', f: r.event, value: f });
     }
@@ -60,7 +77,14 @@ function sendValue(sent: SendStarted, f: Record<string, unknown>): SendValue {
           queueId: Number(f.queueId),
           queueOffset: Number(f.queueOffset),
         };
-  return { key: sent.key, topic: sent.topic, uniqKey: String(f.uniqKey), ...stored };
+  const { key, topic, shardingKey } = sent;
+  return {
+    key,
+    topic,
+    uniqKey: String(f.uniqKey),
+    ...(shardingKey !== undefined && { shardingKey }),
+    ...stored,
+  };
 }
 
 function consumeValue(node: string, f: Record<string, unknown>): ConsumeValue {
@@ -74,5 +98,6 @@ function consumeValue(node: string, f: Record<string, unknown>): ConsumeValue {
     queueId: Number(f.queueId),
     queueOffset: Number(f.queueOffset),
     reconsumeTimes: Number(f.reconsumeTimes),
+    storeTimestamp: Number(f.storeTimestamp),
   };
 }

@@ -34,6 +34,22 @@ export interface ConsumeValue {
   readonly queueId: number;
   readonly queueOffset: number;
   readonly reconsumeTimes: number;
+  /** The broker's clock when it stored the message (epoch ms). */
+  readonly storeTimestamp: number;
+}
+
+/** An operator's reset of a group's offsets to the first message stored at or after `timestamp`. */
+export interface ResetOffsetValue {
+  readonly group: string;
+  readonly topic: string;
+  /** Epoch ms, on the brokers' clocks. */
+  readonly timestamp: number;
+}
+
+/** A consumer handler's side effect on the application's own store (an order paid, a row written). */
+export interface EffectValue {
+  readonly key: string;
+  readonly group: string;
 }
 
 interface OpBase {
@@ -52,11 +68,22 @@ export type NemesisOp = OpBase & {
   readonly f: string;
   readonly value: unknown;
 };
-export type Op = SendOp | ConsumeOp | NemesisOp;
+/** mqadmin resetOffsetByTime, as an operator runs it: recorded once the broker answered. */
+export type ResetOffsetOp = OpBase & {
+  readonly type: 'ok';
+  readonly process: 'admin';
+  readonly f: 'reset-offset';
+  readonly value: ResetOffsetValue;
+};
+export type EffectOp = OpBase & { readonly type: 'ok'; readonly f: 'effect'; readonly value: EffectValue };
+export type Op = SendOp | ConsumeOp | NemesisOp | ResetOffsetOp | EffectOp;
 export type History = readonly Op[];
 
 export const isSend = (op: Op): op is SendOp => op.f === 'send';
 export const isConsume = (op: Op): op is ConsumeOp => op.f === 'consume';
+export const isNemesis = (op: Op): op is NemesisOp => op.process === 'nemesis';
+export const isResetOffset = (op: Op): op is ResetOffsetOp => op.f === 'reset-offset';
+export const isEffect = (op: Op): op is EffectOp => op.f === 'effect';
 
 /** What every checker returns: the property's name and, per violation, a sentence a learner can follow. */
 export interface Violation {

@@ -23,6 +23,7 @@ import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
 import type { ProcessQueue } from './process-queue.ts';
 import type { OffsetStore } from './local-file-offset-store.ts';
+import { traceDelivery } from './delivery-trace.ts';
 import { sendMessageBack } from './send-message-back.ts';
 
 export type ConsumeConcurrentlyStatus = 'CONSUME_SUCCESS' | 'RECONSUME_LATER';
@@ -130,18 +131,7 @@ export class ConsumeMessageConcurrentlyService {
     for (const msg of msgs) {
       const original = msg.getProperty(MessageConst.RETRY_TOPIC);
       if (original !== undefined && msg.topic === this.host.retryTopic) msg.topic = original;
-      env.trace('consumer.deliver', {
-        key: msg.getKeys(),
-        uniqKey: msg.getUniqKey(),
-        group: consumerGroup,
-        clientId: factory.clientId,
-        topic: msg.topic,
-        queueTopic: mq.topic,
-        brokerName: mq.brokerName,
-        queueId: mq.queueId,
-        queueOffset: msg.queueOffset,
-        reconsumeTimes: msg.reconsumeTimes,
-      });
+      traceDelivery(env, msg, mq, { group: consumerGroup, clientId: factory.clientId, orderly: false });
     }
     const context: ConsumeConcurrentlyContext = {
       messageQueue: mq,

@@ -26,6 +26,7 @@ import type { MQClientInstance } from './mq-client-instance.ts';
 import type { ProcessQueue } from './process-queue.ts';
 import type { RebalancePushImpl } from './rebalance.ts';
 import type { OffsetStore } from './local-file-offset-store.ts';
+import { traceDelivery } from './delivery-trace.ts';
 import { sendMessageBack } from './send-message-back.ts';
 
 export type ConsumeOrderlyStatus = 'SUCCESS' | 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
@@ -194,19 +195,7 @@ export class ConsumeMessageOrderlyService {
     this.later(Math.max(0, this.host.serviceTime(msgs)), () => {
       let status: ConsumeOrderlyStatus = 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
       for (const msg of msgs) {
-        env.trace('consumer.deliver', {
-          key: msg.getKeys(),
-          uniqKey: msg.getUniqKey(),
-          group: consumerGroup,
-          clientId: factory.clientId,
-          topic: msg.topic,
-          queueTopic: mq.topic,
-          brokerName: mq.brokerName,
-          queueId: mq.queueId,
-          queueOffset: msg.queueOffset,
-          reconsumeTimes: msg.reconsumeTimes,
-          orderly: true,
-        });
+        traceDelivery(env, msg, mq, { group: consumerGroup, clientId: factory.clientId, orderly: true });
       }
       try {
         const answer = this.listener.consumeMessage([...msgs], context);

@@ -336,7 +336,8 @@ export class DefaultMQProducer implements MQProducerInner {
     factory.updateTopicRouteInfoFromNameServer(topic, afterTopicRoute);
   }
 
-  private begin(msg: Message, mode: CommunicationMode): SendContext {
+  /** `shardingKey`: an ordered send's selector argument, traced so order can be checked per key. */
+  private begin(msg: Message, mode: CommunicationMode, shardingKey?: unknown): SendContext {
     let uniqKey = msg.getUniqKey();
     if (uniqKey === undefined) msg.setUniqKey((uniqKey = this.uniqKeys.next()));
     this.env.trace('producer.send', {
@@ -346,6 +347,7 @@ export class DefaultMQProducer implements MQProducerInner {
       uniqKey,
       ...(msg.getTags() === undefined ? {} : { tags: msg.getTags() }),
       ...(msg.getKeys() === undefined ? {} : { keys: msg.getKeys() }),
+      ...(shardingKey === undefined ? {} : { shardingKey: String(shardingKey) }),
     });
     return { msg, mode, uniqKey, attempts: 0 };
   }
@@ -465,7 +467,7 @@ export class DefaultMQProducer implements MQProducerInner {
   ): void {
     const refused = this.refusal(msg);
     if (refused !== undefined) return done(refused, undefined);
-    const ctx = this.begin(msg, 'SYNC');
+    const ctx = this.begin(msg, 'SYNC', arg);
     const beginStartTime = this.env.now();
     this.tryToFindTopicPublishInfo(msg.topic, (info) => {
       if (info === undefined || !info.ok()) {

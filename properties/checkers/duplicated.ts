@@ -13,7 +13,10 @@ import {
   type ConsumeOp,
   formatTime,
   type History,
+  isNemesis,
+  isResetOffset,
   type NemesisOp,
+  type ResetOffsetOp,
   type Violation,
 } from '../history.ts';
 
@@ -28,7 +31,7 @@ export interface Duplicate extends Violation {
 const position = (op: ConsumeOp) => `${op.value.brokerName}/${op.value.queueId}@${op.value.queueOffset}`;
 
 export function checkDuplicated(history: History): Duplicate[] {
-  const faults = history.filter((op): op is NemesisOp => op.process === 'nemesis');
+  const faults = history.filter((op) => isNemesis(op) || isResetOffset(op));
   const duplicates: Duplicate[] = [];
   for (const [group, deliveries] of deliveriesByGroup(history)) {
     const earlier = new Map<string, ConsumeOp[]>();
@@ -51,7 +54,7 @@ export function checkDuplicated(history: History): Duplicate[] {
   return duplicates;
 }
 
-function causeOf(op: ConsumeOp, before: ConsumeOp[], faults: NemesisOp[]): DuplicateCause {
+function causeOf(op: ConsumeOp, before: ConsumeOp[], faults: (NemesisOp | ResetOffsetOp)[]): DuplicateCause {
   const samePosition = before.filter((b) => position(b) === position(op));
   if (samePosition.length === 0) return 'producer-retry';
   const last = samePosition[samePosition.length - 1]!;

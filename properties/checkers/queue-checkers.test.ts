@@ -55,6 +55,7 @@ function deliveryOf(key: string): ConsumeValue {
     queueId: 0,
     queueOffset: n,
     reconsumeTimes: 0,
+    storeTimestamp: 1_000 + n,
   };
 }
 
