@@ -1,63 +1,12 @@
 import { fc, test as ptest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
-import { toJsonLines, type ConsumeValue, type History, type Op, type SendValue } from '../history.ts';
+import { toJsonLines, type History } from '../history.ts';
 import { checkDuplicated } from './duplicated.ts';
+import { historyOf } from './history-builder.ts';
 import { checkKeyOrder } from './key-order.ts';
 import { checkLost } from './lost.ts';
 import { checkQueueOrder } from './queue-order.ts';
 import { checkUnexpected } from './unexpected.ts';
-
-/** Builds a history op by op, with dense indexes and increasing times. */
-function historyOf(build: (h: Builder) => void): History {
-  const ops: Op[] = [];
-  const add = (op: Omit<Op, 'index' | 'time'>) =>
-    ops.push({ ...op, index: ops.length, time: ops.length } as Op);
-  const h: Builder = {
-    send: (key, type = 'ok', value = {}) => {
-      const v: SendValue = { key, topic: 'T', uniqKey: `U-${key}`, ...value };
-      add({
-        type: 'invoke',
-        process: 'p1',
-        f: 'send',
-        value: { key, topic: v.topic, shardingKey: v.shardingKey },
-      });
-      if (type !== 'invoke') add({ type, process: 'p1', f: 'send', value: v });
-    },
-    consume: (key, value = {}) =>
-      add({
-        type: 'ok',
-        process: value.consumer ?? 'c1',
-        f: 'consume',
-        value: { ...deliveryOf(key), ...value },
-      }),
-    fault: (f, value) => add({ type: 'info', process: 'nemesis', f, value }),
-  };
-  build(h);
-  return ops;
-}
-
-interface Builder {
-  send(key: string, type?: Op['type'], value?: Partial<SendValue>): void;
-  consume(key: string, value?: Partial<ConsumeValue>): void;
-  fault(f: string, value: unknown): void;
-}
-
-/** Key "m<n>" lives at offset n of broker-a/0 unless a test says otherwise. */
-function deliveryOf(key: string): ConsumeValue {
-  const n = Number(key.slice(1));
-  return {
-    key,
-    uniqKey: `U-${key}`,
-    group: 'G',
-    consumer: 'c1',
-    topic: 'T',
-    brokerName: 'broker-a',
-    queueId: 0,
-    queueOffset: n,
-    reconsumeTimes: 0,
-    storeTimestamp: 1_000 + n,
-  };
-}
 
 const subscribed = new Map([['T', ['G']]]);
 

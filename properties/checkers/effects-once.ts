@@ -1,0 +1,25 @@
+// effects-once: a consumer whose handler is idempotent (it records each message's effect in the
+// application's store once, keyed by the message key) applies each message's effect at most once
+// per group, however often RocketMQ delivers it (at-least-once). Duplicate deliveries themselves
+// are the duplicated checker's business; here only a second effect is a violation.
+import { formatTime, isEffect, type EffectOp, type History, type Violation } from '../history.ts';
+
+export function checkEffectsOnce(history: History): Violation[] {
+  const firstEffect = new Map<string, EffectOp>(); // group + key -> first effect
+  const violations: Violation[] = [];
+  for (const op of history) {
+    if (!isEffect(op)) continue;
+    const { key, group } = op.value;
+    const first = firstEffect.get(`${group}\0${key}`);
+    if (first === undefined) {
+      firstEffect.set(`${group}\0${key}`, op);
+      continue;
+    }
+    violations.push({
+      property: 'effects-once',
+      key,
+      explanation: `group ${group} applied the effect of ${key} more than once: first by ${first.process} at ${formatTime(first.time)}, again by ${op.process} at ${formatTime(op.time)}`,
+    });
+  }
+  return violations;
+}

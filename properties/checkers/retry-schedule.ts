@@ -1,0 +1,78 @@
+// retry-schedule: in concurrent consumption (clustering), a delivery the listener fails
+// (RECONSUME_LATER) is sent back to the broker with delay level 3 + its reconsumeTimes, so the
+// delivery with reconsumeTimes r (r >= 1) comes at delay level 2 + r after the latest earlier
+// delivery of the same message to the group with reconsumeTimes r - 1: not before that delay, and
+// not later than the delay plus `slackMs` (route polling, pulls and rebalances take time). A
+// redelivery with no r - 1 delivery before it skipped a level. Only the first redelivery after a
+// given r - 1 delivery is judged late: later copies are duplicates (the duplicated checker's
+// business). Whether a failed delivery came back at all is the dlq checker's business (the
+// history does not say which deliveries failed). Orderly groups retry locally: leave them out.
+import { deliveriesByGroup, formatTime, type ConsumeOp, type History, type Violation } from '../history.ts';
+
+/** RocketMQ's default messageDelayLevel "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h". */
+export const DEFAULT_DELAY_LEVELS_MS: readonly number[] = [
+  1, 5, 10, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1200, 1800, 3600, 7200,
+].map((s) => s * 1000);
+
+export interface RetryScheduleOptions {
+  /** The concurrently consuming groups to check. */
+  readonly groups: readonly string[];
+  /** Level 1 at index 0; RocketMQ's default unless given. */
+  readonly delayLevelsMs?: readonly number[];
+  readonly slackMs: number;
+}
+
+/** The delay level of the delivery with reconsumeTimes r; the broker caps it at the highest level. */
+export function retryLevel(r: number, levels: readonly number[] = DEFAULT_DELAY_LEVELS_MS): number {
+  return Math.min(2 + r, levels.length);
+}
+
+export function checkRetrySchedule(history: History, options: RetryScheduleOptions): Violation[] {
+  const levels = options.delayLevelsMs ?? DEFAULT_DELAY_LEVELS_MS;
+  const violations: Violation[] = [];
+  for (const [group, deliveries] of deliveriesByGroup(history)) {
+    if (!options.groups.includes(group)) continue;
+    const byKey = new Map<string, ConsumeOp[]>();
+    for (const op of deliveries) byKey.set(op.value.key, [...(byKey.get(op.value.key) ?? []), op]);
+    for (const ops of byKey.values()) violations.push(...checkMessage(group, ops, levels, options.slackMs));
+  }
+  return violations;
+}
+
+/** One message's deliveries to one group, in history order. */
+function checkMessage(group: string, ops: ConsumeOp[], levels: readonly number[], slackMs: number) {
+  const latest = new Map<number, ConsumeOp>(); // reconsumeTimes -> latest delivery so far
+  const judgedLate = new Set<ConsumeOp>(); // anchors whose first redelivery was already judged
+  const violations: Violation[] = [];
+  for (const op of ops) {
+    const r = op.value.reconsumeTimes;
+    const anchor = latest.get(r - 1);
+    const got = `group ${group} got ${op.value.key} with reconsumeTimes ${r} at ${formatTime(op.time)}`;
+    const violation = (why: string) => ({ property: 'retry-schedule', key: op.value.key, explanation: why });
+    latest.set(r, op);
+    if (r < 1) continue;
+    if (anchor === undefined) {
+      violations.push(
+        violation(`${got}, but never with reconsumeTimes ${r - 1} before: a retry level was skipped`),
+      );
+      continue;
+    }
+    const level = retryLevel(r, levels);
+    const delay = levels[level - 1]!;
+    const gap = op.time - anchor.time;
+    const after = `${formatTime(gap)} after the delivery with reconsumeTimes ${r - 1} at ${formatTime(anchor.time)}`;
+    if (gap < delay) {
+      violations.push(
+        violation(`${got}, ${after}: too early, delay level ${level} waits ${formatTime(delay)}`),
+      );
+    } else if (gap > delay + slackMs && !judgedLate.has(anchor)) {
+      violations.push(
+        violation(
+          `${got}, ${after}: too late, delay level ${level} is ${formatTime(delay)} (allowing ${formatTime(slackMs)} slack)`,
+        ),
+      );
+    }
+    judgedLate.add(anchor);
+  }
+  return violations;
+}

@@ -1,0 +1,188 @@
+// The verdicts of one run: each property that applies to the scenario, checked on the history
+// and the final stores, marked guaranteed or not by the scenario, with its violations explained;
+// and the message accounting a report starts with.
+// A broadcasting group is checked per consumer (`group@consumer-2`): each of its consumers must see
+// every message, where a clustering group as a whole must.
+import type { BrokerController } from '../core/broker/broker-controller.ts';
+import { checkBacktrack } from '../properties/checkers/backtrack.ts';
+import { checkCqConsistent } from '../properties/checkers/cq-consistent.ts';
+import { checkDlq } from '../properties/checkers/dlq.ts';
+import { checkDuplicated } from '../properties/checkers/duplicated.ts';
+import { checkEffectsOnce } from '../properties/checkers/effects-once.ts';
+import { checkKeyOrder } from '../properties/checkers/key-order.ts';
+import { checkLiveness } from '../properties/checkers/liveness.ts';
+import { checkLost } from '../properties/checkers/lost.ts';
+import { checkQueueOrder } from '../properties/checkers/queue-order.ts';
+import { checkRetrySchedule } from '../properties/checkers/retry-schedule.ts';
+import { checkUnexpected } from '../properties/checkers/unexpected.ts';
+import { readQueue } from '../properties/harness/store-node.ts';
+import { isConsume, isSend, type History, type Op, type Violation } from '../properties/history.ts';
+import type { Property, Scenario } from './scenario-schema.ts';
+import type { NodeSpec } from './topology.ts';
+import { failsAlways, messageKey } from './workload.ts';
+
+export interface CheckResult {
+  property: Property;
+  guaranteed: boolean;
+  holds: boolean;
+  violations: number;
+  /** The first few explanations. */
+  examples: string[];
+  all: Violation[];
+}
+
+export interface RunStats {
+  sent: number;
+  acked: number;
+  failed: number;
+  unknown: number;
+  stored: number;
+  deliveries: number;
+  consumed: number;
+  duplicated: number;
+  lost: number;
+  recovered: number;
+}
+
+export interface CheckInput {
+  scenario: Scenario;
+  nodes: readonly NodeSpec[];
+  history: History;
+  brokers: ReadonlyMap<string, BrokerController>;
+  endMs: number;
+}
+
+const EXAMPLES = 5;
+/** retry-schedule: how late a redelivery may come (a route poll, a rebalance and a pull). */
+const RETRY_SLACK_MS = 60_000;
+
+export function runChecks(input: CheckInput): { stats: RunStats; checks: CheckResult[] } {
+  const { scenario, endMs } = input;
+  const history = perConsumerBroadcasting(input.history, input);
+  const subscriptions = subscribedGroups(input);
+  const lost = checkLost(history, subscriptions);
+  const duplicated = checkDuplicated(history);
+  const found = new Map<Property, Violation[]>([
+    ['lost', lost.violations],
+    ['unexpected', checkUnexpected(history)],
+    ['duplicated', duplicated],
+    ['queue-order', checkQueueOrder(history)],
+    ['cq-consistent', cqViolations(input)],
+    ['liveness', checkLiveness(history, subscriptions, { withinMs: scenario.run.livenessWithinMs, endMs })],
+    ['effects-once', checkEffectsOnce(history)],
+  ]);
+  if (scenario.workload.shardingKeys > 0) found.set('key-order', checkKeyOrder(history));
+  if (scenario.workload.resets.length > 0) found.set('backtrack', checkBacktrack(history));
+  const failing = scenario.topology.consumerGroups.filter(
+    (g) => g.handler.kind === 'fail' && g.consumeMode === 'concurrently',
+  );
+  if (failing.length > 0) {
+    const groups = failing.map((g) => g.group);
+    found.set('retry-schedule', checkRetrySchedule(history, { groups, slackMs: RETRY_SLACK_MS }));
+    found.set(
+      'dlq',
+      failing.flatMap((g) => dlqViolations(input, history, g.group)),
+    );
+  }
+  const checks = [...found].map(([property, all]) => ({
+    property,
+    guaranteed: scenario.guarantees.includes(property),
+    holds: all.length === 0,
+    violations: all.length,
+    examples: all.slice(0, EXAMPLES).map((v) => v.explanation),
+    all,
+  }));
+  const stats = accounting(input, history, duplicated.length, lost);
+  return { stats, checks };
+}
+
+function subscribedGroups({ scenario, nodes }: CheckInput): Map<string, string[]> {
+  const groups = scenario.topology.consumerGroups.flatMap((g, index) =>
+    g.messageModel === 'CLUSTERING'
+      ? [g.group]
+      : nodes.filter((n) => n.role === 'consumer' && n.index === index).map((n) => `${g.group}@${n.name}`),
+  );
+  return new Map([[scenario.workload.topic, groups]]);
+}
+
+/** Deliveries to a broadcasting group's consumers, as if each consumer were its own group. */
+function perConsumerBroadcasting(history: History, { scenario, nodes }: CheckInput): History {
+  const broadcasting = new Set(
+    scenario.topology.consumerGroups.filter((g) => g.messageModel === 'BROADCASTING').map((g) => g.group),
+  );
+  if (broadcasting.size === 0) return history;
+  const names = new Map(nodes.map((n) => [n.address, n.name]));
+  return history.map((op): Op => {
+    if (!isConsume(op) || !broadcasting.has(op.value.group)) return op;
+    return { ...op, value: { ...op.value, group: `${op.value.group}@${names.get(op.value.consumer)}` } };
+  });
+}
+
+function cqViolations({ nodes, brokers }: CheckInput): Violation[] {
+  return nodes.flatMap((node) => {
+    const broker = brokers.get(node.address);
+    if (broker === undefined) return [];
+    return checkCqConsistent(broker.ctx.store).map((v) => ({
+      property: 'cq-consistent',
+      key: `${node.name} ${v.topic}/${v.queueId}@${v.queueOffset}`,
+      explanation: `${node.name}: ${v.explanation}`,
+    }));
+  });
+}
+
+/** Every message key readable from `topic` on the masters' final stores. */
+function storedKeys({ nodes, brokers }: CheckInput, topic: string): Set<string> {
+  const keys = new Set<string>();
+  for (const node of nodes) {
+    const store = node.role === 'master' ? brokers.get(node.address)?.ctx.store : undefined;
+    if (store === undefined) continue;
+    for (const cq of store.consumeQueues) {
+      if (cq.topic !== topic) continue;
+      for (const { key } of readQueue(store, topic, cq.queueId)) keys.add(key);
+    }
+  }
+  return keys;
+}
+
+function dlqViolations(input: CheckInput, history: History, group: string): Violation[] {
+  const spec = input.scenario.topology.consumerGroups.find((g) => g.group === group)!;
+  const alwaysFailing = new Set<string>();
+  for (let i = 0; i < input.scenario.workload.messages; i++) {
+    if (failsAlways(spec.handler, messageKey(i))) alwaysFailing.add(messageKey(i));
+  }
+  // A message that failed always but was never stored (its send failed or was lost) cannot reach the DLQ.
+  const reached = new Set(
+    history
+      .filter((op) => (isSend(op) && op.type === 'ok') || isConsume(op))
+      .map((op) => (op.value as { key: string }).key),
+  );
+  return checkDlq(history, {
+    group,
+    maxReconsumeTimes: spec.maxReconsumeTimes,
+    alwaysFailing: new Set([...alwaysFailing].filter((k) => reached.has(k))),
+    dlqKeys: storedKeys(input, `%DLQ%${group}`),
+  });
+}
+
+function accounting(
+  input: CheckInput,
+  history: History,
+  duplicated: number,
+  lost: { violations: Violation[]; recovered: string[] },
+): RunStats {
+  const sends = history.filter(isSend);
+  const completed = (type: Op['type']) => sends.filter((op) => op.type === type).length;
+  const deliveries = history.filter(isConsume);
+  return {
+    sent: completed('invoke'),
+    acked: completed('ok'),
+    failed: completed('fail'),
+    unknown: completed('info'),
+    stored: storedKeys(input, input.scenario.workload.topic).size,
+    deliveries: deliveries.length,
+    consumed: new Set(deliveries.map((op) => `${op.value.group}\u0000${op.value.key}`)).size,
+    duplicated,
+    lost: lost.violations.length,
+    recovered: lost.recovered.length,
+  };
+}

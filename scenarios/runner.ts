@@ -1,0 +1,157 @@
+// Runs one scenario at one seed: builds the world (NameServers, brokers, consumers, producers and
+// an operator), applies the faults, heals everything at `durationMs`, drains for `drainMs`, and
+// hands the history and the final stores to the checkers. Same scenario and seed, same trace.
+import { brokerMain, type BrokerController } from '../core/broker/broker-controller.ts';
+import type { ProcessMain } from '../core/env.ts';
+import { namesrvMain } from '../core/namesrv/namesrv-controller.ts';
+import type { FaultInput } from '../sim/nemesis.ts';
+import type { StopReason } from '../sim/scheduler.ts';
+import type { TraceRecord } from '../sim/trace.ts';
+import { World } from '../sim/world.ts';
+import { recordHistory } from '../properties/history-recorder.ts';
+import type { History } from '../properties/history.ts';
+import { runChecks, type CheckResult, type RunStats } from './checks.ts';
+import { finalHeal, planFaults } from './fault-plan.ts';
+import { parseScenario, type Scenario } from './scenario-schema.ts';
+import { brokerConfValues, layout, namesrvAddr, type NodeSpec } from './topology.ts';
+import {
+  adminMain,
+  builtInHandler,
+  consumerMain,
+  producerMain,
+  type AppHandler,
+  type Outside,
+} from './workload.ts';
+
+export interface RunOptions {
+  /** The run's seed (default: the scenario's). */
+  seed?: number;
+  /** An application's own handler for every consumer group, instead of the scenario's. */
+  handler?: AppHandler;
+  /** How the report's replay line names the scenario (a built-in name or a file path). */
+  source?: string;
+}
+
+export interface RunResult {
+  scenario: string;
+  seed: number;
+  traceHash: string;
+  virtualTimeMs: number;
+  events: number;
+  stopReason: StopReason;
+  stats: RunStats;
+  checks: CheckResult[];
+  replay: string;
+  /** Every guaranteed property held. */
+  ok: boolean;
+  nodes: readonly NodeSpec[];
+  faults: readonly FaultInput[];
+  history: History;
+  trace: readonly TraceRecord[];
+}
+
+const NETWORK_FAULTS = new Set(['partition', 'isolate', 'reset']);
+
+export function runScenario(input: Scenario | unknown, options: RunOptions = {}): RunResult {
+  const scenario = parseScenario(input);
+  const seed = options.seed ?? scenario.seed;
+  const nodes = layout(scenario);
+  const faults = planFaults(scenario, nodes, seed);
+  const { durationMs, drainMs, maxEvents } = scenario.run;
+  const world = new World({
+    seed,
+    network: scenario.network,
+    budget: { maxEvents, maxTimeMs: durationMs + drainMs + 60_000 },
+    keepTrace: true,
+  });
+  const brokers = addNodes(world, scenario, nodes, options.handler);
+  world.scheduleFaults(faults);
+  let stopReason = world.runUntil(durationMs);
+  const networkFaulted = faults.some((f) => NETWORK_FAULTS.has(f.fault));
+  world.scheduleFaults(
+    finalHeal(
+      world.now,
+      nodes.map((n) => world.node(n.address)),
+      networkFaulted,
+    ),
+  );
+  if (stopReason === 'until') stopReason = world.runUntil(durationMs + drainMs);
+  const history = recordHistory(world.trace.records);
+  const { stats, checks } = runChecks({ scenario, nodes, history, brokers, endMs: world.now });
+  const source = options.source ?? scenario.name;
+  return {
+    scenario: scenario.name,
+    seed,
+    traceHash: world.trace.hash,
+    virtualTimeMs: world.now,
+    events: world.scheduler.eventsFired,
+    stopReason,
+    stats,
+    checks,
+    replay: `npx rmqsim run ${source} --seed ${seed}`,
+    ok: checks.every((c) => !c.guaranteed || c.holds),
+    nodes,
+    faults,
+    history,
+    trace: world.trace.records,
+  };
+}
+
+/** What building a node needs besides its spec. */
+interface Build {
+  readonly scenario: Scenario;
+  readonly nodes: readonly NodeSpec[];
+  readonly outside: Outside;
+  readonly masters: readonly string[];
+  readonly epochMs: number;
+  readonly handler: AppHandler | undefined;
+  /** Each group's application database, shared by its consumers and kept across their crashes. */
+  readonly databases: ReadonlyMap<string, Set<string>>;
+}
+
+/** Adds every node; returns each broker's latest incarnation (its store is read at the end). */
+function addNodes(world: World, scenario: Scenario, nodes: readonly NodeSpec[], handler?: AppHandler) {
+  const brokers = new Map<string, BrokerController>();
+  const build: Build = {
+    scenario,
+    nodes,
+    outside: { worldNow: () => world.now, namesrvAddr: namesrvAddr(nodes) },
+    masters: nodes.filter((n) => n.role === 'master').map((n) => n.address),
+    epochMs: world.config.epochMs,
+    handler,
+    databases: new Map(scenario.topology.consumerGroups.map((g) => [g.group, new Set<string>()])),
+  };
+  for (const node of nodes) {
+    const main = mainOf(node, build);
+    const captured: ProcessMain =
+      node.role === 'master' || node.role === 'slave'
+        ? (env) => {
+            const controller = main(env) as BrokerController;
+            brokers.set(node.address, controller);
+            return controller;
+          }
+        : main;
+    world.addNode(node.address, captured, { clock: scenario.topology.clocks[node.name] ?? {} });
+  }
+  return brokers;
+}
+
+function mainOf(node: NodeSpec, build: Build): ProcessMain {
+  const { scenario, outside } = build;
+  switch (node.role) {
+    case 'namesrv':
+      return namesrvMain();
+    case 'master':
+    case 'slave':
+      return brokerMain(brokerConfValues(node, build.nodes));
+    case 'producer':
+      return producerMain(scenario, node.index, outside, { next: 0 });
+    case 'consumer': {
+      const group = scenario.topology.consumerGroups[node.index]!;
+      const handler = build.handler ?? builtInHandler(group.handler);
+      return consumerMain(scenario, group, outside, handler, build.databases.get(group.group)!);
+    }
+    case 'admin':
+      return adminMain(scenario, build.masters, outside, build.epochMs);
+  }
+}

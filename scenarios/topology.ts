@@ -1,0 +1,91 @@
+// Where a scenario's nodes live: each named node gets an address in the style of a real cluster
+// (NameServers on 9876, brokers on 10911, one machine each), and each broker its broker.conf.
+// File sizes default small (1 MiB CommitLog files, 3,000-entry ConsumeQueue files, small index
+// files) so that runs roll files and stay light; RocketMQ's own defaults are 1 GiB, 300,000
+// entries and 5 million slots. A scenario's `conf` overrides them.
+import type { BrokerGroup, Scenario } from './scenario-schema.ts';
+
+export type Role = 'namesrv' | 'master' | 'slave' | 'producer' | 'consumer' | 'admin';
+
+export interface NodeSpec {
+  readonly name: string;
+  readonly address: string;
+  readonly role: Role;
+  /** Brokers: the group; producers and consumers: their index in the scenario's list. */
+  readonly brokerGroup?: BrokerGroup;
+  readonly brokerId?: number;
+  readonly index: number;
+}
+
+export const ADMIN_ADDRESS = '10.0.250.1:9999';
+
+const SCENARIO_FILE_SIZES = {
+  mappedFileSizeCommitLog: 1_048_576,
+  mappedFileSizeConsumeQueue: 60_000,
+  maxHashSlotNum: 1_000,
+  maxIndexNum: 4_000,
+};
+
+export function layout(scenario: Scenario): NodeSpec[] {
+  const { namesrvs, brokers, producers, consumerGroups } = scenario.topology;
+  const nodes: NodeSpec[] = [];
+  for (let i = 1; i <= namesrvs; i++) {
+    nodes.push({ name: `namesrv-${i}`, address: `10.0.0.${i}:9876`, role: 'namesrv', index: i - 1 });
+  }
+  brokers.forEach((group, g) => {
+    for (let id = 0; id <= group.slaves; id++) {
+      nodes.push({
+        name: id === 0 ? `${group.brokerName}-master` : `${group.brokerName}-slave${id}`,
+        address: `10.0.${g + 1}.${id + 1}:10911`,
+        role: id === 0 ? 'master' : 'slave',
+        brokerGroup: group,
+        brokerId: id,
+        index: g,
+      });
+    }
+  });
+  let consumer = 0;
+  consumerGroups.forEach((group, g) => {
+    for (let c = 0; c < group.consumers; c++) {
+      consumer++;
+      nodes.push({
+        name: `consumer-${consumer}`,
+        address: `10.0.200.${consumer}:7001`,
+        role: 'consumer',
+        index: g,
+      });
+    }
+  });
+  producers.forEach((_, p) => {
+    nodes.push({ name: `producer-${p + 1}`, address: `10.0.100.${p + 1}:5555`, role: 'producer', index: p });
+  });
+  if (scenario.workload.resets.length > 0) {
+    nodes.push({ name: 'admin', address: ADMIN_ADDRESS, role: 'admin', index: 0 });
+  }
+  return nodes;
+}
+
+export function namesrvAddr(nodes: readonly NodeSpec[]): string {
+  return nodes
+    .filter((n) => n.role === 'namesrv')
+    .map((n) => n.address)
+    .join(';');
+}
+
+/** The broker.conf values of one broker node (parsed and validated by brokerMain). */
+export function brokerConfValues(node: NodeSpec, nodes: readonly NodeSpec[]): Record<string, unknown> {
+  const group = node.brokerGroup!;
+  const [host, port] = node.address.split(':');
+  return {
+    brokerClusterName: 'DefaultCluster',
+    brokerName: group.brokerName,
+    brokerId: node.brokerId,
+    brokerIP1: host,
+    listenPort: Number(port),
+    namesrvAddr: namesrvAddr(nodes),
+    brokerRole: node.role === 'master' ? group.brokerRole : 'SLAVE',
+    flushDiskType: group.flushDiskType,
+    ...SCENARIO_FILE_SIZES,
+    ...group.conf,
+  };
+}
