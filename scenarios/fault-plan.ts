@@ -3,24 +3,17 @@
 // the end of the run every fault is healed so the final drain can show what was lost.
 // Swarm testing (Groce et al.): with `swarm: true` each seed also switches off a random subset
 // of the fault kinds, so rare combinations are not drowned by the common ones.
-import { configIssue } from '../core/config-error.ts';
 import type { FaultInput } from '../sim/nemesis.ts';
 import type { SimNode } from '../sim/node.ts';
 import { rngStream, type SeededRng } from '../sim/rng.ts';
 import { FAULT_TARGETS, type Scenario, type SwarmKind, type SwarmSpec } from './scenario-schema.ts';
-import type { NodeSpec } from './topology.ts';
+import { addressOf, type NodeSpec } from './topology.ts';
 
 const NAMED_FIELDS = ['node', 'a', 'b'] as const;
 
 /** The scenario's schedule, or this seed's draw, with addresses in place of names. */
 export function planFaults(scenario: Scenario, nodes: readonly NodeSpec[], seed: number): FaultInput[] {
-  const byName = new Map(nodes.map((n) => [n.name, n.address]));
-  const address = (name: string, index: number): string => {
-    const found = byName.get(name);
-    if (found !== undefined) return found;
-    const known = nodes.map((n) => n.name).join(', ');
-    throw configIssue('scenario', ['faults', index], `unknown node "${name}" (nodes: ${known})`, name);
-  };
+  const address = (name: string, index: number) => addressOf(nodes, name, ['faults', index]);
   const faults =
     'schedule' in scenario.faults
       ? scenario.faults.schedule
@@ -102,6 +95,13 @@ function withRecovery(
         { at: recoverAt, fault: 'heal' },
       ];
     }
+    case 'reset': {
+      // A connection reset between the node and a peer it talks to: a broker for a client, else a client.
+      const peers = nodes.filter(
+        (n) => (nodes.find((m) => m.name === node)?.role === 'master') !== (n.role === 'master'),
+      );
+      return [{ at, fault: 'reset', a: node, b: rng.pick(peers).name }];
+    }
     case 'clock-jump':
       return [{ at, fault: 'clock-jump', node, deltaMs: rng.int(120_001) - 60_000 }];
     default:
@@ -113,9 +113,15 @@ function withRecovery(
 }
 
 /** What the end of the run heals: network faults, paused and stopped nodes (restarted). */
-export function finalHeal(at: number, nodes: readonly SimNode[], networkFaulted: boolean): FaultInput[] {
+export function finalHeal(
+  at: number,
+  nodes: readonly SimNode[],
+  networkFaulted: boolean,
+  keepDown: ReadonlySet<string>,
+): FaultInput[] {
   const heal: FaultInput[] = networkFaulted ? [{ at, fault: 'heal' }] : [];
   for (const node of nodes) {
+    if (keepDown.has(node.address)) continue;
     if (node.state === 'paused') heal.push({ at, fault: 'resume', node: node.address });
     else if (node.state !== 'running' || node.isStopping) {
       // A clean shutdown still under way ends within its deadline; restart it after that.

@@ -13,7 +13,7 @@ import type { History } from '../properties/history.ts';
 import { runChecks, type CheckResult, type RunStats } from './checks.ts';
 import { finalHeal, planFaults } from './fault-plan.ts';
 import { parseScenario, type Scenario } from './scenario-schema.ts';
-import { brokerConfValues, layout, namesrvAddr, type NodeSpec } from './topology.ts';
+import { addressOf, brokerConfValues, layout, namesrvAddr, type NodeSpec } from './topology.ts';
 import {
   adminMain,
   builtInHandler,
@@ -57,6 +57,7 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
   const seed = options.seed ?? scenario.seed;
   const nodes = layout(scenario);
   const faults = planFaults(scenario, nodes, seed);
+  const keepDown = new Set(scenario.run.keepDown.map((name, k) => addressOf(nodes, name, ['run', 'keepDown', k])));
   const { durationMs, drainMs, maxEvents } = scenario.run;
   const world = new World({
     seed,
@@ -68,13 +69,11 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
   world.scheduleFaults(faults);
   let stopReason = world.runUntil(durationMs);
   const networkFaulted = faults.some((f) => NETWORK_FAULTS.has(f.fault));
-  world.scheduleFaults(
-    finalHeal(
-      world.now,
-      nodes.map((n) => world.node(n.address)),
-      networkFaulted,
-    ),
+  const keepDown = new Set(
+    scenario.run.keepDown.map((name, k) => addressOf(nodes, name, ['run', 'keepDown', k])),
   );
+  const simNodes = nodes.map((n) => world.node(n.address));
+  world.scheduleFaults(finalHeal(world.now, simNodes, networkFaulted, keepDown));
   if (stopReason === 'until') stopReason = world.runUntil(durationMs + drainMs);
   const history = recordHistory(world.trace.records);
   const { stats, checks } = runChecks({ scenario, nodes, history, brokers, endMs: world.now });

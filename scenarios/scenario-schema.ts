@@ -89,6 +89,7 @@ const workloadSchema = z.strictObject({
 
 export const FAULT_TARGETS = ['namesrv', 'master', 'slave', 'producer', 'consumer'] as const;
 const SWARM_KINDS = [
+  'reset',
   'kill',
   'power-off',
   'shutdown',
@@ -149,6 +150,8 @@ export const scenarioSchema = z
         drainMs: z.number().nonnegative().default(120_000),
         /** liveness: every acknowledged message is consumed this long after the last fault healed. */
         livenessWithinMs: z.number().positive().default(90_000),
+        /** Nodes the final heal leaves as they are (a master whose disk is gone stays down). */
+        keepDown: z.array(name).default([]),
         maxEvents: z.number().int().positive().default(20_000_000),
       })
       .prefault({}),

@@ -3,6 +3,7 @@
 // File sizes default small (1 MiB CommitLog files, 3,000-entry ConsumeQueue files, small index
 // files) so that runs roll files and stay light; RocketMQ's own defaults are 1 GiB, 300,000
 // entries and 5 million slots. A scenario's `conf` overrides them.
+import { configIssue } from '../core/config-error.ts';
 import type { BrokerGroup, Scenario } from './scenario-schema.ts';
 
 export type Role = 'namesrv' | 'master' | 'slave' | 'producer' | 'consumer' | 'admin';
@@ -63,6 +64,14 @@ export function layout(scenario: Scenario): NodeSpec[] {
     nodes.push({ name: 'admin', address: ADMIN_ADDRESS, role: 'admin', index: 0 });
   }
   return nodes;
+}
+
+/** The address of the node named `name`; a ConfigError at `path` of the scenario if there is none. */
+export function addressOf(nodes: readonly NodeSpec[], name: string, path: (string | number)[]): string {
+  const found = nodes.find((n) => n.name === name);
+  if (found !== undefined) return found.address;
+  const known = nodes.map((n) => n.name).join(', ');
+  throw configIssue('scenario', path, `unknown node "${name}" (nodes: ${known})`, name);
 }
 
 export function namesrvAddr(nodes: readonly NodeSpec[]): string {
