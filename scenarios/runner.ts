@@ -57,7 +57,9 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
   const seed = options.seed ?? scenario.seed;
   const nodes = layout(scenario);
   const faults = planFaults(scenario, nodes, seed);
-  const keepDown = new Set(scenario.run.keepDown.map((name, k) => addressOf(nodes, name, ['run', 'keepDown', k])));
+  const keepDown = new Set(
+    scenario.run.keepDown.map((name, k) => addressOf(nodes, name, ['run', 'keepDown', k])),
+  );
   const { durationMs, drainMs, maxEvents } = scenario.run;
   const world = new World({
     seed,
@@ -69,9 +71,6 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
   world.scheduleFaults(faults);
   let stopReason = world.runUntil(durationMs);
   const networkFaulted = faults.some((f) => NETWORK_FAULTS.has(f.fault));
-  const keepDown = new Set(
-    scenario.run.keepDown.map((name, k) => addressOf(nodes, name, ['run', 'keepDown', k])),
-  );
   const simNodes = nodes.map((n) => world.node(n.address));
   world.scheduleFaults(finalHeal(world.now, simNodes, networkFaulted, keepDown));
   if (stopReason === 'until') stopReason = world.runUntil(durationMs + drainMs);
