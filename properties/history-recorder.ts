@@ -1,9 +1,12 @@
 // Turns a run's trace into a Jepsen-style history: each producer send is an invocation and its
-// completion (ok when the broker answered with a SendStatus; fail when nothing can have been
-// stored: no attempt was made, or the only attempt was refused by the broker; info otherwise, a
-// timeout or a broken connection after which the message may be stored), each delivery to a
-// listener is a consume op, and each nemesis action is a nemesis op. The trace must have been
-// kept (World keepTrace).
+// completion, each delivery to a listener a consume op, each operator reset and handler effect an
+// op, and each nemesis action a nemesis op. A send completes:
+// - ok when the broker answered with a SendStatus (SEND_OK or a stored-but-not-OK status);
+// - fail when nothing can have been stored: no attempt was made, or every attempt failed
+//   definitely (the connection could not be made, or the broker refused with an error code);
+// - info otherwise: an attempt timed out or its connection broke after the request went out, or
+//   the send was one-way (never answered), so the message may be stored.
+// The trace must have been kept (World keepTrace).
 import type { TraceRecord } from '../sim/trace.ts';
 import type { ConsumeValue, History, Op, SendValue } from './history.ts';
 
@@ -17,6 +20,7 @@ interface SendStarted {
 export function recordHistory(records: readonly TraceRecord[]): History {
   const ops: Op[] = [];
   const started = new Map<string, SendStarted>();
+  const mayBeStored = new Set<string>();
   const add = (op: Omit<Op, 'index'>) => ops.push({ ...op, index: ops.length } as Op);
   for (const r of records) {
     const f = r.fields ?? {};
@@ -29,13 +33,17 @@ export function recordHistory(records: readonly TraceRecord[]): History {
       };
       started.set(String(f.uniqKey), sent);
       add({ time: r.t, type: 'invoke', process: r.node, f: 'send', value: sendValue(sent, f) });
+    } else if (r.event === 'producer.attempt-result') {
+      if (f.result === 'SENT_ONEWAY' || (f.error !== undefined && !DEFINITE_FAILURE.test(String(f.error)))) {
+        mayBeStored.add(String(f.uniqKey));
+      }
     } else if (r.event === 'producer.send-result') {
       const sent = started.get(String(f.uniqKey));
       if (sent === undefined) continue;
       const error = f.error === undefined ? undefined : String(f.error);
       add({
         time: r.t,
-        type: outcomeOf(f, error),
+        type: outcomeOf(f, error, mayBeStored.has(String(f.uniqKey))),
         process: sent.process,
         f: 'send',
         value: sendValue(sent, f),
@@ -61,10 +69,12 @@ export function recordHistory(records: readonly TraceRecord[]): History {
   return ops;
 }
 
-function outcomeOf(f: Record<string, unknown>, error: string | undefined): Op['type'] {
-  if (error === undefined) return 'ok';
-  const refusedOnce = Number(f.attempts) === 1 && error.startsWith('MQBrokerException');
-  return Number(f.attempts) === 0 || refusedOnce ? 'fail' : 'info';
+/** Errors after which the broker cannot have stored the message. */
+const DEFINITE_FAILURE = /^(RemotingConnectException|MQBrokerException|MQClientException)/;
+
+function outcomeOf(f: Record<string, unknown>, error: string | undefined, mayBeStored: boolean): Op['type'] {
+  if (error === undefined) return f.sendStatus === undefined ? 'info' : 'ok';
+  return mayBeStored ? 'info' : 'fail';
 }
 
 function sendValue(sent: SendStarted, f: Record<string, unknown>): SendValue {

@@ -16,7 +16,7 @@ import { checkQueueOrder } from '../properties/checkers/queue-order.ts';
 import { checkRetrySchedule } from '../properties/checkers/retry-schedule.ts';
 import { checkUnexpected } from '../properties/checkers/unexpected.ts';
 import { readQueue } from '../properties/harness/store-node.ts';
-import { isConsume, isSend, type History, type Op, type Violation } from '../properties/history.ts';
+import { isConsume, isEffect, isSend, type History, type Op, type Violation } from '../properties/history.ts';
 import type { Property, Scenario } from './scenario-schema.ts';
 import type { NodeSpec } from './topology.ts';
 import { failsAlways, messageKey } from './workload.ts';
@@ -48,6 +48,7 @@ export interface CheckInput {
   scenario: Scenario;
   nodes: readonly NodeSpec[];
   history: History;
+  /** The brokers running at the end, by address. */
   brokers: ReadonlyMap<string, BrokerController>;
   endMs: number;
 }
@@ -60,7 +61,8 @@ export function runChecks(input: CheckInput): { stats: RunStats; checks: CheckRe
   const { scenario, endMs } = input;
   const history = perConsumerBroadcasting(input.history, input);
   const subscriptions = subscribedGroups(input);
-  const lost = checkLost(history, subscriptions);
+  const acknowledged = scenario.acknowledged === 'SEND_OK' ? onlySendOkAcknowledged(history) : history;
+  const lost = checkLost(acknowledged, subscriptions);
   const duplicated = checkDuplicated(history);
   const found = new Map<Property, Violation[]>([
     ['lost', lost.violations],
@@ -68,7 +70,10 @@ export function runChecks(input: CheckInput): { stats: RunStats; checks: CheckRe
     ['duplicated', duplicated],
     ['queue-order', checkQueueOrder(history)],
     ['cq-consistent', cqViolations(input)],
-    ['liveness', checkLiveness(history, subscriptions, { withinMs: scenario.run.livenessWithinMs, endMs })],
+    [
+      'liveness',
+      checkLiveness(acknowledged, subscriptions, { withinMs: scenario.run.livenessWithinMs, endMs }),
+    ],
     ['effects-once', checkEffectsOnce(history)],
   ]);
   if (scenario.workload.shardingKeys > 0) found.set('key-order', checkKeyOrder(history));
@@ -105,7 +110,15 @@ function subscribedGroups({ scenario, nodes }: CheckInput): Map<string, string[]
   return new Map([[scenario.workload.topic, groups]]);
 }
 
-/** Deliveries to a broadcasting group's consumers, as if each consumer were its own group. */
+/** A send stored with a status other than SEND_OK becomes one whose outcome is unknown. */
+function onlySendOkAcknowledged(history: History): History {
+  return history.map((op): Op => {
+    if (!isSend(op) || op.type !== 'ok' || op.value.sendStatus === 'SEND_OK') return op;
+    return { ...op, type: 'info' };
+  });
+}
+
+/** Deliveries (and effects) of a broadcasting group's consumers, as if each were its own group. */
 function perConsumerBroadcasting(history: History, { scenario, nodes }: CheckInput): History {
   const broadcasting = new Set(
     scenario.topology.consumerGroups.filter((g) => g.messageModel === 'BROADCASTING').map((g) => g.group),
@@ -113,8 +126,13 @@ function perConsumerBroadcasting(history: History, { scenario, nodes }: CheckInp
   if (broadcasting.size === 0) return history;
   const names = new Map(nodes.map((n) => [n.address, n.name]));
   return history.map((op): Op => {
-    if (!isConsume(op) || !broadcasting.has(op.value.group)) return op;
-    return { ...op, value: { ...op.value, group: `${op.value.group}@${names.get(op.value.consumer)}` } };
+    if (isConsume(op) && broadcasting.has(op.value.group)) {
+      return { ...op, value: { ...op.value, group: `${op.value.group}@${names.get(op.value.consumer)}` } };
+    }
+    if (isEffect(op) && broadcasting.has(op.value.group)) {
+      return { ...op, value: { ...op.value, group: `${op.value.group}@${names.get(op.process)}` } };
+    }
+    return op;
   });
 }
 
@@ -130,12 +148,12 @@ function cqViolations({ nodes, brokers }: CheckInput): Violation[] {
   });
 }
 
-/** Every message key readable from `topic` on the masters' final stores. */
-function storedKeys({ nodes, brokers }: CheckInput, topic: string): Set<string> {
+/** Every message key readable from `topic` on the final stores (masters and slaves). */
+function storedKeys({ brokers }: CheckInput, topic: string): Set<string> {
   const keys = new Set<string>();
-  for (const node of nodes) {
-    const store = node.role === 'master' ? brokers.get(node.address)?.ctx.store : undefined;
-    if (store === undefined) continue;
+  for (const {
+    ctx: { store },
+  } of brokers.values()) {
     for (const cq of store.consumeQueues) {
       if (cq.topic !== topic) continue;
       for (const { key } of readQueue(store, topic, cq.queueId)) keys.add(key);

@@ -75,7 +75,9 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
   world.scheduleFaults(finalHeal(world.now, simNodes, networkFaulted, keepDown));
   if (stopReason === 'until') stopReason = world.runUntil(durationMs + drainMs);
   const history = recordHistory(world.trace.records);
-  const { stats, checks } = runChecks({ scenario, nodes, history, brokers, endMs: world.now });
+  // Only a broker still running at the end has a store to read (one kept down has none).
+  const running = new Map([...brokers].filter(([address]) => world.node(address).state === 'running'));
+  const { stats, checks } = runChecks({ scenario, nodes, history, brokers: running, endMs: world.now });
   const source = options.source ?? scenario.name;
   return {
     scenario: scenario.name,
@@ -86,7 +88,7 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
     stopReason,
     stats,
     checks,
-    replay: `npx rmqsim run ${source} --seed ${seed}`,
+    replay: `npx rmqsim replay ${source}@${seed}`,
     ok: checks.every((c) => !c.guaranteed || c.holds),
     nodes,
     faults,

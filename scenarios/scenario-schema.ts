@@ -66,8 +66,13 @@ const consumerGroupSchema = z.strictObject({
     .enum(['CONSUME_FROM_LAST_OFFSET', 'CONSUME_FROM_FIRST_OFFSET'])
     .default('CONSUME_FROM_LAST_OFFSET'),
   consumeThreads: z.number().int().min(1).max(64).default(20),
-  /** Simulated time the handler takes per call, in ms. */
-  serviceTimeMs: z.number().nonnegative().default(1),
+  /** Simulated time the handler takes per call, in ms: fixed, or drawn per call from [min, max]. */
+  serviceTimeMs: z
+    .union([
+      z.number().nonnegative(),
+      z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
+    ])
+    .default(1),
   maxReconsumeTimes: z.number().int().min(0).default(16),
   handler: handlerSchema.default({ kind: 'success' }),
 });
@@ -119,7 +124,7 @@ const swarmSchema = z.strictObject({
 
 export const scenarioSchema = z
   .strictObject({
-    name,
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.+_-]*$/, 'letters, digits and . + _ - only'),
     title: z.string().min(1),
     lesson: z.strictObject({
       teaches: z.string().min(1),
@@ -155,6 +160,12 @@ export const scenarioSchema = z
         maxEvents: z.number().int().positive().default(20_000_000),
       })
       .prefault({}),
+    /**
+     * Which sends `lost` and `liveness` hold to account: every stored status (SEND_OK, FLUSH_DISK_TIMEOUT,
+     * FLUSH_SLAVE_TIMEOUT, SLAVE_NOT_AVAILABLE), or SEND_OK only, the status SYNC_FLUSH and
+     * SYNC_MASTER make their promise for (the others are treated as outcome unknown).
+     */
+    acknowledged: z.enum(['stored', 'SEND_OK']).default('stored'),
     /** The properties this configuration promises; the others are checked and reported only. */
     guarantees: z.array(z.enum(PROPERTIES)).default(['unexpected', 'cq-consistent']),
     /** The properties the lesson shows broken at the scenario's seed (a test holds it to that). */

@@ -118,7 +118,10 @@ export function consumerMain(
     consumer.setConsumeFromWhere(group.consumeFromWhere);
     consumer.setConsumeThreadMin(group.consumeThreads);
     consumer.setConsumeThreadMax(group.consumeThreads);
-    consumer.setConsumeServiceTime(group.serviceTimeMs);
+    const time = group.serviceTimeMs;
+    consumer.setConsumeServiceTime(
+      typeof time === 'number' ? time : () => time[0] + env.rng.int(Math.max(1, time[1] - time[0] + 1)),
+    );
     consumer.setMaxReconsumeTimes(group.maxReconsumeTimes);
     const app: AppContext = {
       group: group.group,

@@ -1,0 +1,52 @@
+// A run, as the command line shows it: the JSON object of the contract (`run --json`), and the
+// terminal summary (each property's verdict, the message accounting, each violation explained
+// with its replay command).
+import type { RunResult } from '../scenarios/runner.ts';
+
+/** The `run --json` object (../shared/DESIGN.md): no history or trace, those go to files. */
+export function runJson(result: RunResult) {
+  const { scenario, seed, traceHash, virtualTimeMs, events, stopReason, stats, replay, ok } = result;
+  return {
+    scenario,
+    seed,
+    traceHash,
+    virtualTimeMs,
+    events,
+    stopReason,
+    ok,
+    stats,
+    checks: result.checks.map(({ property, guaranteed, holds, violations, examples }) => ({
+      property,
+      guaranteed,
+      holds,
+      violations,
+      examples,
+    })),
+    faults: result.faults,
+    nodes: result.nodes.map(({ name, address, role }) => ({ name, address, role })),
+    replay,
+  };
+}
+
+export function runText(result: RunResult): string {
+  const { stats } = result;
+  const lines = [
+    `${result.scenario} seed ${result.seed}: ${result.ok ? 'every guaranteed property held' : 'A GUARANTEED PROPERTY WAS VIOLATED'}`,
+    `  ${(result.virtualTimeMs / 1000).toFixed(1)} s of virtual time, ${result.events} events, trace ${result.traceHash}` +
+      (result.stopReason === 'until' ? '' : ` (stopped: ${result.stopReason})`),
+    `  messages: ${stats.sent} sent, ${stats.acked} acknowledged, ${stats.failed} failed, ${stats.unknown} unknown, ` +
+      `${stats.stored} stored, ${stats.consumed} consumed (${stats.deliveries} deliveries), ` +
+      `${stats.duplicated} duplicated, ${stats.lost} lost, ${stats.recovered} recovered`,
+    '',
+  ];
+  for (const check of result.checks) {
+    const verdict = check.holds ? 'holds' : `VIOLATED ×${check.violations}`;
+    const kind = check.guaranteed ? 'guaranteed' : 'reported';
+    lines.push(`  ${check.property.padEnd(15)} ${kind.padEnd(11)} ${verdict}`);
+    for (const example of check.examples) lines.push(`      ${example}`);
+    if (check.violations > check.examples.length)
+      lines.push(`      … and ${check.violations - check.examples.length} more`);
+  }
+  lines.push('', `replay: ${result.replay}`);
+  return lines.join('\n');
+}

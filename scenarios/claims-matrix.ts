@@ -1,0 +1,275 @@
+// The guarantees matrix, as data: each claim of the seed article ("messages are not lost, not
+// duplicated, not disordered; the ConsumeQueue can be rebuilt from the CommitLog; 16 retries then
+// the DLQ; backtracking by time") crossed with the configurations and faults that matter. A cell
+// is one scenario built from a base workload, a configuration and a fault template; `promised`
+// says whether RocketMQ's documentation promises the claim there (a refuted promised cell is a
+// finding; a refuted unpromised cell is the lesson).
+import type { Property, ScenarioInput } from './scenario-schema.ts';
+
+export type ClaimName =
+  | 'deterministic'
+  | 'not-lost'
+  | 'not-duplicated'
+  | 'not-disordered'
+  | 'cq-rebuild'
+  | 'retry-then-dlq'
+  | 'backtrack';
+export type FaultName =
+  | 'swarm'
+  | 'none'
+  | 'process-kill'
+  | 'power-loss'
+  | 'master-disk-loss'
+  | 'partition'
+  | 'consumer-crash'
+  | 'pause'
+  | 'clock-skew';
+
+export interface CellConfig {
+  flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH';
+  brokerRole: 'ASYNC_MASTER' | 'SYNC_MASTER';
+  slaves: number;
+  sendMode: 'sync' | 'async' | 'oneway';
+  consumeMode: 'concurrently' | 'orderly';
+}
+
+export interface ClaimCell {
+  readonly id: string;
+  readonly claim: ClaimName;
+  /** The properties that decide the claim. */
+  readonly properties: readonly Property[];
+  readonly config: CellConfig;
+  readonly fault: FaultName;
+  readonly promised: boolean;
+  /** Hours of virtual time per seed (the retry schedule): run with a quarter of the seeds. */
+  readonly heavy: boolean;
+  readonly scenario: ScenarioInput;
+}
+
+const CLAIM_PROPERTIES: Record<ClaimName, readonly Property[]> = {
+  deterministic: [],
+  'not-lost': ['lost'],
+  'not-duplicated': ['duplicated'],
+  'not-disordered': ['key-order'],
+  'cq-rebuild': ['cq-consistent'],
+  'retry-then-dlq': ['retry-schedule', 'dlq'],
+  backtrack: ['backtrack'],
+};
+
+const window = { fromMs: 5_000, toMs: 30_000 };
+
+/** What each fault does, as a swarm spec over the base workload's 35 s of sending. */
+const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
+  swarm: {
+    faults: {
+      generate: {
+        faults: 6,
+        kinds: { kill: 1, 'power-off': 1, pause: 1, partition: 1, isolate: 1, reset: 1, 'clock-jump': 1 },
+        targets: ['namesrv', 'master', 'slave', 'producer', 'consumer'],
+        ...window,
+        swarm: true,
+      },
+    },
+  },
+  none: { faults: { schedule: [] } },
+  'process-kill': {
+    faults: {
+      generate: {
+        faults: 2,
+        kinds: { kill: 1 },
+        targets: ['master'],
+        ...window,
+        recoverAfterMs: [500, 15_000],
+      },
+    },
+  },
+  'power-loss': {
+    faults: {
+      generate: {
+        faults: 2,
+        kinds: { 'power-off': 1 },
+        targets: ['master'],
+        ...window,
+        recoverAfterMs: [500, 15_000],
+      },
+    },
+  },
+  'master-disk-loss': {
+    faults: { schedule: [{ at: 20_000, fault: 'disk-loss', node: 'broker-a-master' }] },
+  },
+  partition: {
+    faults: {
+      generate: {
+        faults: 2,
+        kinds: { partition: 1, isolate: 1 },
+        targets: ['master', 'producer', 'consumer'],
+        ...window,
+        recoverAfterMs: [2_000, 40_000],
+      },
+    },
+  },
+  'consumer-crash': {
+    faults: {
+      generate: {
+        faults: 2,
+        kinds: { kill: 1 },
+        targets: ['consumer'],
+        ...window,
+        recoverAfterMs: [500, 10_000],
+      },
+    },
+  },
+  pause: {
+    faults: {
+      generate: {
+        faults: 2,
+        kinds: { pause: 1 },
+        targets: ['master', 'consumer'],
+        ...window,
+        recoverAfterMs: [1_000, 30_000],
+      },
+    },
+  },
+  'clock-skew': {
+    faults: {
+      generate: {
+        faults: 3,
+        kinds: { 'clock-jump': 1 },
+        targets: ['master', 'producer', 'consumer'],
+        ...window,
+      },
+    },
+  },
+};
+
+const LESSON = {
+  teaches: 'One cell of the guarantees matrix.',
+  expect: 'The claim holds over every seed, or a counterexample is found.',
+  why: 'See the matrix row: claim, configuration and fault.',
+};
+
+function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, promised: boolean): ClaimCell {
+  const c: CellConfig = {
+    flushDiskType: 'ASYNC_FLUSH',
+    brokerRole: 'ASYNC_MASTER',
+    slaves: 0,
+    sendMode: 'sync',
+    consumeMode: 'concurrently',
+    ...config,
+  };
+  const role = c.slaves > 0 ? `${c.brokerRole}+slave` : c.brokerRole;
+  const id = `${claim}.${c.flushDiskType}.${role}.${c.sendMode}.${c.consumeMode}.${fault}`
+    .toLowerCase()
+    .replace(/_/g, '-');
+  const base = baseScenario(claim, c);
+  const faulted = { ...base, ...FAULTS[fault] };
+  if (fault === 'master-disk-loss') faulted.run = { ...base.run, keepDown: ['broker-a-master'] };
+  return {
+    id,
+    claim,
+    properties: CLAIM_PROPERTIES[claim],
+    config: c,
+    fault,
+    promised,
+    heavy: claim === 'retry-then-dlq',
+    scenario: { ...faulted, name: id },
+  };
+}
+
+function baseScenario(claim: ClaimName, c: CellConfig): ScenarioInput {
+  const ordered = claim === 'not-disordered';
+  const dlq = claim === 'retry-then-dlq';
+  return {
+    name: 'cell',
+    title: `${claim} under ${c.flushDiskType}, ${c.brokerRole}`,
+    lesson: LESSON,
+    topology: {
+      brokers: ordered
+        ? [
+            { brokerName: 'broker-a', ...broker(c) },
+            { brokerName: 'broker-b', ...broker(c) },
+          ]
+        : [{ brokerName: 'broker-a', ...broker(c) }],
+      producers: [{ sendMode: c.sendMode }],
+      consumerGroups: [
+        {
+          consumers: 2,
+          consumeMode: c.consumeMode,
+          consumeThreads: ordered ? 4 : 20,
+          serviceTimeMs: ordered ? [1, 200] : 100,
+          handler: dlq ? { kind: 'fail', every: 25, times: 'always' } : { kind: 'success' },
+        },
+      ],
+    },
+    workload: {
+      messages: dlq ? 50 : 350,
+      intervalMs: dlq ? 100 : 100,
+      shardingKeys: ordered ? 8 : 0,
+      resets: claim === 'backtrack' ? [{ atMs: 60_000, toMs: 15_000, group: 'myConsumerGroup' }] : [],
+    },
+    // RocketMQ's promises (SYNC_FLUSH, SYNC_MASTER) are made for SEND_OK.
+    acknowledged: 'SEND_OK',
+    run: dlq ? { durationMs: 60_000, drainMs: 5 * 3_600_000 } : { durationMs: 60_000, drainMs: 120_000 },
+    guarantees: [],
+  };
+}
+
+function broker(c: CellConfig) {
+  return { flushDiskType: c.flushDiskType, brokerRole: c.brokerRole, slaves: c.slaves };
+}
+
+const ALL_FAULTS: FaultName[] = [
+  'none',
+  'process-kill',
+  'power-loss',
+  'partition',
+  'consumer-crash',
+  'pause',
+  'clock-skew',
+];
+
+/** Which faults can lose an acknowledged message under which configuration, per RocketMQ's docs. */
+function lostPromised(c: Partial<CellConfig>, fault: FaultName): boolean {
+  if (fault === 'power-loss') return c.flushDiskType === 'SYNC_FLUSH';
+  if (fault === 'master-disk-loss') return c.brokerRole === 'SYNC_MASTER';
+  return true;
+}
+
+const LOST_CONFIGS: Partial<CellConfig>[] = [
+  {},
+  { flushDiskType: 'SYNC_FLUSH' },
+  { slaves: 1 },
+  { brokerRole: 'SYNC_MASTER', slaves: 1 },
+  { flushDiskType: 'SYNC_FLUSH', brokerRole: 'SYNC_MASTER', slaves: 1 },
+];
+
+export const CLAIM_CELLS: readonly ClaimCell[] = [
+  cell('deterministic', { slaves: 1 }, 'swarm', true),
+  ...LOST_CONFIGS.flatMap((c) =>
+    [...ALL_FAULTS, ...(c.slaves ? (['master-disk-loss'] as const) : [])].map((f) =>
+      cell('not-lost', c, f, lostPromised(c, f)),
+    ),
+  ),
+  cell('not-lost', { sendMode: 'async' }, 'power-loss', false),
+  cell('not-lost', { flushDiskType: 'SYNC_FLUSH', sendMode: 'async' }, 'power-loss', true),
+  ...(['none', 'process-kill', 'consumer-crash', 'partition'] as const).map((f) =>
+    cell('not-duplicated', {}, f, f === 'none'),
+  ),
+  ...(['concurrently', 'orderly'] as const).flatMap((consumeMode) =>
+    (['none', 'consumer-crash', 'process-kill', 'pause'] as const).map((f) =>
+      cell(
+        'not-disordered',
+        { consumeMode },
+        f,
+        consumeMode === 'orderly' && (f === 'none' || f === 'consumer-crash'),
+      ),
+    ),
+  ),
+  ...(['ASYNC_FLUSH', 'SYNC_FLUSH'] as const).flatMap((flushDiskType) =>
+    (['process-kill', 'power-loss'] as const).map((f) => cell('cq-rebuild', { flushDiskType }, f, true)),
+  ),
+  cell('retry-then-dlq', {}, 'none', true),
+  cell('retry-then-dlq', {}, 'process-kill', false),
+  cell('backtrack', {}, 'none', true),
+  cell('backtrack', {}, 'clock-skew', false),
+];

@@ -1,0 +1,19 @@
+// What a worker of the pool runs: one matrix cell's verdict, or one seed of a scenario. Workers
+// are separate processes; a task and its answer are plain data.
+import { runJson } from '../reports/run-report.ts';
+import { CLAIM_CELLS } from './claims-matrix.ts';
+import { runScenario } from './runner.ts';
+import type { ScenarioInput } from './scenario-schema.ts';
+import { judgeCell } from './verdict.ts';
+
+export type PoolTask =
+  | { kind: 'cell'; cell: string; seeds: number; from: number }
+  | { kind: 'seed'; scenario: ScenarioInput; source: string; seed: number };
+
+export default function work(task: PoolTask) {
+  if (task.kind === 'seed')
+    return runJson(runScenario(task.scenario, { seed: task.seed, source: task.source }));
+  const cell = CLAIM_CELLS.find((c) => c.id === task.cell);
+  if (cell === undefined) throw new Error(`no matrix cell ${task.cell}`);
+  return judgeCell(cell, task.seeds, task.from);
+}

@@ -1,0 +1,120 @@
+// A claim's verdict in one cell of the matrix: run the cell's scenario seed after seed; the claim
+// holds if its properties held at every seed, and is refuted by the first seed that breaks one.
+// A refutation is then shrunk: the seed's drawn faults become a fixed schedule (the same run),
+// and faults are dropped, then messages halved, for as long as the claim still breaks. What is
+// left is the smallest counterexample this search found (not necessarily the smallest there is).
+import type { ClaimCell } from './claims-matrix.ts';
+import { drawFaults } from './fault-plan.ts';
+import { runScenario, type RunResult } from './runner.ts';
+import { parseScenario, type Property, type Scenario, type ScenarioInput } from './scenario-schema.ts';
+import { layout } from './topology.ts';
+
+export interface Counterexample {
+  seed: number;
+  property: Property | 'deterministic';
+  /** The first violation, in words. */
+  explanation: string;
+  /** The shrunk scenario (a fixed fault schedule); `replay` runs it at `seed`. */
+  scenario: ScenarioInput;
+  faults: number;
+  messages: number;
+}
+
+export interface CellVerdict {
+  claim: string;
+  cell: string;
+  config: ClaimCell['config'];
+  fault: string;
+  promised: boolean;
+  verdict: 'holds' | 'refuted';
+  seeds: number;
+  counterexample?: Counterexample;
+}
+
+/** At most this many extra runs go into shrinking one counterexample. */
+const SHRINK_BUDGET = 24;
+
+function broken(result: RunResult, properties: readonly Property[]) {
+  return result.checks.find((c) => properties.includes(c.property) && !c.holds);
+}
+
+export function judgeCell(cell: ClaimCell, seeds: number, from = 1): CellVerdict {
+  const base = {
+    claim: cell.claim,
+    cell: cell.id,
+    config: cell.config,
+    fault: cell.fault,
+    promised: cell.promised,
+  };
+  if (cell.claim === 'deterministic') return judgeDeterminism(cell, seeds, from, base);
+  for (let seed = from; seed < from + seeds; seed++) {
+    const failing = broken(runScenario(cell.scenario, { seed }), cell.properties);
+    if (failing === undefined) continue;
+    const counterexample = shrink(parseScenario(cell.scenario), seed, cell.properties);
+    return { ...base, verdict: 'refuted', seeds: seed - from + 1, counterexample };
+  }
+  return { ...base, verdict: 'holds', seeds };
+}
+
+/** The simulator's own claim: each seed, run twice, gives the same trace hash. */
+function judgeDeterminism(
+  cell: ClaimCell,
+  seeds: number,
+  from: number,
+  base: Omit<CellVerdict, 'verdict' | 'seeds'>,
+): CellVerdict {
+  for (let seed = from; seed < from + seeds; seed++) {
+    const [a, b] = [runScenario(cell.scenario, { seed }), runScenario(cell.scenario, { seed })];
+    if (a.traceHash === b.traceHash) continue;
+    const counterexample: Counterexample = {
+      seed,
+      property: 'deterministic',
+      explanation: `seed ${seed} gave trace ${a.traceHash}, then ${b.traceHash}`,
+      scenario: withFixedFaults(parseScenario(cell.scenario), seed) as ScenarioInput,
+      faults: a.faults.length,
+      messages: a.stats.sent,
+    };
+    return { ...base, verdict: 'refuted', seeds: seed - from + 1, counterexample };
+  }
+  return { ...base, verdict: 'holds', seeds };
+}
+
+/** The seed's faults as a fixed schedule: the same run, now open to shrinking. */
+function withFixedFaults(scenario: Scenario, seed: number): Scenario {
+  if ('schedule' in scenario.faults) return scenario;
+  const schedule = drawFaults(scenario.faults.generate, layout(scenario), seed);
+  return { ...scenario, faults: { schedule } } as Scenario;
+}
+
+function shrink(scenario: Scenario, seed: number, properties: readonly Property[]): Counterexample {
+  let current = withFixedFaults(scenario, seed);
+  let budget = SHRINK_BUDGET;
+  const stillBreaks = (candidate: Scenario) => {
+    if (budget-- <= 0) return false;
+    return broken(runScenario(candidate, { seed }), properties) !== undefined;
+  };
+  const schedule = () => ('schedule' in current.faults ? current.faults.schedule : []);
+  for (let i = schedule().length - 1; i >= 0; i--) {
+    const fewer = schedule().filter((_, j) => j !== i);
+    const candidate = { ...current, faults: { schedule: fewer } } as Scenario;
+    if (stillBreaks(candidate)) current = candidate;
+  }
+  while (current.workload.messages > 1) {
+    const candidate = {
+      ...current,
+      workload: { ...current.workload, messages: Math.floor(current.workload.messages / 2) },
+    };
+    if (!stillBreaks(candidate)) break;
+    current = candidate;
+  }
+  const result = runScenario(current, { seed });
+  const failing = broken(result, properties)!;
+  return {
+    seed,
+    property: failing.property,
+    explanation: failing.examples[0] ?? '',
+    scenario: current as ScenarioInput,
+    faults: schedule().length,
+    messages: current.workload.messages,
+  };
+}
