@@ -131,7 +131,13 @@ function addNodes(world: World, scenario: Scenario, nodes: readonly NodeSpec[], 
             return controller;
           }
         : main;
-    world.addNode(node.address, captured, { clock: scenario.topology.clocks[node.name] ?? {} });
+    const client = node.role === 'producer' || node.role === 'consumer';
+    const startAt = client ? scenario.topology.clientsStartAtMs : 0;
+    const added = world.addNode(node.address, captured, {
+      clock: scenario.topology.clocks[node.name] ?? {},
+      start: startAt === 0,
+    });
+    if (startAt > 0) world.scheduler.scheduleAt(startAt, () => added.state === 'stopped' && added.start());
   }
   return brokers;
 }

@@ -86,6 +86,12 @@ const workloadSchema = z.strictObject({
   startAtMs: z.number().nonnegative().default(3_000),
   /** 0: plain sends; N: ordered sends, message i with sharding key k<i mod N> (SelectMessageQueueByHash). */
   shardingKeys: z.number().int().min(0).default(0),
+  /**
+   * The topic's queues per master, created by the operator (mqadmin updateTopic) as the cluster
+   * starts; 0: not created, the first send creates it from TBW102 (autoCreateTopicEnable) and
+   * consumers learn of it at their next route poll, up to 30 s later.
+   */
+  queues: z.number().int().min(0).max(64).default(4),
   /** Operator resets (mqadmin resetOffsetByTime): at `atMs`, reset the group to the time of `toMs`. */
   resets: z
     .array(z.strictObject({ atMs: z.number().nonnegative(), toMs: z.number().nonnegative(), group: name }))
@@ -138,6 +144,8 @@ export const scenarioSchema = z
         brokers: z.array(brokerGroupSchema).min(1).prefault([{}]),
         producers: z.array(producerSchema).min(1).prefault([{}]),
         consumerGroups: z.array(consumerGroupSchema).prefault([{}]),
+        /** When producers and consumers start (the cluster starts at 0). */
+        clientsStartAtMs: z.number().nonnegative().default(1_000),
         /** Per node name: a clock offset and drift (clock skew). */
         clocks: z.record(name, clockConfigSchema.partial()).default({}),
       })

@@ -60,7 +60,7 @@ export function layout(scenario: Scenario): NodeSpec[] {
   producers.forEach((_, p) => {
     nodes.push({ name: `producer-${p + 1}`, address: `10.0.100.${p + 1}:5555`, role: 'producer', index: p });
   });
-  if (scenario.workload.resets.length > 0) {
+  if (scenario.workload.resets.length > 0 || scenario.workload.queues > 0) {
     nodes.push({ name: 'admin', address: ADMIN_ADDRESS, role: 'admin', index: 0 });
   }
   return nodes;

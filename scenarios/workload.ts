@@ -145,7 +145,7 @@ export function consumerMain(
   };
 }
 
-/** mqadmin resetOffsetByTime against every master, as the scenario's resets say. */
+/** The operator: mqadmin updateTopic on every master at start, and resetOffsetByTime as the scenario says. */
 export function adminMain(
   scenario: Scenario,
   masters: readonly string[],
@@ -153,6 +153,13 @@ export function adminMain(
   epochMs: number,
 ): ProcessMain {
   return (env) => {
+    const { topic, queues } = scenario.workload;
+    const create = { topic, readQueueNums: queues, writeQueueNums: queues };
+    if (queues > 0 && outside.worldNow() === 0) {
+      for (const master of masters) {
+        env.net.request(master, request(RequestCode.UPDATE_AND_CREATE_TOPIC, create), 3_000, () => {});
+      }
+    }
     for (const reset of scenario.workload.resets) {
       const header = {
         topic: scenario.workload.topic,

@@ -1,9 +1,11 @@
 // The broker process (RocketMQ's BrokerStartup + BrokerController): from one broker.conf it
 // builds the store and the managers, loads their files, recovers the store, starts replication,
-// the delay service (masters only) and the NameServer registration, and serves requests by code.
+// the delay service (masters only), the slave's synchronization of its master's config tables
+// (slaves only, slave-synchronize.ts) and the NameServer registration, and serves requests by code.
 // Startup refuses to go on when a config file cannot be loaded, as BrokerController.initialize
 // does: the process stays up but serves nothing, and says why in the trace.
-// Shutdown, in RocketMQ's order: unregister from the NameServers, stop the delay service,
+// Shutdown, in RocketMQ's order: stop the scheduled tasks (the slave's synchronization),
+// unregister from the NameServers, stop the delay service,
 // replication and the store (which flushes and removes its abort file), then persist offsets.
 // Simplifications: one address per node carries client and HA traffic alike (RocketMQ listens on
 // listenPort and listenPort+1); no transactions (no check-back service), no ACL, no statistics.
@@ -20,6 +22,7 @@ import { ConsumerOffsetManager } from './consumer-offset-manager.ts';
 import { BrokerHa } from './ha/broker-ha.ts';
 import { isHaMessage } from './ha/ha-protocol.ts';
 import { adminProcessors } from './admin-processor.ts';
+import { topicAdminProcessors } from './topic-admin-processor.ts';
 import { consumerManageProcessors } from './consumer-manage-processor.ts';
 import { ClientHousekeepingService, clientManageProcessors, ConsumerManager } from './consumer-manager.ts';
 import { pullMessageProcessors } from './pull-message-processor.ts';
@@ -28,6 +31,8 @@ import { queryMessageProcessors } from './query-message-processor.ts';
 import { RebalanceLockManager } from './rebalance-lock-manager.ts';
 import { ScheduleMessageService } from './schedule-message-service.ts';
 import { sendMessageProcessors } from './send-message-processor.ts';
+import { slaveSyncProcessors } from './slave-sync-processor.ts';
+import { SlaveSynchronize } from './slave-synchronize.ts';
 import { SubscriptionGroupManager } from './subscription-group-manager.ts';
 import { TopicConfigManager } from './topic-config-manager.ts';
 
@@ -55,6 +60,8 @@ export class BrokerController implements Process {
   private readonly housekeeping: ClientHousekeepingService;
   private readonly processors = new Map<number, RequestProcessor>();
   private readonly schedule: ScheduleMessageService | undefined;
+  /** The slave's copying of its master's config tables; undefined on a master. */
+  readonly slaveSync: SlaveSynchronize | undefined;
   private readonly registration: BrokerRegistration | undefined;
   private started = false;
 
@@ -94,6 +101,15 @@ export class BrokerController implements Process {
     const master = conf.store.brokerRole !== 'SLAVE';
     const flushDelayOffsetInterval = conf.broker.flushDelayOffsetInterval;
     this.schedule = master ? new ScheduleMessageService({ env, store, flushDelayOffsetInterval }) : undefined;
+    this.slaveSync = master
+      ? undefined
+      : new SlaveSynchronize({
+          env,
+          topics: this.topics,
+          offsets,
+          groups: this.groups,
+          storePathRootDir: root,
+        });
     this.registration = this.makeRegistration(brokerName);
     this.start();
   }
@@ -102,6 +118,7 @@ export class BrokerController implements Process {
   shutdown(done: () => void): void {
     if (!this.started) return done();
     this.started = false;
+    this.slaveSync?.shutdown();
     const { store, offsets } = this.ctx;
     const unregister = (next: () => void) => (this.registration ? this.registration.shutdown(next) : next());
     const stopSchedule = (next: () => void) => (this.schedule ? this.schedule.shutdown(next) : next());
@@ -131,6 +148,8 @@ export class BrokerController implements Process {
     ctx.offsets.start(this.conf.broker.flushConsumerOffsetInterval);
     this.installProcessors();
     env.net.serve((from, body, reply, channel) => this.serve(from, body, reply, channel));
+    // handleSlaveSynchronize, then the first registration, whose answer gives the master's address.
+    this.slaveSync?.start();
     this.registration?.start();
     this.started = true;
     env.trace('boot', { line: this.bootLine() });
@@ -156,6 +175,13 @@ export class BrokerController implements Process {
       pullMessageProcessors(ctx, consumers, this.hold).processors,
       consumerManageProcessors(ctx, consumers),
       adminProcessors(ctx, consumers),
+      topicAdminProcessors(ctx, this.topics, () => this.registration?.registerBrokerAll()),
+      slaveSyncProcessors({
+        topics: this.topics,
+        offsets: ctx.offsets,
+        groups: this.groups,
+        schedule: this.schedule,
+      }),
     ];
     for (const table of tables) for (const [code, processor] of table) this.processors.set(code, processor);
   }
@@ -190,9 +216,12 @@ export class BrokerController implements Process {
     return new BrokerRegistration(this.env, config, {
       topicConfig: () => this.topics.topicConfigWrapper(broker.brokerPermission),
       onResult: (_namesrv, outcome) => {
-        if (outcome.ok && outcome.master && broker.haMasterAddress === undefined) {
+        if (!outcome.ok) return;
+        if (outcome.master && broker.haMasterAddress === undefined) {
           this.ha.updateMasterAddress(outcome.master.haServerAddr);
         }
+        // Whatever haMasterAddress says, the tables are copied from the master the NameServer names.
+        this.slaveSync?.setMasterAddr(outcome.master?.masterAddr);
       },
     });
   }

@@ -14,7 +14,8 @@ import { ConfigManager, configPath, FIRST_PERSIST_DELAY_MS, parseFastjson } from
 
 export const TOPIC_GROUP_SEPARATOR = '@';
 
-const offsetFileSchema = z.object({
+/** consumerOffset.json, and the GET_ALL_CONSUMER_OFFSET body (ConsumerOffsetSerializeWrapper). */
+export const consumerOffsetWrapperSchema = z.object({
   offsetTable: z.record(z.string(), z.record(z.string().regex(/^\d+$/), z.number().int())),
 });
 
@@ -77,7 +78,7 @@ export class ConsumerOffsetManager extends ConfigManager {
   }
 
   decode(text: string): void {
-    const { offsetTable } = offsetFileSchema.parse(parseFastjson(text));
+    const { offsetTable } = consumerOffsetWrapperSchema.parse(parseFastjson(text));
     this.offsetTable = new Map(
       Object.entries(offsetTable).map(([key, queues]) => [
         key,

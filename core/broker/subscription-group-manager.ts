@@ -6,9 +6,10 @@
 // otherwise the lookup answers undefined and the caller answers SUBSCRIPTION_GROUP_NOT_EXIST.
 // At construction the table holds the groups 4.9 creates (TOOLS_CONSUMER, FILTERSRV_CONSUMER,
 // SELF_TEST_C_GROUP and the ONS ones); load() adds (and overrides with) what the file holds.
-// Simplifications: no disableConsume and no slave synchronization of this table; the fields a
-// simulated consumer does not use (consumeFromMinEnable, whichBrokerWhenConsumeSlowly, ...) are
-// kept only so the file reads like RocketMQ's.
+// A slave's table is its master's, copied by SlaveSynchronize (slave-synchronize.ts).
+// Simplifications: no disableConsume; the fields a simulated consumer does not use
+// (consumeFromMinEnable, whichBrokerWhenConsumeSlowly, ...) are kept only so the file reads like
+// RocketMQ's.
 import { z } from 'zod';
 import type { Env } from '../env.ts';
 import { MASTER_ID } from '../protocol/route-data.ts';
@@ -29,7 +30,8 @@ export const subscriptionGroupConfigSchema = z.object({
 });
 export type SubscriptionGroupConfig = Readonly<z.output<typeof subscriptionGroupConfigSchema>>;
 
-const fileSchema = z.object({
+/** subscriptionGroup.json, and the GET_ALL_SUBSCRIPTIONGROUP_CONFIG body (SubscriptionGroupWrapper). */
+export const subscriptionGroupWrapperSchema = z.object({
   subscriptionGroupTable: z.record(z.string(), subscriptionGroupConfigSchema),
   dataVersion: dataVersionSchema,
 });
@@ -107,7 +109,7 @@ export class SubscriptionGroupManager extends ConfigManager {
   }
 
   decode(text: string): void {
-    const file = fileSchema.parse(parseFastjson(text));
+    const file = subscriptionGroupWrapperSchema.parse(parseFastjson(text));
     for (const [group, config] of Object.entries(file.subscriptionGroupTable)) {
       this.subscriptionGroupTable.set(group, config);
     }

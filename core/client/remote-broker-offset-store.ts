@@ -122,11 +122,15 @@ export class RemoteBrokerOffsetStore implements OffsetStore {
     });
   }
 
-  /** The master of the queue's broker group; the route is fetched once if it is unknown. */
+  /**
+   * The master of the queue's broker group; if it is unknown, the route is fetched once and then any
+   * broker of the group will do (a slave, once the master is gone: 4.9's second lookup).
+   */
   private withMasterAddr(mq: MessageQueue, done: (addr: string | undefined) => void): void {
-    const find = () => this.factory.findBrokerAddressInSubscribe(mq.brokerName, MASTER_ID, true)?.brokerAddr;
-    const addr = find();
+    const find = (onlyMaster: boolean) =>
+      this.factory.findBrokerAddressInSubscribe(mq.brokerName, MASTER_ID, onlyMaster)?.brokerAddr;
+    const addr = find(true);
     if (addr !== undefined) return done(addr);
-    this.factory.updateTopicRouteInfoFromNameServer(mq.topic, () => done(find()));
+    this.factory.updateTopicRouteInfoFromNameServer(mq.topic, () => done(find(false)));
   }
 }
