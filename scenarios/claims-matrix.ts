@@ -95,7 +95,20 @@ const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
     },
   },
   'master-disk-loss': {
-    faults: { schedule: [{ at: 20_000, fault: 'disk-loss', node: 'broker-a-master' }] },
+    // Replication is cut first, then the master's disk is lost mid-burst (600 messages 10 ms apart
+    // from 12 s, once the slave replicates): what it acknowledged since exists nowhere else, unless
+    // a SYNC_MASTER refused SEND_OK for it. The consumers are paused meanwhile (a long GC), so
+    // they have not pulled it into their memory either.
+    faults: {
+      schedule: [
+        { at: 13_000, fault: 'pause', node: 'consumer-1' },
+        { at: 13_000, fault: 'pause', node: 'consumer-2' },
+        { at: 14_000, fault: 'partition', from: ['broker-a-master'], to: ['broker-a-slave1'] },
+        { at: 16_000, fault: 'disk-loss', node: 'broker-a-master' },
+        { at: 25_000, fault: 'resume', node: 'consumer-1' },
+        { at: 25_000, fault: 'resume', node: 'consumer-2' },
+      ],
+    },
   },
   partition: {
     faults: {
@@ -163,7 +176,10 @@ function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, p
     .replace(/_/g, '-');
   const base = baseScenario(claim, c);
   const faulted = { ...base, ...FAULTS[fault] };
-  if (fault === 'master-disk-loss') faulted.run = { ...base.run, keepDown: ['broker-a-master'] };
+  if (fault === 'master-disk-loss') {
+    faulted.run = { ...base.run, keepDown: ['broker-a-master'] };
+    faulted.workload = { ...base.workload, messages: 600, intervalMs: 10, startAtMs: 12_000 };
+  }
   return {
     id,
     claim,
@@ -196,15 +212,16 @@ function baseScenario(claim: ClaimName, c: CellConfig): ScenarioInput {
           consumers: 2,
           consumeMode: c.consumeMode,
           consumeThreads: ordered ? 4 : 20,
-          serviceTimeMs: ordered ? [1, 200] : 100,
+          serviceTimeMs: ordered ? [1, 300] : 100,
           handler: dlq ? { kind: 'fail', every: 25, times: 'always' } : { kind: 'success' },
         },
       ],
     },
     workload: {
-      messages: dlq ? 50 : 350,
-      intervalMs: dlq ? 100 : 100,
-      shardingKeys: ordered ? 8 : 0,
+      messages: dlq ? 50 : ordered ? 875 : 350,
+      // Ordered cells: a key's messages 120 ms apart, closer than the handler's spread of 1-300 ms.
+      intervalMs: ordered ? 40 : 100,
+      shardingKeys: ordered ? 3 : 0,
       resets: claim === 'backtrack' ? [{ atMs: 60_000, toMs: 15_000, group: 'myConsumerGroup' }] : [],
     },
     // RocketMQ's promises (SYNC_FLUSH, SYNC_MASTER) are made for SEND_OK.

@@ -49,7 +49,8 @@ export function drawFaults(spec: SwarmSpec, nodes: readonly NodeSpec[], seed: nu
     const node = rng.pick(targets);
     const at = spec.fromMs + rng.int(Math.max(1, Math.floor(spec.toMs - spec.fromMs)));
     const recoverAt = at + lo + rng.int(Math.max(1, Math.floor(hi - lo) + 1));
-    faults.push(...withRecovery(kind, node, at, recoverAt, nodes, rng));
+    const [fault, ...recovery] = withRecovery(kind, node, at, recoverAt, nodes, rng);
+    faults.push(fault!, ...(spec.recover ? recovery : []));
   }
   return faults.sort((x, y) => x.at - y.at);
 }

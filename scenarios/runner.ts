@@ -131,8 +131,7 @@ function addNodes(world: World, scenario: Scenario, nodes: readonly NodeSpec[], 
             return controller;
           }
         : main;
-    const client = node.role === 'producer' || node.role === 'consumer';
-    const startAt = client ? scenario.topology.clientsStartAtMs : 0;
+    const startAt = startTime(node, scenario);
     const added = world.addNode(node.address, captured, {
       clock: scenario.topology.clocks[node.name] ?? {},
       start: startAt === 0,
@@ -141,6 +140,16 @@ function addNodes(world: World, scenario: Scenario, nodes: readonly NodeSpec[], 
   }
   return brokers;
 }
+
+/**
+ * NameServers and masters start at 0, each slave half a second later (started after its master, as
+ * operators do, its first registration learns the master's address), clients when the scenario says.
+ */
+function startTime(node: NodeSpec, scenario: Scenario): number {
+  if (node.role === 'producer' || node.role === 'consumer') return scenario.topology.clientsStartAtMs;
+  return node.role === 'slave' ? SLAVE_START_MS : 0;
+}
+const SLAVE_START_MS = 500;
 
 function mainOf(node: NodeSpec, build: Build): ProcessMain {
   const { scenario, outside } = build;

@@ -124,6 +124,8 @@ const swarmSchema = z.strictObject({
   fromMs: z.number().nonnegative().default(5_000),
   toMs: z.number().positive().default(60_000),
   recoverAfterMs: z.tuple([z.number().nonnegative(), z.number().nonnegative()]).default([1_000, 20_000]),
+  /** Whether each fault is undone after recoverAfterMs (a disk loss whose master stays down is not). */
+  recover: z.boolean().default(true),
   /** Also let each seed switch off a random subset of the kinds (swarm testing). */
   swarm: z.boolean().default(false),
 });

@@ -1,0 +1,102 @@
+// Scenarios of one broker group (a master, with or without a slave), one producer and one
+// consumer group of one to three consumers, with a generated workload and fault schedule: the
+// input of the scenario properties. Options fix what a property's promise depends on (the flush
+// type, ordered sends and an orderly consumer, the handler) and which faults may hit which nodes.
+import fc from 'fast-check';
+import type { ScenarioInput } from '../../scenarios/scenario-schema.ts';
+import type { FaultInput } from '../../sim/nemesis.ts';
+import { recoveringFaultsArb, type RecoveringFault } from './recovering-faults.ts';
+
+export interface ClusterScenarioOptions {
+  flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH';
+  ordered?: boolean;
+  handler?: 'success' | 'idempotent';
+  masterFaults?: readonly RecoveringFault[];
+  consumerFaults?: readonly RecoveringFault[];
+}
+
+const LESSON = { teaches: 'generated', expect: 'generated', why: 'generated' };
+
+export function clusterScenarioArb(options: ClusterScenarioOptions): fc.Arbitrary<ScenarioInput> {
+  const shape = fc.record({
+    slaves: fc.constantFrom(0, 1),
+    brokerRole: fc.constantFrom('ASYNC_MASTER' as const, 'SYNC_MASTER' as const),
+    consumers: fc.integer({ min: 1, max: 3 }),
+    messages: fc.integer({ min: 10, max: 150 }),
+    intervalMs: fc.integer({ min: 20, max: 200 }),
+    maxServiceMs: fc.integer({ min: 1, max: 150 }),
+  });
+  return shape.chain((s) => {
+    const consumers = Array.from({ length: s.consumers }, (_, i) => `consumer-${i + 1}`);
+    const on = (targets: string[], kinds: readonly RecoveringFault[] = []) =>
+      kinds.length === 0
+        ? fc.constant([])
+        : recoveringFaultsArb({
+            targets,
+            kinds,
+            fromMs: 4_000,
+            toMs: 30_000,
+            maxFaults: 2,
+            maxDownMs: 20_000,
+          });
+    return fc
+      .tuple(on(['broker-a-master'], options.masterFaults), on(consumers, options.consumerFaults))
+      .map(([master, consumer]) =>
+        scenarioOf(
+          options,
+          s,
+          [...master, ...consumer].sort((a, b) => a.at - b.at),
+        ),
+      );
+  });
+}
+
+interface Shape {
+  slaves: number;
+  brokerRole: 'ASYNC_MASTER' | 'SYNC_MASTER';
+  consumers: number;
+  messages: number;
+  intervalMs: number;
+  maxServiceMs: number;
+}
+
+function scenarioOf(
+  options: ClusterScenarioOptions,
+  s: {
+    slaves: number;
+    brokerRole: 'ASYNC_MASTER' | 'SYNC_MASTER';
+    consumers: number;
+    messages: number;
+    intervalMs: number;
+    maxServiceMs: number;
+  },
+  schedule: ScenarioInput['faults'] extends infer F ? (F extends { schedule: infer S } ? S : never) : never,
+): ScenarioInput {
+  return {
+    name: 'generated',
+    title: 'a generated cluster scenario',
+    lesson: LESSON,
+    topology: {
+      brokers: [
+        {
+          flushDiskType: options.flushDiskType,
+          brokerRole: s.slaves > 0 ? s.brokerRole : 'ASYNC_MASTER',
+          slaves: s.slaves,
+        },
+      ],
+      consumerGroups: [
+        {
+          consumers: s.consumers,
+          consumeMode: options.ordered ? 'orderly' : 'concurrently',
+          consumeThreads: 4,
+          serviceTimeMs: [1, s.maxServiceMs],
+          handler: { kind: options.handler ?? 'success' },
+        },
+      ],
+    },
+    workload: { messages: s.messages, intervalMs: s.intervalMs, shardingKeys: options.ordered ? 4 : 0 },
+    faults: { schedule },
+    acknowledged: 'SEND_OK',
+    run: { durationMs: 60_000, drainMs: 120_000 },
+  };
+}
