@@ -12,6 +12,7 @@ import { recordHistory } from '../properties/history-recorder.ts';
 import type { History } from '../properties/history.ts';
 import { runChecks, type CheckResult, type RunStats } from './checks.ts';
 import { finalHeal, planFaults } from './fault-plan.ts';
+import { startSampler, type Sample } from './sampler.ts';
 import { parseScenario, type Scenario } from './scenario-schema.ts';
 import { addressOf, brokerConfValues, layout, namesrvAddr, type NodeSpec } from './topology.ts';
 import {
@@ -48,6 +49,10 @@ export interface RunResult {
   faults: readonly FaultInput[];
   history: History;
   trace: readonly TraceRecord[];
+  /** The brokers' state once a virtual second (for the report's charts). */
+  series: readonly Sample[];
+  /** The brokers running at the end, by node name (their stores, for the report's message view). */
+  brokers: ReadonlyMap<string, BrokerController>;
 }
 
 const NETWORK_FAULTS = new Set(['partition', 'isolate', 'reset']);
@@ -68,6 +73,8 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
     keepTrace: true,
   });
   const brokers = addNodes(world, scenario, nodes, options.handler);
+  const groups = scenario.topology.consumerGroups.map((g) => g.group);
+  const series = startSampler(world, nodes, brokers, scenario.workload.topic, groups);
   world.scheduleFaults(faults);
   let stopReason = world.runUntil(durationMs);
   const networkFaulted = faults.some((f) => NETWORK_FAULTS.has(f.fault));
@@ -94,6 +101,10 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
     faults,
     history,
     trace: world.trace.records,
+    series,
+    brokers: new Map(
+      nodes.filter((n) => running.has(n.address)).map((n) => [n.name, running.get(n.address)!]),
+    ),
   };
 }
 
