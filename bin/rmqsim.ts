@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { toJsonLines } from '../properties/history.ts';
 import { claimsText, findings, type ClaimsMatrix } from '../reports/claims-report.ts';
+import { claimsHtml, runReportHtml } from '../reports/html/index.ts';
 import { runJson, runText } from '../reports/run-report.ts';
 import { traceJsonLines, writeFiles } from '../reports/output-files.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/library/index.ts';
@@ -38,6 +39,7 @@ function runOnce(source: string, seed: number | undefined, out: string | undefin
     'run.json': `${JSON.stringify(summary, null, 2)}\n`,
     'history.jsonl': toJsonLines(result.history),
     'trace.jsonl': traceJsonLines(result.trace),
+    'report.html': runReportHtml(result, scenario),
   });
   if (json) console.log(JSON.stringify(summary));
   else console.log(`${runText(result)}\nwritten: ${written.join(', ')}`);
@@ -114,10 +116,14 @@ async function claims(args: string[]): Promise<number> {
       const file = counterexampleFile(row.cell);
       files[file] = `${JSON.stringify(scenario, null, 2)}\n`;
       const replay = `npx rmqsim replay ${join(out, file)}@${counterexample.seed}`;
+      // The counterexample run once more, for its report next to its JSON.
+      const cxRun = runScenario(scenario, { seed: counterexample.seed, source: join(out, file) });
+      files[file.replace(/\.json$/, '.html')] = runReportHtml(cxRun, scenario);
       return { ...row, counterexample: { ...rest, replay, file: join(out, file) } };
     });
     const matrix: ClaimsMatrix = { seeds, from, claims: rows };
     files['claims.json'] = `${JSON.stringify(matrix, null, 2)}\n`;
+    files['claims.html'] = claimsHtml(matrix);
     const written = writeFiles(out, files);
     if (values.json) console.log(JSON.stringify(matrix));
     else console.log(`${claimsText(matrix)}\nwritten: ${written.find((w) => w.endsWith('claims.json'))}`);

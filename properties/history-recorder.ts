@@ -21,6 +21,8 @@ export function recordHistory(records: readonly TraceRecord[]): History {
   const ops: Op[] = [];
   const started = new Map<string, SendStarted>();
   const mayBeStored = new Set<string>();
+  /** Deliveries so far per (group, message key). */
+  const attempts = new Map<string, number>();
   const add = (op: Omit<Op, 'index'>) => ops.push({ ...op, index: ops.length } as Op);
   for (const r of records) {
     const f = r.fields ?? {};
@@ -50,7 +52,10 @@ export function recordHistory(records: readonly TraceRecord[]): History {
         ...(error && { error }),
       });
     } else if (r.event === 'consumer.deliver') {
-      add({ time: r.t, type: 'ok', process: r.node, f: 'consume', value: consumeValue(r.node, f) });
+      const delivery = `${f.group}\u0000${f.key}`;
+      attempts.set(delivery, (attempts.get(delivery) ?? 0) + 1);
+      const value = consumeValue(r.node, f, attempts.get(delivery)!);
+      add({ time: r.t, type: 'ok', process: r.node, f: 'consume', value });
     } else if (r.event === 'admin.reset-offset') {
       const value = { group: String(f.group), topic: String(f.topic), timestamp: Number(f.timestamp) };
       add({ time: r.t, type: 'ok', process: 'admin', f: 'reset-offset', value });
@@ -97,7 +102,7 @@ function sendValue(sent: SendStarted, f: Record<string, unknown>): SendValue {
   };
 }
 
-function consumeValue(node: string, f: Record<string, unknown>): ConsumeValue {
+function consumeValue(node: string, f: Record<string, unknown>, attempt: number): ConsumeValue {
   return {
     key: String(f.key),
     uniqKey: String(f.uniqKey),
@@ -109,5 +114,6 @@ function consumeValue(node: string, f: Record<string, unknown>): ConsumeValue {
     queueOffset: Number(f.queueOffset),
     reconsumeTimes: Number(f.reconsumeTimes),
     storeTimestamp: Number(f.storeTimestamp),
+    attempt,
   };
 }

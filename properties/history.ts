@@ -36,6 +36,8 @@ export interface ConsumeValue {
   readonly reconsumeTimes: number;
   /** The broker's clock when it stored the message (epoch ms). */
   readonly storeTimestamp: number;
+  /** Which delivery of this message to this group it is (1 for the first). */
+  readonly attempt: number;
 }
 
 /** An operator's reset of a group's offsets to the first message stored at or after `timestamp`. */

@@ -16,7 +16,17 @@ import { checkQueueOrder } from '../properties/checkers/queue-order.ts';
 import { checkRetrySchedule } from '../properties/checkers/retry-schedule.ts';
 import { checkUnexpected } from '../properties/checkers/unexpected.ts';
 import { readQueue } from '../properties/harness/store-node.ts';
-import { isConsume, isEffect, isSend, type History, type Op, type Violation } from '../properties/history.ts';
+import {
+  formatTime,
+  isConsume,
+  isEffect,
+  isNemesis,
+  isSend,
+  sendOutcomes,
+  type History,
+  type Op,
+  type Violation,
+} from '../properties/history.ts';
 import type { Property, Scenario } from './scenario-schema.ts';
 import type { NodeSpec } from './topology.ts';
 import { failsAlways, messageKey } from './workload.ts';
@@ -65,7 +75,7 @@ export function runChecks(input: CheckInput): { stats: RunStats; checks: CheckRe
   const lost = checkLost(acknowledged, subscriptions);
   const duplicated = checkDuplicated(history);
   const found = new Map<Property, Violation[]>([
-    ['lost', lost.violations],
+    ['lost', withFaultsAround(lost.violations, acknowledged, input.nodes)],
     ['unexpected', checkUnexpected(history)],
     ['duplicated', duplicated],
     ['queue-order', checkQueueOrder(history)],
@@ -99,6 +109,51 @@ export function runChecks(input: CheckInput): { stats: RunStats; checks: CheckRe
   }));
   const stats = accounting(input, history, duplicated.length, lost);
   return { stats, checks };
+}
+
+const FAULT_WORDS: Record<string, string> = {
+  kill: 'was killed',
+  'power-off': 'lost power',
+  'disk-loss': 'lost its disk',
+  shutdown: 'was shut down',
+  restart: 'restarted',
+  pause: 'was paused',
+  resume: 'resumed',
+  isolate: 'was isolated',
+};
+
+/** A lost message's explanation, followed by the faults just before and after it was acknowledged. */
+function withFaultsAround(
+  violations: Violation[],
+  history: History,
+  nodes: readonly NodeSpec[],
+): Violation[] {
+  const names = new Map(nodes.map((n) => [n.address, n.name]));
+  const outcomes = sendOutcomes(history);
+  // A fault the nemesis skipped (its node was in no state for it) is followed by a `skipped` op.
+  const key = (time: number, fault: unknown, node: unknown) => `${time}|${fault}|${node}`;
+  const skipped = new Set(
+    history
+      .filter((op) => isNemesis(op) && op.f === 'skipped')
+      .map((op) => key(op.time, (op.value as { fault: string }).fault, (op.value as { node: string }).node)),
+  );
+  const wasSkipped = (op: Op) => skipped.has(key(op.time, op.f, (op.value as { node?: string }).node));
+  const faults = history.filter((op) => isNemesis(op) && op.f in FAULT_WORDS && !wasSkipped(op));
+  const words = (f: Op) => {
+    const node = (f.value as { node?: string }).node ?? '';
+    return `${names.get(node) ?? node} ${FAULT_WORDS[f.f]} at ${formatTime(f.time)}`;
+  };
+  return violations.map((v) => {
+    const acked = outcomes.get(v.key)?.time ?? 0;
+    const before = faults.filter((f) => f.time < acked).slice(-2);
+    const after = faults.filter((f) => f.time >= acked).slice(0, 2);
+    if (before.length + after.length === 0) return v;
+    const parts = [
+      ...(before.length > 0 ? [`before it was acknowledged ${before.map(words).join(', ')}`] : []),
+      ...(after.length > 0 ? [`after, ${after.map(words).join(', ')}`] : []),
+    ];
+    return { ...v, explanation: `${v.explanation}; ${parts.join('; ')}` };
+  });
 }
 
 function subscribedGroups({ scenario, nodes }: CheckInput): Map<string, string[]> {

@@ -31,8 +31,9 @@ export interface CellVerdict {
   counterexample?: Counterexample;
 }
 
-/** At most this many extra runs go into shrinking one counterexample. */
+/** At most this many extra runs go into shrinking one counterexample (fewer for a heavy cell's hours). */
 const SHRINK_BUDGET = 24;
+const HEAVY_SHRINK_BUDGET = 3;
 
 function broken(result: RunResult, properties: readonly Property[]) {
   return result.checks.find((c) => properties.includes(c.property) && !c.holds);
@@ -50,7 +51,8 @@ export function judgeCell(cell: ClaimCell, seeds: number, from = 1): CellVerdict
   for (let seed = from; seed < from + seeds; seed++) {
     const failing = broken(runScenario(cell.scenario, { seed }), cell.properties);
     if (failing === undefined) continue;
-    const counterexample = shrink(parseScenario(cell.scenario), seed, cell.properties);
+    const budget = cell.heavy ? HEAVY_SHRINK_BUDGET : SHRINK_BUDGET;
+    const counterexample = shrink(parseScenario(cell.scenario), seed, cell.properties, budget);
     return { ...base, verdict: 'refuted', seeds: seed - from + 1, counterexample };
   }
   return { ...base, verdict: 'holds', seeds };
@@ -86,9 +88,14 @@ function withFixedFaults(scenario: Scenario, seed: number): Scenario {
   return { ...scenario, faults: { schedule } } as Scenario;
 }
 
-function shrink(scenario: Scenario, seed: number, properties: readonly Property[]): Counterexample {
+function shrink(
+  scenario: Scenario,
+  seed: number,
+  properties: readonly Property[],
+  runs: number,
+): Counterexample {
   let current = withFixedFaults(scenario, seed);
-  let budget = SHRINK_BUDGET;
+  let budget = runs;
   const stillBreaks = (candidate: Scenario) => {
     if (budget-- <= 0) return false;
     return broken(runScenario(candidate, { seed }), properties) !== undefined;

@@ -64,5 +64,6 @@ export function deliveryOf(key: string): ConsumeValue {
     queueOffset: n,
     reconsumeTimes: 0,
     storeTimestamp: 1_000 + n,
+    attempt: 1,
   };
 }

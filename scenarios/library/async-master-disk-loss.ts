@@ -1,5 +1,6 @@
-// ASYNC_MASTER with one slave: the master's disk is lost and the master stays down; consumers read
-// the slave, which lacks whatever had not been replicated.
+// ASYNC_MASTER with one slave: the slave is cut off from the master, then the master's disk is lost
+// and the master stays down; consumers read the slave, which lacks everything acknowledged after the
+// cut. The loss (about 700 messages) shows at seeds 1-5.
 import type { ScenarioInput } from '../scenario-schema.ts';
 
 export const scenario = {
@@ -8,15 +9,23 @@ export const scenario = {
   lesson: {
     teaches: 'ASYNC_MASTER acknowledges before replication, so losing the master loses the replication lag.',
     expect:
-      "The master loses its disk at 34 s, mid-workload, and never returns: at seed 7 one message, acknowledged SEND_OK in the last instant before the fault, is neither on the slave nor in the consumer's cache, and is lost; the window is that narrow because the master pushes to the slave at least every 100 ms and the consumer had already pulled almost everything.",
-    why: 'An ASYNC_MASTER answers SEND_OK as soon as the message is in its own CommitLog; HAService pushes it to the slave afterwards. Messages acknowledged but not yet pushed exist only on the master, and with the disk gone (no automatic failover in 4.x) consumers can only read what the slave has.',
+      'The slave is cut off from the master at 20 s and the master loses its disk at 25 s, never to return. The master goes on answering SEND_OK while its slave receives nothing, so the ~700 messages acknowledged between 20 s and 25 s exist only on the master and are lost (lost is violated). The consumer (one thread, 100 ms a message, one queue) is slow: flow control had stopped its pulls at 1,000 cached messages, so it had not pulled them either. It works through its cache, waits until the NameServer has dropped the silent master (135 s), and from about 160 s reads from the slave the ~1,100 older messages it had not pulled.',
+    why: 'An ASYNC_MASTER answers SEND_OK as soon as the message is in its own CommitLog; HAService streams it to the slave afterwards and nothing waits for the slave, so producers do not notice a slave falling behind (a partition here; a slow link or a restarting slave in practice). 4.x has no automatic failover: with the master disk gone, consumers can only read what the slave has, plus what they had already pulled (at most pullThresholdForQueue, 1,000 messages per queue). A powered-off master sends no FIN, so clients keep its address until the NameServer expires it (120 s without a registration) and their next route poll.',
   },
-  seed: 7,
-  topology: { brokers: [{ brokerName: 'broker-a', brokerRole: 'ASYNC_MASTER', slaves: 1 }] },
-  // Sends start once the slave has connected (HA starts about 11 s in) and run past the fault.
-  workload: { messages: 1_000, intervalMs: 10, startAtMs: 25_000 },
-  faults: { schedule: [{ at: 34_000, fault: 'disk-loss', node: 'broker-a-master' }] },
-  run: { durationMs: 60_000, drainMs: 120_000, keepDown: ['broker-a-master'] },
+  seed: 1,
+  topology: {
+    brokers: [{ brokerName: 'broker-a', brokerRole: 'ASYNC_MASTER', slaves: 1 }],
+    consumerGroups: [{ consumeThreads: 1, serviceTimeMs: 100 }],
+  },
+  // One queue, so the slow consumer's backlog reaches the 1,000-message pull threshold at about 11 s.
+  workload: { queues: 1, messages: 3_500, intervalMs: 5 },
+  faults: {
+    schedule: [
+      { at: 20_000, fault: 'partition', from: ['broker-a-master'], to: ['broker-a-slave1'] },
+      { at: 25_000, fault: 'disk-loss', node: 'broker-a-master' },
+    ],
+  },
+  run: { durationMs: 60_000, drainMs: 240_000, keepDown: ['broker-a-master'] },
   guarantees: ['unexpected', 'cq-consistent'],
   demonstrates: ['lost'],
 } satisfies ScenarioInput;
