@@ -203,8 +203,8 @@ describe('claims.html', () => {
     writeFiles(out, {
       'claims.json': JSON.stringify(matrix),
       'claims.html': claimsHtml(matrix),
-      [counterexampleReport(refuted.id).replace(/%2B/g, '+')]: report,
-      [counterexampleReport(finding.id).replace(/%2B/g, '+')]: report,
+      [counterexampleReport(refuted.id)]: report,
+      [counterexampleReport(finding.id)]: report,
     });
     const { page, problems, dialogs } = await open(join(out, 'claims.html'));
 

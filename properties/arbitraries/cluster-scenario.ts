@@ -60,18 +60,7 @@ interface Shape {
   maxServiceMs: number;
 }
 
-function scenarioOf(
-  options: ClusterScenarioOptions,
-  s: {
-    slaves: number;
-    brokerRole: 'ASYNC_MASTER' | 'SYNC_MASTER';
-    consumers: number;
-    messages: number;
-    intervalMs: number;
-    maxServiceMs: number;
-  },
-  schedule: ScenarioInput['faults'] extends infer F ? (F extends { schedule: infer S } ? S : never) : never,
-): ScenarioInput {
+function scenarioOf(options: ClusterScenarioOptions, s: Shape, schedule: FaultInput[]): ScenarioInput {
   return {
     name: 'generated',
     title: 'a generated cluster scenario',

@@ -7,7 +7,8 @@ import { html, type Html } from './escape.ts';
 import { page } from './page-shell.ts';
 
 /** Where a refuted cell's run report is, relative to claims.html. */
-export const counterexampleReport = (cell: string) => `counterexamples/${encodeURIComponent(cell)}.html`;
+export const counterexampleReport = (cell: string) =>
+  `counterexamples/${encodeURIComponent(cell).replace(/%2B/g, '+')}.html`;
 
 function configText(row: ClaimRow): string {
   const c = row.config;
@@ -118,10 +119,9 @@ export function claimsHtml(matrix: ClaimsMatrix, { linkReports = true }: ClaimsP
       <p class="muted">
         A cell is one claim under one configuration and one fault, judged over its seeds (in brackets: how
         many ran until the verdict).
-        <span class="legend"
-          ><span class="fault">FINDING</span>: refuted where RocketMQ's documentation promises it; refuted:
-          the lesson, where it is not promised.</span
-        >
+        <span class="swatch holds">holds</span>, <span class="swatch refuted">refuted</span> where RocketMQ
+        does not promise the claim (the lesson), <span class="swatch finding">FINDING</span>: refuted where
+        its documentation promises it.
       </p>
     </header>
     ${claims.map((c) =>

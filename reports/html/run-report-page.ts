@@ -117,10 +117,10 @@ function flow(data: RunReportData): Html {
     <div class="scroll"><svg id="flow-svg" role="img" aria-label="message-flow diagram"></svg></div>
     <p class="muted legend">
       <span class="req">request</span> <span class="resp">response</span> <span class="oneway">one-way</span>
-      <span class="hl">highlighted message</span> <span class="fault">fault window</span><br />The trace records
-      when the network delivered each message, not when it was sent, so an arrow's tail is drawn a fixed slant
-      before its head; a highlighted message's attempt and answer are drawn at their real times. ${shown}
-      deliveries embedded${capped}.
+      <span class="hl">highlighted message</span> <span class="fault">fault window</span><br />The trace
+      records when the network delivered each message, not when it was sent, so an arrow's tail is drawn a
+      fixed slant before its head; a highlighted message's attempt and answer are drawn at their real times.
+      ${shown} deliveries embedded${capped}.
     </p>
   </section>`;
 }
