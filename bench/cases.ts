@@ -1,9 +1,10 @@
 // Benchmark cases run one per process by isolated.ts: `node --import tsx bench/cases.ts <name>`
-// prints the case's rate (units per second) on its last line.
+// prints the case's figure (a rate in units per second, or a JSON object) on its last line.
 import { bareHeap, schedulerLoop, schedulerDelays } from './scheduler.ts';
 import { rate } from './measure.ts';
+import { bytesPerMessageInFlight, bytesPerStoredMessage, chaosSeed, simThroughput } from './sim.ts';
 
-const cases: Record<string, () => number> = {
+const cases: Record<string, () => unknown> = {
   'bare-heap': () => {
     const d = schedulerDelays();
     return rate(() => bareHeap(d));
@@ -12,9 +13,13 @@ const cases: Record<string, () => number> = {
     const d = schedulerDelays();
     return rate(() => schedulerLoop(d));
   },
+  'sim-throughput': simThroughput,
+  'chaos-seed': chaosSeed,
+  'memory-stored': bytesPerStoredMessage,
+  'memory-in-flight': bytesPerMessageInFlight,
 };
 
 const name = process.argv[2] ?? '';
 const run = cases[name];
 if (run === undefined) throw new Error(`unknown case ${name}; known: ${Object.keys(cases).join(', ')}`);
-console.log(run());
+console.log(JSON.stringify(run()));

@@ -7,9 +7,23 @@ import { fileURLToPath } from 'node:url';
 
 const CASES = fileURLToPath(new URL('./cases.ts', import.meta.url));
 
-export function runIsolated(name: string): number {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', CASES, name], { encoding: 'utf8' });
-  const value = Number(out.trim().split('\n').at(-1));
-  if (!Number.isFinite(value)) throw new Error(`benchmark case ${name} printed ${JSON.stringify(out)}`);
+/** The case's last line of output, as JSON (a plain number is JSON too). */
+export function runIsolatedJson<T>(name: string, nodeFlags: string[] = []): T {
+  const out = execFileSync(process.execPath, [...nodeFlags, '--import', 'tsx', CASES, name], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const last = out.trim().split('\n').at(-1) ?? '';
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    throw new Error(`benchmark case ${name} printed ${JSON.stringify(out)}`);
+  }
+}
+
+export function runIsolated(name: string, nodeFlags: string[] = []): number {
+  const value = runIsolatedJson<unknown>(name, nodeFlags);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new Error(`benchmark case ${name} printed ${JSON.stringify(value)}`);
   return value;
 }

@@ -1,14 +1,19 @@
 // npm run bench: every benchmark, each figure beside its baseline measured in the same run.
+// `npm run bench -- sim` (or scheduler, store) runs one group.
 import os from 'node:os';
 import { benchScheduler } from './scheduler.ts';
+import { benchSim } from './sim.ts';
 import { benchStore } from './store.ts';
 import { print } from './measure.ts';
 
+const only = process.argv[2];
 print({
   bench: 'machine',
   node: process.version,
   cpus: os.cpus().length,
   cpu: os.cpus()[0]?.model ?? 'unknown',
+  loadAverage1m: Number(os.loadavg()[0]!.toFixed(2)),
 });
-benchScheduler();
-benchStore();
+if (only === undefined || only === 'scheduler') benchScheduler();
+if (only === undefined || only === 'store') benchStore();
+if (only === undefined || only === 'sim') await benchSim();

@@ -97,14 +97,26 @@ function outcomeStep(op: SendOp, lanes: LaneIndex): PathStep {
   };
 }
 
+/** Each key's send operations, in history order (built once per report). */
+export function sendsByKey(history: History): Map<string, SendOp[]> {
+  const sends = new Map<string, SendOp[]>();
+  for (const op of history) {
+    if (!isSend(op)) continue;
+    const list = sends.get(op.value.key) ?? [];
+    list.push(op);
+    sends.set(op.value.key, list);
+  }
+  return sends;
+}
+
 /** The path of one message key; empty if the run never sent it. */
 export function messagePath(
   key: string,
-  history: History,
+  sendsOf: ReadonlyMap<string, readonly SendOp[]>,
   byKey: ReadonlyMap<string, readonly TraceRecord[]>,
   lanes: LaneIndex,
 ): PathStep[] {
-  const sends = history.filter((op): op is SendOp => isSend(op) && op.value.key === key);
+  const sends = sendsOf.get(key) ?? [];
   const uniqKeys = new Set(sends.map((op) => op.value.uniqKey).filter((u) => u !== undefined));
   const records = new Set([...(byKey.get(key) ?? []), ...[...uniqKeys].flatMap((u) => byKey.get(u) ?? [])]);
   const steps: PathStep[] = sends.filter((op) => op.type !== 'invoke').map((op) => outcomeStep(op, lanes));

@@ -22,6 +22,7 @@ import {
   messagePath,
   recordsByKey,
   sendRequests,
+  sendsByKey,
   type MessageArrow,
   type PathStep,
 } from './message-paths.ts';
@@ -138,13 +139,14 @@ export function runReportData(result: RunResult, scenario: Scenario): RunReportD
     scenario.topology.consumerGroups.map((g) => g.group),
   );
   const messages: Record<string, MessageData> = {};
+  const sends = sendsByKey(history);
   for (const key of pathKeys) {
-    const steps = messagePath(key, history, byKey, lanes);
+    const steps = messagePath(key, sends, byKey, lanes);
     messages[key] = recordKeys.has(key)
       ? { steps, records: storedRecords(result.brokers, topics, key) }
       : { steps };
   }
-  const sends = sendRequests(trace);
+  const requests = sendRequests(trace);
   return {
     summary: runJson(result),
     title: scenario.title,
@@ -155,7 +157,7 @@ export function runReportData(result: RunResult, scenario: Scenario): RunReportD
     net: netEvents(trace, lanes, focusMs),
     faults: faultWindows(trace, lanes),
     highlighted,
-    arrows: highlighted.flatMap((k) => messageArrows(k, byKey, sends, lanes)),
+    arrows: highlighted.flatMap((k) => messageArrows(k, byKey, requests, lanes)),
     messages,
     messagesTotal: sent.length,
     charts: chartData(result.series),

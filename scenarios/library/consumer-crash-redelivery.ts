@@ -8,7 +8,7 @@ export const scenario = {
   lesson: {
     teaches: 'Push consumers are at-least-once: a consumer crash redelivers messages it had already handled.',
     expect:
-      "300 messages are sent from 3 s to 9.7 s and the two consumers (4 threads, 500 ms a message) work through the backlog at 16 a second. consumer-1 is killed at 15.5 s, just before its next 5 s offset persist, and restarted at 22.5 s: consumer-2 takes over its queues at once, and the restarted consumer-1 takes two back; the messages consumer-1 had handled since its last persist at 11 s are consumed again (39 redeliveries at seed 1, 36-39 at seeds 1-5: duplicated is violated), and nothing is lost.",
+      '300 messages are sent from 3 s to 9.7 s and the two consumers (4 threads, 500 ms a message) work through the backlog at 16 a second. consumer-1 is killed at 15.5 s, just before its next 5 s offset persist, and restarted at 22.5 s: consumer-2 takes over its queues at once, and the restarted consumer-1 takes two back; the messages consumer-1 had handled since its last persist at 11 s are consumed again (39 redeliveries at seed 1, 36-39 at seeds 1-5: duplicated is violated), and nothing is lost.',
     why: 'The client keeps consumed offsets in memory (RemoteBrokerOffsetStore) and sends them to the broker only every 5 s (persistConsumerOffsetInterval, first 10 s after start) or with its next pull; once the backlog is pulled, the pulls wait at the broker (long polling) and carry nothing newer. A kill loses the uncommitted progress, so after the rebalance the queue is pulled again from the last committed offset.',
   },
   seed: 1,

@@ -9,7 +9,7 @@ export const scenario = {
     teaches: 'Without faults, every synchronously acknowledged message is consumed exactly once.',
     expect:
       'All 50 messages are acknowledged SEND_OK, stored and consumed once: lost, duplicated and unexpected all hold.',
-    why: 'A sync send returns only after the broker appended the message to the CommitLog (page cache) and the reput service dispatched it to a ConsumeQueue; the push consumer long-polls that queue and commits its offset after CONSUME_SUCCESS, and nothing crashes, so nothing is redelivered.',
+    why: "A sync send returns once the broker has appended the message to the CommitLog (page cache); the ReputMessageService then dispatches it to a ConsumeQueue and wakes the push consumer's long-polling pull. The consumer commits its offset after CONSUME_SUCCESS, and nothing crashes, so nothing is redelivered.",
   },
   seed: 1,
   topology: {

@@ -181,6 +181,7 @@
 
   function drawAnomalies(root) {
     const shown = data.anomalies.slice(0, 100).filter((a) => a.t !== undefined && inWindow(a.t));
+    let labelEnd = -Infinity;
     for (const a of shown) {
       const line = titled(
         svg('line', {
@@ -200,8 +201,11 @@
           `${a.id}: ${a.explanation}`,
         ),
       );
-      if (shown.length <= 8)
+      // A label only where it does not run into the previous one; the flag's tooltip names the rest.
+      if (shown.length <= 8 && x(a.t) > labelEnd) {
         link.appendChild(svg('text', { x: x(a.t) + 6, y: layout.top - 2, class: 'anomaly-label' }, a.id));
+        labelEnd = x(a.t) + 70;
+      }
       root.append(line, link);
     }
   }

@@ -1,0 +1,195 @@
+// Whole-simulation benchmarks: end-to-end message throughput of a fault-free cluster, wall time
+// per seed of the standard chaos scenario (and its time compression), seeds per minute on one
+// worker and on every core, and heap bytes per message in flight and per stored message. Each
+// case runs in its own process (isolated.ts); all of them in the same `npm run bench`.
+import { availableParallelism } from 'node:os';
+import { createPool } from '../scenarios/pool.ts';
+import { runScenario } from '../scenarios/runner.ts';
+import type { ScenarioInput } from '../scenarios/scenario-schema.ts';
+import { sweep } from '../scenarios/sweep.ts';
+import { chaosScenario } from './chaos-scenario.ts';
+import { runIsolated, runIsolatedJson } from './isolated.ts';
+import { print } from './measure.ts';
+
+const LESSON = { teaches: 'benchmark', expect: 'benchmark', why: 'benchmark' };
+
+/** One broker (4 queues), one producer, one consumer group, no faults: `messages` sent back to back. */
+export function throughputScenario(messages: number): ScenarioInput {
+  return {
+    name: 'bench-throughput',
+    title: 'Benchmark: end-to-end throughput',
+    lesson: LESSON,
+    topology: { consumerGroups: [{ consumers: 1, serviceTimeMs: 0 }] },
+    workload: { messages, intervalMs: 0, queues: 4 },
+    run: { durationMs: 3_000 + messages * 2, drainMs: 10_000 },
+  };
+}
+
+const THROUGHPUT_MESSAGES = 20_000;
+
+/** Messages end to end per wall second: every message sent, stored, dispatched, consumed once. */
+export function simThroughput(): { messagesPerSecond: number; wallMs: number; events: number } {
+  const scenario = throughputScenario(THROUGHPUT_MESSAGES);
+  runScenario(throughputScenario(2_000)); // warm-up (JIT)
+  let best = Infinity;
+  let events = 0;
+  for (let i = 0; i < 3; i++) {
+    const start = performance.now();
+    const result = runScenario(scenario, { seed: 1 });
+    best = Math.min(best, performance.now() - start);
+    const { consumed, sent } = result.stats;
+    if (consumed !== THROUGHPUT_MESSAGES || sent !== THROUGHPUT_MESSAGES)
+      throw new Error(`throughput run consumed ${consumed} of ${sent}: not end to end`);
+    events = result.events;
+  }
+  return { messagesPerSecond: THROUGHPUT_MESSAGES / (best / 1000), wallMs: best, events };
+}
+
+const CHAOS_SEEDS = 9;
+
+/** Median wall ms per seed of the chaos scenario (seeds 1..9, after one warm-up seed). */
+export function chaosSeed(): { medianMs: number; minMs: number; maxMs: number; virtualMs: number } {
+  runScenario(chaosScenario, { seed: 1_000 });
+  const times: number[] = [];
+  let virtualMs = 0;
+  for (let seed = 1; seed <= CHAOS_SEEDS; seed++) {
+    const start = performance.now();
+    const result = runScenario(chaosScenario, { seed });
+    times.push(performance.now() - start);
+    virtualMs = result.virtualTimeMs;
+  }
+  times.sort((a, b) => a - b);
+  return { medianMs: times[CHAOS_SEEDS >> 1]!, minMs: times[0]!, maxMs: times.at(-1)!, virtualMs };
+}
+
+/** Seeds per minute of the chaos scenario on a pool of `workers` (workers warmed up first). */
+export async function sweepRate(workers: number, seeds: number): Promise<number> {
+  const pool = createPool(workers);
+  const options = (n: number, from: number) => ({
+    seeds: n,
+    from,
+    shard: { index: 1, count: 1 },
+    workers,
+  });
+  try {
+    await sweep(chaosScenario, 'bench-chaos', options(workers, 1_000), pool);
+    const start = performance.now();
+    const result = await sweep(chaosScenario, 'bench-chaos', options(seeds, 1), pool);
+    return result.results.length / ((performance.now() - start) / 60_000);
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** Heap in use after a full GC (the process runs with --expose-gc). */
+function heapUsed(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('memory cases need node --expose-gc');
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/**
+ * Heap bytes per stored message: a run's result (the brokers' stores, the trace and the history it
+ * keeps) with `n` messages minus one with `base` messages, per message, no consumer.
+ */
+export function bytesPerStoredMessage(): number {
+  const scenario = (messages: number): ScenarioInput => ({
+    ...throughputScenario(messages),
+    topology: { consumerGroups: [] },
+  });
+  const measure = (messages: number) => {
+    const before = heapUsed();
+    const result = runScenario(scenario(messages));
+    const after = heapUsed();
+    if (result.stats.stored !== messages) throw new Error(`stored ${result.stats.stored} of ${messages}`);
+    return after - before;
+  };
+  measure(500);
+  const small = measure(1_000);
+  const large = measure(11_000);
+  return (large - small) / 10_000;
+}
+
+/**
+ * Heap bytes per message in flight: sent and stored, pulled by the consumer but not yet consumed
+ * (its one consume thread spends a virtual minute on the first message). Measured from inside the
+ * handler's first call, at `n` and at `base` messages in flight.
+ */
+export function bytesPerMessageInFlight(): number {
+  const measure = (messages: number): number => {
+    const before = heapUsed();
+    let during: number | undefined;
+    const scenario: ScenarioInput = {
+      ...throughputScenario(messages),
+      topology: { consumerGroups: [{ consumers: 1, consumeThreads: 1, serviceTimeMs: 60_000 }] },
+      run: { durationMs: 3_000 + messages * 2 + 120_000, drainMs: 0 },
+    };
+    runScenario(scenario, {
+      handler: () => {
+        during ??= heapUsed();
+        return true;
+      },
+    });
+    if (during === undefined) throw new Error('the handler never ran');
+    return during - before;
+  };
+  measure(500);
+  const small = measure(500);
+  const large = measure(3_500);
+  return (large - small) / 3_000;
+}
+
+export async function benchSim(): Promise<void> {
+  const bare = runIsolated('bare-heap');
+  const t = runIsolatedJson<ReturnType<typeof simThroughput>>('sim-throughput');
+  print({
+    bench: 'sim-throughput',
+    messagesPerSecond: Math.round(t.messagesPerSecond),
+    messages: THROUGHPUT_MESSAGES,
+    wallMs: Math.round(t.wallMs),
+    simEvents: t.events,
+    simEventsPerSecond: Math.round(t.events / (t.wallMs / 1000)),
+    bareHeapEventsPerSecond: Math.round(bare),
+    ratioToBareHeap: Number((t.events / (t.wallMs / 1000) / bare).toFixed(4)),
+    target: '>= 300000 messages per second',
+    met: t.messagesPerSecond >= 300_000,
+  });
+  const c = runIsolatedJson<ReturnType<typeof chaosSeed>>('chaos-seed');
+  const compression = c.virtualMs / c.medianMs;
+  print({
+    bench: 'chaos-seed',
+    medianMsPerSeed: Math.round(c.medianMs),
+    minMs: Math.round(c.minMs),
+    maxMs: Math.round(c.maxMs),
+    seeds: CHAOS_SEEDS,
+    virtualMs: c.virtualMs,
+    compression: Math.round(compression),
+    bareHeapEventsPerSecond: Math.round(bare),
+    target: '<= 150 ms per seed, compression >= 1000x',
+    met: c.medianMs <= 150 && compression >= 1_000,
+  });
+  const cores = availableParallelism();
+  const seeds = 4 * cores;
+  const one = await sweepRate(1, seeds);
+  const all = await sweepRate(cores, seeds);
+  print({
+    bench: 'sweep-scaling',
+    cores,
+    seeds,
+    seedsPerMinute1: Number(one.toFixed(1)),
+    seedsPerMinuteAll: Number(all.toFixed(1)),
+    ratio: Number((all / one).toFixed(3)),
+    target: cores >= 2 ? `>= ${(0.9 * cores).toFixed(1)}x on ${cores} cores` : 'n/a on 1 core',
+    met: cores >= 2 ? all / one >= 0.9 * cores : null,
+  });
+  const stored = runIsolated('memory-stored', ['--expose-gc']);
+  const inFlight = runIsolated('memory-in-flight', ['--expose-gc']);
+  print({
+    bench: 'memory',
+    bytesPerStoredMessage: Math.round(stored),
+    bytesPerMessageInFlight: Math.round(inFlight),
+    note: 'heap after a full GC, the run trace and history included; the message body is 11-15 bytes',
+  });
+}
