@@ -7,6 +7,7 @@ import type { BrokerController } from '../core/broker/broker-controller.ts';
 import { checkBacktrack } from '../properties/checkers/backtrack.ts';
 import { checkCqConsistent } from '../properties/checkers/cq-consistent.ts';
 import { checkDlq } from '../properties/checkers/dlq.ts';
+import { checkDurable } from '../properties/checkers/durable.ts';
 import { checkDuplicated } from '../properties/checkers/duplicated.ts';
 import { checkEffectsOnce } from '../properties/checkers/effects-once.ts';
 import { checkKeyOrder } from '../properties/checkers/key-order.ts';
@@ -73,6 +74,7 @@ export function runChecks(input: CheckInput): { stats: RunStats; checks: CheckRe
   const subscriptions = subscribedGroups(input);
   const acknowledged = scenario.acknowledged === 'SEND_OK' ? onlySendOkAcknowledged(history) : history;
   const lost = checkLost(acknowledged, subscriptions);
+  const stored = storedKeys(input, scenario.workload.topic);
   const duplicated = checkDuplicated(history);
   const found = new Map<Property, Violation[]>([
     ['lost', withFaultsAround(lost.violations, acknowledged, input.nodes)],
@@ -85,6 +87,7 @@ export function runChecks(input: CheckInput): { stats: RunStats; checks: CheckRe
       checkLiveness(acknowledged, subscriptions, { withinMs: scenario.run.livenessWithinMs, endMs }),
     ],
     ['effects-once', checkEffectsOnce(history)],
+    ['durable', checkDurable(acknowledged, stored)],
   ]);
   if (scenario.workload.shardingKeys > 0) found.set('key-order', checkKeyOrder(history));
   if (scenario.workload.resets.length > 0) found.set('backtrack', checkBacktrack(history));
@@ -107,7 +110,7 @@ export function runChecks(input: CheckInput): { stats: RunStats; checks: CheckRe
     examples: all.slice(0, EXAMPLES).map((v) => v.explanation),
     all,
   }));
-  const stats = accounting(input, history, duplicated.length, lost);
+  const stats = accounting(history, stored.size, duplicated.length, lost);
   return { stats, checks };
 }
 
@@ -238,8 +241,8 @@ function dlqViolations(input: CheckInput, history: History, group: string): Viol
 }
 
 function accounting(
-  input: CheckInput,
   history: History,
+  stored: number,
   duplicated: number,
   lost: { violations: Violation[]; recovered: string[] },
 ): RunStats {
@@ -251,7 +254,7 @@ function accounting(
     acked: completed('ok'),
     failed: completed('fail'),
     unknown: completed('info'),
-    stored: storedKeys(input, input.scenario.workload.topic).size,
+    stored,
     deliveries: deliveries.length,
     consumed: new Set(deliveries.map((op) => `${op.value.group}\u0000${op.value.key}`)).size,
     duplicated,

@@ -22,6 +22,7 @@ export const PROPERTIES = [
   'backtrack',
   'liveness',
   'effects-once',
+  'durable',
 ] as const;
 export type Property = (typeof PROPERTIES)[number];
 

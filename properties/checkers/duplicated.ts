@@ -7,6 +7,8 @@
 // - consumer-crash: the same copy delivered again to a consumer after a fault on its node (its
 //   offset was not yet persisted);
 // - offset-reset: the same copy delivered again after an offset reset;
+// - fault-elsewhere: the same copy delivered again to the same consumer after a fault on another
+//   node (a broker that lost the offsets it had not persisted, a partition that cut a commit);
 // - unexplained: none of the above (a bug, or a cause the history does not show).
 import {
   deliveriesByGroup,
@@ -21,7 +23,13 @@ import {
 } from '../history.ts';
 
 export type DuplicateCause =
-  'producer-retry' | 'reconsume' | 'rebalance-overlap' | 'consumer-crash' | 'offset-reset' | 'unexplained';
+  | 'producer-retry'
+  | 'reconsume'
+  | 'rebalance-overlap'
+  | 'consumer-crash'
+  | 'offset-reset'
+  | 'fault-elsewhere'
+  | 'unexplained';
 
 export interface Duplicate extends Violation {
   readonly group: string;
@@ -63,5 +71,6 @@ function causeOf(op: ConsumeOp, before: ConsumeOp[], faults: (NemesisOp | ResetO
   const between = faults.filter((f) => f.index > last.index && f.index < op.index);
   if (between.some((f) => f.f === 'reset-offset')) return 'offset-reset';
   if (between.some((f) => JSON.stringify(f.value).includes(op.value.consumer))) return 'consumer-crash';
+  if (between.some((f) => isNemesis(f) && f.f !== 'skipped')) return 'fault-elsewhere';
   return 'unexplained';
 }

@@ -1,6 +1,7 @@
 import { fc, test as ptest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import { toJsonLines, type History } from '../history.ts';
+import { checkDurable } from './durable.ts';
 import { checkDuplicated } from './duplicated.ts';
 import { historyOf } from './history-builder.ts';
 import { checkKeyOrder } from './key-order.ts';
@@ -101,7 +102,7 @@ describe('queue checkers', () => {
 
   test('each duplicate gets its cause from the history', () => {
     const history = historyOf((h) => {
-      for (const k of ['m0', 'm1', 'm2', 'm3', 'm4', 'm5']) h.send(k);
+      for (const k of ['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6']) h.send(k);
       h.consume('m0');
       h.consume('m0', { queueOffset: 7 }); // a second stored copy
       h.consume('m1');
@@ -116,6 +117,9 @@ describe('queue checkers', () => {
       h.consume('m4');
       h.consume('m5');
       h.consume('m5');
+      h.consume('m6');
+      h.fault('power-off', { node: 'broker-a' });
+      h.consume('m6');
     });
     expect(checkDuplicated(history).map((d) => [d.key, d.cause])).toEqual([
       ['m0', 'producer-retry'],
@@ -124,7 +128,23 @@ describe('queue checkers', () => {
       ['m3', 'consumer-crash'],
       ['m4', 'offset-reset'],
       ['m5', 'unexplained'],
+      ['m6', 'fault-elsewhere'],
     ]);
+  });
+
+  test('durable: an acknowledged message missing from the final stores is named, a stored one is not', () => {
+    const history = historyOf((h) => {
+      h.send('m0');
+      h.send('m1');
+      h.send('m2', 'info');
+      h.consume('m1');
+    });
+    const violations = checkDurable(history, new Set(['m0']));
+    expect(violations.map((v) => v.key)).toEqual(['m1']);
+    expect(violations[0]!.explanation).toMatch(
+      /m1 was acknowledged .* no running broker .*stores it at the end/,
+    );
+    expect(checkDurable(history, new Set(['m0', 'm1']))).toEqual([]);
   });
 
   test('redeliveries of an offset already seen are not order violations', () => {
