@@ -110,17 +110,20 @@ async function claims(args: string[]): Promise<number> {
     const verdicts = await judgeMatrix(pool, seeds, from, bar);
     bar?.(-1, 0);
     const files: Record<string, string> = {};
-    const rows = verdicts.map(({ counterexample, ...row }) => {
-      if (counterexample === undefined) return row;
-      const { scenario, ...rest } = counterexample;
-      const file = counterexampleFile(row.cell);
-      files[file] = `${JSON.stringify(scenario, null, 2)}\n`;
-      const replay = `npx rmqsim replay ${join(out, file)}@${counterexample.seed}`;
-      // The counterexample run once more, for its report next to its JSON.
-      const cxRun = runScenario(scenario, { seed: counterexample.seed, source: join(out, file) });
-      files[file.replace(/\.json$/, '.html')] = runReportHtml(cxRun, scenario);
-      return { ...row, counterexample: { ...rest, replay, file: join(out, file) } };
-    });
+    const rows = await Promise.all(
+      verdicts.map(async ({ counterexample, ...row }) => {
+        if (counterexample === undefined) return row;
+        const { scenario, ...rest } = counterexample;
+        const file = counterexampleFile(row.cell);
+        const source = join(out, file);
+        files[file] = `${JSON.stringify(scenario, null, 2)}\n`;
+        // The counterexample run once more, on the pool, for its report next to its JSON.
+        const task = { kind: 'report', scenario, source, seed: counterexample.seed } as const;
+        files[file.replace(/\.json$/, '.html')] = await pool.run<string>(task);
+        const replay = `npx rmqsim replay ${source}@${counterexample.seed}`;
+        return { ...row, counterexample: { ...rest, replay, file: source } };
+      }),
+    );
     const matrix: ClaimsMatrix = { seeds, from, claims: rows };
     files['claims.json'] = `${JSON.stringify(matrix, null, 2)}\n`;
     files['claims.html'] = claimsHtml(matrix);

@@ -1,5 +1,7 @@
-// What a worker of the pool runs: one matrix cell's verdict, or one seed of a scenario. Workers
-// are separate processes; a task and its answer are plain data.
+// What a worker of the pool runs: one matrix cell's verdict, one seed of a scenario (its run.json
+// object), or one run's HTML report. Workers are separate processes; a task and its answer are
+// plain data. The worker is glue between the runner and the reports, so it imports both.
+import { runReportHtml } from '../reports/html/index.ts';
 import { runJson } from '../reports/run-report.ts';
 import { CLAIM_CELLS } from './claims-matrix.ts';
 import { runScenario } from './runner.ts';
@@ -8,12 +10,22 @@ import { judgeCell } from './verdict.ts';
 
 export type PoolTask =
   | { kind: 'cell'; cell: string; seeds: number; from: number }
-  | { kind: 'seed'; scenario: ScenarioInput; source: string; seed: number };
+  | { kind: 'seed'; scenario: ScenarioInput; source: string; seed: number }
+  | { kind: 'report'; scenario: ScenarioInput; source: string; seed: number };
 
 export default function work(task: PoolTask) {
-  if (task.kind === 'seed')
-    return runJson(runScenario(task.scenario, { seed: task.seed, source: task.source }));
-  const cell = CLAIM_CELLS.find((c) => c.id === task.cell);
-  if (cell === undefined) throw new Error(`no matrix cell ${task.cell}`);
-  return judgeCell(cell, task.seeds, task.from);
+  switch (task.kind) {
+    case 'seed':
+      return runJson(runScenario(task.scenario, { seed: task.seed, source: task.source }));
+    case 'report':
+      return runReportHtml(
+        runScenario(task.scenario, { seed: task.seed, source: task.source }),
+        task.scenario,
+      );
+    case 'cell': {
+      const cell = CLAIM_CELLS.find((c) => c.id === task.cell);
+      if (cell === undefined) throw new Error(`no matrix cell ${task.cell}`);
+      return judgeCell(cell, task.seeds, task.from);
+    }
+  }
 }
