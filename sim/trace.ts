@@ -2,7 +2,11 @@
 // action, in the order the scheduler ran them. A stable 64-bit hash over the records identifies
 // the run (same seed and scenario, same hash). The hash is always on and cheap; the records
 // themselves are kept only when a report or a replay asks for them.
-// Fields must be JSON values (no bigint, no byte arrays): they are hashed as JSON text.
+// Fields must be JSON values (no bigint, no byte arrays): they are hashed as JSON text, the text of
+// `${t}|${node}|${event}|${JSON.stringify(fields) or ''}\n`. That text is fed to the hash as it is
+// produced, without building it: flat fields of strings, numbers, booleans and null are written
+// here as JSON.stringify would write them; anything else (nested values, strings that need
+// escaping) goes through JSON.stringify. Either way the hashed characters are the same.
 
 export interface TraceRecord {
   /** World time in ms. */
@@ -14,6 +18,20 @@ export interface TraceRecord {
 
 // Two FNV-1a lanes with different offsets give 64 bits without BigInt on the hot path.
 const FNV_PRIME = 0x01000193;
+const PIPE = 0x7c;
+const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+
+/** True if JSON.stringify writes `s` as '"' + s + '"' (no escapes, no lone surrogates). */
+function plainJsonString(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === QUOTE || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
+}
 
 export class Trace {
   private h1 = 0x811c9dc5;
@@ -25,7 +43,14 @@ export class Trace {
 
   record(t: number, node: string, event: string, fields?: Record<string, unknown>): void {
     this.count++;
-    this.mix(`${t}|${node}|${event}|${fields === undefined ? '' : JSON.stringify(fields)}\n`);
+    this.mixText(typeof t === 'number' ? String(t) : `${t}`);
+    this.mixChar(PIPE);
+    this.mixText(node);
+    this.mixChar(PIPE);
+    this.mixText(event);
+    this.mixChar(PIPE);
+    if (fields !== undefined && !this.mixFlatFields(fields)) this.mixText(JSON.stringify(fields));
+    this.mixChar(NEWLINE);
     if (this.keep) this.records.push(fields === undefined ? { t, node, event } : { t, node, event, fields });
   }
 
@@ -38,7 +63,65 @@ export class Trace {
     return (this.h1 >>> 0).toString(16).padStart(8, '0') + (this.h2 >>> 0).toString(16).padStart(8, '0');
   }
 
-  private mix(text: string): void {
+  /**
+   * Mixes JSON.stringify(fields) if every value is a string with no escapes, a number, a boolean,
+   * null or undefined (left out, as JSON.stringify leaves it out); returns false, having mixed
+   * nothing, for anything else.
+   */
+  private mixFlatFields(fields: Record<string, unknown>): boolean {
+    const keys = Object.keys(fields);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const value = fields[key];
+      switch (typeof value) {
+        case 'number':
+        case 'boolean':
+        case 'undefined':
+          break;
+        case 'string':
+          if (!plainJsonString(value)) return false;
+          break;
+        case 'object':
+          if (value !== null) return false;
+          break;
+        default:
+          return false;
+      }
+      if (!plainJsonString(key)) return false;
+    }
+    this.mixChar(0x7b);
+    let first = true;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const value = fields[key];
+      if (value === undefined) continue;
+      if (!first) this.mixChar(COMMA);
+      first = false;
+      this.mixChar(QUOTE);
+      this.mixText(key);
+      this.mixChar(QUOTE);
+      this.mixChar(COLON);
+      if (typeof value === 'string') {
+        this.mixChar(QUOTE);
+        this.mixText(value);
+        this.mixChar(QUOTE);
+      } else if (typeof value === 'number') {
+        this.mixText(Number.isFinite(value) ? String(value) : 'null');
+      } else {
+        this.mixText(value === null ? 'null' : value ? 'true' : 'false');
+      }
+    }
+    this.mixChar(0x7d);
+    return true;
+  }
+
+  private mixChar(c: number): void {
+    const h1 = Math.imul(this.h1 ^ c, FNV_PRIME);
+    this.h1 = h1;
+    this.h2 = Math.imul(this.h2 ^ c, FNV_PRIME) ^ (h1 >>> 15);
+  }
+
+  private mixText(text: string): void {
     let h1 = this.h1;
     let h2 = this.h2;
     for (let i = 0; i < text.length; i++) {

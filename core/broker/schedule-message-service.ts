@@ -157,15 +157,24 @@ export class ScheduleMessageService extends ConfigManager {
     );
   }
 
-  /** One round of a level: deliver what is due from `offset`, within one ConsumeQueue file. */
+  /**
+   * One round of a level: deliver what is due from `offset`, within one ConsumeQueue file. The
+   * first entry is read alone first: a level whose next entry is not due (most rounds) ends there,
+   * without reading and decoding the rest of the file as the round that delivers does.
+   */
   private executeOnTimeup(level: number, offset: number): void {
     const cq = this.store.consumeQueues.find(SCHEDULE_TOPIC, level - 1);
     if (cq === undefined) return this.schedule(level, offset, DELAY_FOR_A_WHILE);
-    const entries = cq.getEntries(offset, this.store.config.mappedFileSizeConsumeQueue / CQ_STORE_UNIT_SIZE);
-    if (entries.length === 0) {
+    const first = cq.getEntries(offset, 1)[0];
+    if (first === undefined) {
       // Below the minimum (retention) or past the end: go on from the nearest valid offset.
       return this.schedule(level, clampToQueue(cq, offset), DELAY_FOR_A_WHILE);
     }
+    const now = this.env.now();
+    if (this.correctDeliverTimestamp(level, now, first.tagsCode) > now) {
+      return this.schedule(level, offset, DELAY_FOR_A_WHILE);
+    }
+    const entries = cq.getEntries(offset, this.store.config.mappedFileSizeConsumeQueue / CQ_STORE_UNIT_SIZE);
     this.deliverFrom(level, offset, entries, 0);
   }
 
