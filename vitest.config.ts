@@ -7,5 +7,9 @@ export default defineConfig({
     setupFiles: ['properties/fc-setup.ts'],
     testTimeout: 60_000,
     pool: 'threads',
+    // Test files share their workers' module graph: nothing in core/, sim/ or scenarios/ keeps
+    // module-level state across worlds (per-process tables are keyed by Env), and importing the
+    // simulator once per worker instead of once per file makes `npm test` about three times faster.
+    isolate: false,
   },
 });
