@@ -79,7 +79,7 @@ async function sweepCommand(args: string[]): Promise<number> {
     else {
       const failed = result.firstFailure;
       console.log(
-        `${result.scenario}: ${result.results.length} seeds run from ${result.from}` +
+        `${result.scenario}: ${result.results.length} seed${result.results.length === 1 ? '' : 's'} run from ${result.from}` +
           (shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : ''),
       );
       if (failed === undefined) console.log('every guaranteed property held at every seed');

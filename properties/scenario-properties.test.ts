@@ -71,6 +71,24 @@ describe('promised: holds for every generated scenario', () => {
   });
 
   ptest.prop(
+    [clusterScenarioArb({ flushDiskType: 'ASYNC_FLUSH', failing: true, consumerFaults: ['kill'] }), seed],
+    runs,
+  )(
+    'a message that always fails is retried on the delay levels, then dead-lettered after maxReconsumeTimes',
+    (scenario, s) => {
+      const result = runScenario(scenario, { seed: s });
+      expectHolds(result, ['retry-schedule', 'dlq', 'lost']);
+    },
+  );
+
+  ptest.prop(
+    [clusterScenarioArb({ flushDiskType: 'ASYNC_FLUSH', backtrack: true, consumerFaults: ['kill'] }), seed],
+    runs,
+  )('a reset to a time re-delivers every message stored since', (scenario, s) => {
+    expectHolds(runScenario(scenario, { seed: s }), ['backtrack', 'lost']);
+  });
+
+  ptest.prop(
     [
       clusterScenarioArb({
         flushDiskType: 'ASYNC_FLUSH',

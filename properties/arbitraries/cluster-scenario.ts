@@ -11,6 +11,10 @@ export interface ClusterScenarioOptions {
   flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH';
   ordered?: boolean;
   handler?: 'success' | 'idempotent';
+  /** Every n-th message fails always: retried on the delay levels, then dead-lettered. */
+  failing?: boolean;
+  /** The operator resets the group to a time mid-run. */
+  backtrack?: boolean;
   masterFaults?: readonly RecoveringFault[];
   consumerFaults?: readonly RecoveringFault[];
 }
@@ -25,6 +29,10 @@ export function clusterScenarioArb(options: ClusterScenarioOptions): fc.Arbitrar
     messages: fc.integer({ min: 10, max: 150 }),
     intervalMs: fc.integer({ min: 20, max: 200 }),
     maxServiceMs: fc.integer({ min: 1, max: 150 }),
+    failEvery: fc.integer({ min: 2, max: 10 }),
+    maxReconsumeTimes: fc.integer({ min: 0, max: 4 }),
+    resetAtMs: fc.integer({ min: 35_000, max: 55_000 }),
+    resetToMs: fc.integer({ min: 3_000, max: 30_000 }),
   });
   return shape.chain((s) => {
     const consumers = Array.from({ length: s.consumers }, (_, i) => `consumer-${i + 1}`);
@@ -58,6 +66,10 @@ interface Shape {
   messages: number;
   intervalMs: number;
   maxServiceMs: number;
+  failEvery: number;
+  maxReconsumeTimes: number;
+  resetAtMs: number;
+  resetToMs: number;
 }
 
 function scenarioOf(options: ClusterScenarioOptions, s: Shape, schedule: FaultInput[]): ScenarioInput {
@@ -79,13 +91,22 @@ function scenarioOf(options: ClusterScenarioOptions, s: Shape, schedule: FaultIn
           consumeMode: options.ordered ? 'orderly' : 'concurrently',
           consumeThreads: 4,
           serviceTimeMs: [1, s.maxServiceMs],
-          handler: { kind: options.handler ?? 'success' },
+          handler: options.failing
+            ? { kind: 'fail', every: s.failEvery, times: 'always' }
+            : { kind: options.handler ?? 'success' },
+          maxReconsumeTimes: s.maxReconsumeTimes,
         },
       ],
     },
-    workload: { messages: s.messages, intervalMs: s.intervalMs, shardingKeys: options.ordered ? 4 : 0 },
+    workload: {
+      messages: s.messages,
+      intervalMs: s.intervalMs,
+      shardingKeys: options.ordered ? 4 : 0,
+      resets: options.backtrack ? [{ atMs: s.resetAtMs, toMs: s.resetToMs, group: 'myConsumerGroup' }] : [],
+    },
     faults: { schedule },
     acknowledged: 'SEND_OK',
-    run: { durationMs: 60_000, drainMs: 120_000 },
+    // Up to 4 retries wait 10 s + 30 s + 1 min + 2 min, plus route polls and rebalances.
+    run: { durationMs: 60_000, drainMs: options.failing ? 360_000 : 120_000 },
   };
 }
