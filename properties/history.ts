@@ -106,16 +106,25 @@ export function attemptedKeys(history: History): Set<string> {
   return new Set(history.filter(isSend).map((op) => op.value.key));
 }
 
+/** The ops `is` selects, grouped by `key`, each group in history order. */
+export function groupOps<T extends Op>(
+  history: History,
+  is: (op: Op) => op is T,
+  key: (op: T) => string,
+): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const op of history) {
+    if (!is(op)) continue;
+    const list = groups.get(key(op)) ?? [];
+    list.push(op);
+    groups.set(key(op), list);
+  }
+  return groups;
+}
+
 /** Deliveries grouped by consumer group, each in history order. */
 export function deliveriesByGroup(history: History): Map<string, ConsumeOp[]> {
-  const byGroup = new Map<string, ConsumeOp[]>();
-  for (const op of history) {
-    if (!isConsume(op)) continue;
-    const list = byGroup.get(op.value.group) ?? [];
-    list.push(op);
-    byGroup.set(op.value.group, list);
-  }
-  return byGroup;
+  return groupOps(history, isConsume, (op) => op.value.group);
 }
 
 /** A time for an explanation: whole ms, or seconds with a tenth past ten seconds. */

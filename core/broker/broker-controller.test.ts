@@ -9,28 +9,14 @@ import { request, type RemotingCommand } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import { brokerMain, type BrokerController } from './broker-controller.ts';
+import { testBrokerConf } from './test-broker-conf.ts';
 
 const NAMESRV = '10.0.0.9:9876';
 const MASTER = '10.0.0.1:10911';
 const SLAVE = '10.0.0.2:10911';
 const CLIENT = '10.0.0.50:5555';
 
-/** A broker.conf as an operator writes it (the seed article's keys plus small files). */
-function brokerConf(role: string, brokerId: number): string {
-  return [
-    '# broker-a',
-    'brokerClusterName = DefaultCluster',
-    'brokerName = broker-a',
-    `brokerId = ${brokerId}`,
-    `namesrvAddr = ${NAMESRV}`,
-    `brokerRole = ${role}`,
-    'flushDiskType = ASYNC_FLUSH',
-    'mappedFileSizeCommitLog = 4096',
-    'mappedFileSizeConsumeQueue = 640',
-    'maxHashSlotNum = 64',
-    'maxIndexNum = 256',
-  ].join('\n');
-}
+const brokerConf = (role: string, brokerId: number) => testBrokerConf(NAMESRV, role, brokerId);
 
 function cluster(masterRole = 'SYNC_MASTER') {
   const world = new World({ seed: 3, keepTrace: true });

@@ -10,6 +10,7 @@ import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import type { TopicRouteData } from '../protocol/route-data.ts';
 import { brokerMain, type BrokerController } from './broker-controller.ts';
+import { testBrokerConf } from './test-broker-conf.ts';
 import { PullSysFlag } from './pull-message-processor.ts';
 import { newSubscriptionGroupConfig } from './subscription-group-manager.ts';
 import { SLAVE_SYNC_INITIAL_DELAY_MS, SLAVE_SYNC_PERIOD_MS } from './slave-synchronize.ts';
@@ -20,20 +21,7 @@ const SLAVE = '10.0.0.2:10911';
 const CLIENT = '10.0.0.50:5555';
 const CONSUMER = '10.0.0.61:7001';
 
-function brokerConf(role: string, brokerId: number): string {
-  return [
-    'brokerClusterName = DefaultCluster',
-    'brokerName = broker-a',
-    `brokerId = ${brokerId}`,
-    `namesrvAddr = ${NAMESRV}`,
-    `brokerRole = ${role}`,
-    'flushDiskType = ASYNC_FLUSH',
-    'mappedFileSizeCommitLog = 65536',
-    'mappedFileSizeConsumeQueue = 640',
-    'maxHashSlotNum = 64',
-    'maxIndexNum = 256',
-  ].join('\n');
-}
+const brokerConf = (role: string, brokerId: number) => testBrokerConf(NAMESRV, role, brokerId, 65_536);
 
 /** A NameServer, a SYNC_MASTER and its slave (both started at world time 0), and a probe client. */
 function cluster() {

@@ -3,7 +3,7 @@
 // it), each delivery with its consumer, queue and reconsumeTimes, each send-back to the retry
 // topic or the DLQ, each delay-level hop and each effect, in virtual-time order. Built from the
 // trace records that carry the message's key or UNIQ_KEY and from the history's send outcomes.
-import { isSend, type History, type SendOp } from '../../properties/history.ts';
+import { groupOps, isSend, type History, type SendOp } from '../../properties/history.ts';
 import type { TraceRecord } from '../../sim/trace.ts';
 import type { LaneIndex } from './flow-data.ts';
 
@@ -99,14 +99,7 @@ function outcomeStep(op: SendOp, lanes: LaneIndex): PathStep {
 
 /** Each key's send operations, in history order (built once per report). */
 export function sendsByKey(history: History): Map<string, SendOp[]> {
-  const sends = new Map<string, SendOp[]>();
-  for (const op of history) {
-    if (!isSend(op)) continue;
-    const list = sends.get(op.value.key) ?? [];
-    list.push(op);
-    sends.set(op.value.key, list);
-  }
-  return sends;
+  return groupOps(history, isSend, (op) => op.value.key);
 }
 
 /** The path of one message key; empty if the run never sent it. */
