@@ -21,6 +21,11 @@ function failWithReplay(details: fc.RunDetails<unknown>): void {
   throw new Error(`${fc.defaultReportMessage(details)}\n\nFailure: ${cause}\n\n${replayLine(details)}`);
 }
 
+/** A property's run count: its own, unless FC_NUM_RUNS sets one for a wider (or narrower) sweep. */
+export function runs(numRuns: number): { numRuns: number } {
+  return { numRuns: env.FC_NUM_RUNS ? Number(env.FC_NUM_RUNS) : numRuns };
+}
+
 fc.configureGlobal({
   ...fc.readConfigureGlobal(),
   ...(env.FC_SEED ? { seed: Number(env.FC_SEED) } : {}),

@@ -11,9 +11,10 @@ import { runScenario, type RunResult } from '../scenarios/runner.ts';
 import type { Property } from '../scenarios/scenario-schema.ts';
 import { judgeCell } from '../scenarios/verdict.ts';
 import { clusterScenarioArb } from './arbitraries/cluster-scenario.ts';
+import { runs } from './fc-setup.ts';
 
 const seed = fc.integer({ min: 0, max: 1_000_000 });
-const runs = { numRuns: 12 };
+const scenarioRuns = runs(12);
 
 function expectHolds(result: RunResult, properties: readonly Property[]): void {
   for (const property of properties) {
@@ -33,7 +34,7 @@ describe('promised: holds for every generated scenario', () => {
       }),
       seed,
     ],
-    runs,
+    scenarioRuns,
   )(
     'SYNC_FLUSH: no SEND_OK lost, each consumed soon after the faults heal, CQs consistent',
     (scenario, s) => {
@@ -46,14 +47,14 @@ describe('promised: holds for every generated scenario', () => {
       clusterScenarioArb({ flushDiskType: 'ASYNC_FLUSH', masterFaults: ['kill'], consumerFaults: ['kill'] }),
       seed,
     ],
-    runs,
+    scenarioRuns,
   )('ASYNC_FLUSH: a process kill loses nothing (the page cache survives it)', (scenario, s) => {
     expectHolds(runScenario(scenario, { seed: s }), ['lost', 'unexpected', 'cq-consistent']);
   });
 
   ptest.prop(
     [clusterScenarioArb({ flushDiskType: 'ASYNC_FLUSH', ordered: true, consumerFaults: ['kill'] }), seed],
-    runs,
+    scenarioRuns,
   )('ordered sends, orderly consumers: per-key order survives consumer crashes', (scenario, s) => {
     const result = runScenario(scenario, { seed: s });
     expectHolds(result, ['key-order', 'lost']);
@@ -65,14 +66,14 @@ describe('promised: holds for every generated scenario', () => {
       clusterScenarioArb({ flushDiskType: 'ASYNC_FLUSH', handler: 'idempotent', consumerFaults: ['kill'] }),
       seed,
     ],
-    runs,
+    scenarioRuns,
   )('an idempotent handler applies each message once, whatever is redelivered', (scenario, s) => {
     expectHolds(runScenario(scenario, { seed: s }), ['effects-once', 'lost']);
   });
 
   ptest.prop(
     [clusterScenarioArb({ flushDiskType: 'ASYNC_FLUSH', failing: true, consumerFaults: ['kill'] }), seed],
-    runs,
+    scenarioRuns,
   )(
     'a message that always fails is retried on the delay levels, then dead-lettered after maxReconsumeTimes',
     (scenario, s) => {
@@ -83,7 +84,7 @@ describe('promised: holds for every generated scenario', () => {
 
   ptest.prop(
     [clusterScenarioArb({ flushDiskType: 'ASYNC_FLUSH', backtrack: true, consumerFaults: ['kill'] }), seed],
-    runs,
+    scenarioRuns,
   )('a reset to a time re-delivers every message stored since', (scenario, s) => {
     expectHolds(runScenario(scenario, { seed: s }), ['backtrack', 'lost']);
   });
@@ -97,7 +98,7 @@ describe('promised: holds for every generated scenario', () => {
       }),
       seed,
     ],
-    { numRuns: 6 },
+    runs(6),
   )('deterministic: the same scenario and seed give the same trace hash', (scenario, s) => {
     const [a, b] = [runScenario(scenario, { seed: s }), runScenario(scenario, { seed: s })];
     expect(b.traceHash).toBe(a.traceHash);

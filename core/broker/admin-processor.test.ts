@@ -6,6 +6,7 @@ import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import type { LockBatchResponseBody, ResetOffsetBody } from './admin-processor.ts';
 import { REBALANCE_LOCK_MAX_LIVE_TIME } from './rebalance-lock-manager.ts';
+import { runs } from '../../properties/fc-setup.ts';
 
 function world() {
   const w = consumeBrokerWorld({ clients: ['c1', 'c2', 'admin'] });
@@ -36,9 +37,7 @@ describe('offset queries', () => {
 
   ptest.prop(
     [fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 6 }), fc.nat({ max: 100_000 })],
-    {
-      numRuns: 20,
-    },
+    runs(20),
   )('SEARCH_OFFSET_BY_TIMESTAMP: the first message stored at or after the time', (batches, probeMs) => {
     const w = world();
     const stored: number[] = []; // store time of each queue offset

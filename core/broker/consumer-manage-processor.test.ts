@@ -6,6 +6,7 @@ import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import { checkInDiskByConsumeOffset } from './consumer-manage-processor.ts';
 import { PullSysFlag } from './pull-message-processor.ts';
+import { runs } from '../../properties/fc-setup.ts';
 
 function world(conf: Record<string, unknown> = {}) {
   const w = consumeBrokerWorld({ conf });
@@ -65,9 +66,7 @@ describe('consumer offsets', () => {
 
   ptest.prop(
     [fc.array(fc.record({ queueId: fc.nat({ max: 3 }), offset: fc.nat({ max: 1_000 }) }), { maxLength: 15 })],
-    {
-      numRuns: 25,
-    },
+    runs(25),
   )('every queue answers its last committed offset, whatever the order of values', (commits) => {
     const w = world();
     const last = new Map<number, number>();

@@ -10,6 +10,7 @@ import {
   HOUSEKEEPING_INTERVAL,
   tagsCodeFilter,
 } from './consumer-manager.ts';
+import { runs } from '../../properties/fc-setup.ts';
 
 const CLIENTS = ['c1', 'c2', 'c3'];
 
@@ -147,7 +148,7 @@ describe('group membership property', () => {
     action: fc.constantFrom('beat', 'beat', 'kill', 'restart'),
     gapMs: fc.integer({ min: 10, max: 90_000 }),
   });
-  ptest.prop([fc.array(step, { maxLength: 20 })], { numRuns: 30 })(
+  ptest.prop([fc.array(step, { maxLength: 20 })], runs(30))(
     'a client is a member iff it heartbeated within 120 s (+ one scan) and its connection did not break since',
     (steps) => {
       const w = world();

@@ -8,6 +8,7 @@ import { ResponseCode } from '../protocol/response-code.ts';
 import type { GetMessageStatus } from '../store/get-message.ts';
 import { PullSysFlag, pullResponseCode } from './pull-message-processor.ts';
 import { LONG_POLLING_CHECK_INTERVAL } from './pull-request-hold-service.ts';
+import { runs } from '../../properties/fc-setup.ts';
 
 const { SUSPEND, COMMIT_OFFSET, SUBSCRIPTION } = PullSysFlag;
 const pull = (fields: Parameters<typeof pullHeader>[0]) =>
@@ -186,7 +187,7 @@ describe('PULL_MESSAGE property', () => {
       fc.constantFrom('*', 'A', 'A || B', 'C'),
       fc.nat({ max: 24 }),
     ],
-    { numRuns: 40 },
+    runs(40),
   )(
     'the answer is the matching messages from the offset, or the 4.9 code for the offset',
     (tags, sub, offset) => {

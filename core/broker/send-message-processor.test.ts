@@ -24,6 +24,7 @@ import {
 } from './send-message-processor.ts';
 import { SubscriptionGroupManager } from './subscription-group-manager.ts';
 import { TopicConfigManager } from './topic-config-manager.ts';
+import { runs } from '../../properties/fc-setup.ts';
 
 const BROKER = '10.0.0.1:10911';
 const PRODUCER = '10.0.0.9:5555';
@@ -204,7 +205,7 @@ describe('SEND_MESSAGE', () => {
     expect(answer.remark).toContain('is null');
   });
 
-  ptest.prop([fc.integer({ min: 1, max: 1000 })], { numRuns: 20 })(
+  ptest.prop([fc.integer({ min: 1, max: 1000 })], runs(20))(
     'a negative queueId picks a write queue of the topic',
     (seed) => {
       const { send } = brokerNode({ seed });
@@ -217,9 +218,10 @@ describe('SEND_MESSAGE', () => {
     },
   );
 
-  ptest.prop([fc.string({ minLength: 1, maxLength: 20 }).filter((s) => /[^%|a-zA-Z0-9_-]/.test(s))], {
-    numRuns: 50,
-  })('a topic with a character outside [%|a-zA-Z0-9_-] is SYSTEM_ERROR and is not created', (topic) => {
+  ptest.prop(
+    [fc.string({ minLength: 1, maxLength: 20 }).filter((s) => /[^%|a-zA-Z0-9_-]/.test(s))],
+    runs(50),
+  )('a topic with a character outside [%|a-zA-Z0-9_-] is SYSTEM_ERROR and is not created', (topic) => {
     const { send, parts } = brokerNode();
     expect(send(topic).code).toBe(ResponseCode.SYSTEM_ERROR);
     expect(parts().topics.selectTopicConfig(topic)).toBeUndefined();

@@ -14,6 +14,7 @@ import {
 } from './default-mq-push-consumer.ts';
 import { Message } from './message.ts';
 import { SelectMessageQueueByHash } from './message-queue-selector.ts';
+import { runs } from '../../properties/fc-setup.ts';
 
 const ADMIN = '10.0.0.70:9999';
 const C1 = '10.0.0.61:7001';
@@ -186,7 +187,7 @@ describe('orderly consumption', () => {
       fc.integer({ min: 4, max: 10 }),
       fc.integer({ min: 1, max: 1000 }),
     ],
-    { numRuns: 8 },
+    runs(8),
   )(
     '(b) per-key order of first consumption survives a consumer crash and a rebalance',
     (crashAfter, keyCount, perKey, seed) => {

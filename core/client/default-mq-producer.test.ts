@@ -17,6 +17,7 @@ import {
 import { Message } from './message.ts';
 import { SelectMessageQueueByHash } from './message-queue-selector.ts';
 import type { SendResult } from './send-result.ts';
+import { runs } from '../../properties/fc-setup.ts';
 
 const NAMESRV = '127.0.0.1:9876';
 const BROKER_A = '10.0.0.1:10911';
@@ -201,7 +202,7 @@ describe('DefaultMQProducer: the seed article', () => {
 });
 
 describe('DefaultMQProducer: queue selection and retries', () => {
-  ptest.prop([fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 1, max: 12 })], { numRuns: 12 })(
+  ptest.prop([fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 1, max: 12 })], runs(12))(
     'sync sends go round robin over the writable queues',
     (seed, n) => {
       const c = warmedUp({ seed, brokerB: true });
@@ -372,9 +373,7 @@ describe('DefaultMQProducer: queue selection and retries', () => {
 describe('DefaultMQProducer: ordered send', () => {
   ptest.prop(
     [fc.array(fc.oneof(fc.integer(), fc.string({ maxLength: 8 })), { minLength: 1, maxLength: 10 })],
-    {
-      numRuns: 10,
-    },
+    runs(10),
   )('one key, one queue: abs(hashCode % n) over the writable queues', (keys) => {
     const c = warmedUp({ brokerB: true, seed: 11 });
     const queues = c.producer.getTopicPublishInfo('Orders')!.messageQueueList;

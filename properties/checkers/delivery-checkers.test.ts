@@ -54,6 +54,22 @@ describe('retry-schedule', () => {
     ]);
   });
 
+  test('after a consumer crash redelivered reconsumeTimes 0, the retry counts from the first delivery', () => {
+    // m1 failed at 0 and was sent back; the consumer crashed before committing and got m1 again at
+    // 0.3 s; the retry copy of the first send-back arrives 10 s after the first delivery.
+    const crash = (retryAt: number) =>
+      retrySchedule((h) => {
+        h.at(0);
+        h.consume('m1');
+        h.at(300);
+        h.consume('m1');
+        h.at(retryAt);
+        h.consume('m1', { reconsumeTimes: 1 });
+      });
+    expect(crash(10 * S + 5)).toEqual([]);
+    expect(crash(10 * S - 5)).toHaveLength(1);
+  });
+
   test('a redelivery with no delivery one level below it skipped a level', () => {
     const skipped = retrySchedule((h) => {
       h.at(0);

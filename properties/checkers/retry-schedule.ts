@@ -1,13 +1,23 @@
 // retry-schedule: in concurrent consumption (clustering), a delivery the listener fails
 // (RECONSUME_LATER) is sent back to the broker with delay level 3 + its reconsumeTimes, so the
-// delivery with reconsumeTimes r (r >= 1) comes at delay level 2 + r after the latest earlier
-// delivery of the same message to the group with reconsumeTimes r - 1: not before that delay, and
-// not later than the delay plus `slackMs` (route polling, pulls and rebalances take time). A
+// delivery with reconsumeTimes r (r >= 1) comes at delay level 2 + r after an earlier delivery of
+// the same message to the group with reconsumeTimes r - 1: not before that delay after the first
+// of them (a consumer crash can deliver r - 1 again after its send-back already went out), and not
+// later than the delay plus `slackMs` after the latest (route polling, pulls and rebalances take
+// time). A
 // redelivery with no r - 1 delivery before it skipped a level. Only the first redelivery after a
 // given r - 1 delivery is judged late: later copies are duplicates (the duplicated checker's
 // business). Whether a failed delivery came back at all is the dlq checker's business (the
 // history does not say which deliveries failed). Orderly groups retry locally: leave them out.
-import { deliveriesByGroup, formatTime, type ConsumeOp, type History, type Violation } from '../history.ts';
+import {
+  deliveriesByGroup,
+  formatTime,
+  groupOps,
+  isConsume,
+  type ConsumeOp,
+  type History,
+  type Violation,
+} from '../history.ts';
 
 /** RocketMQ's default messageDelayLevel "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h". */
 export const DEFAULT_DELAY_LEVELS_MS: readonly number[] = [
@@ -32,8 +42,7 @@ export function checkRetrySchedule(history: History, options: RetryScheduleOptio
   const violations: Violation[] = [];
   for (const [group, deliveries] of deliveriesByGroup(history)) {
     if (!options.groups.includes(group)) continue;
-    const byKey = new Map<string, ConsumeOp[]>();
-    for (const op of deliveries) byKey.set(op.value.key, [...(byKey.get(op.value.key) ?? []), op]);
+    const byKey = groupOps(deliveries, isConsume, (op) => op.value.key);
     for (const ops of byKey.values()) violations.push(...checkMessage(group, ops, levels, options.slackMs));
   }
   return violations;
@@ -41,6 +50,7 @@ export function checkRetrySchedule(history: History, options: RetryScheduleOptio
 
 /** One message's deliveries to one group, in history order. */
 function checkMessage(group: string, ops: ConsumeOp[], levels: readonly number[], slackMs: number) {
+  const first = new Map<number, ConsumeOp>(); // reconsumeTimes -> first delivery so far
   const latest = new Map<number, ConsumeOp>(); // reconsumeTimes -> latest delivery so far
   const judgedLate = new Set<ConsumeOp>(); // anchors whose first redelivery was already judged
   const violations: Violation[] = [];
@@ -50,6 +60,7 @@ function checkMessage(group: string, ops: ConsumeOp[], levels: readonly number[]
     const got = `group ${group} got ${op.value.key} with reconsumeTimes ${r} at ${formatTime(op.time)}`;
     const violation = (why: string) => ({ property: 'retry-schedule', key: op.value.key, explanation: why });
     latest.set(r, op);
+    if (!first.has(r)) first.set(r, op);
     if (r < 1) continue;
     if (anchor === undefined) {
       violations.push(
@@ -59,16 +70,17 @@ function checkMessage(group: string, ops: ConsumeOp[], levels: readonly number[]
     }
     const level = retryLevel(r, levels);
     const delay = levels[level - 1]!;
-    const gap = op.time - anchor.time;
-    const after = `${formatTime(gap)} after the delivery with reconsumeTimes ${r - 1} at ${formatTime(anchor.time)}`;
-    if (gap < delay) {
+    const since = (from: ConsumeOp) =>
+      `${formatTime(op.time - from.time)} after the delivery with reconsumeTimes ${r - 1} at ${formatTime(from.time)}`;
+    const earliest = first.get(r - 1)!;
+    if (op.time - earliest.time < delay) {
       violations.push(
-        violation(`${got}, ${after}: too early, delay level ${level} waits ${formatTime(delay)}`),
+        violation(`${got}, ${since(earliest)}: too early, delay level ${level} waits ${formatTime(delay)}`),
       );
-    } else if (gap > delay + slackMs && !judgedLate.has(anchor)) {
+    } else if (op.time - anchor.time > delay + slackMs && !judgedLate.has(anchor)) {
       violations.push(
         violation(
-          `${got}, ${after}: too late, delay level ${level} is ${formatTime(delay)} (allowing ${formatTime(slackMs)} slack)`,
+          `${got}, ${since(anchor)}: too late, delay level ${level} is ${formatTime(delay)} (allowing ${formatTime(slackMs)} slack)`,
         ),
       );
     }

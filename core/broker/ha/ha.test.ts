@@ -13,6 +13,7 @@ import type { PutMessageResult } from '../../store/put-message-result.ts';
 import { BrokerHa } from './broker-ha.ts';
 import { isHaMessage } from './ha-protocol.ts';
 import { HA_DEFAULTS, type HaConfig } from './ha-service.ts';
+import { runs } from '../../../properties/fc-setup.ts';
 
 const MASTER = '10.0.0.1:10911';
 const SLAVE = '10.0.0.2:10911';
@@ -380,7 +381,7 @@ function lostAfterMasterDiskLoss(seed: number, role: 'SYNC_MASTER' | 'ASYNC_MAST
 const ackedInSyncRuns: number[] = [];
 
 describe('properties', () => {
-  ptest.prop([fc.integer({ min: 1, max: 1_000_000 }), workloadArb], { numRuns: 40 })(
+  ptest.prop([fc.integer({ min: 1, max: 1_000_000 }), workloadArb], runs(40))(
     'SYNC_MASTER: a message answered PUT_OK survives the master disk loss on the slave',
     (seed, workload) => {
       const { lost, acked } = lostAfterMasterDiskLoss(seed, 'SYNC_MASTER', workload);
