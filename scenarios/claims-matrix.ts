@@ -289,4 +289,5 @@ export const CLAIM_CELLS: readonly ClaimCell[] = [
   cell('retry-then-dlq', {}, 'process-kill', false),
   cell('backtrack', {}, 'none', true),
   cell('backtrack', {}, 'clock-skew', false),
+  cell('backtrack', {}, 'consumer-crash', false),
 ];
