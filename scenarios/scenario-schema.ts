@@ -163,9 +163,13 @@ export const scenarioSchema = z
         /** Faults and the workload happen before this; then every fault is healed. */
         durationMs: z.number().positive().default(90_000),
         /** After the final heal: time for retries, rebalances and the final drain. */
-        drainMs: z.number().nonnegative().default(120_000),
-        /** liveness: every acknowledged message is consumed this long after the last fault healed. */
-        livenessWithinMs: z.number().positive().default(90_000),
+        drainMs: z.number().nonnegative().default(180_000),
+        /**
+         * liveness: every acknowledged message is consumed this long after the last fault healed.
+         * A broker takes 120 s to expire a client whose connection died unseen (its FIN lost in a
+         * partition), and the group 20 s more to rebalance its queues: hence 150 s.
+         */
+        livenessWithinMs: z.number().positive().default(150_000),
         /** Nodes the final heal leaves as they are (a master whose disk is gone stays down). */
         keepDown: z.array(name).default([]),
         maxEvents: z.number().int().positive().default(20_000_000),

@@ -111,6 +111,6 @@ function scenarioOf(options: ClusterScenarioOptions, s: Shape, schedule: FaultIn
     faults: { schedule },
     acknowledged: 'SEND_OK',
     // Up to 4 retries wait 10 s + 30 s + 1 min + 2 min, plus route polls and rebalances.
-    run: { durationMs: 60_000, drainMs: options.failing ? 360_000 : 120_000 },
+    run: { durationMs: 60_000, drainMs: options.failing ? 360_000 : 180_000 },
   };
 }
