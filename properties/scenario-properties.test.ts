@@ -125,5 +125,7 @@ describe('not promised: the harness finds the counterexample', () => {
     const check = replayed.checks.find((c) => c.property === cx.property)!;
     expect(check.holds).toBe(false);
     expect(check.examples[0]).toBe(cx.explanation);
+    expect(check.guaranteed).toBe(true); // so a replay reports it violated and exits 1
+    expect(replayed.ok).toBe(false);
   });
 });

@@ -53,9 +53,35 @@ export function judgeCell(cell: ClaimCell, seeds: number, from = 1): CellVerdict
     if (failing === undefined) continue;
     const budget = cell.heavy ? HEAVY_SHRINK_BUDGET : SHRINK_BUDGET;
     const counterexample = shrink(parseScenario(cell.scenario), seed, cell.properties, budget);
-    return { ...base, verdict: 'refuted', seeds: seed - from + 1, counterexample };
+    return {
+      ...base,
+      verdict: 'refuted',
+      seeds: seed - from + 1,
+      counterexample: asLesson(cell, counterexample),
+    };
   }
   return { ...base, verdict: 'holds', seeds };
+}
+
+/**
+ * The counterexample as a scenario to replay: the claim's properties are its guarantees (so the
+ * replay reports them violated and exits 1), and its lesson says what it refutes.
+ */
+function asLesson(cell: ClaimCell, cx: Counterexample): Counterexample {
+  const c = cell.config;
+  const config = `${c.flushDiskType}, ${c.brokerRole}${c.slaves > 0 ? ' with a slave' : ''}, ${c.sendMode} sends, ${c.consumeMode} consumption`;
+  const lesson = {
+    teaches: `The claim "${cell.claim}" under ${config}, with the fault ${cell.fault}.`,
+    expect: `Refuted at seed ${cx.seed} (${cx.faults} faults, ${cx.messages} messages): ${cx.explanation}`,
+    why: `RocketMQ ${cell.promised ? 'promises' : 'does not promise'} this claim in this configuration; the run shows the first violation found, shrunk.`,
+  };
+  const scenario = {
+    ...cx.scenario,
+    title: `Counterexample: ${cell.claim}, ${cell.fault}`,
+    lesson,
+    guarantees: [...cell.properties],
+  };
+  return { ...cx, scenario };
 }
 
 /** The simulator's own claim: each seed, run twice, gives the same trace hash. */
