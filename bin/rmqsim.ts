@@ -3,11 +3,12 @@
 // held; 1: one was violated (its replay command is printed); 2: bad input, named, nothing written.
 import { join } from 'node:path';
 import { toJsonLines } from '../properties/history.ts';
-import { claimsText, findings, type ClaimsMatrix } from '../reports/claims-report.ts';
+import { brokenLessons, claimsText, findings, type ClaimsMatrix } from '../reports/claims-report.ts';
 import { claimsHtml, runReportHtml } from '../reports/html/index.ts';
 import { runJson, runText } from '../reports/run-report.ts';
 import { traceJsonLines, writeFiles } from '../reports/output-files.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/library/index.ts';
+import { judgeLessons } from '../scenarios/lessons.ts';
 import { judgeMatrix } from '../scenarios/matrix.ts';
 import { createPool, defaultWorkers } from '../scenarios/pool.ts';
 import { runScenario } from '../scenarios/runner.ts';
@@ -107,7 +108,7 @@ async function claims(args: string[]): Promise<number> {
   const pool = createPool(workers ?? defaultWorkers());
   const bar = progressBar(values.json, 'cells');
   try {
-    const verdicts = await judgeMatrix(pool, seeds, from, bar);
+    const [verdicts, lessons] = await Promise.all([judgeMatrix(pool, seeds, from, bar), judgeLessons(pool)]);
     bar?.(-1, 0);
     const files: Record<string, string> = {};
     const rows = await Promise.all(
@@ -124,13 +125,13 @@ async function claims(args: string[]): Promise<number> {
         return { ...row, counterexample: { ...rest, replay, file: source } };
       }),
     );
-    const matrix: ClaimsMatrix = { seeds, from, claims: rows };
+    const matrix: ClaimsMatrix = { seeds, from, claims: rows, lessons };
     files['claims.json'] = `${JSON.stringify(matrix, null, 2)}\n`;
     files['claims.html'] = claimsHtml(matrix);
     const written = writeFiles(out, files);
     if (values.json) console.log(JSON.stringify(matrix));
     else console.log(`${claimsText(matrix)}\nwritten: ${written.find((w) => w.endsWith('claims.json'))}`);
-    return findings(matrix).length === 0 ? 0 : 1;
+    return findings(matrix).length === 0 && brokenLessons(matrix).length === 0 ? 0 : 1;
   } finally {
     await pool.destroy();
   }

@@ -197,6 +197,15 @@ describe('claims.html', () => {
         row(held, 'holds'),
         row(finding, 'refuted', `explained: ${HOSTILE}`),
       ],
+      lessons: [
+        {
+          scenario: 'quick-start',
+          seed: 1,
+          broken: [],
+          notShown: [],
+          replay: 'npx rmqsim replay quick-start@1',
+        },
+      ],
     };
     const report = runReportPage(runReportData(result, parseScenario(scenario)));
     const out = join(dir, 'claims');

@@ -97,6 +97,40 @@ function counterexamples(rows: ClaimRow[], linked: boolean): Html {
   </section>`;
 }
 
+function lessons(matrix: ClaimsMatrix): Html {
+  if (matrix.lessons.length === 0) return html``;
+  const rows = matrix.lessons.map((l) => {
+    const cls = l.broken.length > 0 ? 'finding' : l.notShown.length > 0 ? 'refuted' : 'holds';
+    const verdict =
+      l.broken.length > 0
+        ? `violated: ${l.broken.join(', ')}`
+        : l.notShown.length > 0
+          ? `holds, but no longer shows ${l.notShown.join(', ')}`
+          : 'holds its guarantees and shows its lesson';
+    return html`<tr>
+      <td><code>${l.scenario}</code></td>
+      <td>${l.seed}</td>
+      <td class="cell ${cls}">${verdict}</td>
+      <td><code>${l.replay}</code></td>
+    </tr>`;
+  });
+  return html`<section>
+    <h2>Lessons</h2>
+    <p class="muted">
+      Each built-in scenario at its own seed: its guarantees hold, and what it teaches shows.
+    </p>
+    <table class="lessons">
+      <tr>
+        <th>scenario</th>
+        <th>seed</th>
+        <th>verdict</th>
+        <th>replay</th>
+      </tr>
+      ${rows}
+    </table>
+  </section>`;
+}
+
 export interface ClaimsPageOptions {
   /** Link refuted cells to counterexamples/<cell>.html (the claims command writes them). */
   linkReports?: boolean;
@@ -131,7 +165,7 @@ export function claimsHtml(matrix: ClaimsMatrix, { linkReports = true }: ClaimsP
         linkReports,
       ),
     )}
-    ${counterexamples(matrix.claims, linkReports)}
+    ${counterexamples(matrix.claims, linkReports)} ${lessons(matrix)}
   </main>`;
   return page({ title: 'rmqsim guarantees matrix', body });
 }

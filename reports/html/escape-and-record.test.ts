@@ -55,7 +55,7 @@ describe('escaping', () => {
         file: 'out/counterexamples/x.json',
       },
     } as const;
-    const page = claimsHtml({ seeds: 1, from: 1, claims: [row] });
+    const page = claimsHtml({ seeds: 1, from: 1, claims: [row], lessons: [] });
     expect(page).not.toContain(HOSTILE);
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page).toContain('href="counterexamples/x%3Cscript%3Ealert(1)%3C%2Fscript%3E.html"');
