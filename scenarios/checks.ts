@@ -102,16 +102,26 @@ export function runChecks(input: CheckInput): { stats: RunStats; checks: CheckRe
       failing.flatMap((g) => dlqViolations(input, history, g.group)),
     );
   }
-  const checks = [...found].map(([property, all]) => ({
-    property,
-    guaranteed: scenario.guarantees.includes(property),
-    holds: all.length === 0,
-    violations: all.length,
-    examples: all.slice(0, EXAMPLES).map((v) => v.explanation),
-    all,
-  }));
+  const named = byName(input.nodes);
+  const checks = [...found].map(([property, violations]) => {
+    const all = violations.map((v) => ({ ...v, explanation: named(v.explanation) }));
+    return {
+      property,
+      guaranteed: scenario.guarantees.includes(property),
+      holds: all.length === 0,
+      violations: all.length,
+      examples: all.slice(0, EXAMPLES).map((v) => v.explanation),
+      all,
+    };
+  });
   const stats = accounting(history, stored.size, duplicated.length, lost);
   return { stats, checks };
+}
+
+/** Explanations name nodes as the scenario does (consumer-1), not by address (10.0.200.1:7001). */
+function byName(nodes: readonly NodeSpec[]): (text: string) => string {
+  const names = new Map(nodes.map((n) => [n.address, n.name]));
+  return (text) => text.replace(/\b\d+\.\d+\.\d+\.\d+:\d+\b/g, (address) => names.get(address) ?? address);
 }
 
 const FAULT_WORDS: Record<string, string> = {

@@ -4,8 +4,9 @@
 //   when a send's response was lost and the producer retried;
 // - reconsume: a redelivery with a higher reconsume count (RECONSUME_LATER, or a send-back);
 // - rebalance-overlap: the same stored copy delivered to two consumers of the group;
-// - consumer-crash: the same copy delivered again to a consumer after a fault on its node (its
-//   offset was not yet persisted);
+// - consumer-crash: the same copy delivered again (to the same consumer, or to the one that took
+//   its queue over) after a fault on the node of the consumer that had it, before its offset was
+//   persisted;
 // - offset-reset: the same copy delivered again after an offset reset;
 // - fault-elsewhere: the same copy delivered again to the same consumer after a fault on another
 //   node (a broker that lost the offsets it had not persisted, a partition that cut a commit);
@@ -67,10 +68,13 @@ function causeOf(op: ConsumeOp, before: ConsumeOp[], faults: (NemesisOp | ResetO
   if (samePosition.length === 0) return 'producer-retry';
   const last = samePosition[samePosition.length - 1]!;
   if (op.value.reconsumeTimes > last.value.reconsumeTimes) return 'reconsume';
-  if (last.value.consumer !== op.value.consumer) return 'rebalance-overlap';
   const between = faults.filter((f) => f.index > last.index && f.index < op.index);
+  const hit = (consumer: string) =>
+    between.some((f) => isNemesis(f) && JSON.stringify(f.value).includes(consumer));
+  // The consumer that had it crashed before committing: it comes again, to it or to whoever took its queue.
+  if (hit(last.value.consumer)) return 'consumer-crash';
+  if (last.value.consumer !== op.value.consumer) return 'rebalance-overlap';
   if (between.some((f) => f.f === 'reset-offset')) return 'offset-reset';
-  if (between.some((f) => JSON.stringify(f.value).includes(op.value.consumer))) return 'consumer-crash';
   if (between.some((f) => isNemesis(f) && f.f !== 'skipped')) return 'fault-elsewhere';
   return 'unexplained';
 }

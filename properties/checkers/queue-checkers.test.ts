@@ -102,7 +102,7 @@ describe('queue checkers', () => {
 
   test('each duplicate gets its cause from the history', () => {
     const history = historyOf((h) => {
-      for (const k of ['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6']) h.send(k);
+      for (const k of ['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7']) h.send(k);
       h.consume('m0');
       h.consume('m0', { queueOffset: 7 }); // a second stored copy
       h.consume('m1');
@@ -120,6 +120,9 @@ describe('queue checkers', () => {
       h.consume('m6');
       h.fault('power-off', { node: 'broker-a' });
       h.consume('m6');
+      h.consume('m7');
+      h.fault('kill', { node: 'c1' });
+      h.consume('m7', { consumer: 'c2' }); // c2 took the dead consumer's queue over
     });
     expect(checkDuplicated(history).map((d) => [d.key, d.cause])).toEqual([
       ['m0', 'producer-retry'],
@@ -129,6 +132,7 @@ describe('queue checkers', () => {
       ['m4', 'offset-reset'],
       ['m5', 'unexplained'],
       ['m6', 'fault-elsewhere'],
+      ['m7', 'consumer-crash'],
     ]);
   });
 
