@@ -34,7 +34,8 @@ import { sendMessageProcessors } from './send-message-processor.ts';
 import { slaveSyncProcessors } from './slave-sync-processor.ts';
 import { SlaveSynchronize } from './slave-synchronize.ts';
 import { SubscriptionGroupManager } from './subscription-group-manager.ts';
-import { TopicConfigManager } from './topic-config-manager.ts';
+import { retryTopic, TopicConfigManager } from './topic-config-manager.ts';
+import { PermName } from '../protocol/perm-name.ts';
 
 /**
  * A broker from broker.conf text or settings, checked before the world runs: a bad conf names the
@@ -171,7 +172,16 @@ export class BrokerController implements Process {
     const tables = [
       sendMessageProcessors({ ctx, topics: this.topics, groups: this.groups, afterPut: this.ha.afterPut }),
       queryMessageProcessors(ctx.store),
-      clientManageProcessors(ctx, consumers),
+      clientManageProcessors(ctx, consumers, undefined, (group) => {
+        const config = this.groups.findSubscriptionGroupConfig(group);
+        if (config === undefined) return;
+        this.topics.createTopicInSendMessageBackMethod(
+          retryTopic(group),
+          config.retryQueueNums,
+          PermName.PERM_READ | PermName.PERM_WRITE,
+          0,
+        );
+      }),
       pullMessageProcessors(ctx, consumers, this.hold).processors,
       consumerManageProcessors(ctx, consumers),
       adminProcessors(ctx, consumers),

@@ -10,9 +10,10 @@
 // that runs every 10 s (first after 10 s); as in 4.9, that removal notifies nobody (the scan
 // closes the channel, and the close event then finds nothing left to remove), so the others
 // learn of it at their next 20 s rebalance.
-// Simplifications: every consumer group's subscription group config exists with its defaults
-// (autoCreateSubscriptionGroup; notifyConsumerIdsChangedEnable true); the heartbeat does not
-// create the %RETRY% topic (the topic table is read-only here); only TAG expressions (SQL92 needs
+// As in 4.9, each consumer group's heartbeat also creates its %RETRY% topic (retryQueueNums
+// queues), which registers the broker with the NameServers at once, so a group's first retry does
+// not wait for a send-back to create it.
+// Simplifications: notifyConsumerIdsChangedEnable is always true; only TAG expressions (SQL92 needs
 // enablePropertyFilter, false by default); no language or version per client.
 import { z } from 'zod';
 import type { ChannelId, Env, TimerId } from '../env.ts';
@@ -259,11 +260,15 @@ export class ClientHousekeepingService {
   };
 }
 
+/** Creates a consumer group's %RETRY% topic if its subscription group exists (or may be created). */
+export type RetryTopicCreator = (group: string) => void;
+
 /** HEART_BEAT and UNREGISTER_CLIENT (ClientManageProcessor). */
 export function clientManageProcessors(
   ctx: BrokerContext,
   consumers: ConsumerManager,
   producers?: ProducerRegistry,
+  retryTopics?: RetryTopicCreator,
 ): Map<number, RequestProcessor> {
   const heartBeat: RequestProcessor = (req, reply, from, channel) => {
     const body = heartbeatDataSchema.safeParse(req.body);
@@ -275,7 +280,10 @@ export function clientManageProcessors(
       addr: from,
       lastUpdateTimestamp: ctx.env.now(),
     });
-    for (const data of consumerDataSet) consumers.registerConsumer(info(), data);
+    for (const data of consumerDataSet) {
+      retryTopics?.(data.groupName);
+      consumers.registerConsumer(info(), data);
+    }
     for (const data of producerDataSet) producers?.registerProducer(data.groupName, info());
     reply?.(response(ResponseCode.SUCCESS));
   };

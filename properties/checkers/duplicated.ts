@@ -2,7 +2,8 @@
 // cause found in the history:
 // - producer-retry: the message was stored twice (another queue position, the same UNIQ_KEY), as
 //   when a send's response was lost and the producer retried;
-// - reconsume: a redelivery with a higher reconsume count (RECONSUME_LATER, or a send-back);
+// - reconsume: a redelivery with a higher reconsume count than every earlier one (RECONSUME_LATER:
+//   a retry copy, stored in %RETRY%<group> at a position of its own);
 // - rebalance-overlap: the same stored copy delivered to two consumers of the group;
 // - consumer-crash: the same copy delivered again (to the same consumer, or to the one that took
 //   its queue over) after a fault on the node of the consumer that had it, before its offset was
@@ -64,10 +65,11 @@ export function checkDuplicated(history: History): Duplicate[] {
 }
 
 function causeOf(op: ConsumeOp, before: ConsumeOp[], faults: (NemesisOp | ResetOffsetOp)[]): DuplicateCause {
+  // A retry copy lives in %RETRY%<group>, at a position of its own, with a higher reconsume count.
+  if (before.every((b) => op.value.reconsumeTimes > b.value.reconsumeTimes)) return 'reconsume';
   const samePosition = before.filter((b) => position(b) === position(op));
   if (samePosition.length === 0) return 'producer-retry';
   const last = samePosition[samePosition.length - 1]!;
-  if (op.value.reconsumeTimes > last.value.reconsumeTimes) return 'reconsume';
   const between = faults.filter((f) => f.index > last.index && f.index < op.index);
   const hit = (consumer: string) =>
     between.some((f) => isNemesis(f) && JSON.stringify(f.value).includes(consumer));

@@ -106,7 +106,7 @@ describe('queue checkers', () => {
       h.consume('m0');
       h.consume('m0', { queueOffset: 7 }); // a second stored copy
       h.consume('m1');
-      h.consume('m1', { reconsumeTimes: 1 });
+      h.consume('m1', { reconsumeTimes: 1, queueOffset: 90 }); // the retry copy, in %RETRY%G
       h.consume('m2');
       h.consume('m2', { consumer: 'c2' });
       h.consume('m3');

@@ -10,7 +10,7 @@ export const scenario = {
     teaches:
       'A sync send that fails after the broker stored the message is retried, so the message is stored and consumed twice.',
     expect:
-      'Connection resets between producer-1 and the master: some sends are stored, lose their answer, and are retried with the same UNIQ_KEY, so the group consumes those keys twice (4 keys at seed 1, 2 to 4 at seeds 1-5: duplicated is violated); nothing acknowledged is lost.',
+      'Connection resets between producer-1 and the master: some sends are stored, lose their answer, and are retried with the same UNIQ_KEY, so the group consumes those keys twice (7 keys at seed 1, 3 to 7 at seeds 1-5: duplicated is violated); nothing acknowledged is lost.',
     why: 'DefaultMQProducer retries a sync send up to retryTimesWhenSendFailed (2) times on any remoting error; the broker has no idempotence, so a retry of a message already appended to the CommitLog is a second record (same UNIQ_KEY, new offsetMsgId). The broker cannot tell, and the consumer sees both: deduplicate in the handler on a business key.',
   },
   seed: 1,
