@@ -1,5 +1,5 @@
 // The applications around the cluster: producers sending the workload's messages, consumers
-// with their handlers, and an operator running mqadmin resetOffsetByTime.
+// with their handlers, and an operator running mqadmin updateTopic (at start) and resetOffsetByTime.
 // What lives outside a process survives its crashes, as it would in a real deployment: each
 // producer's place in its list of messages to send (its source) and each group's application
 // database (what an idempotent handler remembers). A producer restarted after a crash goes on
@@ -155,6 +155,7 @@ export function adminMain(
   return (env) => {
     const { topic, queues } = scenario.workload;
     const create = { topic, readQueueNums: queues, writeQueueNums: queues };
+    // Once, as the cluster starts; if a create fails, the first send auto-creates the topic instead.
     if (queues > 0 && outside.worldNow() === 0) {
       for (const master of masters) {
         env.net.request(master, request(RequestCode.UPDATE_AND_CREATE_TOPIC, create), 3_000, () => {});
