@@ -5,7 +5,7 @@ import { CLAIM_CELLS } from './claims-matrix.ts';
 import type { Pool } from './pool.ts';
 import type { CellVerdict } from './verdict.ts';
 
-export function cellSeeds(heavy: boolean, seeds: number): number {
+function cellSeeds(heavy: boolean, seeds: number): number {
   return heavy ? Math.max(1, Math.ceil(seeds / 4)) : seeds;
 }
 

@@ -26,7 +26,7 @@ export interface Sample {
   queues: Record<string, QueueSample>;
 }
 
-export const SAMPLE_EVERY_MS = 1_000;
+const SAMPLE_EVERY_MS = 1_000;
 
 export function startSampler(
   world: World,

@@ -32,7 +32,7 @@ export interface SweepResult {
   firstFailure?: SeedSummary;
 }
 
-export function shardSeeds(seeds: number, from: number, { index, count }: Shard): number[] {
+function shardSeeds(seeds: number, from: number, { index, count }: Shard): number[] {
   return Array.from({ length: seeds }, (_, k) => from + k).filter((_, k) => k % count === index - 1);
 }
 

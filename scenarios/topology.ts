@@ -18,7 +18,7 @@ export interface NodeSpec {
   readonly index: number;
 }
 
-export const ADMIN_ADDRESS = '10.0.250.1:9999';
+const ADMIN_ADDRESS = '10.0.250.1:9999';
 
 const SCENARIO_FILE_SIZES = {
   mappedFileSizeCommitLog: 1_048_576,
