@@ -38,7 +38,8 @@ function lessonsText(lessons: readonly LessonVerdict[]): string[] {
   return lines;
 }
 
-function configText(row: ClaimRow): string {
+/** A cell's configuration in one line: flush type, role (+slave), send mode, consume mode. */
+export function configText(row: ClaimRow): string {
   const c = row.config;
   const role = c.slaves > 0 ? `${c.brokerRole}+slave` : c.brokerRole;
   return `${c.flushDiskType} ${role} ${c.sendMode} ${c.consumeMode}`;

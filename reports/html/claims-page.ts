@@ -2,19 +2,13 @@
 // and faults across, each cell coloured by its verdict (holds; refuted where RocketMQ does not
 // promise the claim, the lesson; refuted where it does, a finding), each refuted cell linking to
 // its counterexample's run report (counterexamples/<cell>.html, written next to its JSON).
-import { findings, type ClaimRow, type ClaimsMatrix } from '../claims-report.ts';
+import { configText, findings, type ClaimRow, type ClaimsMatrix } from '../claims-report.ts';
 import { html, type Html } from './escape.ts';
 import { page } from './page-shell.ts';
 
 /** Where a refuted cell's run report is, relative to claims.html. */
 export const counterexampleReport = (cell: string) =>
   `counterexamples/${encodeURIComponent(cell).replace(/%2B/g, '+')}.html`;
-
-function configText(row: ClaimRow): string {
-  const c = row.config;
-  const role = c.slaves > 0 ? `${c.brokerRole}+slave` : c.brokerRole;
-  return `${c.flushDiskType} ${role} ${c.sendMode} ${c.consumeMode}`;
-}
 
 const unique = <T>(list: T[]) => [...new Set(list)];
 
