@@ -32,7 +32,8 @@ export function clusterScenarioArb(options: ClusterScenarioOptions): fc.Arbitrar
     failEvery: fc.integer({ min: 2, max: 10 }),
     maxReconsumeTimes: fc.integer({ min: 0, max: 4 }),
     resetAtMs: fc.integer({ min: 50_000, max: 58_000 }),
-    resetToMs: fc.integer({ min: 3_000, max: 30_000 }),
+    /** Where in the sending window the reset points (percent), so some messages come after it. */
+    resetToPercent: fc.integer({ min: 0, max: 90 }),
   });
   return shape.chain((s) => {
     const consumers = Array.from({ length: s.consumers }, (_, i) => `consumer-${i + 1}`);
@@ -73,8 +74,11 @@ interface Shape {
   failEvery: number;
   maxReconsumeTimes: number;
   resetAtMs: number;
-  resetToMs: number;
+  resetToPercent: number;
 }
+
+/** A time inside the sending window (the workload starts at 3 s), so the reset rewinds something. */
+const resetTo = (s: Shape) => 3_000 + Math.floor((s.messages * s.intervalMs * s.resetToPercent) / 100);
 
 function scenarioOf(options: ClusterScenarioOptions, s: Shape, schedule: FaultInput[]): ScenarioInput {
   return {
@@ -106,7 +110,7 @@ function scenarioOf(options: ClusterScenarioOptions, s: Shape, schedule: FaultIn
       messages: s.messages,
       intervalMs: s.intervalMs,
       shardingKeys: options.ordered ? 4 : 0,
-      resets: options.backtrack ? [{ atMs: s.resetAtMs, toMs: s.resetToMs, group: 'myConsumerGroup' }] : [],
+      resets: options.backtrack ? [{ atMs: s.resetAtMs, toMs: resetTo(s), group: 'myConsumerGroup' }] : [],
     },
     faults: { schedule },
     acknowledged: 'SEND_OK',
