@@ -56,6 +56,7 @@ export const brokerConfigSchema = z.strictObject({
   /** BrokerController clamps it to [10 s, 60 s]. */
   registerNameServerPeriod: positiveInt.default(30_000),
   registerBrokerTimeoutMills: positiveInt.default(6_000),
+  // (…OffsetInterval are broker.conf periods in ms, not setInterval: the timers run on env.setTimer.)
   /** consumerOffset.json is written 10 s after start, then this often. */
   flushConsumerOffsetInterval: positiveInt.default(5_000),
   longPollingEnable: z.boolean().default(true),
@@ -69,6 +70,7 @@ export const brokerConfigSchema = z.strictObject({
   transactionCheckMax: positiveInt.default(15),
   transactionCheckInterval: positiveInt.default(60_000),
   // MessageStoreConfig keys for services outside DefaultMessageStore.
+  // (…OffsetInterval are broker.conf periods in ms, not setInterval: the timers run on env.setTimer.)
   /** delayOffset.json is written this often. */
   flushDelayOffsetInterval: positiveInt.default(10_000),
   /** Hours (two digits, ';'-separated) when expired files are deleted; the store's retention ignores it. */

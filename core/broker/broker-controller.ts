@@ -100,6 +100,7 @@ export class BrokerController implements Process {
     this.consumers = new ConsumerManager(env, conf.broker);
     this.housekeeping = new ClientHousekeepingService(env, [this.consumers]);
     const master = conf.store.brokerRole !== 'SLAVE';
+    // (…OffsetInterval are broker.conf periods in ms, not setInterval: the timers run on env.setTimer.)
     const flushDelayOffsetInterval = conf.broker.flushDelayOffsetInterval;
     this.schedule = master ? new ScheduleMessageService({ env, store, flushDelayOffsetInterval }) : undefined;
     this.slaveSync = master
@@ -146,6 +147,7 @@ export class BrokerController implements Process {
     env.net.onDisconnect(this.housekeeping.onChannelClose);
     this.ha.start();
     this.schedule?.start();
+    // (…OffsetInterval are broker.conf periods in ms, not setInterval: the timers run on env.setTimer.)
     ctx.offsets.start(this.conf.broker.flushConsumerOffsetInterval);
     this.installProcessors();
     env.net.serve((from, body, reply, channel) => this.serve(from, body, reply, channel));

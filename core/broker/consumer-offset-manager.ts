@@ -8,6 +8,7 @@
 // Simplifications: the file is standard JSON (fastjson writes the queue ids as bare numbers,
 // `{0:12}`, which load also accepts); no offset-history persistence, no scan for unsubscribed
 // topics, no dataVersion (5.x).
+// (…OffsetInterval are broker.conf periods in ms, not setInterval: the timers run on env.setTimer.)
 import { z } from 'zod';
 import type { Env } from '../env.ts';
 import { ConfigManager, configPath, FIRST_PERSIST_DELAY_MS, parseFastjson } from './config-manager.ts';

@@ -19,6 +19,7 @@
 // make one). The stored copy lacks DELAY and carries WAIT=false, where RocketMQ encodes the
 // properties before changing them (its copy keeps DELAY=L and has no WAIT): the simulated store
 // has one property map, and a DELAY in it would send the message back to SCHEDULE_TOPIC_XXXX.
+// (…OffsetInterval are broker.conf periods in ms, not setInterval: the timers run on env.setTimer.)
 import { z } from 'zod';
 import type { Env, TimerId } from '../env.ts';
 import { MessageConst, parseJavaInt, SCHEDULE_TOPIC, type MessageExt } from '../message/message.ts';
