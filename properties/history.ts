@@ -94,17 +94,32 @@ export interface Violation {
   readonly explanation: string;
 }
 
+/**
+ * A view derived once per history: every checker of a run asks for the same few. Histories only
+ * grow (the recorder appends), so a longer one than the cached is derived again.
+ */
+function derivedOnce<T>(derive: (history: History) => T): (history: History) => T {
+  const cache = new WeakMap<History, { length: number; value: T }>();
+  return (history) => {
+    const hit = cache.get(history);
+    if (hit !== undefined && hit.length === history.length) return hit.value;
+    const value = derive(history);
+    cache.set(history, { length: history.length, value });
+    return value;
+  };
+}
+
 /** The completion of each send, by key (the last one if a key was sent more than once). */
-export function sendOutcomes(history: History): Map<string, SendOp> {
+export const sendOutcomes = derivedOnce((history): ReadonlyMap<string, SendOp> => {
   const outcomes = new Map<string, SendOp>();
   for (const op of history) if (isSend(op) && op.type !== 'invoke') outcomes.set(op.value.key, op);
   return outcomes;
-}
+});
 
 /** Every key whose send was at least invoked. */
-export function attemptedKeys(history: History): Set<string> {
-  return new Set(history.filter(isSend).map((op) => op.value.key));
-}
+export const attemptedKeys = derivedOnce(
+  (history): ReadonlySet<string> => new Set(history.filter(isSend).map((op) => op.value.key)),
+);
 
 /** The ops `is` selects, grouped by `key`, each group in history order. */
 export function groupOps<T extends Op>(
@@ -115,17 +130,18 @@ export function groupOps<T extends Op>(
   const groups = new Map<string, T[]>();
   for (const op of history) {
     if (!is(op)) continue;
-    const list = groups.get(key(op)) ?? [];
-    list.push(op);
-    groups.set(key(op), list);
+    const k = key(op);
+    const list = groups.get(k);
+    if (list === undefined) groups.set(k, [op]);
+    else list.push(op);
   }
   return groups;
 }
 
 /** Deliveries grouped by consumer group, each in history order. */
-export function deliveriesByGroup(history: History): Map<string, ConsumeOp[]> {
-  return groupOps(history, isConsume, (op) => op.value.group);
-}
+export const deliveriesByGroup = derivedOnce((history): ReadonlyMap<string, readonly ConsumeOp[]> =>
+  groupOps(history, isConsume, (op) => op.value.group),
+);
 
 /** A time for an explanation: whole ms, or seconds with a tenth past ten seconds. */
 export function formatTime(ms: number): string {

@@ -31,6 +31,8 @@ export interface RunOptions {
   handler?: AppHandler;
   /** How the report's replay line names the scenario (a built-in name or a file path). */
   source?: string;
+  /** Keep every trace record, the bare timer markers too (for trace.jsonl); the hash is the same. */
+  fullTrace?: boolean;
 }
 
 export interface RunResult {
@@ -48,6 +50,7 @@ export interface RunResult {
   nodes: readonly NodeSpec[];
   faults: readonly FaultInput[];
   history: History;
+  /** Without the bare timer markers unless the run asked for the full trace. */
   trace: readonly TraceRecord[];
   /** The brokers' state once a virtual second (for the report's charts). */
   series: readonly Sample[];
@@ -70,7 +73,7 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
     seed,
     network: scenario.network,
     budget: { maxEvents, maxTimeMs: durationMs + drainMs + 60_000 },
-    keepTrace: true,
+    keepTrace: options.fullTrace === true ? true : 'events',
   });
   const brokers = addNodes(world, scenario, nodes, options.handler);
   const groups = scenario.topology.consumerGroups.map((g) => g.group);

@@ -192,7 +192,7 @@ export class SimNode {
     const { scheduler, trace } = this.parts;
     const event = scheduler.schedule(this.parts.clock.worldDelay(delayMs), () => {
       this.timers.delete(id);
-      trace.record(scheduler.now, this.address, 'timer');
+      trace.timer(scheduler.now, this.address);
       ctx.post(fire);
     });
     this.timers.set(id, event);

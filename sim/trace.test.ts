@@ -36,4 +36,39 @@ describe('Trace', () => {
     expect(kept.hash).toBe(hashed.hash);
     expect(hashed.length).toBe(3);
   });
+
+  test("'events' keeps all but the timer markers; all three ways hash alike", () => {
+    const [all, events, none] = [new Trace(true), new Trace('events'), new Trace(false)];
+    for (const trace of [all, events, none]) {
+      trace.record(1.5, 'a', 'e', { i: 1 });
+      trace.timer(2.25, 'a');
+      trace.record(3, 'b', 'timer-like');
+    }
+    expect(all.records.map((r) => r.event)).toEqual(['e', 'timer', 'timer-like']);
+    expect(events.records.map((r) => r.event)).toEqual(['e', 'timer-like']);
+    expect(none.records).toEqual([]);
+    expect(new Set([all.hash, events.hash, none.hash]).size).toBe(1);
+    expect(none.length).toBe(3);
+  });
+
+  test('a timer marker hashes as a record named timer', () => {
+    const [marker, record] = [new Trace(false), new Trace(false)];
+    marker.timer(7.125, 'n');
+    record.record(7.125, 'n', 'timer');
+    expect(marker.hash).toBe(record.hash);
+  });
+
+  test('numbers hash by value: nearby times, a number and its digits as a string, all differ', () => {
+    const hashOf = (t: number, fields?: Record<string, unknown>) => {
+      const trace = new Trace(false);
+      trace.record(t, 'a', 'e', fields);
+      return trace.hash;
+    };
+    expect(hashOf(0.1 + 0.2)).not.toBe(hashOf(0.3));
+    expect(hashOf(1, { x: 12 })).not.toBe(hashOf(1, { x: '12' }));
+    expect(hashOf(1, { x: 12 })).toBe(hashOf(1, { x: 12 }));
+    // As JSON writes them: a number that is not finite is null.
+    expect(hashOf(1, { x: NaN })).toBe(hashOf(1, { x: null }));
+    expect(hashOf(1, { x: Infinity })).toBe(hashOf(1, { x: null }));
+  });
 });

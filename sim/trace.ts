@@ -1,12 +1,14 @@
 // The trace of a run: every delivered message, timer-driven state change, disk fault and nemesis
 // action, in the order the scheduler ran them. A stable 64-bit hash over the records identifies
 // the run (same seed and scenario, same hash). The hash is always on and cheap; the records
-// themselves are kept only when a report or a replay asks for them.
-// Fields must be JSON values (no bigint, no byte arrays): they are hashed as JSON text, the text of
-// `${t}|${node}|${event}|${JSON.stringify(fields) or ''}\n`. That text is fed to the hash as it is
-// produced, without building it: flat fields of strings, numbers, booleans and null are written
-// here as JSON.stringify would write them; anything else (nested values, strings that need
-// escaping) goes through JSON.stringify. Either way the hashed characters are the same.
+// themselves are kept only when a report or a replay asks for them, and the bare `timer` markers
+// (most of a run's records, read by no checker or report) only when the whole trace is written.
+// What is hashed, per record: the time and each number as its IEEE-754 bits (never as text:
+// formatting a fractional time took most of a record's cost), node, event, and fields as
+// JSON.stringify would write them, strings character by character. Flat fields (strings with no
+// escapes, numbers, booleans, null) are mixed as they are read; anything else (nested values,
+// strings that need escaping) is mixed as its JSON text. Fields must be JSON values (no bigint,
+// no byte arrays).
 
 export interface TraceRecord {
   /** World time in ms. */
@@ -16,6 +18,9 @@ export interface TraceRecord {
   readonly fields?: Readonly<Record<string, unknown>>;
 }
 
+/** Which records a trace keeps: all of them, all but the bare `timer` markers, or none. */
+export type TraceKeep = boolean | 'events';
+
 // Two FNV-1a lanes with different offsets give 64 bits without BigInt on the hot path.
 const FNV_PRIME = 0x01000193;
 const PIPE = 0x7c;
@@ -23,6 +28,11 @@ const NEWLINE = 0x0a;
 const QUOTE = 0x22;
 const COLON = 0x3a;
 const COMMA = 0x2c;
+/** Marks a number's bits, so that no string's characters can hash like them. */
+const NUMBER_TAG = 0x23;
+
+const float = new Float64Array(1);
+const floatWords = new Uint32Array(float.buffer);
 
 /** True if JSON.stringify writes `s` as '"' + s + '"' (no escapes, no lone surrogates). */
 function plainJsonString(s: string): boolean {
@@ -39,19 +49,18 @@ export class Trace {
   private count = 0;
   readonly records: TraceRecord[] = [];
 
-  constructor(readonly keep: boolean) {}
+  constructor(readonly keep: TraceKeep) {}
 
   record(t: number, node: string, event: string, fields?: Record<string, unknown>): void {
-    this.count++;
-    this.mixText(typeof t === 'number' ? String(t) : `${t}`);
-    this.mixChar(PIPE);
-    this.mixText(node);
-    this.mixChar(PIPE);
-    this.mixText(event);
-    this.mixChar(PIPE);
-    if (fields !== undefined && !this.mixFlatFields(fields)) this.mixText(JSON.stringify(fields));
-    this.mixChar(NEWLINE);
-    if (this.keep) this.records.push(fields === undefined ? { t, node, event } : { t, node, event, fields });
+    this.mix(t, node, event, fields);
+    if (this.keep !== false)
+      this.records.push(fields === undefined ? { t, node, event } : { t, node, event, fields });
+  }
+
+  /** A timer fired on `node`: hashed as record(t, node, 'timer'), kept only when every record is. */
+  timer(t: number, node: string): void {
+    this.mix(t, node, 'timer', undefined);
+    if (this.keep === true) this.records.push({ t, node, event: 'timer' });
   }
 
   get length(): number {
@@ -63,10 +72,22 @@ export class Trace {
     return (this.h1 >>> 0).toString(16).padStart(8, '0') + (this.h2 >>> 0).toString(16).padStart(8, '0');
   }
 
+  private mix(t: number, node: string, event: string, fields: Record<string, unknown> | undefined): void {
+    this.count++;
+    this.mixNumber(t);
+    this.mixChar(PIPE);
+    this.mixText(node);
+    this.mixChar(PIPE);
+    this.mixText(event);
+    this.mixChar(PIPE);
+    if (fields !== undefined && !this.mixFlatFields(fields)) this.mixText(JSON.stringify(fields));
+    this.mixChar(NEWLINE);
+  }
+
   /**
-   * Mixes JSON.stringify(fields) if every value is a string with no escapes, a number, a boolean,
-   * null or undefined (left out, as JSON.stringify leaves it out); returns false, having mixed
-   * nothing, for anything else.
+   * Mixes the fields as JSON.stringify(fields) would write them (numbers as their bits) if every
+   * value is a string with no escapes, a number, a boolean, null or undefined (left out, as
+   * JSON.stringify leaves it out); returns false, having mixed nothing, for anything else.
    */
   private mixFlatFields(fields: Record<string, unknown>): boolean {
     const keys = Object.keys(fields);
@@ -106,13 +127,26 @@ export class Trace {
         this.mixText(value);
         this.mixChar(QUOTE);
       } else if (typeof value === 'number') {
-        this.mixText(Number.isFinite(value) ? String(value) : 'null');
+        this.mixNumber(value);
       } else {
         this.mixText(value === null ? 'null' : value ? 'true' : 'false');
       }
     }
     this.mixChar(0x7d);
     return true;
+  }
+
+  /** A tag, then the number's 64 bits in 16-bit pieces (as characters are mixed); JSON's null if not finite. */
+  private mixNumber(value: number): void {
+    if (!Number.isFinite(value)) return this.mixText('null');
+    float[0] = value;
+    const low = floatWords[0]!;
+    const high = floatWords[1]!;
+    this.mixChar(NUMBER_TAG);
+    this.mixChar(low & 0xffff);
+    this.mixChar(low >>> 16);
+    this.mixChar(high & 0xffff);
+    this.mixChar(high >>> 16);
   }
 
   private mixChar(c: number): void {

@@ -29,8 +29,11 @@ export const worldConfigSchema = z.strictObject({
         .default(24 * 3_600_000),
     })
     .prefault({}),
-  /** Keep the trace records (for reports and replays); the hash is always computed. */
-  keepTrace: z.boolean().default(false),
+  /**
+   * Keep the trace records (for reports and replays): all, or 'events' (all but the bare timer
+   * markers). The hash is always computed, over all of them.
+   */
+  keepTrace: z.union([z.boolean(), z.literal('events')]).default(false),
 });
 export type WorldConfig = z.output<typeof worldConfigSchema>;
 export type WorldConfigInput = z.input<typeof worldConfigSchema>;

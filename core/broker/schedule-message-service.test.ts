@@ -7,10 +7,10 @@ import type { PutMessageRequest } from '../store/commit-log.ts';
 import type { MessageStoreConfigInput } from '../store/message-store-config.ts';
 import { DefaultMessageStore } from '../store/message-store.ts';
 import type { PutMessageStatus } from '../store/put-message-result.ts';
-import { ScheduleMessageService } from './schedule-message-service.ts';
+import { DELAY_FOR_A_WHILE, MAX_NOT_DUE_SLEEP, ScheduleMessageService } from './schedule-message-service.ts';
 
 /** A master's store with its ScheduleMessageService, started and stopped as the broker does. */
-function scheduleNode(config: MessageStoreConfigInput = {}) {
+function scheduleNode(config: MessageStoreConfigInput = {}, withService = true) {
   const world = new World({ seed: 1, disk: {}, keepTrace: true });
   let store: DefaultMessageStore | undefined;
   let service: ScheduleMessageService | undefined;
@@ -21,6 +21,7 @@ function scheduleNode(config: MessageStoreConfigInput = {}) {
       storeHost: parseHost(STORE_HOST),
     });
     store.start();
+    if (!withService) return { shutdown: (done) => store!.shutdown(done) };
     service = new ScheduleMessageService({ env, store, flushDelayOffsetInterval: 10_000 });
     service.start();
     return { shutdown: (done) => service!.shutdown(() => store!.shutdown(done)) };
@@ -207,13 +208,35 @@ describe('ScheduleMessageService', () => {
     expect(delivered().map((m) => m.getProperty(MessageConst.WAIT))).toEqual(['false']);
   });
 
-  test('a clock stepped back delivers at once what is due further ahead than its level allows', () => {
+  test('a clock stepped back delivers what is due further ahead than its level allows, within a sleep', () => {
     const { world, node, put, keys } = scheduleNode();
     put('k0', 18); // 2 h
     world.runUntil(2_000);
     expect(keys()).toEqual([]);
     node.clock.jump(-3 * 3_600_000);
-    world.runUntil(2_200);
+    world.runUntil(2_000 + MAX_NOT_DUE_SLEEP + DELAY_FOR_A_WHILE);
     expect(keys()).toEqual(['k0']);
+  });
+
+  test('idle levels sleep: a minute without delayed messages fires only the persist timer', () => {
+    const timers = (withService: boolean) => {
+      const { world, events } = scheduleNode({}, withService);
+      world.runUntil(61_000);
+      return events('timer').length;
+    };
+    const serviceTimers = timers(true) - timers(false);
+    // The 18 first rounds at 1 s, then delayOffset.json every 10 s; polling would fire 18 * 600 more.
+    expect(serviceTimers).toBeGreaterThanOrEqual(18 + 5);
+    expect(serviceTimers).toBeLessThanOrEqual(18 + 7);
+  });
+
+  test('a sleeping level wakes when an entry arrives, and delivers on its next tick after the delay', () => {
+    const { world, put, delivered } = scheduleNode();
+    world.runUntil(30_000.5);
+    put('k0', 1);
+    world.runUntil(30_999);
+    expect(delivered()).toEqual([]);
+    world.runUntil(31_100.5);
+    expect(delivered().map((m) => m.getKeys())).toEqual(['k0']);
   });
 });

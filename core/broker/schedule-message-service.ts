@@ -5,7 +5,8 @@
 // under its REAL_TOPIC and REAL_QID, with its body, flag, sysFlag, born time and host, reconsume
 // times and properties (UNIQ_KEY included), and WAIT=false so that the put waits for neither
 // flush nor slave. On PUT_OK the progress moves past the entry; the first entry not yet due ends
-// the round, and the level looks again 100 ms later. A put that is not PUT_OK is retried 100 ms
+// the round, and the level looks again 100 ms later (but see "Sleeping" below). A put that is not
+// PUT_OK is retried 100 ms
 // later from the same entry (4.9.3+; earlier 4.9 waited 10 s): a FLUSH_DISK_TIMEOUT means the
 // message was stored, so the retry duplicates it. A delivery time further ahead than the level's
 // delay (the clock went back) counts as due now (correctDeliverTimestamp). An entry whose message
@@ -19,6 +20,12 @@
 // make one). The stored copy lacks DELAY and carries WAIT=false, where RocketMQ encodes the
 // properties before changing them (its copy keeps DELAY=L and has no WAIT): the simulated store
 // has one property map, and a DELAY in it would send the message back to SCHEDULE_TOPIC_XXXX.
+// Sleeping (a simulation shortcut; RocketMQ polls): an idle level's polls were most of a run's
+// events. A level with nothing in its queue sleeps until the store dispatches an entry to it, then
+// looks at its next 100 ms tick (the phase is kept by the wall clock, so a clock jump while it
+// sleeps shifts the phase; any phase is one RocketMQ could have). A level whose first entry is not
+// due sleeps until the tick at which it falls due, at most 1 s at a time: without a clock jump it
+// delivers at the tick polling would; after one it notices within 1 s instead of 100 ms.
 // (…OffsetInterval are broker.conf periods in ms, not setInterval: the timers run on env.setTimer.)
 import { z } from 'zod';
 import type { Env, TimerId } from '../env.ts';
@@ -34,6 +41,8 @@ import { ConfigManager, configPath, FIRST_PERSIST_DELAY_MS, parseFastjson } from
 
 export const FIRST_DELAY_TIME = 1_000;
 export const DELAY_FOR_A_WHILE = 100;
+/** The longest a level waiting for a not-yet-due entry sleeps: how late it may notice a clock jump. */
+export const MAX_NOT_DUE_SLEEP = 1_000;
 
 const delayOffsetFileSchema = z.object({
   offsetTable: z.record(z.string().regex(/^\d+$/), z.number().int().nonnegative()),
@@ -83,6 +92,8 @@ export class ScheduleMessageService extends ConfigManager {
   private readonly deliverTimestamp: (level: number, storeTimestamp: number) => number;
   /** Each level's next round. */
   private readonly timers = new Map<number, TimerId>();
+  /** Levels with an empty queue: the offset to go on from, and the wall time of their last round. */
+  private readonly asleep = new Map<number, { offset: number; lastRoundAt: number }>();
   private started = false;
 
   constructor(options: ScheduleMessageServiceOptions) {
@@ -91,6 +102,9 @@ export class ScheduleMessageService extends ConfigManager {
     this.flushDelayOffsetInterval = options.flushDelayOffsetInterval;
     this.maxDelayLevel = parseDelayLevels(this.store.config.messageDelayLevel).length;
     this.deliverTimestamp = deliverTimestampFor(this.store.config);
+    this.store.addArrivingListener(({ topic, queueId }) => {
+      if (topic === SCHEDULE_TOPIC) this.wake(queueId + 1);
+    });
   }
 
   configFilePath(): string {
@@ -126,6 +140,7 @@ export class ScheduleMessageService extends ConfigManager {
     this.started = false;
     for (const timer of this.timers.values()) this.env.cancelTimer(timer);
     this.timers.clear();
+    this.asleep.clear();
     this.stopPersisting();
     this.persist(done);
   }
@@ -158,22 +173,42 @@ export class ScheduleMessageService extends ConfigManager {
     );
   }
 
+  /** An empty level sleeps until an entry arrives in its queue. */
+  private sleep(level: number, offset: number): void {
+    if (this.started) this.asleep.set(level, { offset, lastRoundAt: this.env.now() });
+  }
+
+  /** An entry arrived in a level's queue: a sleeping level looks at its next 100 ms tick. */
+  private wake(level: number): void {
+    const sleeping = this.asleep.get(level);
+    if (sleeping === undefined) return;
+    this.asleep.delete(level);
+    const sinceTick =
+      (((this.env.now() - sleeping.lastRoundAt) % DELAY_FOR_A_WHILE) + DELAY_FOR_A_WHILE) % DELAY_FOR_A_WHILE;
+    this.schedule(level, sleeping.offset, DELAY_FOR_A_WHILE - sinceTick);
+  }
+
   /**
    * One round of a level: deliver what is due from `offset`, within one ConsumeQueue file. The
    * first entry is read alone first: a level whose next entry is not due (most rounds) ends there,
    * without reading and decoding the rest of the file as the round that delivers does.
    */
   private executeOnTimeup(level: number, offset: number): void {
+    this.timers.delete(level);
     const cq = this.store.consumeQueues.find(SCHEDULE_TOPIC, level - 1);
-    if (cq === undefined) return this.schedule(level, offset, DELAY_FOR_A_WHILE);
+    if (cq === undefined) return this.sleep(level, offset);
     const first = cq.getEntries(offset, 1)[0];
     if (first === undefined) {
       // Below the minimum (retention) or past the end: go on from the nearest valid offset.
-      return this.schedule(level, clampToQueue(cq, offset), DELAY_FOR_A_WHILE);
+      const next = clampToQueue(cq, offset);
+      if (next >= cq.maxOffsetInQueue()) return this.sleep(level, next);
+      return this.schedule(level, next, DELAY_FOR_A_WHILE);
     }
     const now = this.env.now();
-    if (this.correctDeliverTimestamp(level, now, first.tagsCode) > now) {
-      return this.schedule(level, offset, DELAY_FOR_A_WHILE);
+    const due = this.correctDeliverTimestamp(level, now, first.tagsCode);
+    if (due > now) {
+      const ticks = Math.ceil((due - now) / DELAY_FOR_A_WHILE);
+      return this.schedule(level, offset, Math.min(ticks * DELAY_FOR_A_WHILE, MAX_NOT_DUE_SLEEP));
     }
     const entries = cq.getEntries(offset, this.store.config.mappedFileSizeConsumeQueue / CQ_STORE_UNIT_SIZE);
     this.deliverFrom(level, offset, entries, 0);

@@ -52,6 +52,11 @@ export class DefaultMessageStore {
   private readonly flushRealTime: FlushRealTimeService | undefined;
   private readonly clean: CleanCommitLogService;
   private running = false;
+  /**
+   * Told of each message a master dispatches: held pulls (RocketMQ's MessageArrivingListener) and,
+   * in this simulation only, delay levels that sleep while their queue is empty.
+   */
+  private readonly arrivingListeners: Dispatcher[] = [];
 
   constructor(options: MessageStoreOptions) {
     const env = (this.env = options.env);
@@ -77,13 +82,10 @@ export class DefaultMessageStore {
       this.dispatchToConsumeQueue,
       ...(config.messageIndexEnable ? [this.dispatchToIndex] : []),
     ];
-    this.reput = new ReputMessageService(
-      env,
-      this.commitLog,
-      config,
-      dispatchers,
-      options.onArriving ?? (() => {}),
-    );
+    this.reput = new ReputMessageService(env, this.commitLog, config, dispatchers, (dispatched) => {
+      for (const listener of this.arrivingListeners) listener(dispatched);
+    });
+    if (options.onArriving !== undefined) this.arrivingListeners.push(options.onArriving);
     const flushed = (stamp: number) => {
       if (stamp > 0) this.checkpoint.physicMsgTimestamp = stamp;
     };
@@ -131,6 +133,10 @@ export class DefaultMessageStore {
   }
 
   /** Appends a message; `done` gets the status once the flush policy is satisfied. */
+  addArrivingListener(listener: Dispatcher): void {
+    this.arrivingListeners.push(listener);
+  }
+
   putMessage(request: PutMessageRequest, done: (result: PutMessageResult) => void): void {
     if (!this.running) return done({ status: 'SERVICE_NOT_AVAILABLE', detail: 'the store is not running' });
     if (this.config.brokerRole === 'SLAVE') {
