@@ -23,7 +23,7 @@ export function recordHistory(records: readonly TraceRecord[]): History {
   const mayBeStored = new Set<string>();
   /** Deliveries so far per (group, message key). */
   const attempts = new Map<string, number>();
-  const add = (op: Omit<Op, 'index'>) => ops.push({ ...op, index: ops.length } as Op);
+  const add = (op: Omit<Op, 'index'>) => ops.push(Object.assign(op, { index: ops.length }) as Op);
   for (const r of records) {
     const f = r.fields ?? {};
     if (r.event === 'producer.send') {

@@ -287,7 +287,8 @@ export class SendMessageProcessor {
     const properties = decodeProperties(utf8Encoder.encode(header.properties ?? ''));
     properties.set(MessageConst.CLUSTER, this.ctx.conf.broker.brokerClusterName);
     const put: PutMessageRequest = {
-      ...target,
+      topic: target.topic,
+      queueId: target.queueId,
       flag: header.flag,
       body: request.body instanceof Uint8Array ? request.body : new Uint8Array(0),
       properties,

@@ -8,15 +8,31 @@ export interface Host {
   readonly port: number;
 }
 
-/** Parses "a.b.c.d:port", the form of every simulated address. */
-export function parseHost(address: string): Host {
+/**
+ * Addresses parsed so far, and hosts read so far by their 8 bytes: a simulation has a few dozen
+ * of each, met on every send and every record. Hosts are immutable, so one object serves all.
+ */
+const parsed = new Map<string, { host: Host; octets: readonly number[] }>();
+const read = new Map<number, Map<number, Host>>();
+const CACHE_LIMIT = 4_096;
+
+function parse(address: string): { host: Host; octets: readonly number[] } {
+  const known = parsed.get(address);
+  if (known !== undefined) return known;
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/.exec(address);
   const octets = m ? m.slice(1, 5).map(Number) : [];
   const port = m ? Number(m[5]) : -1;
   if (!m || octets.some((o) => o > 255) || port > 65535) {
     throw new RangeError(`not an IPv4 address with a port: ${JSON.stringify(address)}`);
   }
-  return { ip: octets.join('.'), port };
+  const entry = { host: Object.freeze({ ip: octets.join('.'), port }), octets };
+  if (parsed.size < CACHE_LIMIT) parsed.set(address, entry);
+  return entry;
+}
+
+/** Parses "a.b.c.d:port", the form of every simulated address. */
+export function parseHost(address: string): Host {
+  return parse(address).host;
 }
 
 export function formatHost(host: Host): string {
@@ -25,13 +41,19 @@ export function formatHost(host: Host): string {
 
 /** Writes the 4 address bytes and the 4-byte port at `pos`, as a record and an offsetMsgId do. */
 export function writeHost(view: DataView, pos: number, host: Host): void {
-  const { ip, port } = parseHost(formatHost(host));
-  const octets = ip.split('.');
-  for (let i = 0; i < 4; i++) view.setUint8(pos + i, Number(octets[i]));
-  view.setInt32(pos + 4, port);
+  const { octets, host: valid } = parse(formatHost(host));
+  for (let i = 0; i < 4; i++) view.setUint8(pos + i, octets[i]!);
+  view.setInt32(pos + 4, valid.port);
 }
 
 export function readHost(view: DataView, pos: number): Host {
-  const ip = [0, 1, 2, 3].map((i) => view.getUint8(pos + i)).join('.');
-  return { ip, port: view.getInt32(pos + 4) };
+  const ip = view.getUint32(pos);
+  const port = view.getInt32(pos + 4);
+  let ports = read.get(ip);
+  const known = ports?.get(port);
+  if (known !== undefined) return known;
+  const host = Object.freeze({ ip: [0, 1, 2, 3].map((i) => view.getUint8(pos + i)).join('.'), port });
+  if (ports === undefined && read.size < CACHE_LIMIT) read.set(ip, (ports = new Map()));
+  if (ports !== undefined && ports.size < CACHE_LIMIT) ports.set(port, host);
+  return host;
 }

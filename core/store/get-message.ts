@@ -1,6 +1,7 @@
 // A pull's read of the store (DefaultMessageStore.getMessage): check the offset against the
 // ConsumeQueue's bounds, then walk its entries from the offset, skip those whose tag hash does not
-// match, read each record from the CommitLog, and stop when the batch is full. The statuses and
+// match, read each record from the CommitLog, and stop when the batch is full or after 16,000
+// bytes of entries (maxFilterMessageCount: 800 entries, more for a larger batch). The statuses and
 // the next offsets are RocketMQ 4.9.8's: a bad offset is corrected to the queue's bounds (on a
 // slave only with offsetCheckInSlave), and the master suggests a slave when the consumer reads
 // further behind the end than the in-memory share of physical memory.
@@ -69,23 +70,26 @@ export function getMessage(
   if (offset === maxOffset) return { status: 'OFFSET_OVERFLOW_ONE', nextBeginOffset: offset, ...bounds };
   if (offset > maxOffset)
     return { status: 'OFFSET_OVERFLOW_BADLY', nextBeginOffset: correct(maxOffset), ...bounds };
-  const entries = cq.getEntries(offset, Math.max(16_000, maxMsgNums * 20));
+  // maxFilterMessageCount is in bytes of ConsumeQueue: at most 800 entries are looked at by default.
+  const entries = cq.getEntries(
+    offset,
+    Math.max(16_000, maxMsgNums * CQ_STORE_UNIT_SIZE) / CQ_STORE_UNIT_SIZE,
+  );
   if (entries.length === 0) {
     const units = config.mappedFileSizeConsumeQueue / CQ_STORE_UNIT_SIZE;
     const nextFile = offset + units - (offset % units);
     return { status: 'OFFSET_FOUND_NULL', nextBeginOffset: correct(nextFile), ...bounds };
   }
-  return { ...readEntries(commitLog, config, entries, maxMsgNums, filter, offset), minOffset, maxOffset };
+  return readEntries(commitLog, config, entries, { offset, maxMsgNums, filter }, { minOffset, maxOffset });
 }
 
 function readEntries(
   commitLog: CommitLog,
   config: MessageStoreConfig,
   entries: ReturnType<ConsumeQueue['getEntries']>,
-  maxMsgNums: number,
-  filter: TagsCodeFilter | undefined,
-  offset: number,
-): Omit<GetMessageResult, 'minOffset' | 'maxOffset'> {
+  { offset, maxMsgNums, filter }: GetMessageRequest,
+  { minOffset, maxOffset }: Pick<GetMessageResult, 'minOffset' | 'maxOffset'>,
+): GetMessageResult {
   const maxOffsetPy = commitLog.maxOffset();
   const inMemory = (config.physicalMemoryBytes * config.accessMessageInMemoryMaxRatio) / 100;
   const messages: MessageExt[] = [];
@@ -116,7 +120,7 @@ function readEntries(
     nextPhyFileStart = -1;
   }
   const suggestPullingFromSlave = maxOffsetPy - maxPhyOffsetPulling > inMemory;
-  return { status, nextBeginOffset: offset + i, messages, suggestPullingFromSlave };
+  return { status, nextBeginOffset: offset + i, minOffset, maxOffset, messages, suggestPullingFromSlave };
 }
 
 function isBatchFull(

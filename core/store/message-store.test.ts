@@ -39,6 +39,19 @@ describe('DefaultMessageStore', () => {
     expect(none).toMatchObject({ status: 'NO_MATCHED_MESSAGE', nextBeginOffset: 2, messages: [] });
   });
 
+  test('a filter looks at 16,000 bytes of entries per pull (800), more for a larger batch', () => {
+    const { world, put, store } = storeNode({
+      config: { mappedFileSizeConsumeQueue: 20 * 2_000, mappedFileSizeCommitLog: 1 << 20 },
+    });
+    for (let i = 0; i < 1_200; i++) put('T', 0);
+    world.runUntil(100);
+    const skipAll = (maxMsgNums: number) =>
+      store().getMessage('T', 0, { offset: 0, maxMsgNums, filter: () => false });
+    expect(skipAll(32)).toMatchObject({ status: 'NO_MATCHED_MESSAGE', nextBeginOffset: 800 });
+    expect(skipAll(1_000)).toMatchObject({ status: 'NO_MATCHED_MESSAGE', nextBeginOffset: 1_000 });
+    expect(store().getMessage('T', 0, { offset: 0, maxMsgNums: 32 }).messages).toHaveLength(32);
+  });
+
   test('SYNC_FLUSH answers once durable; ASYNC_FLUSH answers at once', () => {
     for (const flushDiskType of ['SYNC_FLUSH', 'ASYNC_FLUSH'] as const) {
       const { world, put, acked } = storeNode({ config: { flushDiskType }, disk: { flushLatencyMs: 5 } });
