@@ -33,7 +33,7 @@ function list(args: string[]): number {
 
 function runOnce(source: string, seed: number | undefined, out: string | undefined, json: boolean): number {
   const { scenario, label } = resolveScenario(source);
-  const result = runScenario(scenario, { seed, source: label, fullTrace: true });
+  const result = runScenario(scenario, { seed, source: label, keepTrace: true });
   const dir = out ?? join('out', 'runs', `${result.scenario}-seed${result.seed}`);
   const summary = runJson(result);
   const written = writeFiles(dir, {

@@ -17,6 +17,20 @@ interface SendStarted {
   readonly shardingKey?: string;
 }
 
+const HISTORY_EVENTS = new Set([
+  'producer.send',
+  'producer.attempt-result',
+  'producer.send-result',
+  'consumer.deliver',
+  'admin.reset-offset',
+  'app.effect',
+]);
+
+/** The trace records recordHistory reads: a run that writes no report keeps only these. */
+export function isHistoryRecord(node: string, event: string): boolean {
+  return node === 'nemesis' || HISTORY_EVENTS.has(event);
+}
+
 export function recordHistory(records: readonly TraceRecord[]): History {
   const ops: Op[] = [];
   const started = new Map<string, SendStarted>();

@@ -76,7 +76,7 @@ beforeAll(async () => {
     viewport: { width: 1300, height: 900 },
   });
   scenario = hostileScenario();
-  result = runScenario(scenario, { seed: 1 });
+  result = runScenario(scenario, { seed: 1, keepTrace: true });
   injectHostileViolation(result);
 }, 30_000);
 

@@ -19,7 +19,7 @@ export default function work(task: PoolTask) {
       return runJson(runScenario(task.scenario, { seed: task.seed, source: task.source }));
     case 'report':
       return runReportHtml(
-        runScenario(task.scenario, { seed: task.seed, source: task.source }),
+        runScenario(task.scenario, { seed: task.seed, source: task.source, keepTrace: true }),
         task.scenario,
       );
     case 'cell': {

@@ -66,6 +66,23 @@ describe('one scenario, one seed, one run', () => {
     expect(a.stats).toMatchObject({ sent: 20, acked: 20, consumed: 20, lost: 0, duplicated: 0 });
     expect(a.replay).toBe('npx rmqsim replay runner-test@5');
   });
+
+  test('the whole trace is kept only when asked for; the hash and the history do not depend on it', () => {
+    const [lean, kept] = [runScenario(base, { seed: 5 }), runScenario(base, { seed: 5, keepTrace: true })];
+    expect(lean.traceHash).toBe(kept.traceHash);
+    expect(lean.history).toEqual(kept.history);
+    const events = (r: typeof lean) => new Set(r.trace.map((t) => t.event));
+    expect(events(kept)).toContain('timer');
+    expect(events(kept)).toContain('net.request');
+    expect([...events(lean)].sort()).toEqual([
+      'app.effect',
+      'consumer.deliver',
+      'producer.attempt-result',
+      'producer.send',
+      'producer.send-result',
+    ]);
+    expect(lean.trace.length).toBeLessThan(kept.trace.length / 5);
+  });
 });
 
 describe("an application's own handler", () => {

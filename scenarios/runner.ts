@@ -8,7 +8,7 @@ import type { FaultInput } from '../sim/nemesis.ts';
 import type { StopReason } from '../sim/scheduler.ts';
 import type { TraceRecord } from '../sim/trace.ts';
 import { World } from '../sim/world.ts';
-import { recordHistory } from '../properties/history-recorder.ts';
+import { isHistoryRecord, recordHistory } from '../properties/history-recorder.ts';
 import type { History } from '../properties/history.ts';
 import { runChecks, type CheckResult, type RunStats } from './checks.ts';
 import { finalHeal, planFaults } from './fault-plan.ts';
@@ -31,8 +31,11 @@ export interface RunOptions {
   handler?: AppHandler;
   /** How the report's replay line names the scenario (a built-in name or a file path). */
   source?: string;
-  /** Keep every trace record, the bare timer markers too (for trace.jsonl); the hash is the same. */
-  fullTrace?: boolean;
+  /**
+   * Keep every trace record, for a report or trace.jsonl; without it only those the history is
+   * built from are kept. The hash is the same either way.
+   */
+  keepTrace?: boolean;
 }
 
 export interface RunResult {
@@ -50,7 +53,7 @@ export interface RunResult {
   nodes: readonly NodeSpec[];
   faults: readonly FaultInput[];
   history: History;
-  /** Without the bare timer markers unless the run asked for the full trace. */
+  /** Every record if the run was asked to keep the trace, else only the history's. */
   trace: readonly TraceRecord[];
   /** The brokers' state once a virtual second (for the report's charts). */
   series: readonly Sample[];
@@ -73,7 +76,7 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
     seed,
     network: scenario.network,
     budget: { maxEvents, maxTimeMs: durationMs + drainMs + 60_000 },
-    keepTrace: options.fullTrace === true ? true : 'events',
+    keepTrace: options.keepTrace === true ? true : isHistoryRecord,
   });
   const brokers = addNodes(world, scenario, nodes, options.handler);
   const groups = scenario.topology.consumerGroups.map((g) => g.group);

@@ -1,8 +1,8 @@
 // The trace of a run: every delivered message, timer-driven state change, disk fault and nemesis
 // action, in the order the scheduler ran them. A stable 64-bit hash over the records identifies
 // the run (same seed and scenario, same hash). The hash is always on and cheap; the records
-// themselves are kept only when a report or a replay asks for them, and the bare `timer` markers
-// (most of a run's records, read by no checker or report) only when the whole trace is written.
+// themselves are kept only when asked for: all of them (for a report or a replay), or those a
+// filter selects (what a history is built from: keeping a record costs more than hashing it).
 // What is hashed, per record: the time and each number as its IEEE-754 bits (never as text:
 // formatting a fractional time took most of a record's cost), node, event, and fields as
 // JSON.stringify would write them, strings character by character. Flat fields (strings with no
@@ -18,8 +18,8 @@ export interface TraceRecord {
   readonly fields?: Readonly<Record<string, unknown>>;
 }
 
-/** Which records a trace keeps: all of them, all but the bare `timer` markers, or none. */
-export type TraceKeep = boolean | 'events';
+/** Which records a trace keeps: all of them, none, or those the filter accepts. */
+export type TraceKeep = boolean | ((node: string, event: string) => boolean);
 
 // Two FNV-1a lanes with different offsets give 64 bits without BigInt on the hot path.
 const FNV_PRIME = 0x01000193;
@@ -53,11 +53,11 @@ export class Trace {
 
   record(t: number, node: string, event: string, fields?: Record<string, unknown>): void {
     this.mix(t, node, event, fields);
-    if (this.keep !== false)
-      this.records.push(fields === undefined ? { t, node, event } : { t, node, event, fields });
+    const keep = this.keep === true || (this.keep !== false && this.keep(node, event));
+    if (keep) this.records.push(fields === undefined ? { t, node, event } : { t, node, event, fields });
   }
 
-  /** A timer fired on `node`: hashed as record(t, node, 'timer'), kept only when every record is. */
+  /** A timer fired on `node`: hashed as record(t, node, 'timer'); kept only when every record is. */
   timer(t: number, node: string): void {
     this.mix(t, node, 'timer', undefined);
     if (this.keep === true) this.records.push({ t, node, event: 'timer' });

@@ -30,10 +30,12 @@ export const worldConfigSchema = z.strictObject({
     })
     .prefault({}),
   /**
-   * Keep the trace records (for reports and replays): all, or 'events' (all but the bare timer
-   * markers). The hash is always computed, over all of them.
+   * Keep the trace records (for reports and replays): all, or those a filter accepts. The hash is
+   * always computed, over all of them.
    */
-  keepTrace: z.union([z.boolean(), z.literal('events')]).default(false),
+  keepTrace: z
+    .union([z.boolean(), z.custom<(node: string, event: string) => boolean>((v) => typeof v === 'function')])
+    .default(false),
 });
 export type WorldConfig = z.output<typeof worldConfigSchema>;
 export type WorldConfigInput = z.input<typeof worldConfigSchema>;

@@ -123,7 +123,22 @@ export class CommitLog {
     const commitLogOffset = file.fileFromOffset + file.wrotePosition;
     const storeTimestamp = this.env.now();
     file.append(
-      encodeRecord({ ...message, queueOffset, commitLogOffset, storeTimestamp, storeHost: this.storeHost }),
+      encodeRecord({
+        topic: message.topic,
+        queueId: message.queueId,
+        flag: message.flag,
+        body: message.body,
+        properties: message.properties,
+        sysFlag: message.sysFlag,
+        bornTimestamp: message.bornTimestamp,
+        bornHost: message.bornHost,
+        reconsumeTimes: message.reconsumeTimes,
+        preparedTransactionOffset: message.preparedTransactionOffset,
+        queueOffset,
+        commitLogOffset,
+        storeTimestamp,
+        storeHost: this.storeHost,
+      }),
     );
     if (tracked) this.topicQueueTable.set(key, queueOffset + 1);
     this.lastStoreTimestamp = storeTimestamp;
