@@ -2,7 +2,13 @@
 // prints the case's figure (a rate in units per second, or a JSON object) on its last line.
 import { bareHeap, schedulerLoop, schedulerDelays } from './scheduler.ts';
 import { rate } from './measure.ts';
-import { bytesPerMessageInFlight, bytesPerStoredMessage, chaosSeed, simThroughput } from './sim.ts';
+import {
+  bytesPerMessageInFlight,
+  bytesPerStoredMessage,
+  chaosSeed,
+  chaosSeedsPerMinute,
+  simThroughput,
+} from './sim.ts';
 
 const cases: Record<string, () => unknown> = {
   'bare-heap': () => {
@@ -15,6 +21,7 @@ const cases: Record<string, () => unknown> = {
   },
   'sim-throughput': simThroughput,
   'chaos-seed': chaosSeed,
+  'chaos-seeds-per-minute': chaosSeedsPerMinute,
   'memory-stored': bytesPerStoredMessage,
   'memory-in-flight': bytesPerMessageInFlight,
 };

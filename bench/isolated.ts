@@ -2,7 +2,8 @@
 // library code (the bare heap loop and the scheduler both use TinyQueue) must not share a JIT:
 // the first one to run leaves TinyQueue's comparator call site monomorphic for itself, and the
 // second pays for a polymorphic one (measured: 0.35 vs 2.3 "ratios" depending on the order).
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 const CASES = fileURLToPath(new URL('./cases.ts', import.meta.url));
@@ -13,6 +14,19 @@ export function runIsolatedJson<T>(name: string, nodeFlags: string[] = []): T {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   });
+  return lastJson<T>(name, out);
+}
+
+/** Runs the case in `copies` processes at once; resolves to each one's figure. */
+export async function runIsolatedCopies<T>(name: string, copies: number): Promise<T[]> {
+  const run = promisify(execFile);
+  const outs = await Promise.all(
+    Array.from({ length: copies }, () => run(process.execPath, ['--import', 'tsx', CASES, name])),
+  );
+  return outs.map(({ stdout }) => lastJson<T>(name, stdout));
+}
+
+function lastJson<T>(name: string, out: string): T {
   const last = out.trim().split('\n').at(-1) ?? '';
   try {
     return JSON.parse(last) as T;

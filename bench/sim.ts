@@ -8,7 +8,7 @@ import { runScenario } from '../scenarios/runner.ts';
 import type { ScenarioInput } from '../scenarios/scenario-schema.ts';
 import { sweep } from '../scenarios/sweep.ts';
 import { chaosScenario } from './chaos-scenario.ts';
-import { runIsolated, runIsolatedJson } from './isolated.ts';
+import { runIsolated, runIsolatedCopies, runIsolatedJson } from './isolated.ts';
 import { print } from './measure.ts';
 
 const LESSON = { teaches: 'benchmark', expect: 'benchmark', why: 'benchmark' };
@@ -60,6 +60,20 @@ export function chaosSeed(): { medianMs: number; minMs: number; maxMs: number; v
   }
   times.sort((a, b) => a - b);
   return { medianMs: times[CHAOS_SEEDS >> 1]!, minMs: times[0]!, maxMs: times.at(-1)!, virtualMs };
+}
+
+const SWEEP_SEEDS_PER_CORE = 8;
+
+/**
+ * Chaos seeds a minute in one plain process (two warm-up seeds, then SWEEP_SEEDS_PER_CORE): run
+ * in one process and in one per core at once, it measures what the machine itself allows.
+ */
+export function chaosSeedsPerMinute(): number {
+  runScenario(chaosScenario, { seed: 1_000 });
+  runScenario(chaosScenario, { seed: 2_000 });
+  const start = performance.now();
+  for (let seed = 1; seed <= SWEEP_SEEDS_PER_CORE; seed++) runScenario(chaosScenario, { seed });
+  return SWEEP_SEEDS_PER_CORE / ((performance.now() - start) / 60_000);
 }
 
 /** Seeds per minute of the chaos scenario on a pool of `workers` (workers warmed up first). */
@@ -171,9 +185,11 @@ export async function benchSim(): Promise<void> {
     met: c.medianMs <= 150 && compression >= 1_000,
   });
   const cores = availableParallelism();
-  const seeds = 4 * cores;
+  const seeds = SWEEP_SEEDS_PER_CORE * cores;
   const one = await sweepRate(1, seeds);
   const all = await sweepRate(cores, seeds);
+  const alone = (await runIsolatedCopies<number>('chaos-seeds-per-minute', 1))[0]!;
+  const together = (await runIsolatedCopies<number>('chaos-seeds-per-minute', cores)).reduce((a, b) => a + b);
   print({
     bench: 'sweep-scaling',
     cores,
@@ -181,6 +197,9 @@ export async function benchSim(): Promise<void> {
     seedsPerMinute1: Number(one.toFixed(1)),
     seedsPerMinuteAll: Number(all.toFixed(1)),
     ratio: Number((all / one).toFixed(3)),
+    // The baseline: plain processes, one per core, each running seeds with no pool at all.
+    independentProcessesRatio: Number((together / alone).toFixed(3)),
+    poolShareOfMachine: Number((all / one / (together / alone)).toFixed(3)),
     target: cores >= 2 ? `>= ${(0.9 * cores).toFixed(1)}x on ${cores} cores` : 'n/a on 1 core',
     met: cores >= 2 ? all / one >= 0.9 * cores : null,
   });
