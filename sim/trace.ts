@@ -28,7 +28,7 @@ const NEWLINE = 0x0a;
 const QUOTE = 0x22;
 const COLON = 0x3a;
 const COMMA = 0x2c;
-/** Marks a number's bits, so that no string's characters can hash like them. */
+/** Precedes a number's bits, as a quote precedes a field's string. */
 const NUMBER_TAG = 0x23;
 
 const float = new Float64Array(1);

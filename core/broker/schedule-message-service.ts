@@ -5,12 +5,11 @@
 // under its REAL_TOPIC and REAL_QID, with its body, flag, sysFlag, born time and host, reconsume
 // times and properties (UNIQ_KEY included), and WAIT=false so that the put waits for neither
 // flush nor slave. On PUT_OK the progress moves past the entry; the first entry not yet due ends
-// the round, and the level looks again 100 ms later (but see "Sleeping" below). A put that is not
-// PUT_OK is retried 100 ms
-// later from the same entry (4.9.3+; earlier 4.9 waited 10 s): a FLUSH_DISK_TIMEOUT means the
-// message was stored, so the retry duplicates it. A delivery time further ahead than the level's
-// delay (the clock went back) counts as due now (correctDeliverTimestamp). An entry whose message
-// was deleted by retention is skipped.
+// the round, and the level looks again 100 ms later (but see "Sleeping" below). A put that is
+// not PUT_OK is retried 100 ms later from the same entry (4.9.3+; earlier 4.9 waited 10 s): a
+// FLUSH_DISK_TIMEOUT means the message was stored, so the retry duplicates it. A delivery time
+// further ahead than the level's delay (the clock went back) counts as due now
+// (correctDeliverTimestamp). An entry whose message was deleted by retention is skipped.
 // Progress (level → next queue offset) is persisted to <root>/config/delayOffset.json 10 s after
 // start, then every flushDelayOffsetInterval (10 s), and at shutdown; at start it is loaded and
 // clamped to the queue's bounds. After a crash the progress of the last persist is what is left,

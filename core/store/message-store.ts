@@ -132,11 +132,11 @@ export class DefaultMessageStore {
     return this.recovery;
   }
 
-  /** Appends a message; `done` gets the status once the flush policy is satisfied. */
   addArrivingListener(listener: Dispatcher): void {
     this.arrivingListeners.push(listener);
   }
 
+  /** Appends a message; `done` gets the status once the flush policy is satisfied. */
   putMessage(request: PutMessageRequest, done: (result: PutMessageResult) => void): void {
     if (!this.running) return done({ status: 'SERVICE_NOT_AVAILABLE', detail: 'the store is not running' });
     if (this.config.brokerRole === 'SLAVE') {
