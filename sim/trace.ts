@@ -34,15 +34,6 @@ const NUMBER_TAG = 0x23;
 const float = new Float64Array(1);
 const floatWords = new Uint32Array(float.buffer);
 
-/** True if JSON.stringify writes `s` as '"' + s + '"' (no escapes, no lone surrogates). */
-function plainJsonString(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === QUOTE || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
-  }
-  return true;
-}
-
 export class Trace {
   private h1 = 0x811c9dc5;
   private h2 = 0x050c5d1f;
@@ -87,29 +78,15 @@ export class Trace {
   /**
    * Mixes the fields as JSON.stringify(fields) would write them (numbers as their bits) if every
    * value is a string with no escapes, a number, a boolean, null or undefined (left out, as
-   * JSON.stringify leaves it out); returns false, having mixed nothing, for anything else.
+   * JSON.stringify leaves it out); for anything else returns false, the hash as it was before.
    */
   private mixFlatFields(fields: Record<string, unknown>): boolean {
+    const [h1, h2] = [this.h1, this.h2];
+    const refuse = () => {
+      [this.h1, this.h2] = [h1, h2];
+      return false;
+    };
     const keys = Object.keys(fields);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      const value = fields[key];
-      switch (typeof value) {
-        case 'number':
-        case 'boolean':
-        case 'undefined':
-          break;
-        case 'string':
-          if (!plainJsonString(value)) return false;
-          break;
-        case 'object':
-          if (value !== null) return false;
-          break;
-        default:
-          return false;
-      }
-      if (!plainJsonString(key)) return false;
-    }
     this.mixChar(0x7b);
     let first = true;
     for (let i = 0; i < keys.length; i++) {
@@ -119,17 +96,19 @@ export class Trace {
       if (!first) this.mixChar(COMMA);
       first = false;
       this.mixChar(QUOTE);
-      this.mixText(key);
+      if (!this.mixPlainText(key)) return refuse();
       this.mixChar(QUOTE);
       this.mixChar(COLON);
       if (typeof value === 'string') {
         this.mixChar(QUOTE);
-        this.mixText(value);
+        if (!this.mixPlainText(value)) return refuse();
         this.mixChar(QUOTE);
       } else if (typeof value === 'number') {
         this.mixNumber(value);
-      } else {
+      } else if (typeof value === 'boolean' || value === null) {
         this.mixText(value === null ? 'null' : value ? 'true' : 'false');
+      } else {
+        return refuse();
       }
     }
     this.mixChar(0x7d);
@@ -153,6 +132,21 @@ export class Trace {
     const h1 = Math.imul(this.h1 ^ c, FNV_PRIME);
     this.h1 = h1;
     this.h2 = Math.imul(this.h2 ^ c, FNV_PRIME) ^ (h1 >>> 15);
+  }
+
+  /** Mixes `s` if JSON.stringify writes it as '"' + s + '"' (no escapes, no lone surrogates). */
+  private mixPlainText(s: string): boolean {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c === QUOTE || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
+      h1 = Math.imul(h1 ^ c, FNV_PRIME);
+      h2 = Math.imul(h2 ^ c, FNV_PRIME) ^ (h1 >>> 15);
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+    return true;
   }
 
   private mixText(text: string): void {
