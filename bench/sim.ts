@@ -1,7 +1,8 @@
 // Whole-simulation benchmarks: end-to-end message throughput of a fault-free cluster, wall time
 // per seed of the standard chaos scenario (and its time compression), seeds per minute on one
-// worker and on every core, and heap bytes per message in flight and per stored message. Each
-// case runs in its own process (isolated.ts); all of them in the same `npm run bench`.
+// worker and on every core (beside what the machine gives side-by-side processes: machine.ts),
+// and heap bytes per message in flight and per stored message. Each case runs in its own process
+// (isolated.ts); all of them in the same `npm run bench`.
 import { availableParallelism } from 'node:os';
 import { createPool } from '../scenarios/pool.ts';
 import { runScenario } from '../scenarios/runner.ts';
@@ -155,6 +156,13 @@ export function bytesPerMessageInFlight(): number {
   return (large - small) / 3_000;
 }
 
+/** A case's total rate with one process per core at once, over its rate alone. */
+async function sideBySideRatio(name: string, cores: number): Promise<number> {
+  const alone = (await runIsolatedCopies<number>(name, 1))[0]!;
+  const together = (await runIsolatedCopies<number>(name, cores)).reduce((a, b) => a + b);
+  return together / alone;
+}
+
 export async function benchSim(): Promise<void> {
   const bare = runIsolated('bare-heap');
   const t = runIsolatedJson<ReturnType<typeof simThroughput>>('sim-throughput');
@@ -188,8 +196,7 @@ export async function benchSim(): Promise<void> {
   const seeds = SWEEP_SEEDS_PER_CORE * cores;
   const one = await sweepRate(1, seeds);
   const all = await sweepRate(cores, seeds);
-  const alone = (await runIsolatedCopies<number>('chaos-seeds-per-minute', 1))[0]!;
-  const together = (await runIsolatedCopies<number>('chaos-seeds-per-minute', cores)).reduce((a, b) => a + b);
+  const machine = await sideBySideRatio('chaos-seeds-per-minute', cores);
   print({
     bench: 'sweep-scaling',
     cores,
@@ -198,8 +205,11 @@ export async function benchSim(): Promise<void> {
     seedsPerMinuteAll: Number(all.toFixed(1)),
     ratio: Number((all / one).toFixed(3)),
     // The baseline: plain processes, one per core, each running seeds with no pool at all.
-    independentProcessesRatio: Number((together / alone).toFixed(3)),
-    poolShareOfMachine: Number((all / one / (together / alone)).toFixed(3)),
+    independentProcessesRatio: Number(machine.toFixed(3)),
+    poolShareOfMachine: Number((all / one / machine).toFixed(3)),
+    // The machine's own ceilings for the same side-by-side run (bench/machine.ts).
+    computeOnlyRatio: Number((await sideBySideRatio('compute-only', cores)).toFixed(3)),
+    allocationHeavyRatio: Number((await sideBySideRatio('allocation-heavy', cores)).toFixed(3)),
     target: cores >= 2 ? `>= ${(0.9 * cores).toFixed(1)}x on ${cores} cores` : 'n/a on 1 core',
     met: cores >= 2 ? all / one >= 0.9 * cores : null,
   });

@@ -81,34 +81,39 @@ export class Trace {
    * JSON.stringify leaves it out); for anything else returns false, the hash as it was before.
    */
   private mixFlatFields(fields: Record<string, unknown>): boolean {
-    const [h1, h2] = [this.h1, this.h2];
-    const refuse = () => {
-      [this.h1, this.h2] = [h1, h2];
-      return false;
-    };
-    const keys = Object.keys(fields);
+    const h1 = this.h1;
+    const h2 = this.h2;
+    if (this.mixFlatObject(fields)) return true;
+    this.h1 = h1;
+    this.h2 = h2;
+    return false;
+  }
+
+  /** mixFlatFields' walk; on false the hash is half-mixed and the caller restores it. */
+  private mixFlatObject(fields: Record<string, unknown>): boolean {
     this.mixChar(0x7b);
     let first = true;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
+    // for-in, not Object.keys: the same order for a plain object's own keys, with no array made.
+    for (const key in fields) {
+      if (!Object.hasOwn(fields, key)) continue;
       const value = fields[key];
       if (value === undefined) continue;
       if (!first) this.mixChar(COMMA);
       first = false;
       this.mixChar(QUOTE);
-      if (!this.mixPlainText(key)) return refuse();
+      if (!this.mixPlainText(key)) return false;
       this.mixChar(QUOTE);
       this.mixChar(COLON);
       if (typeof value === 'string') {
         this.mixChar(QUOTE);
-        if (!this.mixPlainText(value)) return refuse();
+        if (!this.mixPlainText(value)) return false;
         this.mixChar(QUOTE);
       } else if (typeof value === 'number') {
         this.mixNumber(value);
       } else if (typeof value === 'boolean' || value === null) {
         this.mixText(value === null ? 'null' : value ? 'true' : 'false');
       } else {
-        return refuse();
+        return false;
       }
     }
     this.mixChar(0x7d);

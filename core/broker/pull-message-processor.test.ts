@@ -1,12 +1,18 @@
 import { fc, test as ptest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
+import { z } from 'zod';
 import { consumeBrokerWorld, heartbeat, pullHeader } from '../../properties/harness/consume-broker-node.ts';
 import type { MessageExt } from '../message/message.ts';
 import { request, type RemotingCommand } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import type { GetMessageStatus } from '../store/get-message.ts';
-import { PullSysFlag, pullResponseCode } from './pull-message-processor.ts';
+import {
+  parsePullMessageRequestHeader,
+  pullMessageRequestHeaderSchema,
+  PullSysFlag,
+  pullResponseCode,
+} from './pull-message-processor.ts';
 import { LONG_POLLING_CHECK_INTERVAL } from './pull-request-hold-service.ts';
 import { runs } from '../../properties/fc-setup.ts';
 
@@ -218,4 +224,62 @@ describe('PULL_MESSAGE property', () => {
       expect(extFields?.maxOffset ?? 0).toBe(n);
     },
   );
+});
+
+describe('PULL_MESSAGE header', () => {
+  const INTS = [
+    'queueId',
+    'queueOffset',
+    'maxMsgNums',
+    'sysFlag',
+    'commitOffset',
+    'suspendTimeoutMillis',
+    'subVersion',
+  ];
+  const int = fc.oneof(fc.integer(), fc.maxSafeInteger());
+  // A header as a client writes it, optional fields present or not.
+  const wellFormed = fc.record(
+    {
+      consumerGroup: fc.string({ minLength: 1 }),
+      topic: fc.string({ minLength: 1 }),
+      ...Object.fromEntries(INTS.map((name) => [name, int])),
+      subscription: fc.string(),
+      expressionType: fc.string(),
+    },
+    { requiredKeys: ['consumerGroup', 'topic', ...INTS] as never[] },
+  );
+  // One field replaced by a value of the wrong kind (or an unknown field added).
+  const damage = fc.option(
+    fc.tuple(
+      fc.constantFrom('consumerGroup', 'topic', 'subscription', 'expressionType', 'unknownField', ...INTS),
+      fc.oneof(
+        fc.constant(''),
+        fc.double(),
+        fc.constant(2 ** 53),
+        fc.string(),
+        fc.boolean(),
+        fc.constant(null),
+      ),
+    ),
+  );
+  ptest.prop([wellFormed, damage], runs(300))(
+    'the quick read answers as the schema does, key order included',
+    (fields, damaged) => {
+      const h = damaged === null ? fields : { ...fields, [damaged[0]]: damaged[1] };
+      const quick = parsePullMessageRequestHeader(h);
+      const schema = pullMessageRequestHeaderSchema.safeParse(h);
+      expect(quick.success).toBe(schema.success);
+      if (quick.success && schema.success) {
+        expect(quick.data).toStrictEqual(schema.data);
+        expect(JSON.stringify(quick.data)).toBe(JSON.stringify(schema.data));
+      } else expect(z.prettifyError(quick.error!)).toBe(z.prettifyError(schema.error!));
+    },
+  );
+
+  test('a malformed header gets the schema error, naming the field', () => {
+    const sent = pullHeader({ queueOffset: 3, sysFlag: SUBSCRIPTION, subscription: 'A' });
+    expect(parsePullMessageRequestHeader(sent)).toEqual({ success: true, data: sent });
+    const bad = parsePullMessageRequestHeader({ ...sent, queueId: 1.5 });
+    expect(bad.error?.issues.map((i) => i.path)).toEqual([['queueId']]);
+  });
 });

@@ -66,6 +66,52 @@ export const pullMessageRequestHeaderSchema = z.object({
 });
 export type PullMessageRequestHeader = z.infer<typeof pullMessageRequestHeaderSchema>;
 
+const PULL_INT_FIELDS = [
+  'queueId',
+  'queueOffset',
+  'maxMsgNums',
+  'sysFlag',
+  'commitOffset',
+  'suspendTimeoutMillis',
+  'subVersion',
+] as const;
+
+/**
+ * The schema's answer, without zod for a header every field of which is already of its type (every
+ * pull a client sends): zod's parse of each pull header was a tenth of a run's allocations. A
+ * header the quick test refuses goes through the schema, which says what is wrong with it.
+ */
+export function parsePullMessageRequestHeader(
+  ext: ExtFields | undefined,
+): z.ZodSafeParseResult<PullMessageRequestHeader> {
+  const e = ext ?? {};
+  const { consumerGroup, topic, subscription, expressionType } = e;
+  const wellFormed =
+    typeof consumerGroup === 'string' &&
+    consumerGroup.length > 0 &&
+    typeof topic === 'string' &&
+    topic.length > 0 &&
+    (subscription === undefined || typeof subscription === 'string') &&
+    (expressionType === undefined || typeof expressionType === 'string') &&
+    PULL_INT_FIELDS.every((name) => Number.isSafeInteger(e[name]));
+  if (!wellFormed) return pullMessageRequestHeaderSchema.safeParse(e);
+  const data = {
+    consumerGroup,
+    topic,
+    queueId: e.queueId as number,
+    queueOffset: e.queueOffset as number,
+    maxMsgNums: e.maxMsgNums as number,
+    sysFlag: e.sysFlag as number,
+    commitOffset: e.commitOffset as number,
+    suspendTimeoutMillis: e.suspendTimeoutMillis as number,
+  } as PullMessageRequestHeader;
+  // In the schema's key order, an absent optional field absent, as zod returns them.
+  if (subscription !== undefined) data.subscription = subscription;
+  data.subVersion = e.subVersion as number;
+  if (expressionType !== undefined) data.expressionType = expressionType;
+  return { success: true, data };
+}
+
 export interface PullMessageResponseHeader {
   suggestWhichBrokerId: number;
   nextBeginOffset: number;
@@ -114,7 +160,7 @@ export function pullMessageProcessors(
     from: string,
     brokerAllowSuspend: boolean,
   ): RemotingCommand | undefined => {
-    const parsed = pullMessageRequestHeaderSchema.safeParse(req.extFields ?? {});
+    const parsed = parsePullMessageRequestHeader(req.extFields);
     if (!parsed.success) return malformed('PULL_MESSAGE header', parsed.error);
     const header = parsed.data;
     const sub = checkRequest(ctx, consumers, header);

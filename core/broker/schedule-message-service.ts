@@ -30,7 +30,7 @@ import { z } from 'zod';
 import type { Env, TimerId } from '../env.ts';
 import { MessageConst, parseJavaInt, SCHEDULE_TOPIC, type MessageExt } from '../message/message.ts';
 import type { PutMessageRequest } from '../store/commit-log.ts';
-import { CQ_STORE_UNIT_SIZE, type CqEntry } from '../store/consume-queue-entry.ts';
+import { CQ_STORE_UNIT_SIZE, type CqEntryBuffer } from '../store/consume-queue-entry.ts';
 import type { ConsumeQueue } from '../store/consume-queue.ts';
 import { parseDelayLevels } from '../store/message-store-config.ts';
 import type { DefaultMessageStore } from '../store/message-store.ts';
@@ -196,7 +196,7 @@ export class ScheduleMessageService extends ConfigManager {
     this.timers.delete(level);
     const cq = this.store.consumeQueues.find(SCHEDULE_TOPIC, level - 1);
     if (cq === undefined) return this.sleep(level, offset);
-    const first = cq.getEntries(offset, 1)[0];
+    const first = cq.get(offset);
     if (first === undefined) {
       // Below the minimum (retention) or past the end: go on from the nearest valid offset.
       const next = clampToQueue(cq, offset);
@@ -209,18 +209,22 @@ export class ScheduleMessageService extends ConfigManager {
       const ticks = Math.ceil((due - now) / DELAY_FOR_A_WHILE);
       return this.schedule(level, offset, Math.min(ticks * DELAY_FOR_A_WHILE, MAX_NOT_DUE_SLEEP));
     }
-    const entries = cq.getEntries(offset, this.store.config.mappedFileSizeConsumeQueue / CQ_STORE_UNIT_SIZE);
+    const entries = cq.getIndexBuffer(
+      offset,
+      this.store.config.mappedFileSizeConsumeQueue / CQ_STORE_UNIT_SIZE,
+    );
     this.deliverFrom(level, offset, entries, 0);
   }
 
   /** Delivers entries[from..] (entry i has queue offset base + i) until one is not due or a put fails. */
-  private deliverFrom(level: number, base: number, entries: CqEntry[], from: number): void {
+  private deliverFrom(level: number, base: number, entries: CqEntryBuffer, from: number): void {
     let i = from;
     for (; i < entries.length && this.started; i++) {
       const offset = base + i;
       const now = this.env.now();
-      if (this.correctDeliverTimestamp(level, now, entries[i]!.tagsCode) > now) break;
-      const message = this.store.lookMessageByOffset(entries[i]!.commitLogOffset);
+      const entry = entries.at(i);
+      if (this.correctDeliverTimestamp(level, now, entry.tagsCode) > now) break;
+      const message = this.store.lookMessageByOffset(entry.commitLogOffset);
       if (message === undefined) continue;
       const request = messageTimeup(message);
       if (request === undefined) {

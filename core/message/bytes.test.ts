@@ -1,6 +1,16 @@
 import { describe, expect, test } from 'vitest';
 import { fc, test as ptest } from '@fast-check/vitest';
-import { fromHex, getInt64, setInt64, toHex, utf8Encoder, utf8Length, viewOf, zeroPadded } from './bytes.ts';
+import {
+  fromHex,
+  getInt64,
+  setInt64,
+  toHex,
+  utf8Encoder,
+  utf8Length,
+  viewOf,
+  writeUtf8,
+  zeroPadded,
+} from './bytes.ts';
 
 describe('Java longs', () => {
   test("big-endian two's complement, high word first", () => {
@@ -55,4 +65,25 @@ describe('utf8Length', () => {
 test('zeroPadded keeps the prefix and fills the rest with zeros', () => {
   expect(zeroPadded(new Uint8Array([1, 2]), 4)).toEqual(new Uint8Array([1, 2, 0, 0]));
   expect(zeroPadded(new Uint8Array([1, 2, 3]), 2)).toEqual(new Uint8Array([1, 2]));
+});
+
+describe('writeUtf8', () => {
+  // ASCII, then text with multi-byte characters and lone surrogates, short and past the fast path.
+  const text = fc.oneof(
+    fc.string({ unit: 'binary-ascii' }),
+    fc.string({ unit: 'grapheme' }),
+    fc.string({ unit: 'binary', maxLength: 100 }),
+  );
+  ptest.prop([text, fc.nat({ max: 8 })])(
+    'writes what TextEncoder writes, after `pos`, and returns its end',
+    (s, pos) => {
+      const expected = utf8Encoder.encode(s);
+      const out = new Uint8Array(pos + expected.length + 4).fill(0xee);
+      expect(writeUtf8(s, out, pos)).toBe(pos + expected.length);
+      expect(out.subarray(pos, pos + expected.length)).toEqual(expected);
+      expect([...out.subarray(0, pos), ...out.subarray(pos + expected.length)].every((b) => b === 0xee)).toBe(
+        true,
+      );
+    },
+  );
 });

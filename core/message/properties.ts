@@ -4,7 +4,7 @@
 // repeated name keeps its last value. Simplifications: entries are written in the Map's
 // insertion order (Java writes HashMap order), and a name or value that contains a separator is
 // refused at encode time, where RocketMQ would silently store a string it cannot read back.
-import { utf8Decoder, utf8Encoder, utf8Length } from './bytes.ts';
+import { utf8Decoder, utf8Length, writeUtf8 } from './bytes.ts';
 
 export const NAME_VALUE_SEPARATOR = 1;
 export const PROPERTY_SEPARATOR = 2;
@@ -39,7 +39,7 @@ function writeText(text: string, dest: Uint8Array, pos: number): number {
   if (text.includes('\u0001') || text.includes('\u0002')) {
     throw new RangeError(`property text contains a separator character: ${JSON.stringify(text)}`);
   }
-  return pos + utf8Encoder.encodeInto(text, dest.subarray(pos)).written;
+  return writeUtf8(text, dest, pos);
 }
 
 /**

@@ -8,7 +8,15 @@
 // the 20-byte IPv6 host fields, are refused at encode and reported corrupt on read); the 4 MiB
 // limit applies to the body. PHYSICALOFFSET is called commitLogOffset here, as in MessageExt.
 import { crc32 } from 'node:zlib';
-import { getInt64, setInt64, utf8Decoder, utf8Encoder, utf8Length, viewOf } from '../message/bytes.ts';
+import {
+  getInt64,
+  setInt64,
+  utf8Decoder,
+  utf8Encoder,
+  utf8Length,
+  viewOf,
+  writeUtf8,
+} from '../message/bytes.ts';
 import { readHost, writeHost } from '../message/host.ts';
 import { javaHashCode } from '../message/java-hash.ts';
 import {
@@ -170,7 +178,7 @@ export function encodeRecord(input: RecordInput): Uint8Array {
   out.set(input.body, L.BODY);
   let pos = L.BODY + input.body.length;
   out[pos++] = m.topicLength;
-  pos += utf8Encoder.encodeInto(input.topic, out.subarray(pos)).written;
+  pos = writeUtf8(input.topic, out, pos);
   view.setInt16(pos, m.propertiesLength);
   writeProperties(input.properties, out, pos + 2);
   return out;

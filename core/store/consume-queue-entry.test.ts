@@ -1,8 +1,9 @@
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { fc, test as ptest } from '@fast-check/vitest';
 import {
   BLANK_CQ_ENTRY,
   CQ_STORE_UNIT_SIZE,
+  CqEntryBuffer,
   decodeCqEntry,
   encodeCqEntry,
   isValidCqEntry,
@@ -51,4 +52,19 @@ ptest.prop([entries])('round trip, entry n at byte 20n', (entries) => {
   const file = new Uint8Array(entries.length * CQ_STORE_UNIT_SIZE);
   entries.forEach((e, n) => writeCqEntry(file, n * CQ_STORE_UNIT_SIZE, e));
   entries.forEach((e, n) => expect(decodeCqEntry(file, n * CQ_STORE_UNIT_SIZE)).toEqual(e));
+});
+
+describe('CqEntryBuffer', () => {
+  test('whole entries only, each decoded when read; reading past them throws', () => {
+    const a = { commitLogOffset: 2 ** 40, size: 512, tagsCode: -7 };
+    const b = { commitLogOffset: 0, size: 0x7fffffff, tagsCode: 0 };
+    const bytes = new Uint8Array(2 * CQ_STORE_UNIT_SIZE + 7);
+    bytes.set(encodeCqEntry(a), 0);
+    bytes.set(encodeCqEntry(b), CQ_STORE_UNIT_SIZE);
+    const buffer = new CqEntryBuffer(bytes);
+    expect(buffer.length).toBe(2);
+    expect([buffer.at(0), buffer.at(1)]).toEqual([a, b]);
+    expect(() => buffer.at(2)).toThrow(RangeError);
+    expect(new CqEntryBuffer(new Uint8Array(CQ_STORE_UNIT_SIZE - 1)).length).toBe(0);
+  });
 });

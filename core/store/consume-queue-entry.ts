@@ -38,6 +38,25 @@ export function decodeCqEntry(buf: Uint8Array, pos: number): CqEntry | undefined
   };
 }
 
+/**
+ * Whole entries read from one ConsumeQueue file, decoded only when a reader reaches them: a pull
+ * reads up to 800 entries and may use the first few, as RocketMQ walks a SelectMappedBufferResult.
+ */
+export class CqEntryBuffer {
+  readonly length: number;
+
+  constructor(private readonly bytes: Uint8Array) {
+    this.length = Math.floor(bytes.length / CQ_STORE_UNIT_SIZE);
+  }
+
+  /** Entry i (0 ≤ i < length). */
+  at(i: number): CqEntry {
+    const entry = decodeCqEntry(this.bytes, i * CQ_STORE_UNIT_SIZE);
+    if (entry === undefined) throw new RangeError(`entry ${i} of ${this.length}`);
+    return entry;
+  }
+}
+
 /** The test ConsumeQueue recovery applies: past the first entry that fails it, nothing counts. */
 export function isValidCqEntry(entry: CqEntry): boolean {
   return entry.commitLogOffset >= 0 && entry.size > 0;

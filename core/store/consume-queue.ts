@@ -20,6 +20,7 @@
 import type { Disk } from '../env.ts';
 import {
   BLANK_CQ_ENTRY,
+  CqEntryBuffer,
   CQ_STORE_UNIT_SIZE as UNIT,
   decodeCqEntry,
   encodeCqEntry,
@@ -29,6 +30,8 @@ import {
 } from './consume-queue-entry.ts';
 import type { MappedFile } from './mapped-file.ts';
 import { MappedFileQueue } from './mapped-file-queue.ts';
+
+const NO_ENTRIES = new CqEntryBuffer(new Uint8Array(0));
 
 /** What putMessagePositionInfo did with an entry. */
 export type PutPositionResult =
@@ -108,7 +111,8 @@ export class ConsumeQueue {
 
   /** The entry at queue offset cqOffset, if it is between the minimum and the write position. */
   get(cqOffset: number): CqEntry | undefined {
-    return this.getEntries(cqOffset, 1)[0];
+    const buffer = this.getIndexBuffer(cqOffset, 1);
+    return buffer.length === 0 ? undefined : buffer.at(0);
   }
 
   /**
@@ -116,14 +120,17 @@ export class ConsumeQueue {
    * CQ file at a time, as RocketMQ's getIndexBuffer does. Empty below the minimum offset.
    */
   getEntries(cqOffset: number, maxCount: number): CqEntry[] {
+    const buffer = this.getIndexBuffer(cqOffset, maxCount);
+    return Array.from({ length: buffer.length }, (_, i) => buffer.at(i));
+  }
+
+  /** getEntries' entries, each decoded only when a reader reaches it (RocketMQ's getIndexBuffer). */
+  getIndexBuffer(cqOffset: number, maxCount: number): CqEntryBuffer {
     const position = cqOffset * UNIT;
-    if (!Number.isSafeInteger(cqOffset) || position < this.minLogic || maxCount <= 0) return [];
+    if (!Number.isSafeInteger(cqOffset) || position < this.minLogic || maxCount <= 0) return NO_ENTRIES;
     const file = this.queue.findByOffset(position);
-    if (file === undefined) return [];
-    const bytes = file.read(position - file.fileFromOffset, maxCount * UNIT);
-    const entries: CqEntry[] = [];
-    for (let p = 0; p + UNIT <= bytes.length; p += UNIT) entries.push(decodeCqEntry(bytes, p)!);
-    return entries;
+    if (file === undefined) return NO_ENTRIES;
+    return new CqEntryBuffer(file.read(position - file.fileFromOffset, maxCount * UNIT));
   }
 
   minOffsetInQueue(): number {

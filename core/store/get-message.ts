@@ -10,7 +10,7 @@
 import type { MessageExt } from '../message/message.ts';
 import { checkRecord } from './commit-log-record.ts';
 import type { CommitLog } from './commit-log.ts';
-import { CQ_STORE_UNIT_SIZE } from './consume-queue-entry.ts';
+import { CQ_STORE_UNIT_SIZE, type CqEntryBuffer } from './consume-queue-entry.ts';
 import type { ConsumeQueue } from './consume-queue.ts';
 import type { MessageStoreConfig } from './message-store-config.ts';
 
@@ -71,7 +71,7 @@ export function getMessage(
   if (offset > maxOffset)
     return { status: 'OFFSET_OVERFLOW_BADLY', nextBeginOffset: correct(maxOffset), ...bounds };
   // maxFilterMessageCount is in bytes of ConsumeQueue: at most 800 entries are looked at by default.
-  const entries = cq.getEntries(
+  const entries = cq.getIndexBuffer(
     offset,
     Math.max(16_000, maxMsgNums * CQ_STORE_UNIT_SIZE) / CQ_STORE_UNIT_SIZE,
   );
@@ -86,7 +86,7 @@ export function getMessage(
 function readEntries(
   commitLog: CommitLog,
   config: MessageStoreConfig,
-  entries: ReturnType<ConsumeQueue['getEntries']>,
+  entries: CqEntryBuffer,
   { offset, maxMsgNums, filter }: GetMessageRequest,
   { minOffset, maxOffset }: Pick<GetMessageResult, 'minOffset' | 'maxOffset'>,
 ): GetMessageResult {
@@ -99,7 +99,7 @@ function readEntries(
   let maxPhyOffsetPulling = 0;
   let i = 0;
   for (; i < entries.length; i++) {
-    const { commitLogOffset, size, tagsCode } = entries[i]!;
+    const { commitLogOffset, size, tagsCode } = entries.at(i);
     maxPhyOffsetPulling = commitLogOffset;
     if (nextPhyFileStart >= 0 && commitLogOffset < nextPhyFileStart) continue;
     if (
