@@ -44,10 +44,18 @@ export interface Disk {
   size(path: string): number;
   /** Names of the files and subdirectories directly inside `dir`, sorted (readdir). */
   list(dir: string): string[];
-  /** Writes at `offset`, creating the file or extending it (a gap reads as zeros). ENOSPC when full. */
+  /**
+   * Writes a copy of `data` at `offset` (the caller may reuse `data`), creating the file or
+   * extending it (a gap reads as zeros). ENOSPC when full.
+   */
   write(path: string, offset: number, data: Uint8Array): void;
   /** A copy of up to `length` bytes from `offset`; shorter at the end of the file. */
   read(path: string, offset: number, length: number): Uint8Array;
+  /**
+   * read's bytes in place, not copied (a slice of a MappedByteBuffer): they change if the file is
+   * written, truncated or damaged there. For a reader that decodes them at once and keeps nothing.
+   */
+  view(path: string, offset: number, length: number): Uint8Array;
   truncate(path: string, size: number): void;
   delete(path: string): void;
   /**

@@ -1,4 +1,6 @@
+import { fc, test as ptest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
+import { runs } from '../properties/fc-setup.ts';
 import type { z } from 'zod';
 import { DiskError, type DiskErrorCode } from '../core/env.ts';
 import { diskConfigSchema, SimDisk } from './disk.ts';
@@ -584,5 +586,54 @@ describe('kernel writeback', () => {
     disk.write('f', 0, filled(10, 1));
     expect(scheduler.runUntilQuiet()).toBe('quiet');
     expect(disk.durableSize('f')).toBe(0);
+  });
+});
+
+describe('dirty bytes', () => {
+  // Appends, overwrites and writes past the end, mixed with range flushes that complete at once.
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('append' as const), length: fc.integer({ min: 1, max: 20 }) }),
+    fc.record({
+      kind: fc.constantFrom('write' as const, 'flush' as const),
+      offset: fc.nat({ max: 60 }),
+      length: fc.integer({ min: 1, max: 40 }),
+    }),
+  );
+  ptest.prop([fc.array(op, { maxLength: 40 })], runs(500))(
+    'are exactly the bytes written since a flush covered them',
+    (ops) => {
+      const { scheduler, disk } = setup();
+      const dirty: boolean[] = [];
+      let size = 0;
+      for (const o of ops) {
+        const offset = o.kind === 'append' ? size : o.offset;
+        if (o.kind === 'flush') {
+          if (size === 0) continue;
+          disk.flush('f', undefined, { offset, length: o.length });
+          scheduler.runUntilQuiet();
+          for (let i = offset; i < Math.min(offset + o.length, size); i++) dirty[i] = false;
+        } else {
+          disk.write('f', offset, filled(o.length, 1));
+          // The zero gap a write past the end leaves is dirty too.
+          for (let i = Math.min(offset, size); i < offset + o.length; i++) dirty[i] = true;
+          size = Math.max(size, offset + o.length);
+        }
+        expect(disk.dirtyBytes('f')).toBe(dirty.filter(Boolean).length);
+      }
+    },
+  );
+});
+
+describe('view', () => {
+  test("read's bytes in place: a later write shows through a view and not through a read", () => {
+    const { disk } = setup();
+    disk.write('a', 0, pattern(10));
+    const seen = disk.view('a', 2, 4);
+    const copied = disk.read('a', 2, 4);
+    expectBytes(seen, copied);
+    expect(disk.view('a', 8, 10)).toEqual(bytes(8, 9));
+    disk.write('a', 3, filled(2, 0xaa));
+    expectBytes(seen, bytes(2, 0xaa, 0xaa, 5));
+    expectBytes(copied, pattern(4, 2));
   });
 });

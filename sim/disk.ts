@@ -139,6 +139,15 @@ class SpanSet {
 
   add(start: number, end: number): void {
     if (start >= end) return;
+    // An append (most writes) starts inside or at the end of the last span: it grows in place.
+    const last = this.last;
+    if (last !== undefined && start >= last.start && start <= last.end) {
+      if (end > last.end) {
+        this.total += end - last.end;
+        last.end = end;
+      }
+      return;
+    }
     const i = this.firstIndex((s) => s.end >= start);
     const j = this.firstIndex((s) => s.start > end);
     const merged = { start, end };
@@ -291,10 +300,14 @@ export class SimDisk implements Disk {
   }
 
   read(path: string, offset: number, length: number): Uint8Array {
+    return this.view(path, offset, length).slice();
+  }
+
+  view(path: string, offset: number, length: number): Uint8Array {
     checkIndex('offset', offset);
     checkIndex('length', length);
     const file = this.get(path);
-    return file.cache.slice(Math.min(offset, file.length), Math.min(offset + length, file.length));
+    return file.cache.subarray(Math.min(offset, file.length), Math.min(offset + length, file.length));
   }
 
   truncate(path: string, size: number): void {

@@ -214,6 +214,7 @@ export class SimNode {
       list: (dir) => this.machineDisk.list(dir),
       write: (path, offset, data) => this.machineDisk.write(path, offset, data),
       read: (path, offset, length) => this.machineDisk.read(path, offset, length),
+      view: (path, offset, length) => this.machineDisk.view(path, offset, length),
       truncate: (path, size) => this.machineDisk.truncate(path, size),
       delete: (path) => this.machineDisk.delete(path),
       flush: (path, done, range) =>

@@ -202,5 +202,8 @@ export class MessageExt extends Message implements StoredFields {
 
 /** A private copy of a received message (the simulated network passes bodies by reference). */
 export function copyMessageExt(m: MessageExt): MessageExt {
-  return new MessageExt(m.topic, m.body, { flag: m.flag, properties: new Map(m.properties) }, m);
+  // forEach, not new Map(m.properties): the copy then makes no [name, value] pair per property.
+  const properties = new Map<string, string>();
+  m.properties.forEach((value, name) => properties.set(name, value));
+  return new MessageExt(m.topic, m.body, { flag: m.flag, properties }, m);
 }

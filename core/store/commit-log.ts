@@ -89,20 +89,28 @@ export class CommitLog {
     return this.queue.minOffset();
   }
 
-  /** The record bytes at `offset` (a CQ entry's commitLogOffset and size). */
+  /**
+   * The record bytes at `offset` (a CQ entry's commitLogOffset and size), in place as RocketMQ's
+   * selectMappedBuffer gives them (Disk.view): the caller decodes them at once.
+   */
   read(offset: number, size: number): Uint8Array | undefined {
     const file = this.queue.findByOffset(offset);
     if (file === undefined) return undefined;
-    const bytes = file.read(offset - file.fileFromOffset, size);
+    const bytes = file.view(offset - file.fileFromOffset, size);
     return bytes.length === size ? bytes : undefined;
   }
 
-  /** Written bytes from `offset` to the end of its file: what dispatch and replication read. */
-  readFrom(offset: number): Uint8Array | undefined {
+  /** Written bytes from `offset` to the end of its file, in place (getData): what dispatch reads. */
+  getData(offset: number): Uint8Array | undefined {
     const file = this.queue.findByOffset(offset);
     if (file === undefined) return undefined;
     const position = offset - file.fileFromOffset;
-    return file.read(position, file.wrotePosition - position);
+    return file.view(position, file.wrotePosition - position);
+  }
+
+  /** getData's bytes, copied: what replication sends. */
+  readFrom(offset: number): Uint8Array | undefined {
+    return this.getData(offset)?.slice();
   }
 
   /** The start offset of the file after the one holding `offset` (a reader's roll). */

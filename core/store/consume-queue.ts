@@ -31,7 +31,7 @@ import {
 import type { MappedFile } from './mapped-file.ts';
 import { MappedFileQueue } from './mapped-file-queue.ts';
 
-const NO_ENTRIES = new CqEntryBuffer(new Uint8Array(0));
+const NO_BYTES = new Uint8Array(0);
 
 /** What putMessagePositionInfo did with an entry. */
 export type PutPositionResult =
@@ -111,8 +111,7 @@ export class ConsumeQueue {
 
   /** The entry at queue offset cqOffset, if it is between the minimum and the write position. */
   get(cqOffset: number): CqEntry | undefined {
-    const buffer = this.getIndexBuffer(cqOffset, 1);
-    return buffer.length === 0 ? undefined : buffer.at(0);
+    return decodeCqEntry(this.viewAt(cqOffset, UNIT), 0);
   }
 
   /**
@@ -126,11 +125,16 @@ export class ConsumeQueue {
 
   /** getEntries' entries, each decoded only when a reader reaches it (RocketMQ's getIndexBuffer). */
   getIndexBuffer(cqOffset: number, maxCount: number): CqEntryBuffer {
+    // A copy: the schedule service walks its buffer across puts that answer later.
+    return new CqEntryBuffer(this.viewAt(cqOffset, maxCount * UNIT).slice());
+  }
+
+  /** Up to `length` bytes of entries from cqOffset within its file, in place; none outside the queue. */
+  private viewAt(cqOffset: number, length: number): Uint8Array {
     const position = cqOffset * UNIT;
-    if (!Number.isSafeInteger(cqOffset) || position < this.minLogic || maxCount <= 0) return NO_ENTRIES;
+    if (!Number.isSafeInteger(cqOffset) || position < this.minLogic || length <= 0) return NO_BYTES;
     const file = this.queue.findByOffset(position);
-    if (file === undefined) return NO_ENTRIES;
-    return new CqEntryBuffer(file.read(position - file.fileFromOffset, maxCount * UNIT));
+    return file === undefined ? NO_BYTES : file.view(position - file.fileFromOffset, length);
   }
 
   minOffsetInQueue(): number {

@@ -76,14 +76,19 @@ export interface IndexHeader {
   indexCount: number;
 }
 
+/** Writes the header at the start of `dest`, which must hold INDEX_HEADER_SIZE bytes. */
+export function writeIndexHeader(dest: Uint8Array, h: IndexHeader): void {
+  writeInt64(dest, 0, h.beginTimestamp);
+  writeInt64(dest, 8, h.endTimestamp);
+  writeInt64(dest, 16, h.beginPhyOffset);
+  writeInt64(dest, 24, h.endPhyOffset);
+  writeInt32(dest, 32, h.hashSlotCount);
+  writeInt32(dest, 36, h.indexCount);
+}
+
 export function encodeIndexHeader(h: IndexHeader): Uint8Array {
   const out = new Uint8Array(INDEX_HEADER_SIZE);
-  writeInt64(out, 0, h.beginTimestamp);
-  writeInt64(out, 8, h.endTimestamp);
-  writeInt64(out, 16, h.beginPhyOffset);
-  writeInt64(out, 24, h.endPhyOffset);
-  writeInt32(out, 32, h.hashSlotCount);
-  writeInt32(out, 36, h.indexCount);
+  writeIndexHeader(out, h);
   return out;
 }
 

@@ -13,8 +13,6 @@ import { readInt32, writeInt32, zeroPadded } from '../message/bytes.ts';
 import {
   decodeIndexEntry,
   decodeIndexHeader,
-  encodeIndexEntry,
-  encodeIndexHeader,
   entryPosition,
   HASH_SLOT_SIZE,
   INDEX_ENTRY_SIZE,
@@ -24,6 +22,8 @@ import {
   slotOf,
   slotPosition,
   timeDiffSeconds,
+  writeIndexEntry,
+  writeIndexHeader,
   type IndexEntry,
   type IndexFileGeometry,
   type IndexHeader,
@@ -31,6 +31,11 @@ import {
 
 export class IndexFile {
   readonly path: string;
+  // A put writes an entry, a slot and the header: each is encoded into its own buffer, reused
+  // because Disk.write copies what it is given.
+  private readonly headerBytes = new Uint8Array(INDEX_HEADER_SIZE);
+  private readonly entryBytes = new Uint8Array(INDEX_ENTRY_SIZE);
+  private readonly slotBytes = new Uint8Array(HASH_SLOT_SIZE);
 
   private constructor(
     private readonly disk: Disk,
@@ -116,8 +121,8 @@ export class IndexFile {
     if (prevIndex <= INVALID_INDEX || prevIndex > h.indexCount) prevIndex = INVALID_INDEX;
     // The time is taken against the begin time before this put sets it (0 for a fresh file).
     const timeDiff = timeDiffSeconds(storeTimestamp, h.beginTimestamp);
-    const entry: IndexEntry = { keyHash, phyOffset, timeDiff, prevIndex };
-    this.disk.write(this.path, entryPosition(this.geometry, h.indexCount), encodeIndexEntry(entry));
+    writeIndexEntry(this.entryBytes, 0, { keyHash, phyOffset, timeDiff, prevIndex });
+    this.disk.write(this.path, entryPosition(this.geometry, h.indexCount), this.entryBytes);
     this.writeInt(slot, h.indexCount);
     if (h.indexCount <= 1) {
       h.beginPhyOffset = phyOffset;
@@ -174,21 +179,21 @@ export class IndexFile {
   }
 
   private writeHeader(): void {
-    this.disk.write(this.path, 0, encodeIndexHeader(this.header));
+    writeIndexHeader(this.headerBytes, this.header);
+    this.disk.write(this.path, 0, this.headerBytes);
   }
 
   private readEntry(n: number): IndexEntry {
-    const bytes = this.disk.read(this.path, entryPosition(this.geometry, n), INDEX_ENTRY_SIZE);
+    const bytes = this.disk.view(this.path, entryPosition(this.geometry, n), INDEX_ENTRY_SIZE);
     return decodeIndexEntry(zeroPadded(bytes, INDEX_ENTRY_SIZE), 0)!;
   }
 
   private readInt(position: number): number {
-    return readInt32(this.disk.read(this.path, position, HASH_SLOT_SIZE), 0);
+    return readInt32(this.disk.view(this.path, position, HASH_SLOT_SIZE), 0);
   }
 
   private writeInt(position: number, value: number): void {
-    const bytes = new Uint8Array(HASH_SLOT_SIZE);
-    writeInt32(bytes, 0, value);
-    this.disk.write(this.path, position, bytes);
+    writeInt32(this.slotBytes, 0, value);
+    this.disk.write(this.path, position, this.slotBytes);
   }
 }

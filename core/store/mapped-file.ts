@@ -45,9 +45,18 @@ export class MappedFile {
    * log gets whole files.
    */
   read(position: number, length: number): Uint8Array {
+    return this.written(position, length, (at, n) => this.disk.read(this.path, at, n));
+  }
+
+  /** read's bytes in place (selectMappedBuffer; see Disk.view), copied only where zeros stand in. */
+  view(position: number, length: number): Uint8Array {
+    return this.written(position, length, (at, n) => this.disk.view(this.path, at, n));
+  }
+
+  private written(position: number, length: number, get: (at: number, n: number) => Uint8Array): Uint8Array {
     const end = Math.min(position + length, this.wrotePosition);
     if (position < 0 || end <= position) return new Uint8Array(0);
-    const bytes = this.disk.read(this.path, position, end - position);
+    const bytes = get(position, end - position);
     return bytes.length === end - position ? bytes : zeroPadded(bytes, end - position);
   }
 

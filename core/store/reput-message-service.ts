@@ -59,7 +59,7 @@ export class ReputMessageService {
   doReput(): void {
     if (this.reputFromOffset < this.commitLog.minOffset()) this.reputFromOffset = this.commitLog.minOffset();
     while (this.reputFromOffset < this.commitLog.maxOffset()) {
-      const buffer = this.commitLog.readFrom(this.reputFromOffset);
+      const buffer = this.commitLog.getData(this.reputFromOffset);
       if (buffer === undefined || !this.dispatchBuffer(buffer)) return;
     }
   }
