@@ -4,6 +4,7 @@ import { bareHeap, schedulerLoop, schedulerDelays } from './scheduler.ts';
 import { allocationHeavy, computeOnly } from './machine.ts';
 import { rate } from './measure.ts';
 import {
+  allocationPerMessage,
   bytesPerMessageInFlight,
   bytesPerStoredMessage,
   chaosSeed,
@@ -27,9 +28,10 @@ const cases: Record<string, () => unknown> = {
   'allocation-heavy': allocationHeavy,
   'memory-stored': bytesPerStoredMessage,
   'memory-in-flight': bytesPerMessageInFlight,
+  allocation: allocationPerMessage,
 };
 
 const name = process.argv[2] ?? '';
 const run = cases[name];
 if (run === undefined) throw new Error(`unknown case ${name}; known: ${Object.keys(cases).join(', ')}`);
-console.log(JSON.stringify(run()));
+console.log(JSON.stringify(await run()));
