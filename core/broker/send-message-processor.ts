@@ -29,8 +29,7 @@
 // SCHEDULE_TOPIC_XXXX.
 import { parseHost } from '../message/host.ts';
 import { MessageConst, parseJavaInt, SCHEDULE_TOPIC } from '../message/message.ts';
-import { decodeProperties } from '../message/properties.ts';
-import { utf8Encoder } from '../message/bytes.ts';
+import { stringToProperties } from '../message/properties.ts';
 import { isWriteable, PermName } from '../protocol/perm-name.ts';
 import { response, type ExtFields, type RemotingCommand } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
@@ -284,7 +283,7 @@ export class SendMessageProcessor {
     const queueId = header.queueId < 0 ? this.randomQueueId(writeQueueNums) : header.queueId;
     const target = this.handleRetryAndDLQ(header, queueId);
     if ('refused' in target) return reply?.(target.refused);
-    const properties = decodeProperties(utf8Encoder.encode(header.properties ?? ''));
+    const properties = stringToProperties(header.properties ?? '');
     properties.set(MessageConst.CLUSTER, this.ctx.conf.broker.brokerClusterName);
     const put: PutMessageRequest = {
       topic: target.topic,

@@ -29,10 +29,9 @@
 // transactions or request-reply, no send hooks, no namespace, no async sender executor (an async
 // send starts at once), SEND_MESSAGE_V2 always (sendSmartMsg's default).
 import type { Env } from '../env.ts';
-import { utf8Decoder } from '../message/bytes.ts';
 import { MessageConst, MessageSysFlag, type Message } from '../message/message.ts';
 import { UniqKeyGenerator } from '../message/message-id.ts';
-import { encodeProperties } from '../message/properties.ts';
+import { propertiesToString } from '../message/properties.ts';
 import {
   topicProblem,
   SEND_HEADER_V2_NAMES,
@@ -640,7 +639,7 @@ export class DefaultMQProducer implements MQProducerInner {
         msg.clearProperty(MessageConst.MAX_RECONSUME_TIMES);
       }
     }
-    header.properties = utf8Decoder.decode(encodeProperties(msg.properties));
+    header.properties = propertiesToString(msg.properties);
     const ext: Record<string, string | number | boolean> = {};
     for (const [name, value] of Object.entries(header)) {
       if (value !== undefined) ext[SEND_HEADER_V2_NAMES[name as keyof SendMessageRequestHeader]] = value;

@@ -1,7 +1,16 @@
 import { describe, expect, test } from 'vitest';
 import { fc, test as ptest } from '@fast-check/vitest';
 import { propertyMap } from './arbitraries.ts';
-import { decodeProperties, encodeProperties, forEachProperty, propertiesByteLength } from './properties.ts';
+import { utf8Decoder, utf8Encoder } from './bytes.ts';
+import {
+  decodeProperties,
+  encodeProperties,
+  forEachProperty,
+  propertiesByteLength,
+  propertiesToString,
+  stringToProperties,
+} from './properties.ts';
+import { runs } from '../../properties/fc-setup.ts';
 
 const bytes = (...parts: (string | number)[]): Uint8Array =>
   new Uint8Array(parts.flatMap((p) => (typeof p === 'number' ? [p] : [...new TextEncoder().encode(p)])));
@@ -66,5 +75,34 @@ ptest.prop([fc.uint8Array({ maxLength: 100 })])('never throws on arbitrary bytes
     expect(ns).toBeLessThan(ne);
     expect(vs).toBeLessThan(ve);
     expect(ve).toBeLessThanOrEqual(buf.length);
+  });
+});
+
+describe('the text form (a SEND header)', () => {
+  // Any text, lone surrogates included, with the separators often; maps of it (no separators).
+  const text = fc.string({
+    unit: fc.oneof(
+      fc.constantFrom('\u0001', '\u0002', 'a', '\ud800', '\udc00'),
+      fc.string({ unit: 'binary', maxLength: 1 }),
+    ),
+    maxLength: 24,
+  });
+  const anyMap = fc
+    .uniqueArray(fc.tuple(text, text), { selector: ([name]) => name, maxLength: 6 })
+    .map((entries) => new Map(entries.filter(([n, v]) => !/[\u0001\u0002]/.test(n + v))));
+
+  ptest.prop([text], runs(500))('reads as the bytes of the text read, entry order included', (t) => {
+    expect([...stringToProperties(t)]).toEqual([...decodeProperties(utf8Encoder.encode(t))]);
+  });
+
+  ptest.prop([fc.oneof(propertyMap, anyMap)], runs(300))('is the text of the bytes', (props) => {
+    expect(propertiesToString(props)).toBe(utf8Decoder.decode(encodeProperties(props)));
+    expect([...stringToProperties(propertiesToString(props))]).toEqual([
+      ...decodeProperties(encodeProperties(props)),
+    ]);
+  });
+
+  test('a separator inside a name or value is refused, as in the bytes', () => {
+    expect(() => propertiesToString(new Map([['a\u0002', 'b']]))).toThrow(RangeError);
   });
 });

@@ -4,7 +4,7 @@
 // repeated name keeps its last value. Simplifications: entries are written in the Map's
 // insertion order (Java writes HashMap order), and a name or value that contains a separator is
 // refused at encode time, where RocketMQ would silently store a string it cannot read back.
-import { utf8Decoder, utf8Length, writeUtf8 } from './bytes.ts';
+import { utf8Decoder, utf8Encoder, utf8Length, writeUtf8 } from './bytes.ts';
 
 export const NAME_VALUE_SEPARATOR = 1;
 export const PROPERTY_SEPARATOR = 2;
@@ -36,10 +36,14 @@ export function encodeProperties(props: Properties): Uint8Array {
 }
 
 function writeText(text: string, dest: Uint8Array, pos: number): number {
+  checkText(text);
+  return writeUtf8(text, dest, pos);
+}
+
+function checkText(text: string): void {
   if (text.includes('\u0001') || text.includes('\u0002')) {
     throw new RangeError(`property text contains a separator character: ${JSON.stringify(text)}`);
   }
-  return writeUtf8(text, dest, pos);
 }
 
 /**
@@ -67,6 +71,40 @@ export function forEachProperty(
 function indexOfByte(bytes: Uint8Array, value: number, from: number, to: number): number {
   for (let i = from; i < to; i++) if (bytes[i] === value) return i;
   return to;
+}
+
+// The text forms, as a SEND header carries the properties: the same entries as the bytes, built
+// and read on the string itself (RocketMQ's messageProperties2String and string2messageProperties)
+// rather than through UTF-8. Text with a lone surrogate goes through the bytes, which turn it
+// into U+FFFD, so both forms always agree.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const NAME_VALUE = String.fromCharCode(NAME_VALUE_SEPARATOR);
+const ENTRY_END = String.fromCharCode(PROPERTY_SEPARATOR);
+
+/** utf8Decoder.decode(encodeProperties(props)), without the bytes. */
+export function propertiesToString(props: Properties): string {
+  let text = '';
+  props.forEach((value, name) => {
+    checkText(name);
+    checkText(value);
+    text += name + NAME_VALUE + value + ENTRY_END;
+  });
+  return LONE_SURROGATE.test(text) ? utf8Decoder.decode(encodeProperties(props)) : text;
+}
+
+/** decodeProperties(utf8Encoder.encode(text)), without the bytes. */
+export function stringToProperties(text: string): Map<string, string> {
+  if (LONE_SURROGATE.test(text)) return decodeProperties(utf8Encoder.encode(text));
+  const props = new Map<string, string>();
+  for (let index = 0; index < text.length;) {
+    let itemEnd = text.indexOf(ENTRY_END, index);
+    if (itemEnd < 0) itemEnd = text.length;
+    let sep = text.indexOf(NAME_VALUE, index);
+    if (sep < 0 || sep > itemEnd) sep = itemEnd;
+    if (sep > index && sep < itemEnd - 1) props.set(text.slice(index, sep), text.slice(sep + 1, itemEnd));
+    index = itemEnd + 1;
+  }
+  return props;
 }
 
 export function decodeProperties(bytes: Uint8Array, start = 0, end = bytes.length): Map<string, string> {
