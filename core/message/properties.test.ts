@@ -89,7 +89,12 @@ describe('the text form (a SEND header)', () => {
   });
   const anyMap = fc
     .uniqueArray(fc.tuple(text, text), { selector: ([name]) => name, maxLength: 6 })
-    .map((entries) => new Map(entries.filter(([n, v]) => !/[\u0001\u0002]/.test(n + v))));
+    .map(
+      (entries) =>
+        new Map(
+          entries.filter(([n, v]) => ![n, v].some((t) => t.includes('\u0001') || t.includes('\u0002'))),
+        ),
+    );
 
   ptest.prop([text], runs(500))('reads as the bytes of the text read, entry order included', (t) => {
     expect([...stringToProperties(t)]).toEqual([...decodeProperties(utf8Encoder.encode(t))]);
