@@ -1,7 +1,7 @@
 // Benchmark cases run one per process by isolated.ts: `node --import tsx bench/cases.ts <name>`
 // prints the case's figure (a rate in units per second, or a JSON object) on its last line.
 import { bareHeap, schedulerLoop, schedulerDelays } from './scheduler.ts';
-import { allocationHeavy, computeOnly } from './machine.ts';
+import { computeOnly } from './machine.ts';
 import { rate } from './measure.ts';
 import {
   allocationPerMessage,
@@ -25,7 +25,6 @@ const cases: Record<string, () => unknown> = {
   'chaos-seed': chaosSeed,
   'chaos-seeds-per-minute': chaosSeedsPerMinute,
   'compute-only': computeOnly,
-  'allocation-heavy': allocationHeavy,
   'memory-stored': bytesPerStoredMessage,
   'memory-in-flight': bytesPerMessageInFlight,
   allocation: allocationPerMessage,
