@@ -30,7 +30,11 @@ import type { Env, NetResult, TimerId } from '../env.ts';
 import { isRemotingCommand, request } from '../protocol/remoting-command.ts';
 import { RequestCode, requestCodeName } from '../protocol/request-code.ts';
 import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
-import { dataVersionEquals, topicConfigSerializeWrapperSchema } from '../protocol/topic-config.ts';
+import {
+  dataVersionEquals,
+  topicConfigSerializeWrapperSchema,
+  type DataVersion,
+} from '../protocol/topic-config.ts';
 import { ConfigManager, configPath, parseFastjson } from './config-manager.ts';
 import { consumerOffsetWrapperSchema, type ConsumerOffsetManager } from './consumer-offset-manager.ts';
 import {
@@ -147,13 +151,10 @@ export class SlaveSynchronize {
     this.fetch('topicConfig', RequestCode.GET_ALL_TOPIC_CONFIG, next, (text, master) => {
       const wrapper = topicConfigSerializeWrapperSchema.parse(parseFastjson(text));
       const { topics } = this.options;
-      if (dataVersionEquals(topics.dataVersion, wrapper.dataVersion)) return;
-      topics.dataVersion = { ...wrapper.dataVersion };
-      topics.topicConfigTable.clear();
-      for (const [topic, config] of Object.entries(wrapper.topicConfigTable)) {
-        topics.topicConfigTable.set(topic, config);
-      }
-      topics.persist();
+      if (
+        !replaceVersionedTable(topics, topics.topicConfigTable, wrapper.dataVersion, wrapper.topicConfigTable)
+      )
+        return;
       this.env.trace('slave.synced', {
         table: 'topicConfig',
         master,
@@ -192,13 +193,8 @@ export class SlaveSynchronize {
     this.fetch('subscriptionGroup', RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, next, (text, master) => {
       const wrapper = subscriptionGroupWrapperSchema.parse(parseFastjson(text));
       const { groups } = this.options;
-      if (dataVersionEquals(groups.dataVersion, wrapper.dataVersion)) return;
-      groups.dataVersion = { ...wrapper.dataVersion };
-      groups.subscriptionGroupTable.clear();
-      for (const [group, config] of Object.entries(wrapper.subscriptionGroupTable)) {
-        groups.subscriptionGroupTable.set(group, config);
-      }
-      groups.persist();
+      const table = wrapper.subscriptionGroupTable;
+      if (!replaceVersionedTable(groups, groups.subscriptionGroupTable, wrapper.dataVersion, table)) return;
       this.env.trace('slave.synced', {
         table: 'subscriptionGroup',
         master,
@@ -252,4 +248,22 @@ function bodyText(result: NetResult): { ok: true; body: string } | { ok: false; 
     return { ok: false, error: remark === undefined ? name : `${name}: ${remark}` };
   }
   return typeof body === 'string' ? { ok: true, body } : { ok: false, error: 'no JSON body' };
+}
+
+/**
+ * A master's versioned table (topics, subscription groups) replaces the slave's, with its
+ * DataVersion, and is persisted, unless the slave holds that version already. True if replaced.
+ */
+function replaceVersionedTable<T>(
+  holder: { dataVersion: DataVersion; persist(): void },
+  table: Map<string, T>,
+  dataVersion: DataVersion,
+  entries: Readonly<Record<string, T>>,
+): boolean {
+  if (dataVersionEquals(holder.dataVersion, dataVersion)) return false;
+  holder.dataVersion = { ...dataVersion };
+  table.clear();
+  for (const [name, value] of Object.entries(entries)) table.set(name, value);
+  holder.persist();
+  return true;
 }
