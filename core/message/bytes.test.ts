@@ -68,11 +68,14 @@ test('zeroPadded keeps the prefix and fills the rest with zeros', () => {
 });
 
 describe('writeUtf8', () => {
-  // ASCII, then text with multi-byte characters and lone surrogates, short and past the fast path.
+  // ASCII, then text with multi-byte characters and lone surrogates, short and past the fast
+  // path's 64 characters (fast-check's default sizes never pass 64 by themselves).
   const text = fc.oneof(
     fc.string({ unit: 'binary-ascii' }),
     fc.string({ unit: 'grapheme' }),
     fc.string({ unit: 'binary', maxLength: 100 }),
+    fc.string({ unit: 'binary-ascii', minLength: 60, maxLength: 200 }),
+    fc.string({ unit: 'binary', minLength: 60, maxLength: 120 }),
   );
   ptest.prop([text, fc.nat({ max: 8 })])(
     'writes what TextEncoder writes, after `pos`, and returns its end',
