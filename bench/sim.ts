@@ -5,7 +5,7 @@
 // (isolated.ts); all of them in the same `npm run bench`. Bytes allocated per message (allocation.ts)
 // are printed with the memory figures: they barely move with the machine's load.
 import { availableParallelism } from 'node:os';
-import { createPool } from '../scenarios/pool.ts';
+import { createPool } from '../lib/pool.ts';
 import { runScenario } from '../scenarios/runner.ts';
 import type { ScenarioInput } from '../scenarios/scenario-schema.ts';
 import { sweep } from '../scenarios/sweep.ts';

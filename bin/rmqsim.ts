@@ -10,7 +10,7 @@ import { traceJsonLines, writeFiles } from '../reports/output-files.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/library/index.ts';
 import { judgeLessons } from '../scenarios/lessons.ts';
 import { judgeMatrix } from '../scenarios/matrix.ts';
-import { createPool, defaultWorkers } from '../scenarios/pool.ts';
+import { createPool, defaultWorkers } from '../lib/pool.ts';
 import { runScenario } from '../scenarios/runner.ts';
 import { sweep } from '../scenarios/sweep.ts';
 import {

@@ -3,7 +3,7 @@
 // it demonstrates is broken). A broken guarantee is a violation like any other; a lesson that no
 // longer shows is reported, for its seed or its text needs another look.
 import type { Property } from './scenario-schema.ts';
-import type { Pool } from './pool.ts';
+import type { Pool } from './pool-task.ts';
 import type { SeedSummary } from './sweep.ts';
 import { BUILT_IN_SCENARIOS } from './library/index.ts';
 

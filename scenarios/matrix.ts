@@ -2,7 +2,7 @@
 // hours of virtual time a seed, over a quarter of them), heavy cells first so no core idles at
 // the end, the rows returned in the matrix's own order.
 import { CLAIM_CELLS } from './claims-matrix.ts';
-import type { Pool } from './pool.ts';
+import type { Pool } from './pool-task.ts';
 import type { CellVerdict } from './verdict.ts';
 
 function cellSeeds(heavy: boolean, seeds: number): number {

@@ -5,7 +5,7 @@
 // `--shard i/n` keeps the seeds whose rank in the range is i-1 modulo n, so n machines can split
 // one range and their results merge by seed.
 import type { runJson } from '../reports/run-report.ts';
-import type { Pool } from './pool.ts';
+import type { Pool } from './pool-task.ts';
 import type { ScenarioInput } from './scenario-schema.ts';
 
 export type SeedSummary = ReturnType<typeof runJson>;

@@ -3,15 +3,10 @@
 // plain data. The worker is glue between the runner and the reports, so it imports both.
 import { runReportHtml } from '../reports/html/index.ts';
 import { runJson } from '../reports/run-report.ts';
-import { CLAIM_CELLS } from './claims-matrix.ts';
-import { runScenario } from './runner.ts';
-import type { ScenarioInput } from './scenario-schema.ts';
-import { judgeCell } from './verdict.ts';
-
-export type PoolTask =
-  | { kind: 'cell'; cell: string; seeds: number; from: number }
-  | { kind: 'seed'; scenario: ScenarioInput; source: string; seed: number }
-  | { kind: 'report'; scenario: ScenarioInput; source: string; seed: number };
+import { CLAIM_CELLS } from '../scenarios/claims-matrix.ts';
+import type { PoolTask } from '../scenarios/pool-task.ts';
+import { runScenario } from '../scenarios/runner.ts';
+import { judgeCell } from '../scenarios/verdict.ts';
 
 export default function work(task: PoolTask) {
   switch (task.kind) {

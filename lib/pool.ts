@@ -3,12 +3,7 @@
 // answer depends on its task alone, so results are the same whatever the pool's size or order.
 import { availableParallelism } from 'node:os';
 import { Tinypool } from 'tinypool';
-import type { PoolTask } from './pool-worker.ts';
-
-export interface Pool {
-  run<T>(task: PoolTask): Promise<T>;
-  destroy(): Promise<void>;
-}
+import type { Pool } from '../scenarios/pool-task.ts';
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
