@@ -64,7 +64,8 @@ import {
   type MQConsumerInner,
 } from './mq-client-instance.ts';
 import { RebalancePushImpl, type ConsumeFromWhere, type PullRequest } from './rebalance.ts';
-import { LocalFileOffsetStore, type OffsetStore } from './local-file-offset-store.ts';
+import { LocalFileOffsetStore } from './local-file-offset-store.ts';
+import type { OffsetStore } from './offset-store.ts';
 import { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
 
 export type {

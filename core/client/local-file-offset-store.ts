@@ -25,23 +25,10 @@
 import type { Disk, Env } from '../env.ts';
 import { MQClientException } from './exceptions.ts';
 import { MessageQueue } from './message-queue.ts';
-import type { ReadOffsetType } from './remote-broker-offset-store.ts';
+import { answeredFromMemory, OffsetTable, type OffsetStore, type ReadOffsetType } from './offset-store.ts';
 
 /** LocalFileOffsetStore.LOCAL_OFFSET_STORE_DIR, relative to the node's disk. */
 export const LOCAL_OFFSET_STORE_DIR = '.rocketmq_offsets';
-
-/** What both offset stores offer a consumer (Java's OffsetStore, callback style). */
-export interface OffsetStore {
-  readonly groupName: string;
-  load(): void;
-  updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void;
-  readOffsetFromMemory(mq: MessageQueue): number;
-  readOffset(mq: MessageQueue, type: ReadOffsetType, done: (offset: number) => void): void;
-  persistAll(mqs: ReadonlySet<string>): void;
-  persist(mq: MessageQueue): void;
-  removeOffset(mq: MessageQueue): void;
-  cloneOffsetTable(): Map<string, number>;
-}
 
 export function localOffsetStorePath(clientId: string, group: string): string {
   return `${LOCAL_OFFSET_STORE_DIR}/${clientId}/${group}/offsets.json`;
@@ -109,7 +96,7 @@ export function decodeOffsetTable(text: string): Map<string, { mq: MessageQueue;
 type Table = Map<string, { mq: MessageQueue; offset: number }>;
 
 export class LocalFileOffsetStore implements OffsetStore {
-  private readonly offsetTable: Table = new Map();
+  private readonly offsetTable = new OffsetTable();
   readonly storePath: string;
 
   constructor(
@@ -127,7 +114,7 @@ export class LocalFileOffsetStore implements OffsetStore {
   load(): void {
     const wrapper = this.readLocalOffset();
     if (wrapper === undefined) return;
-    for (const [key, entry] of wrapper) this.offsetTable.set(key, { ...entry });
+    for (const [key, entry] of wrapper) this.offsetTable.entries.set(key, { ...entry });
     this.env.trace('consumer.offset-load', {
       group: this.groupName,
       offsets: Object.fromEntries([...wrapper].map(([k, v]) => [k, v.offset])),
@@ -135,21 +122,16 @@ export class LocalFileOffsetStore implements OffsetStore {
   }
 
   updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void {
-    const entry = this.offsetTable.get(mq.key);
-    if (entry === undefined) return void this.offsetTable.set(mq.key, { mq, offset });
-    if (!increaseOnly || offset > entry.offset) entry.offset = offset;
+    this.offsetTable.update(mq, offset, increaseOnly);
   }
 
   readOffsetFromMemory(mq: MessageQueue): number {
-    return this.offsetTable.get(mq.key)?.offset ?? -1;
+    return this.offsetTable.read(mq);
   }
 
   /** Answers synchronously (the file is local); -1 when there is no offset. */
   readOffset(mq: MessageQueue, type: ReadOffsetType, done: (offset: number) => void): void {
-    if (type !== 'READ_FROM_STORE') {
-      const offset = this.readOffsetFromMemory(mq);
-      if (offset >= 0 || type === 'READ_FROM_MEMORY') return done(offset);
-    }
+    if (answeredFromMemory(this.offsetTable, mq, type, done)) return;
     let wrapper: Table | undefined;
     try {
       wrapper = this.readLocalOffset();
@@ -165,12 +147,12 @@ export class LocalFileOffsetStore implements OffsetStore {
   persistAll(mqs: ReadonlySet<string>): void {
     if (mqs.size === 0) return;
     this.write((wrapper) => {
-      for (const [key, entry] of this.offsetTable) if (mqs.has(key)) wrapper.set(key, { ...entry });
+      for (const [key, entry] of this.offsetTable.entries) if (mqs.has(key)) wrapper.set(key, { ...entry });
     });
   }
 
   persist(mq: MessageQueue): void {
-    const entry = this.offsetTable.get(mq.key);
+    const entry = this.offsetTable.entries.get(mq.key);
     if (entry === undefined) return;
     this.write((wrapper) => wrapper.set(mq.key, { ...entry }));
   }
@@ -179,7 +161,7 @@ export class LocalFileOffsetStore implements OffsetStore {
   removeOffset(_mq: MessageQueue): void {}
 
   cloneOffsetTable(): Map<string, number> {
-    return new Map([...this.offsetTable].map(([k, v]) => [k, v.offset]));
+    return this.offsetTable.clone();
   }
 
   private write(apply: (wrapper: Table) => void): void {

@@ -25,7 +25,7 @@
 // unit name or namespace, no VIP channel, no fetching of NameServer addresses from a web server,
 // no inner producer of its own (its group only appears in heartbeats), UNREGISTER_CLIENT goes to
 // the brokers in parallel rather than one after another.
-import type { ChannelId, Env, Reply, TimerId } from '../env.ts';
+import type { ChannelId, Env, Reply } from '../env.ts';
 import { parseNamesrvAddr } from '../namesrv/broker-registration.ts';
 import { isRemotingCommand, request, response, type RemotingCommand } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
@@ -44,6 +44,7 @@ import {
   topicRouteData2TopicSubscribeInfo,
   type TopicPublishInfo,
 } from './topic-publish-info.ts';
+import { ScheduledExecutor } from './scheduled-executor.ts';
 
 /** MixAll.CLIENT_INNER_PRODUCER_GROUP: every client instance's own producer group. */
 export const CLIENT_INNER_PRODUCER_GROUP = 'CLIENT_INNER_PRODUCER';
@@ -126,7 +127,7 @@ export class MQClientInstance {
   private readonly processors = new Map<number, ClientRequestProcessor>();
   private readonly disconnectListeners: ((peer: string, channel: ChannelId) => void)[] = [];
   private readonly routeRequests = new Map<string, ((changed: boolean) => void)[]>();
-  private readonly timers = new Set<TimerId>();
+  private readonly scheduled: ScheduledExecutor;
   private namesrvList: string[] = [];
   private namesrvIndex: number;
   private namesrvChosen: string | undefined;
@@ -138,6 +139,7 @@ export class MQClientInstance {
     clientId: string,
   ) {
     this.clientId = clientId;
+    this.scheduled = new ScheduledExecutor(env);
     this.namesrvIndex = env.rng.int(999);
     this.updateNameServerAddressList(config.namesrvAddr ?? '');
   }
@@ -165,8 +167,10 @@ export class MQClientInstance {
       if (!this.isRunning) return;
       for (const listener of this.disconnectListeners) listener(peer, channel);
     });
-    this.every(POLL_NAMESRV_INITIAL_DELAY, config.pollNameServerInterval, () => this.pollTopicRoutes());
-    this.every(HEARTBEAT_INITIAL_DELAY, config.heartbeatBrokerInterval, () => {
+    this.scheduled.scheduleAtFixedRate(POLL_NAMESRV_INITIAL_DELAY, config.pollNameServerInterval, () =>
+      this.pollTopicRoutes(),
+    );
+    this.scheduled.scheduleAtFixedRate(HEARTBEAT_INITIAL_DELAY, config.heartbeatBrokerInterval, () => {
       this.cleanOfflineBroker();
       this.sendHeartbeatToAllBroker();
     });
@@ -177,8 +181,7 @@ export class MQClientInstance {
   shutdown(): void {
     if (this.state !== 'RUNNING' || this.consumers.size > 0 || this.producers.size > 0) return;
     this.state = 'SHUTDOWN_ALREADY';
-    for (const timer of this.timers) this.env.cancelTimer(timer);
-    this.timers.clear();
+    this.scheduled.shutdown();
     MQClientManager.remove(this.env, this.clientId);
     this.env.trace('client.shutdown', { clientId: this.clientId });
   }
@@ -450,19 +453,6 @@ export class MQClientInstance {
       );
     }
     processor(body, reply, from, channel);
-  }
-
-  private every(initialDelay: number, period: number, task: () => void): void {
-    const run = (delay: number) => {
-      const id = this.env.setTimer(delay, () => {
-        this.timers.delete(id);
-        if (!this.isRunning) return;
-        task();
-        run(period);
-      });
-      this.timers.add(id);
-    };
-    run(initialDelay);
   }
 }
 

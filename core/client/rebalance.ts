@@ -37,7 +37,7 @@ import { describeError } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
 import { ProcessQueue } from './process-queue.ts';
-import type { OffsetStore } from './local-file-offset-store.ts';
+import type { OffsetStore } from './offset-store.ts';
 
 export type ConsumeFromWhere =
   'CONSUME_FROM_LAST_OFFSET' | 'CONSUME_FROM_FIRST_OFFSET' | 'CONSUME_FROM_TIMESTAMP';

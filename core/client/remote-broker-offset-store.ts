@@ -8,7 +8,6 @@
 // persistAll sends the offsets of the queues it is given and forgets the others.
 // Simplifications: the broker address is looked up in the route cache, and when it is missing the
 // route is fetched once (as Java does) before giving up.
-import type { OffsetStore } from './local-file-offset-store.ts';
 import { request } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
@@ -16,14 +15,13 @@ import { MASTER_ID } from '../protocol/route-data.ts';
 import { describeError } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
-
-export type ReadOffsetType = 'READ_FROM_MEMORY' | 'READ_FROM_STORE' | 'MEMORY_FIRST_THEN_STORE';
+import { answeredFromMemory, OffsetTable, type OffsetStore, type ReadOffsetType } from './offset-store.ts';
 
 /** The timeout of QUERY_CONSUMER_OFFSET (ms). */
 export const QUERY_OFFSET_TIMEOUT = 3_000;
 
 export class RemoteBrokerOffsetStore implements OffsetStore {
-  private readonly offsetTable = new Map<string, { mq: MessageQueue; offset: number }>();
+  private readonly offsetTable = new OffsetTable();
 
   constructor(
     private readonly factory: MQClientInstance,
@@ -33,16 +31,12 @@ export class RemoteBrokerOffsetStore implements OffsetStore {
   /** Nothing to read: the broker holds the offsets (RocketMQ's load is empty too). */
   load(): void {}
 
-  /** Sets the in-memory offset; with increaseOnly, only a larger one replaces it. */
   updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void {
-    const entry = this.offsetTable.get(mq.key);
-    if (entry === undefined) return void this.offsetTable.set(mq.key, { mq, offset });
-    if (!increaseOnly || offset > entry.offset) entry.offset = offset;
+    this.offsetTable.update(mq, offset, increaseOnly);
   }
 
-  /** The in-memory offset, -1 if none (READ_FROM_MEMORY). */
   readOffsetFromMemory(mq: MessageQueue): number {
-    return this.offsetTable.get(mq.key)?.offset ?? -1;
+    return this.offsetTable.read(mq);
   }
 
   /**
@@ -50,10 +44,7 @@ export class RemoteBrokerOffsetStore implements OffsetStore {
    * -1 when it has none, -2 on another error.
    */
   readOffset(mq: MessageQueue, type: ReadOffsetType, done: (offset: number) => void): void {
-    if (type !== 'READ_FROM_STORE') {
-      const offset = this.readOffsetFromMemory(mq);
-      if (offset >= 0 || type === 'READ_FROM_MEMORY') return done(offset);
-    }
+    if (answeredFromMemory(this.offsetTable, mq, type, done)) return;
     this.withMasterAddr(mq, (addr) => {
       if (addr === undefined) return done(-2);
       const header = { consumerGroup: this.groupName, topic: mq.topic, queueId: mq.queueId };
@@ -87,25 +78,24 @@ export class RemoteBrokerOffsetStore implements OffsetStore {
   /** Sends the offsets of `mqs` to their brokers (one-way) and forgets every other queue's. */
   persistAll(mqs: ReadonlySet<string>): void {
     if (mqs.size === 0) return;
-    for (const [key, { mq, offset }] of [...this.offsetTable]) {
+    for (const [key, { mq, offset }] of [...this.offsetTable.entries]) {
       if (mqs.has(key)) this.updateConsumeOffsetToBroker(mq, offset);
-      else this.offsetTable.delete(key);
+      else this.offsetTable.entries.delete(key);
     }
   }
 
   /** Sends one queue's offset to its broker (one-way). */
   persist(mq: MessageQueue): void {
-    const entry = this.offsetTable.get(mq.key);
+    const entry = this.offsetTable.entries.get(mq.key);
     if (entry !== undefined) this.updateConsumeOffsetToBroker(mq, entry.offset);
   }
 
   removeOffset(mq: MessageQueue): void {
-    this.offsetTable.delete(mq.key);
+    this.offsetTable.entries.delete(mq.key);
   }
 
-  /** A copy of the in-memory table, key → offset. */
   cloneOffsetTable(): Map<string, number> {
-    return new Map([...this.offsetTable].map(([k, v]) => [k, v.offset]));
+    return this.offsetTable.clone();
   }
 
   private updateConsumeOffsetToBroker(mq: MessageQueue, offset: number): void {
