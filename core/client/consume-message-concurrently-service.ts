@@ -160,7 +160,8 @@ export class ConsumeMessageConcurrentlyService {
     const failed: MessageExt[] = [];
     const finish = () => {
       const done = msgs.filter((m) => !failed.includes(m));
-      if (failed.length > 0) this.scheduled.schedule(CONSUME_LATER_DELAY, () => this.submitConsumeRequest(failed, pq, mq));
+      if (failed.length > 0)
+        this.scheduled.schedule(CONSUME_LATER_DELAY, () => this.submitConsumeRequest(failed, pq, mq));
       const offset = pq.removeMessage(done);
       if (offset >= 0 && !pq.dropped) this.host.offsetStore.updateOffset(mq, offset, true);
     };

@@ -4,7 +4,8 @@
 // poll(timeoutMs, callback), commitSync(), seek(mq, offset, done), shutdown().
 // - A pull task per assigned queue: flow control (cached requests × pullBatchSize over
 //   pullThresholdForAll, a queue's cached count or MiB, its offset span over consumeMaxSpan: again
-//   after 50 ms), then PULL_MESSAGE with the suspend, subscription and lite-pull bits and no
+//   after 50 ms), then PULL_MESSAGE (pull-api-wrapper.ts: to the broker the last answer suggested)
+//   with the suspend, subscription and lite-pull bits and no
 //   commit bit (suspend 20 s, timeout 30 s), pullBatchSize (10) messages from the next pull
 //   offset: the seek offset if one is pending, else the last nextBeginOffset, else
 //   computePullFromWhere. FOUND (after the client's tag check) caches the batch as one consume
@@ -22,19 +23,17 @@
 //   no %RETRY% topic (a lite consumer never sends messages back).
 // Simplifications: no BROADCASTING, pause/resume, topic-metadata listeners or namespace; poll is
 // a callback (at once when a batch is cached, else when one arrives or at the timeout) and only
-// one poll may wait at a time; a lite consumer registers NOTIFY_CONSUMER_IDS_CHANGED on its client
-// instance, so it must not share a process (clientId) with a push consumer.
+// one poll may wait at a time.
 import type { ConsumerData, SubscriptionData } from '../broker/consumer-manager.ts';
 import { buildSubscriptionData } from '../broker/consumer-manager.ts';
 import { PullSysFlag } from '../broker/pull-message-processor.ts';
 import type { Env, Process, TimerId } from '../env.ts';
-import { copyMessageExt, type MessageExt } from '../message/message.ts';
+import type { MessageExt } from '../message/message.ts';
 import { request } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
-import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
-import { MASTER_ID } from '../protocol/route-data.ts';
+import { ResponseCode } from '../protocol/response-code.ts';
 import { AllocateMessageQueueAveragely } from './allocate-message-queue.ts';
-import { describeError, MQClientException } from './exceptions.ts';
+import { MQClientException } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
 import {
   defaultClientConfig,
@@ -44,7 +43,9 @@ import {
   type MQConsumerInner,
 } from './mq-client-instance.ts';
 import { ProcessQueue } from './process-queue.ts';
+import { PullAPIWrapper, type PullResult } from './pull-api-wrapper.ts';
 import { RebalancePushImpl, type ConsumeFromWhere, type PullRequest } from './rebalance.ts';
+import { ScheduledExecutor } from './scheduled-executor.ts';
 import { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
 
 export const LITE_BROKER_SUSPEND_MAX_TIME_MILLIS = 20_000;
@@ -100,7 +101,8 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
   private factory: MQClientInstance | undefined;
   private offsetStore: RemoteBrokerOffsetStore | undefined;
   private rebalanceImpl: RebalancePushImpl | undefined;
-  private readonly timers = new Set<TimerId>();
+  private pullAPIWrapper: PullAPIWrapper | undefined;
+  private readonly scheduled: ScheduledExecutor;
   private serviceState: ServiceState = 'CREATE_JUST';
 
   constructor(
@@ -108,6 +110,7 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
     private readonly env: Env,
   ) {
     this.clientConfig = defaultClientConfig(env);
+    this.scheduled = new ScheduledExecutor(env);
   }
 
   setNamesrvAddr(addr: string): void {
@@ -205,7 +208,7 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
     this.factory = factory;
     this.offsetStore = offsetStore;
     this.rebalanceImpl = rebalance;
-    factory.registerProcessor(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, () => this.doRebalance());
+    this.pullAPIWrapper = new PullAPIWrapper(factory, group);
     factory.start();
     this.serviceState = 'RUNNING';
     env.trace('lite-consumer.start', { group, clientId: factory.clientId });
@@ -219,11 +222,13 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
           this.doRebalance();
         });
       }
-      this.every(REBALANCE_INTERVAL, REBALANCE_INTERVAL, () => this.doRebalance());
+      this.scheduled.scheduleAtFixedRate(REBALANCE_INTERVAL, REBALANCE_INTERVAL, () => this.doRebalance());
     } else if (this.subscriptionType === 'ASSIGN') {
       this.updateAssignPullTask();
     }
-    this.every(PERSIST_INITIAL_DELAY, PERSIST_INTERVAL, () => this.persistConsumerOffset());
+    this.scheduled.scheduleAtFixedRate(PERSIST_INITIAL_DELAY, PERSIST_INTERVAL, () =>
+      this.persistConsumerOffset(),
+    );
   }
 
   shutdown(done: () => void = () => {}): void {
@@ -231,10 +236,8 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
     if (this.serviceState !== 'RUNNING' || factory === undefined) return done();
     this.persistConsumerOffset();
     this.serviceState = 'SHUTDOWN_ALREADY';
-    for (const timer of this.timers) this.env.cancelTimer(timer);
-    this.timers.clear();
+    this.scheduled.shutdown();
     for (const state of this.assigned.values()) state.task.cancelled = true;
-    if (this.waiter !== undefined) this.env.cancelTimer(this.waiter.timer);
     this.waiter = undefined;
     factory.unregisterConsumer(this.consumerGroup, () => {
       factory.shutdown();
@@ -260,13 +263,11 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
     if (this.autoCommit) this.maybeAutoCommit();
     const batch = this.takeRequest();
     if (batch !== undefined) return done(batch);
-    const timer = this.env.setTimer(timeoutMs, () => {
-      this.timers.delete(timer);
+    const timer = this.scheduled.schedule(timeoutMs, () => {
       if (this.waiter?.timer !== timer) return;
       this.waiter = undefined;
       done([]);
     });
-    this.timers.add(timer);
     this.waiter = { done, timer };
   }
 
@@ -405,7 +406,7 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
   // ---- pulling ----
 
   private schedulePull(task: PullTask, delay: number): void {
-    this.later(delay, () => this.runPullTask(task));
+    this.scheduled.schedule(delay, () => this.runPullTask(task));
   }
 
   private runPullTask(task: PullTask): void {
@@ -448,67 +449,43 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
   }
 
   private pull(task: PullTask, sub: SubscriptionData, offset: number): void {
-    const factory = this.factory!;
-    const mq = task.mq;
-    const find = () => factory.findBrokerAddressInSubscribe(mq.brokerName, MASTER_ID, false);
-    const send = (found: { brokerAddr: string } | undefined) => {
-      if (task.cancelled || this.serviceState !== 'RUNNING') return;
-      if (found === undefined) return this.onPullError(task, `the broker[${mq.brokerName}] not exist`);
-      const header = {
-        consumerGroup: this.consumerGroup,
-        topic: mq.topic,
-        queueId: mq.queueId,
-        queueOffset: offset,
-        maxMsgNums: this.pullBatchSize,
-        sysFlag: PullSysFlag.SUSPEND | PullSysFlag.SUBSCRIPTION | PullSysFlag.LITE_PULL_MESSAGE,
-        commitOffset: 0,
-        suspendTimeoutMillis: LITE_BROKER_SUSPEND_MAX_TIME_MILLIS,
-        subscription: sub.subString,
-        subVersion: 0,
-        expressionType: 'TAG',
-      };
-      const command = request(RequestCode.PULL_MESSAGE, header);
-      factory.invoke(found.brokerAddr, command, LITE_CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND, (result) => {
-        if (this.serviceState !== 'RUNNING' || task.cancelled) return;
-        if (!result.ok) return this.onPullError(task, describeError(result.error));
-        this.onPullResponse(task, sub, result.response);
-      });
+    const args = {
+      mq: task.mq,
+      subscription: sub,
+      subExpression: sub.subString,
+      subVersion: 0,
+      offset,
+      maxNums: this.pullBatchSize,
+      sysFlag: PullSysFlag.SUSPEND | PullSysFlag.SUBSCRIPTION | PullSysFlag.LITE_PULL_MESSAGE,
+      commitOffset: 0,
+      brokerSuspendMaxTimeMillis: LITE_BROKER_SUSPEND_MAX_TIME_MILLIS,
+      timeoutMillis: LITE_CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND,
     };
-    const found = find();
-    if (found !== undefined) return send(found);
-    factory.updateTopicRouteInfoFromNameServer(mq.topic, () => send(find()));
+    const stillWanted = () => !task.cancelled && this.serviceState === 'RUNNING';
+    this.pullAPIWrapper!.pullKernelImpl(args, stillWanted, (outcome) => {
+      if (!stillWanted()) return;
+      if (!outcome.ok) return this.onPullError(task, outcome.error);
+      this.onPullResult(task, outcome.pullResult);
+    });
   }
 
-  private onPullResponse(
-    task: PullTask,
-    sub: SubscriptionData,
-    response: { code: number; extFields?: Record<string, unknown>; body?: unknown },
-  ): void {
+  private onPullResult(task: PullTask, result: PullResult): void {
     const state = this.assigned.get(task.mq.key);
     if (state === undefined || state.task !== task) return;
-    const nextBeginOffset = Number(response.extFields?.['nextBeginOffset']);
-    switch (response.code) {
-      case ResponseCode.SUCCESS: {
-        const raw = Array.isArray(response.body) ? (response.body as MessageExt[]) : [];
-        let msgs = raw.map(copyMessageExt);
-        if (sub.tagsSet.length > 0) msgs = msgs.filter((m) => sub.tagsSet.includes(m.getTags() ?? ''));
-        if (msgs.length > 0 && state.seekOffset === -1) {
-          task.pq.putMessage(msgs);
-          this.cache.push({ msgs, mq: task.mq, task });
-          this.wakeWaiter();
-        }
-        break;
-      }
-      case ResponseCode.PULL_NOT_FOUND:
-      case ResponseCode.PULL_RETRY_IMMEDIATELY:
-        break;
-      case ResponseCode.PULL_OFFSET_MOVED:
-        this.env.trace('lite-consumer.offset-illegal', { mq: task.mq.key, nextBeginOffset });
-        break;
-      default:
-        return this.onPullError(task, responseCodeName(response.code));
+    const msgs = result.msgFoundList;
+    if (result.pullStatus === 'FOUND' && msgs.length > 0 && state.seekOffset === -1) {
+      task.pq.putMessage(msgs);
+      this.cache.push({ msgs, mq: task.mq, task });
+      this.wakeWaiter();
     }
-    if (state.seekOffset === -1 && Number.isFinite(nextBeginOffset)) state.pullOffset = nextBeginOffset;
+    if (result.pullStatus === 'OFFSET_ILLEGAL') {
+      this.env.trace('lite-consumer.offset-illegal', {
+        mq: task.mq.key,
+        nextBeginOffset: result.nextBeginOffset,
+      });
+    }
+    if (state.seekOffset === -1 && Number.isFinite(result.nextBeginOffset))
+      state.pullOffset = result.nextBeginOffset;
     this.schedulePull(task, 0);
   }
 
@@ -537,8 +514,7 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
     const batch = this.takeRequest();
     if (batch === undefined) return;
     this.waiter = undefined;
-    this.env.cancelTimer(waiter.timer);
-    this.timers.delete(waiter.timer);
+    this.scheduled.cancel(waiter.timer);
     waiter.done(batch);
   }
 
@@ -570,20 +546,5 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
 
   private checkServiceState(): void {
     if (this.serviceState !== 'RUNNING') throw new Error('The consumer not running, please start it first.');
-  }
-
-  private later(delay: number, fire: () => void): void {
-    const id = this.env.setTimer(delay, () => {
-      this.timers.delete(id);
-      if (this.serviceState === 'RUNNING') fire();
-    });
-    this.timers.add(id);
-  }
-
-  private every(initialDelay: number, period: number, task: () => void): void {
-    this.later(initialDelay, () => {
-      task();
-      this.every(period, period, task);
-    });
   }
 }

@@ -45,6 +45,7 @@ import {
   type TopicPublishInfo,
 } from './topic-publish-info.ts';
 import { ScheduledExecutor } from './scheduled-executor.ts';
+import { clientRemotingProcessors, type ClientRequestProcessor } from './client-remoting-processor.ts';
 
 /** MixAll.CLIENT_INNER_PRODUCER_GROUP: every client instance's own producer group. */
 export const CLIENT_INNER_PRODUCER_GROUP = 'CLIENT_INNER_PRODUCER';
@@ -95,15 +96,10 @@ export interface MQConsumerInner {
   subscriptionTopics(): string[];
   isSubscribeTopicNeedUpdate(topic: string): boolean;
   updateTopicSubscribeInfo(topic: string, queues: MessageQueue[]): void;
+  doRebalance(): void;
+  /** A push consumer's part of MQClientInstance.resetOffset (the others have none). */
+  resetOffset?(topic: string, offsetTable: ReadonlyMap<string, number>): void;
 }
-
-/** Handles a broker's request to this client; `reply` is undefined for a one-way message. */
-export type ClientRequestProcessor = (
-  request: RemotingCommand,
-  reply: Reply | undefined,
-  from: string,
-  channel: ChannelId,
-) => void;
 
 export type InvokeResult =
   { ok: true; response: RemotingCommand } | { ok: false; error: RemotingException | MQClientException };
@@ -124,7 +120,7 @@ export class MQClientInstance {
   readonly brokerAddrTable = new Map<string, Map<number, string>>();
   private readonly producers = new Map<string, MQProducerInner>();
   private readonly consumers = new Map<string, MQConsumerInner>();
-  private readonly processors = new Map<number, ClientRequestProcessor>();
+  private readonly processors: Map<number, ClientRequestProcessor>;
   private readonly disconnectListeners: ((peer: string, channel: ChannelId) => void)[] = [];
   private readonly routeRequests = new Map<string, ((changed: boolean) => void)[]>();
   private readonly scheduled: ScheduledExecutor;
@@ -140,6 +136,7 @@ export class MQClientInstance {
   ) {
     this.clientId = clientId;
     this.scheduled = new ScheduledExecutor(env);
+    this.processors = clientRemotingProcessors(this);
     this.namesrvIndex = env.rng.int(999);
     this.updateNameServerAddressList(config.namesrvAddr ?? '');
   }
@@ -209,6 +206,16 @@ export class MQClientInstance {
   unregisterConsumer(group: string, done: () => void = () => {}): void {
     this.consumers.delete(group);
     this.unregisterClient({ consumerGroup: group }, done);
+  }
+
+  /** Every consumer rebalances now (NOTIFY_CONSUMER_IDS_CHANGED). */
+  rebalanceImmediately(): void {
+    for (const consumer of this.consumers.values()) consumer.doRebalance();
+  }
+
+  /** RESET_CONSUMER_CLIENT_OFFSET: the group's push consumer takes the new offsets. */
+  resetOffset(topic: string, group: string, offsetTable: ReadonlyMap<string, number>): void {
+    this.consumers.get(group)?.resetOffset?.(topic, offsetTable);
   }
 
   /** Serves a broker-to-client request code (NettyRemotingClient.registerProcessor). */
