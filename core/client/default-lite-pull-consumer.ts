@@ -29,9 +29,7 @@ import { buildSubscriptionData } from '../broker/consumer-manager.ts';
 import { PullSysFlag } from '../broker/pull-message-processor.ts';
 import type { Env, Process, TimerId } from '../env.ts';
 import type { MessageExt } from '../message/message.ts';
-import { request } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
-import { ResponseCode } from '../protocol/response-code.ts';
 import { AllocateMessageQueueAveragely } from './allocate-message-queue.ts';
 import { MQClientException } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
@@ -42,6 +40,7 @@ import {
   type MQClientInstance,
   type MQConsumerInner,
 } from './mq-client-instance.ts';
+import { queryQueueOffset } from './mq-admin-impl.ts';
 import { ProcessQueue } from './process-queue.ts';
 import { PullAPIWrapper, type PullResult } from './pull-api-wrapper.ts';
 import { RebalancePushImpl, type ConsumeFromWhere, type PullRequest } from './rebalance.ts';
@@ -55,7 +54,6 @@ export const LITE_PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL = 50;
 const REBALANCE_INTERVAL = 20_000;
 const PERSIST_INITIAL_DELAY = 10_000;
 const PERSIST_INTERVAL = 5_000;
-const ADMIN_TIMEOUT = 3_000;
 
 type ServiceState = 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY';
 
@@ -295,8 +293,8 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
     this.checkServiceState();
     if (!this.assigned.has(mq.key))
       return done(new MQClientException(`The message queue is not in assigned list, message queue: ${mq}`));
-    this.queueOffset(mq, RequestCode.GET_MIN_OFFSET, (min) => {
-      this.queueOffset(mq, RequestCode.GET_MAX_OFFSET, (max) => {
+    queryQueueOffset(this.factory!, mq, RequestCode.GET_MIN_OFFSET, {}, (min) => {
+      queryQueueOffset(this.factory!, mq, RequestCode.GET_MAX_OFFSET, {}, (max) => {
         if (min < 0 || max < 0) return done(new MQClientException(`cannot read the offsets of ${mq}`));
         if (offset < min || offset > max) {
           return done(
@@ -338,11 +336,7 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
       consumeType: 'CONSUME_ACTIVELY',
       messageModel: 'CLUSTERING',
       consumeFromWhere: this.consumeFromWhere,
-      subscriptionDataSet: [...(this.rebalanceImpl?.subscriptionInner.values() ?? [])].map((s) => ({
-        ...s,
-        tagsSet: [...s.tagsSet],
-        codeSet: [...s.codeSet],
-      })),
+      subscriptionDataSet: this.rebalanceImpl?.subscriptionDataSet() ?? [],
     };
   }
 
@@ -351,13 +345,11 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
   }
 
   isSubscribeTopicNeedUpdate(topic: string): boolean {
-    const r = this.rebalanceImpl;
-    return r !== undefined && r.subscriptionInner.has(topic) && !r.topicSubscribeInfoTable.has(topic);
+    return this.rebalanceImpl?.isSubscribeTopicNeedUpdate(topic) ?? false;
   }
 
   updateTopicSubscribeInfo(topic: string, queues: MessageQueue[]): void {
-    const r = this.rebalanceImpl;
-    if (r?.subscriptionInner.has(topic)) r.topicSubscribeInfoTable.set(topic, queues);
+    this.rebalanceImpl?.updateTopicSubscribeInfo(topic, queues);
   }
 
   // ---- assignment ----
@@ -526,23 +518,6 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
   }
 
   // ---- helpers ----
-
-  private queueOffset(mq: MessageQueue, code: number, done: (offset: number) => void): void {
-    const factory = this.factory!;
-    const send = (addr: string | undefined) => {
-      if (addr === undefined) return done(-1);
-      factory.invoke(addr, request(code, { topic: mq.topic, queueId: mq.queueId }), ADMIN_TIMEOUT, (r) => {
-        if (!r.ok || r.response.code !== ResponseCode.SUCCESS) return done(-1);
-        const offset = Number(r.response.extFields?.['offset']);
-        done(Number.isFinite(offset) ? offset : -1);
-      });
-    };
-    const addr = factory.findBrokerAddressInPublish(mq.brokerName);
-    if (addr !== undefined) return send(addr);
-    factory.updateTopicRouteInfoFromNameServer(mq.topic, () =>
-      send(factory.findBrokerAddressInPublish(mq.brokerName)),
-    );
-  }
 
   private checkServiceState(): void {
     if (this.serviceState !== 'RUNNING') throw new Error('The consumer not running, please start it first.');

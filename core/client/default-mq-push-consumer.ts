@@ -405,11 +405,7 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
       consumeType: 'CONSUME_PASSIVELY',
       messageModel: this.messageModel,
       consumeFromWhere: this.consumeFromWhere,
-      subscriptionDataSet: [...(this.rebalanceImpl?.subscriptionInner.values() ?? [])].map((s) => ({
-        ...s,
-        tagsSet: [...s.tagsSet],
-        codeSet: [...s.codeSet],
-      })),
+      subscriptionDataSet: this.rebalanceImpl?.subscriptionDataSet() ?? [],
     };
   }
 
@@ -418,17 +414,11 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
   }
 
   isSubscribeTopicNeedUpdate(topic: string): boolean {
-    const rebalance = this.rebalanceImpl;
-    return (
-      rebalance !== undefined &&
-      rebalance.subscriptionInner.has(topic) &&
-      !rebalance.topicSubscribeInfoTable.has(topic)
-    );
+    return this.rebalanceImpl?.isSubscribeTopicNeedUpdate(topic) ?? false;
   }
 
   updateTopicSubscribeInfo(topic: string, queues: MessageQueue[]): void {
-    const rebalance = this.rebalanceImpl;
-    if (rebalance?.subscriptionInner.has(topic)) rebalance.topicSubscribeInfoTable.set(topic, queues);
+    this.rebalanceImpl?.updateTopicSubscribeInfo(topic, queues);
   }
 
   // ---- pulling ----
