@@ -16,15 +16,15 @@ import { ConsumerOffsetManager } from './consumer-offset-manager.ts';
 import { queryMessageProcessors } from './query-message-processor.ts';
 import { RebalanceLockManager } from './rebalance-lock-manager.ts';
 import { messageTimeup } from './schedule-message-service.ts';
-import {
-  SEND_HEADER_V2_NAMES,
-  sendMessageProcessors,
-  sendStatusOf,
-  type SendMessageRequestHeader,
-} from './send-message-processor.ts';
+import { sendMessageProcessors } from './send-message-processor.ts';
 import { SubscriptionGroupManager } from './subscription-group-manager.ts';
 import { TopicConfigManager } from './topic-config-manager.ts';
 import { runs } from '../../properties/fc-setup.ts';
+import {
+  sendStatusOf,
+  type SendMessageRequestHeader,
+  SEND_HEADER_V2_NAMES,
+} from '../protocol/send-message-header.ts';
 
 const BROKER = '10.0.0.1:10911';
 const PRODUCER = '10.0.0.9:5555';

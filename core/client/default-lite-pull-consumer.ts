@@ -24,9 +24,6 @@
 // Simplifications: no BROADCASTING, pause/resume, topic-metadata listeners or namespace; poll is
 // a callback (at once when a batch is cached, else when one arrives or at the timeout) and only
 // one poll may wait at a time.
-import type { ConsumerData, SubscriptionData } from '../broker/consumer-manager.ts';
-import { buildSubscriptionData } from '../broker/consumer-manager.ts';
-import { PullSysFlag } from '../broker/pull-message-processor.ts';
 import type { Env, Process, TimerId } from '../env.ts';
 import type { MessageExt } from '../message/message.ts';
 import { RequestCode } from '../protocol/request-code.ts';
@@ -46,6 +43,12 @@ import { PullAPIWrapper, type PullResult } from './pull-api-wrapper.ts';
 import { RebalancePushImpl, type ConsumeFromWhere, type PullRequest } from './rebalance.ts';
 import { ScheduledExecutor } from './scheduled-executor.ts';
 import { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
+import {
+  type SubscriptionData,
+  type ConsumerData,
+  buildSubscriptionData,
+} from '../protocol/heartbeat-data.ts';
+import { PullSysFlag } from '../protocol/pull-message-header.ts';
 
 export const LITE_BROKER_SUSPEND_MAX_TIME_MILLIS = 20_000;
 export const LITE_CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND = 30_000;

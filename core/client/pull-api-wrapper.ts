@@ -11,8 +11,8 @@
 // - processPullResult: FOUND's messages decoded (a copy each), the client-side tag check of the
 //   subscription, MIN_OFFSET and MAX_OFFSET stamped as properties.
 // Simplifications: no filter servers or class filter, TAG expressions only; no pull hooks.
-import type { SubscriptionData } from '../broker/consumer-manager.ts';
-import { PullSysFlag } from '../broker/pull-message-processor.ts';
+import type { SubscriptionData } from '../protocol/heartbeat-data.ts';
+import { PullSysFlag } from '../protocol/pull-message-header.ts';
 import { copyMessageExt, type MessageExt } from '../message/message.ts';
 import { request, type RemotingCommand } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
