@@ -28,15 +28,10 @@ import type { Env, Process, TimerId } from '../env.ts';
 import type { MessageExt } from '../message/message.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { AllocateMessageQueueAveragely } from './allocate-message-queue.ts';
+import { ClientConfigurable } from './client-config.ts';
 import { MQClientException } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
-import {
-  defaultClientConfig,
-  MQClientManager,
-  type ClientConfig,
-  type MQClientInstance,
-  type MQConsumerInner,
-} from './mq-client-instance.ts';
+import { MQClientManager, type MQClientInstance, type MQConsumerInner } from './mq-client-instance.ts';
 import { queryQueueOffset } from './mq-admin-impl.ts';
 import { ProcessQueue } from './process-queue.ts';
 import { PullAPIWrapper, type PullResult } from './pull-api-wrapper.ts';
@@ -81,8 +76,10 @@ interface ConsumeRequest {
   readonly task: PullTask;
 }
 
-export class DefaultLitePullConsumer implements MQConsumerInner, Process {
-  private readonly clientConfig: ClientConfig;
+export class DefaultLitePullConsumer
+  extends ClientConfigurable<MQClientInstance>
+  implements MQConsumerInner, Process
+{
   private consumeFromWhere: ConsumeFromWhere = 'CONSUME_FROM_LAST_OFFSET';
   private autoCommit = true;
   private autoCommitIntervalMillis = 5_000;
@@ -99,7 +96,6 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
   private readonly cache: ConsumeRequest[] = [];
   private waiter: { done: (msgs: MessageExt[]) => void; timer: TimerId } | undefined;
   private nextAutoCommitDeadline = -1;
-  private factory: MQClientInstance | undefined;
   private offsetStore: RemoteBrokerOffsetStore | undefined;
   private rebalanceImpl: RebalancePushImpl | undefined;
   private pullAPIWrapper: PullAPIWrapper | undefined;
@@ -110,17 +106,10 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
     readonly consumerGroup: string,
     private readonly env: Env,
   ) {
-    this.clientConfig = defaultClientConfig(env);
+    super(env);
     this.scheduled = new ScheduledExecutor(env);
   }
 
-  setNamesrvAddr(addr: string): void {
-    this.clientConfig.namesrvAddr = addr;
-    this.factory?.updateNameServerAddressList(addr);
-  }
-  setInstanceName(name: string): void {
-    this.clientConfig.instanceName = name;
-  }
   setConsumeFromWhere(where: ConsumeFromWhere): void {
     this.consumeFromWhere = where;
   }
@@ -147,9 +136,6 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
   }
   getOffsetStore(): RemoteBrokerOffsetStore | undefined {
     return this.offsetStore;
-  }
-  getMQClientInstance(): MQClientInstance | undefined {
-    return this.factory;
   }
   /** The queues this consumer pulls, sorted keys. */
   assignedQueues(): string[] {

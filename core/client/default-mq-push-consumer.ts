@@ -46,15 +46,10 @@ import {
   INTEGER_MAX,
   type MessageListenerOrderly,
 } from './consume-message-orderly-service.ts';
+import { ClientConfigurable } from './client-config.ts';
 import { MQClientException } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
-import {
-  defaultClientConfig,
-  MQClientManager,
-  type ClientConfig,
-  type MQClientInstance,
-  type MQConsumerInner,
-} from './mq-client-instance.ts';
+import { MQClientManager, type MQClientInstance, type MQConsumerInner } from './mq-client-instance.ts';
 import { PullAPIWrapper, type PullResult } from './pull-api-wrapper.ts';
 import { RebalancePushImpl, type ConsumeFromWhere, type PullRequest } from './rebalance.ts';
 import { ScheduledExecutor } from './scheduled-executor.ts';
@@ -100,8 +95,10 @@ export const PERSIST_CONSUMER_OFFSET_INTERVAL = 5_000;
 
 type ServiceState = 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY';
 
-export class DefaultMQPushConsumer implements MQConsumerInner, Process {
-  private readonly clientConfig: ClientConfig;
+export class DefaultMQPushConsumer
+  extends ClientConfigurable<MQClientInstance>
+  implements MQConsumerInner, Process
+{
   private messageModel: MessageModel = 'CLUSTERING';
   private consumeFromWhere: ConsumeFromWhere = 'CONSUME_FROM_LAST_OFFSET';
   private consumeTimestamp: number;
@@ -119,7 +116,6 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
   private serviceTime: ConsumeServiceTime = 0;
   private readonly subscriptions = new Map<string, string>();
   private listener: MessageListenerConcurrently | MessageListenerOrderly | undefined;
-  private factory: MQClientInstance | undefined;
   private offsetStore: OffsetStore | undefined;
   private rebalanceImpl: RebalancePushImpl | undefined;
   private consumeService: ConsumeMessageConcurrentlyService | undefined;
@@ -132,26 +128,13 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
     readonly consumerGroup: string,
     private readonly env: Env,
   ) {
-    this.clientConfig = defaultClientConfig(env);
+    super(env);
     this.consumeTimestamp = env.now() - 30 * 60_000;
     this.scheduled = new ScheduledExecutor(env);
   }
 
   // ---- configuration (the Java setters) ----
 
-  setNamesrvAddr(namesrvAddr: string): void {
-    this.clientConfig.namesrvAddr = namesrvAddr;
-    this.factory?.updateNameServerAddressList(namesrvAddr);
-  }
-  setInstanceName(instanceName: string): void {
-    this.clientConfig.instanceName = instanceName;
-  }
-  setPollNameServerInterval(ms: number): void {
-    this.clientConfig.pollNameServerInterval = ms;
-  }
-  setHeartbeatBrokerInterval(ms: number): void {
-    this.clientConfig.heartbeatBrokerInterval = ms;
-  }
   setMessageModel(model: MessageModel): void {
     this.messageModel = model;
   }
@@ -210,9 +193,6 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
   /** The simulated handling time of each consume request (ms), fixed or per request. */
   setConsumeServiceTime(time: ConsumeServiceTime): void {
     this.serviceTime = time;
-  }
-  getMQClientInstance(): MQClientInstance | undefined {
-    return this.factory;
   }
   getOffsetStore(): OffsetStore | undefined {
     return this.offsetStore;

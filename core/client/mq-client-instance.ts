@@ -1,5 +1,6 @@
 // MQClientInstance: what one client process shares among its producers and consumers (RocketMQ
-// 4.9.x's MQClientInstance, MQClientManager, the remoting half of MQClientAPIImpl and ClientConfig).
+// 4.9.x's MQClientInstance, MQClientManager and the remoting half of MQClientAPIImpl; the
+// settings are client-config.ts).
 // - Identity: clientId = clientIP@instanceName; instanceName "DEFAULT" becomes the process id, so
 //   every producer and consumer of one process with the same instanceName shares one instance.
 // - NameServers: namesrvAddr is a ';'-separated list used one at a time, starting at a random
@@ -44,40 +45,15 @@ import {
   type TopicPublishInfo,
 } from './topic-publish-info.ts';
 import { ScheduledExecutor } from './scheduled-executor.ts';
+import { DEFAULT_INSTANCE_NAME, type ClientConfig } from './client-config.ts';
 import { clientRemotingProcessors, type ClientRequestProcessor } from './client-remoting-processor.ts';
 import { type ConsumerData, type HeartbeatData } from '../protocol/heartbeat-data.ts';
 
 /** MixAll.CLIENT_INNER_PRODUCER_GROUP: every client instance's own producer group. */
 export const CLIENT_INNER_PRODUCER_GROUP = 'CLIENT_INNER_PRODUCER';
-/** ClientConfig's instanceName before it is replaced by the process id. */
-export const DEFAULT_INSTANCE_NAME = 'DEFAULT';
 /** The initial delays of MQClientInstance.startScheduledTask. */
 export const POLL_NAMESRV_INITIAL_DELAY = 10;
 export const HEARTBEAT_INITIAL_DELAY = 1_000;
-
-/** ClientConfig: what producers and consumers configure about their client instance. */
-export interface ClientConfig {
-  namesrvAddr?: string;
-  clientIP: string;
-  instanceName: string;
-  /** Route poll period (ms). */
-  pollNameServerInterval: number;
-  /** Heartbeat period (ms). */
-  heartbeatBrokerInterval: number;
-  /** Timeout of the instance's own requests: routes, heartbeats, unregister (ms). */
-  mqClientApiTimeout: number;
-}
-
-/** ClientConfig's defaults for a process at `env.address`. */
-export function defaultClientConfig(env: Pick<Env, 'address'>): ClientConfig {
-  return {
-    clientIP: env.address.split(':')[0]!,
-    instanceName: DEFAULT_INSTANCE_NAME,
-    pollNameServerInterval: 30_000,
-    heartbeatBrokerInterval: 30_000,
-    mqClientApiTimeout: 3_000,
-  };
-}
 
 /** What the instance needs of a producer (MQProducerInner). */
 export interface MQProducerInner {
