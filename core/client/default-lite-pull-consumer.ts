@@ -28,21 +28,16 @@ import type { Env, Process, TimerId } from '../env.ts';
 import type { MessageExt } from '../message/message.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { AllocateMessageQueueAveragely } from './allocate-message-queue.ts';
-import { ClientConfigurable } from './client-config.ts';
 import { MQClientException } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
-import { MQClientManager, type MQClientInstance, type MQConsumerInner } from './mq-client-instance.ts';
+import { MQClientManager } from './mq-client-instance.ts';
 import { queryQueueOffset } from './mq-admin-impl.ts';
 import { ProcessQueue } from './process-queue.ts';
 import { PullAPIWrapper, type PullResult } from './pull-api-wrapper.ts';
-import { RebalancePushImpl, type ConsumeFromWhere, type PullRequest } from './rebalance.ts';
-import { ScheduledExecutor } from './scheduled-executor.ts';
+import { RebalancePushImpl, type PullRequest } from './rebalance.ts';
+import { RebalancingConsumer } from './rebalancing-consumer.ts';
 import { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
-import {
-  type SubscriptionData,
-  type ConsumerData,
-  buildSubscriptionData,
-} from '../protocol/heartbeat-data.ts';
+import { buildSubscriptionData, type SubscriptionData } from '../protocol/heartbeat-data.ts';
 import { PullSysFlag } from '../protocol/pull-message-header.ts';
 
 export const LITE_BROKER_SUSPEND_MAX_TIME_MILLIS = 20_000;
@@ -52,8 +47,6 @@ export const LITE_PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL = 50;
 const REBALANCE_INTERVAL = 20_000;
 const PERSIST_INITIAL_DELAY = 10_000;
 const PERSIST_INTERVAL = 5_000;
-
-type ServiceState = 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY';
 
 interface PullTask {
   readonly mq: MessageQueue;
@@ -76,11 +69,8 @@ interface ConsumeRequest {
   readonly task: PullTask;
 }
 
-export class DefaultLitePullConsumer
-  extends ClientConfigurable<MQClientInstance>
-  implements MQConsumerInner, Process
-{
-  private consumeFromWhere: ConsumeFromWhere = 'CONSUME_FROM_LAST_OFFSET';
+export class DefaultLitePullConsumer extends RebalancingConsumer implements Process {
+  protected readonly consumeType = 'CONSUME_ACTIVELY';
   private autoCommit = true;
   private autoCommitIntervalMillis = 5_000;
   private pullBatchSize = 10;
@@ -97,22 +87,12 @@ export class DefaultLitePullConsumer
   private waiter: { done: (msgs: MessageExt[]) => void; timer: TimerId } | undefined;
   private nextAutoCommitDeadline = -1;
   private offsetStore: RemoteBrokerOffsetStore | undefined;
-  private rebalanceImpl: RebalancePushImpl | undefined;
   private pullAPIWrapper: PullAPIWrapper | undefined;
-  private readonly scheduled: ScheduledExecutor;
-  private serviceState: ServiceState = 'CREATE_JUST';
 
-  constructor(
-    readonly consumerGroup: string,
-    private readonly env: Env,
-  ) {
-    super(env);
-    this.scheduled = new ScheduledExecutor(env);
+  constructor(consumerGroup: string, env: Env) {
+    super(consumerGroup, env);
   }
 
-  setConsumeFromWhere(where: ConsumeFromWhere): void {
-    this.consumeFromWhere = where;
-  }
   setAutoCommit(on: boolean): void {
     this.autoCommit = on;
   }
@@ -200,15 +180,7 @@ export class DefaultLitePullConsumer
     this.serviceState = 'RUNNING';
     env.trace('lite-consumer.start', { group, clientId: factory.clientId });
     if (this.subscriptionType === 'SUBSCRIBE') {
-      const topics = [...rebalance.subscriptionInner.keys()];
-      let left = topics.length;
-      for (const topic of topics) {
-        factory.updateTopicRouteInfoFromNameServer(topic, () => {
-          if (--left > 0 || this.serviceState !== 'RUNNING') return;
-          factory.sendHeartbeatToAllBroker();
-          this.doRebalance();
-        });
-      }
+      this.fetchRoutesThenRebalance(factory, rebalance);
       this.scheduled.scheduleAtFixedRate(REBALANCE_INTERVAL, REBALANCE_INTERVAL, () => this.doRebalance());
     } else if (this.subscriptionType === 'ASSIGN') {
       this.updateAssignPullTask();
@@ -226,12 +198,7 @@ export class DefaultLitePullConsumer
     this.scheduled.shutdown();
     for (const state of this.assigned.values()) state.task.cancelled = true;
     this.waiter = undefined;
-    factory.unregisterConsumer(this.consumerGroup, () => {
-      factory.shutdown();
-      this.rebalanceImpl?.destroy();
-      this.env.trace('lite-consumer.shutdown', { group: this.consumerGroup, clientId: factory.clientId });
-      done();
-    });
+    this.leave(factory, 'lite-consumer.shutdown', done);
   }
 
   /**
@@ -315,30 +282,6 @@ export class DefaultLitePullConsumer
 
   persistConsumerOffset(): void {
     this.offsetStore?.persistAll(new Set(this.assigned.keys()));
-  }
-
-  // ---- MQConsumerInner ----
-
-  consumerData(): ConsumerData {
-    return {
-      groupName: this.consumerGroup,
-      consumeType: 'CONSUME_ACTIVELY',
-      messageModel: 'CLUSTERING',
-      consumeFromWhere: this.consumeFromWhere,
-      subscriptionDataSet: this.rebalanceImpl?.subscriptionDataSet() ?? [],
-    };
-  }
-
-  subscriptionTopics(): string[] {
-    return [...(this.rebalanceImpl?.subscriptionInner.keys() ?? [])];
-  }
-
-  isSubscribeTopicNeedUpdate(topic: string): boolean {
-    return this.rebalanceImpl?.isSubscribeTopicNeedUpdate(topic) ?? false;
-  }
-
-  updateTopicSubscribeInfo(topic: string, queues: MessageQueue[]): void {
-    this.rebalanceImpl?.updateTopicSubscribeInfo(topic, queues);
   }
 
   // ---- assignment ----

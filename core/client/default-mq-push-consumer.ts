@@ -46,21 +46,15 @@ import {
   INTEGER_MAX,
   type MessageListenerOrderly,
 } from './consume-message-orderly-service.ts';
-import { ClientConfigurable } from './client-config.ts';
 import { MQClientException } from './exceptions.ts';
-import type { MessageQueue } from './message-queue.ts';
-import { MQClientManager, type MQClientInstance, type MQConsumerInner } from './mq-client-instance.ts';
+import { MQClientManager } from './mq-client-instance.ts';
 import { PullAPIWrapper, type PullResult } from './pull-api-wrapper.ts';
-import { RebalancePushImpl, type ConsumeFromWhere, type PullRequest } from './rebalance.ts';
-import { ScheduledExecutor } from './scheduled-executor.ts';
+import { RebalancePushImpl, type PullRequest } from './rebalance.ts';
+import { RebalancingConsumer, type MessageModel } from './rebalancing-consumer.ts';
 import { LocalFileOffsetStore } from './local-file-offset-store.ts';
 import type { OffsetStore } from './offset-store.ts';
 import { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
-import {
-  type SubscriptionData,
-  type ConsumerData,
-  buildSubscriptionData,
-} from '../protocol/heartbeat-data.ts';
+import { buildSubscriptionData, type SubscriptionData } from '../protocol/heartbeat-data.ts';
 import { PullSysFlag } from '../protocol/pull-message-header.ts';
 import { retryTopic } from '../protocol/mix-all.ts';
 
@@ -75,7 +69,7 @@ export type {
   MessageListenerOrderly,
 } from './consume-message-orderly-service.ts';
 export type { ConsumeFromWhere } from './rebalance.ts';
-export type MessageModel = 'CLUSTERING' | 'BROADCASTING';
+export type { MessageModel } from './rebalancing-consumer.ts';
 
 /** DefaultMQPushConsumerImpl's delays (ms). */
 export const PULL_TIME_DELAY_MILLS_WHEN_EXCEPTION = 3_000;
@@ -93,14 +87,8 @@ export const REBALANCE_INTERVAL = 20_000;
 export const PERSIST_CONSUMER_OFFSET_INITIAL_DELAY = 10_000;
 export const PERSIST_CONSUMER_OFFSET_INTERVAL = 5_000;
 
-type ServiceState = 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY';
-
-export class DefaultMQPushConsumer
-  extends ClientConfigurable<MQClientInstance>
-  implements MQConsumerInner, Process
-{
-  private messageModel: MessageModel = 'CLUSTERING';
-  private consumeFromWhere: ConsumeFromWhere = 'CONSUME_FROM_LAST_OFFSET';
+export class DefaultMQPushConsumer extends RebalancingConsumer implements Process {
+  protected readonly consumeType = 'CONSUME_PASSIVELY';
   private consumeTimestamp: number;
   private allocateMessageQueueStrategy: AllocateMessageQueueStrategy = new AllocateMessageQueueAveragely();
   private consumeThreadMin = 20;
@@ -117,29 +105,19 @@ export class DefaultMQPushConsumer
   private readonly subscriptions = new Map<string, string>();
   private listener: MessageListenerConcurrently | MessageListenerOrderly | undefined;
   private offsetStore: OffsetStore | undefined;
-  private rebalanceImpl: RebalancePushImpl | undefined;
   private consumeService: ConsumeMessageConcurrentlyService | undefined;
   private orderlyService: ConsumeMessageOrderlyService | undefined;
   private pullAPIWrapper: PullAPIWrapper | undefined;
-  private readonly scheduled: ScheduledExecutor;
-  private serviceState: ServiceState = 'CREATE_JUST';
 
-  constructor(
-    readonly consumerGroup: string,
-    private readonly env: Env,
-  ) {
-    super(env);
+  constructor(consumerGroup: string, env: Env) {
+    super(consumerGroup, env);
     this.consumeTimestamp = env.now() - 30 * 60_000;
-    this.scheduled = new ScheduledExecutor(env);
   }
 
   // ---- configuration (the Java setters) ----
 
   setMessageModel(model: MessageModel): void {
     this.messageModel = model;
-  }
-  setConsumeFromWhere(where: ConsumeFromWhere): void {
-    this.consumeFromWhere = where;
   }
   /** CONSUME_FROM_TIMESTAMP's time in ms (Java takes yyyyMMddHHmmss; default now − 30 min). */
   setConsumeTimestamp(ms: number): void {
@@ -310,15 +288,7 @@ export class DefaultMQPushConsumer
     this.orderlyService?.start();
     env.trace('consumer.start', { group, clientId: factory.clientId });
     // updateTopicSubscribeInfoWhenSubscriptionChanged, then heartbeat and rebalanceImmediately.
-    const topics = [...rebalance.subscriptionInner.keys()];
-    let left = topics.length;
-    for (const topic of topics) {
-      factory.updateTopicRouteInfoFromNameServer(topic, () => {
-        if (--left > 0 || this.serviceState !== 'RUNNING') return;
-        factory.sendHeartbeatToAllBroker();
-        this.doRebalance();
-      });
-    }
+    this.fetchRoutesThenRebalance(factory, rebalance);
     this.scheduled.scheduleAtFixedRate(REBALANCE_INTERVAL, REBALANCE_INTERVAL, () => this.doRebalance());
     this.scheduled.scheduleAtFixedRate(
       PERSIST_CONSUMER_OFFSET_INITIAL_DELAY,
@@ -336,12 +306,7 @@ export class DefaultMQPushConsumer
     this.consumeService?.shutdown();
     this.orderlyService?.shutdown();
     this.persistConsumerOffset();
-    factory.unregisterConsumer(this.consumerGroup, () => {
-      factory.shutdown();
-      this.rebalanceImpl?.destroy();
-      this.env.trace('consumer.shutdown', { group: this.consumerGroup, clientId: factory.clientId });
-      done();
-    });
+    this.leave(factory, 'consumer.shutdown', done);
   }
 
   doRebalance(): void {
@@ -378,30 +343,6 @@ export class DefaultMQPushConsumer
     const rebalance = this.rebalanceImpl;
     if (rebalance === undefined) return;
     this.offsetStore?.persistAll(new Set(rebalance.processQueueTable.keys()));
-  }
-
-  // ---- MQConsumerInner ----
-
-  consumerData(): ConsumerData {
-    return {
-      groupName: this.consumerGroup,
-      consumeType: 'CONSUME_PASSIVELY',
-      messageModel: this.messageModel,
-      consumeFromWhere: this.consumeFromWhere,
-      subscriptionDataSet: this.rebalanceImpl?.subscriptionDataSet() ?? [],
-    };
-  }
-
-  subscriptionTopics(): string[] {
-    return [...(this.rebalanceImpl?.subscriptionInner.keys() ?? [])];
-  }
-
-  isSubscribeTopicNeedUpdate(topic: string): boolean {
-    return this.rebalanceImpl?.isSubscribeTopicNeedUpdate(topic) ?? false;
-  }
-
-  updateTopicSubscribeInfo(topic: string, queues: MessageQueue[]): void {
-    this.rebalanceImpl?.updateTopicSubscribeInfo(topic, queues);
   }
 
   // ---- pulling ----
