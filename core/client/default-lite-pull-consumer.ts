@@ -33,7 +33,7 @@ import type { MessageQueue } from './message-queue.ts';
 import { MQClientManager } from './mq-client-instance.ts';
 import { queryQueueOffset } from './mq-admin-impl.ts';
 import { ProcessQueue } from './process-queue.ts';
-import { PullAPIWrapper, type PullResult } from './pull-api-wrapper.ts';
+import type { PullResult } from './pull-api-wrapper.ts';
 import { RebalancePushImpl, type PullRequest } from './rebalance.ts';
 import { RebalancingConsumer } from './rebalancing-consumer.ts';
 import { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
@@ -75,8 +75,6 @@ export class DefaultLitePullConsumer extends RebalancingConsumer implements Proc
   private autoCommitIntervalMillis = 5_000;
   private pullBatchSize = 10;
   private pullThresholdForAll = 10_000;
-  private pullThresholdForQueue = 1000;
-  private pullThresholdSizeForQueue = 100;
   private consumeMaxSpan = 2000;
   private pollTimeoutMillis = 5_000;
   private subscriptionType: 'NONE' | 'SUBSCRIBE' | 'ASSIGN' = 'NONE';
@@ -86,8 +84,6 @@ export class DefaultLitePullConsumer extends RebalancingConsumer implements Proc
   private readonly cache: ConsumeRequest[] = [];
   private waiter: { done: (msgs: MessageExt[]) => void; timer: TimerId } | undefined;
   private nextAutoCommitDeadline = -1;
-  private offsetStore: RemoteBrokerOffsetStore | undefined;
-  private pullAPIWrapper: PullAPIWrapper | undefined;
 
   constructor(consumerGroup: string, env: Env) {
     super(consumerGroup, env);
@@ -108,14 +104,8 @@ export class DefaultLitePullConsumer extends RebalancingConsumer implements Proc
   setPullThresholdForAll(n: number): void {
     this.pullThresholdForAll = n;
   }
-  setPullThresholdForQueue(n: number): void {
-    this.pullThresholdForQueue = n;
-  }
   setConsumeMaxSpan(n: number): void {
     this.consumeMaxSpan = n;
-  }
-  getOffsetStore(): RemoteBrokerOffsetStore | undefined {
-    return this.offsetStore;
   }
   /** The queues this consumer pulls, sorted keys. */
   assignedQueues(): string[] {
@@ -172,12 +162,7 @@ export class DefaultLitePullConsumer extends RebalancingConsumer implements Proc
     const now = env.now();
     for (const [topic, expr] of this.subscriptions)
       rebalance.subscriptionInner.set(topic, buildSubscriptionData(topic, expr, now));
-    this.factory = factory;
-    this.offsetStore = offsetStore;
-    this.rebalanceImpl = rebalance;
-    this.pullAPIWrapper = new PullAPIWrapper(factory, group);
-    factory.start();
-    this.serviceState = 'RUNNING';
+    this.startWith(factory, offsetStore, rebalance);
     env.trace('lite-consumer.start', { group, clientId: factory.clientId });
     if (this.subscriptionType === 'SUBSCRIBE') {
       this.fetchRoutesThenRebalance(factory, rebalance);

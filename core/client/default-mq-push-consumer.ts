@@ -48,7 +48,7 @@ import {
 } from './consume-message-orderly-service.ts';
 import { MQClientException } from './exceptions.ts';
 import { MQClientManager } from './mq-client-instance.ts';
-import { PullAPIWrapper, type PullResult } from './pull-api-wrapper.ts';
+import type { PullResult } from './pull-api-wrapper.ts';
 import { RebalancePushImpl, type PullRequest } from './rebalance.ts';
 import { RebalancingConsumer, type MessageModel } from './rebalancing-consumer.ts';
 import { LocalFileOffsetStore } from './local-file-offset-store.ts';
@@ -94,8 +94,6 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
   private consumeThreadMin = 20;
   private consumeThreadMax = 20;
   private consumeConcurrentlyMaxSpan = 2000;
-  private pullThresholdForQueue = 1000;
-  private pullThresholdSizeForQueue = 100;
   private pullBatchSize = 32;
   private consumeMessageBatchMaxSize = 1;
   private maxReconsumeTimes = -1;
@@ -104,10 +102,8 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
   private serviceTime: ConsumeServiceTime = 0;
   private readonly subscriptions = new Map<string, string>();
   private listener: MessageListenerConcurrently | MessageListenerOrderly | undefined;
-  private offsetStore: OffsetStore | undefined;
   private consumeService: ConsumeMessageConcurrentlyService | undefined;
   private orderlyService: ConsumeMessageOrderlyService | undefined;
-  private pullAPIWrapper: PullAPIWrapper | undefined;
 
   constructor(consumerGroup: string, env: Env) {
     super(consumerGroup, env);
@@ -134,13 +130,6 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
   }
   setConsumeConcurrentlyMaxSpan(n: number): void {
     this.consumeConcurrentlyMaxSpan = n;
-  }
-  setPullThresholdForQueue(n: number): void {
-    this.pullThresholdForQueue = n;
-  }
-  /** In MiB. */
-  setPullThresholdSizeForQueue(n: number): void {
-    this.pullThresholdSizeForQueue = n;
   }
   setPullBatchSize(n: number): void {
     this.pullBatchSize = n;
@@ -171,12 +160,6 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
   /** The simulated handling time of each consume request (ms), fixed or per request. */
   setConsumeServiceTime(time: ConsumeServiceTime): void {
     this.serviceTime = time;
-  }
-  getOffsetStore(): OffsetStore | undefined {
-    return this.offsetStore;
-  }
-  getRebalanceImpl(): RebalancePushImpl | undefined {
-    return this.rebalanceImpl;
   }
   /** The queues this consumer currently pulls, sorted keys. */
   assignedQueues(): string[] {
@@ -279,12 +262,7 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
         `The consumer group[${group}] has been created before, specify another name please.`,
       );
     }
-    this.factory = factory;
-    this.offsetStore = offsetStore;
-    this.rebalanceImpl = rebalance;
-    this.pullAPIWrapper = new PullAPIWrapper(factory, group);
-    factory.start();
-    this.serviceState = 'RUNNING';
+    this.startWith(factory, offsetStore, rebalance);
     this.orderlyService?.start();
     env.trace('consumer.start', { group, clientId: factory.clientId });
     // updateTopicSubscribeInfoWhenSubscriptionChanged, then heartbeat and rebalanceImmediately.

@@ -1,6 +1,6 @@
 // What the push consumer and the lite pull consumer share (in RocketMQ 4.9.x each of
 // DefaultMQPushConsumerImpl and DefaultLitePullConsumerImpl writes it out): a group in a client
-// instance whose queues a RebalancePushImpl assigns, and the MQConsumerInner answers the instance
+// instance whose queues a RebalancePushImpl assigns and pulls through a PullAPIWrapper, and the MQConsumerInner answers the instance
 // asks for (its heartbeat's ConsumerData, the topics whose routes it polls, new routes' queues).
 // Starting ends with updateTopicSubscribeInfoWhenSubscriptionChanged: every subscribed topic's
 // route from a NameServer, then one heartbeat and the first rebalance; leaving sends
@@ -10,6 +10,8 @@ import type { ConsumerData } from '../protocol/heartbeat-data.ts';
 import { ClientConfigurable } from './client-config.ts';
 import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance, MQConsumerInner } from './mq-client-instance.ts';
+import type { OffsetStore } from './offset-store.ts';
+import { PullAPIWrapper } from './pull-api-wrapper.ts';
 import type { ConsumeFromWhere, RebalancePushImpl } from './rebalance.ts';
 import { ScheduledExecutor } from './scheduled-executor.ts';
 
@@ -23,7 +25,11 @@ export abstract class RebalancingConsumer
   protected abstract readonly consumeType: ConsumerData['consumeType'];
   protected messageModel: MessageModel = 'CLUSTERING';
   protected consumeFromWhere: ConsumeFromWhere = 'CONSUME_FROM_LAST_OFFSET';
+  protected pullThresholdForQueue = 1000;
+  protected pullThresholdSizeForQueue = 100;
   protected rebalanceImpl: RebalancePushImpl | undefined;
+  protected offsetStore: OffsetStore | undefined;
+  protected pullAPIWrapper: PullAPIWrapper | undefined;
   protected serviceState: ServiceState = 'CREATE_JUST';
   protected readonly scheduled: ScheduledExecutor;
 
@@ -37,6 +43,20 @@ export abstract class RebalancingConsumer
 
   setConsumeFromWhere(where: ConsumeFromWhere): void {
     this.consumeFromWhere = where;
+  }
+
+  setPullThresholdForQueue(n: number): void {
+    this.pullThresholdForQueue = n;
+  }
+  /** In MiB. */
+  setPullThresholdSizeForQueue(n: number): void {
+    this.pullThresholdSizeForQueue = n;
+  }
+  getOffsetStore(): OffsetStore | undefined {
+    return this.offsetStore;
+  }
+  getRebalanceImpl(): RebalancePushImpl | undefined {
+    return this.rebalanceImpl;
   }
 
   abstract doRebalance(): void;
@@ -66,6 +86,20 @@ export abstract class RebalancingConsumer
   }
 
   // ---- starting and leaving ----
+
+  /** The last step of start: the parts in place, the client instance started, running. */
+  protected startWith(
+    factory: MQClientInstance,
+    offsetStore: OffsetStore,
+    rebalance: RebalancePushImpl,
+  ): void {
+    this.factory = factory;
+    this.offsetStore = offsetStore;
+    this.rebalanceImpl = rebalance;
+    this.pullAPIWrapper = new PullAPIWrapper(factory, this.consumerGroup);
+    factory.start();
+    this.serviceState = 'RUNNING';
+  }
 
   /** Every subscribed topic's route, then (if still running) a heartbeat and the first rebalance. */
   protected fetchRoutesThenRebalance(factory: MQClientInstance, rebalance: RebalancePushImpl): void {
