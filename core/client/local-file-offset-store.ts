@@ -25,7 +25,7 @@
 import type { Disk, Env } from '../env.ts';
 import { MQClientException } from './exceptions.ts';
 import { MessageQueue } from './message-queue.ts';
-import { answeredFromMemory, OffsetTable, type OffsetStore, type ReadOffsetType } from './offset-store.ts';
+import { AbstractOffsetStore } from './offset-store.ts';
 
 /** LocalFileOffsetStore.LOCAL_OFFSET_STORE_DIR, relative to the node's disk. */
 export const LOCAL_OFFSET_STORE_DIR = '.rocketmq_offsets';
@@ -95,14 +95,14 @@ export function decodeOffsetTable(text: string): Map<string, { mq: MessageQueue;
 
 type Table = Map<string, { mq: MessageQueue; offset: number }>;
 
-export class LocalFileOffsetStore implements OffsetStore {
-  private readonly offsetTable = new OffsetTable();
+export class LocalFileOffsetStore extends AbstractOffsetStore {
   readonly storePath: string;
 
   constructor(
     private readonly factory: { readonly env: Env; readonly clientId: string },
     readonly groupName: string,
   ) {
+    super();
     this.storePath = localOffsetStorePath(factory.clientId, groupName);
   }
 
@@ -114,24 +114,15 @@ export class LocalFileOffsetStore implements OffsetStore {
   load(): void {
     const wrapper = this.readLocalOffset();
     if (wrapper === undefined) return;
-    for (const [key, entry] of wrapper) this.offsetTable.entries.set(key, { ...entry });
+    for (const [key, entry] of wrapper) this.offsetTable.set(key, { ...entry });
     this.env.trace('consumer.offset-load', {
       group: this.groupName,
       offsets: Object.fromEntries([...wrapper].map(([k, v]) => [k, v.offset])),
     });
   }
 
-  updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void {
-    this.offsetTable.update(mq, offset, increaseOnly);
-  }
-
-  readOffsetFromMemory(mq: MessageQueue): number {
-    return this.offsetTable.read(mq);
-  }
-
-  /** Answers synchronously (the file is local); -1 when there is no offset. */
-  readOffset(mq: MessageQueue, type: ReadOffsetType, done: (offset: number) => void): void {
-    if (answeredFromMemory(this.offsetTable, mq, type, done)) return;
+  /** Answers synchronously (the file is local). */
+  protected readOffsetFromStore(mq: MessageQueue, done: (offset: number) => void): void {
     let wrapper: Table | undefined;
     try {
       wrapper = this.readLocalOffset();
@@ -147,22 +138,18 @@ export class LocalFileOffsetStore implements OffsetStore {
   persistAll(mqs: ReadonlySet<string>): void {
     if (mqs.size === 0) return;
     this.write((wrapper) => {
-      for (const [key, entry] of this.offsetTable.entries) if (mqs.has(key)) wrapper.set(key, { ...entry });
+      for (const [key, entry] of this.offsetTable) if (mqs.has(key)) wrapper.set(key, { ...entry });
     });
   }
 
   persist(mq: MessageQueue): void {
-    const entry = this.offsetTable.entries.get(mq.key);
+    const entry = this.offsetTable.get(mq.key);
     if (entry === undefined) return;
     this.write((wrapper) => wrapper.set(mq.key, { ...entry }));
   }
 
   /** Java's LocalFileOffsetStore keeps the offset (the method is empty). */
   removeOffset(_mq: MessageQueue): void {}
-
-  cloneOffsetTable(): Map<string, number> {
-    return this.offsetTable.clone();
-  }
 
   private write(apply: (wrapper: Table) => void): void {
     let wrapper: Table | undefined;

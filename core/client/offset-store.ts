@@ -1,5 +1,5 @@
 // OffsetStore: what both offset stores offer a consumer (RocketMQ 4.9's OffsetStore interface,
-// callback style), and the in-memory offset table both keep. RemoteBrokerOffsetStore (clustering)
+// callback style), and the in-memory part both keep. RemoteBrokerOffsetStore (clustering)
 // persists it to the broker, LocalFileOffsetStore (broadcasting) to the consumer's own disk.
 import type { MessageQueue } from './message-queue.ts';
 
@@ -18,41 +18,43 @@ export interface OffsetStore {
   cloneOffsetTable(): Map<string, number>;
 }
 
-/** The offsets a consumer holds in memory, by queue key: what both stores share. */
-export class OffsetTable {
-  readonly entries = new Map<string, { mq: MessageQueue; offset: number }>();
+/**
+ * What both stores share: the offsets in memory, by queue key, and readOffset's memory half, so a
+ * store reads its own persisted copy only for READ_FROM_STORE or an empty memory.
+ */
+export abstract class AbstractOffsetStore implements OffsetStore {
+  protected readonly offsetTable = new Map<string, { mq: MessageQueue; offset: number }>();
+
+  abstract readonly groupName: string;
+  abstract load(): void;
+  abstract persistAll(mqs: ReadonlySet<string>): void;
+  abstract persist(mq: MessageQueue): void;
+  abstract removeOffset(mq: MessageQueue): void;
+  /** The persisted offset (the broker's or the file's): -1 when there is none. */
+  protected abstract readOffsetFromStore(mq: MessageQueue, done: (offset: number) => void): void;
 
   /** Sets the offset; with increaseOnly, only a larger one replaces it. */
-  update(mq: MessageQueue, offset: number, increaseOnly: boolean): void {
-    const entry = this.entries.get(mq.key);
-    if (entry === undefined) return void this.entries.set(mq.key, { mq, offset });
+  updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void {
+    const entry = this.offsetTable.get(mq.key);
+    if (entry === undefined) return void this.offsetTable.set(mq.key, { mq, offset });
     if (!increaseOnly || offset > entry.offset) entry.offset = offset;
   }
 
   /** The offset in memory, -1 if none. */
-  read(mq: MessageQueue): number {
-    return this.entries.get(mq.key)?.offset ?? -1;
+  readOffsetFromMemory(mq: MessageQueue): number {
+    return this.offsetTable.get(mq.key)?.offset ?? -1;
+  }
+
+  readOffset(mq: MessageQueue, type: ReadOffsetType, done: (offset: number) => void): void {
+    if (type !== 'READ_FROM_STORE') {
+      const offset = this.readOffsetFromMemory(mq);
+      if (offset >= 0 || type === 'READ_FROM_MEMORY') return done(offset);
+    }
+    this.readOffsetFromStore(mq, done);
   }
 
   /** A copy, key → offset. */
-  clone(): Map<string, number> {
-    return new Map([...this.entries].map(([k, v]) => [k, v.offset]));
+  cloneOffsetTable(): Map<string, number> {
+    return new Map([...this.offsetTable].map(([k, v]) => [k, v.offset]));
   }
-}
-
-/**
- * readOffset's memory half: answers (and returns true) when the type lets memory decide, so the
- * store reads its own persisted copy only for READ_FROM_STORE or an empty memory.
- */
-export function answeredFromMemory(
-  table: OffsetTable,
-  mq: MessageQueue,
-  type: ReadOffsetType,
-  done: (offset: number) => void,
-): boolean {
-  if (type === 'READ_FROM_STORE') return false;
-  const offset = table.read(mq);
-  if (offset < 0 && type !== 'READ_FROM_MEMORY') return false;
-  done(offset);
-  return true;
 }

@@ -15,36 +15,24 @@ import { MASTER_ID } from '../protocol/route-data.ts';
 import { describeError } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
-import { answeredFromMemory, OffsetTable, type OffsetStore, type ReadOffsetType } from './offset-store.ts';
+import { AbstractOffsetStore } from './offset-store.ts';
 
 /** The timeout of QUERY_CONSUMER_OFFSET (ms). */
 export const QUERY_OFFSET_TIMEOUT = 3_000;
 
-export class RemoteBrokerOffsetStore implements OffsetStore {
-  private readonly offsetTable = new OffsetTable();
-
+export class RemoteBrokerOffsetStore extends AbstractOffsetStore {
   constructor(
     private readonly factory: MQClientInstance,
     readonly groupName: string,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Nothing to read: the broker holds the offsets (RocketMQ's load is empty too). */
   load(): void {}
 
-  updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void {
-    this.offsetTable.update(mq, offset, increaseOnly);
-  }
-
-  readOffsetFromMemory(mq: MessageQueue): number {
-    return this.offsetTable.read(mq);
-  }
-
-  /**
-   * READ_FROM_STORE (or MEMORY_FIRST_THEN_STORE when the memory has none): the broker's offset,
-   * -1 when it has none, -2 on another error.
-   */
-  readOffset(mq: MessageQueue, type: ReadOffsetType, done: (offset: number) => void): void {
-    if (answeredFromMemory(this.offsetTable, mq, type, done)) return;
+  /** The broker's offset: -1 when it has none, -2 on another error. */
+  protected readOffsetFromStore(mq: MessageQueue, done: (offset: number) => void): void {
     this.withMasterAddr(mq, (addr) => {
       if (addr === undefined) return done(-2);
       const header = { consumerGroup: this.groupName, topic: mq.topic, queueId: mq.queueId };
@@ -78,24 +66,20 @@ export class RemoteBrokerOffsetStore implements OffsetStore {
   /** Sends the offsets of `mqs` to their brokers (one-way) and forgets every other queue's. */
   persistAll(mqs: ReadonlySet<string>): void {
     if (mqs.size === 0) return;
-    for (const [key, { mq, offset }] of [...this.offsetTable.entries]) {
+    for (const [key, { mq, offset }] of [...this.offsetTable]) {
       if (mqs.has(key)) this.updateConsumeOffsetToBroker(mq, offset);
-      else this.offsetTable.entries.delete(key);
+      else this.offsetTable.delete(key);
     }
   }
 
   /** Sends one queue's offset to its broker (one-way). */
   persist(mq: MessageQueue): void {
-    const entry = this.offsetTable.entries.get(mq.key);
+    const entry = this.offsetTable.get(mq.key);
     if (entry !== undefined) this.updateConsumeOffsetToBroker(mq, entry.offset);
   }
 
   removeOffset(mq: MessageQueue): void {
-    this.offsetTable.entries.delete(mq.key);
-  }
-
-  cloneOffsetTable(): Map<string, number> {
-    return this.offsetTable.clone();
+    this.offsetTable.delete(mq.key);
   }
 
   private updateConsumeOffsetToBroker(mq: MessageQueue, offset: number): void {
