@@ -177,6 +177,7 @@ describe('claims.html', () => {
         explanation,
         faults: result.faults.length,
         messages: result.stats.sent,
+        scenario,
         replay: `npx rmqsim replay ${file}@${result.seed}`,
         file,
       },
@@ -192,6 +193,7 @@ describe('claims.html', () => {
     const matrix: ClaimsMatrix = {
       seeds: 1,
       from: 1,
+      shard: { index: 1, count: 1 },
       claims: [
         row(refuted, 'refuted', lost.examples[1]),
         row(held, 'holds'),
