@@ -171,7 +171,7 @@ export function bytesPerMessageInFlight(): number {
     runScenario(scenario, {
       handler: () => {
         during ??= heapUsed();
-        return true;
+        return 'CONSUME_SUCCESS';
       },
     });
     if (during === undefined) throw new Error('the handler never ran');

@@ -89,7 +89,7 @@ describe("an application's own handler", () => {
   test('a handler failing each first delivery sees every message again, ten seconds later', () => {
     const result = runScenario(
       { ...base, run: { durationMs: 20_000, drainMs: 90_000 } },
-      { seed: 2, handler: (msg) => msg.reconsumeTimes > 0 },
+      { seed: 2, handler: (msg) => (msg.reconsumeTimes > 0 ? 'CONSUME_SUCCESS' : 'RECONSUME_LATER') },
     );
     const deliveries = result.history.filter((op) => op.f === 'consume');
     expect(deliveries).toHaveLength(40);

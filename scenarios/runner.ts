@@ -21,13 +21,18 @@ import {
   consumerMain,
   producerMain,
   type AppHandler,
+  type HandlerError,
   type Outside,
 } from './workload.ts';
 
 export interface RunOptions {
   /** The run's seed (default: the scenario's). */
   seed?: number;
-  /** An application's own handler for every consumer group, instead of the scenario's. */
+  /**
+   * An application's own handler for every consumer group, instead of the scenario's (the
+   * contract: AppHandler). A handler that answers anything but its group's statuses ends the run
+   * with a HandlerError.
+   */
   handler?: AppHandler;
   /** How the report's replay line names the scenario (a built-in name or a file path). */
   source?: string;
@@ -78,7 +83,12 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
     budget: { maxEvents, maxTimeMs: durationMs + drainMs + 60_000 },
     keepTrace: options.keepTrace === true ? true : isHistoryRecord,
   });
-  const brokers = addNodes(world, scenario, nodes, options.handler);
+  let aborted: HandlerError | undefined;
+  const abort = (error: HandlerError) => {
+    aborted ??= error;
+    world.scheduler.halt();
+  };
+  const brokers = addNodes(world, scenario, nodes, options.handler, abort);
   const groups = scenario.topology.consumerGroups.map((g) => g.group);
   const series = startSampler(world, nodes, brokers, scenario.workload.topic, groups);
   world.scheduleFaults(faults);
@@ -87,6 +97,7 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
   const simNodes = nodes.map((n) => world.node(n.address));
   world.scheduleFaults(finalHeal(world.now, simNodes, networkFaulted, keepDown));
   if (stopReason === 'until') stopReason = world.runUntil(durationMs + drainMs);
+  if (aborted !== undefined) throw aborted;
   const history = recordHistory(world.trace.records);
   // Only a broker still running at the end has a store to read (one kept down has none).
   const running = new Map([...brokers].filter(([address]) => world.node(address).state === 'running'));
@@ -127,12 +138,18 @@ interface Build {
 }
 
 /** Adds every node; returns each broker's latest incarnation (its store is read at the end). */
-function addNodes(world: World, scenario: Scenario, nodes: readonly NodeSpec[], handler?: AppHandler) {
+function addNodes(
+  world: World,
+  scenario: Scenario,
+  nodes: readonly NodeSpec[],
+  handler: AppHandler | undefined,
+  abort: Outside['abort'],
+) {
   const brokers = new Map<string, BrokerController>();
   const build: Build = {
     scenario,
     nodes,
-    outside: { worldNow: () => world.now, namesrvAddr: namesrvAddr(nodes) },
+    outside: { worldNow: () => world.now, namesrvAddr: namesrvAddr(nodes), abort },
     masters: nodes.filter((n) => n.role === 'master').map((n) => n.address),
     epochMs: world.config.epochMs,
     handler,

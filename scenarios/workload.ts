@@ -11,6 +11,8 @@ import { DefaultMQPushConsumer } from '../core/client/default-mq-push-consumer.t
 import { Message } from '../core/client/message.ts';
 import { SelectMessageQueueByHash } from '../core/client/message-queue-selector.ts';
 import type { MessageExt } from '../core/message/message.ts';
+import type { ConsumeConcurrentlyStatus } from '../core/client/consume-message-concurrently-service.ts';
+import type { ConsumeOrderlyStatus } from '../core/client/consume-message-orderly-service.ts';
 import { RequestCode } from '../core/protocol/request-code.ts';
 import { request, type RemotingCommand } from '../core/protocol/remoting-command.ts';
 import { ResponseCode } from '../core/protocol/response-code.ts';
@@ -19,20 +21,50 @@ import type { ConsumerGroup, Handler, Scenario } from './scenario-schema.ts';
 export const messageKey = (i: number) => `m${i}`;
 export const messageIndex = (key: string) => Number(key.slice(1));
 
-/** What a handler may use besides the message: its group's database, which survives crashes. */
+/**
+ * What a handler may use besides the message: which group and consume mode call it, its group's
+ * database (survives the group's consumer crashes and restarts, as an application's own database
+ * would), and `effect`, which records the handler's side effect (what `effects-once` counts).
+ */
 export interface AppContext {
   readonly group: string;
+  readonly consumeMode: ConsumeMode;
   readonly db: Set<string>;
   /** Records the handler's side effect for the message (the effects-once property reads it). */
   effect(msg: MessageExt): void;
 }
-/** An application's consumer handler: true when the message was handled (CONSUME_SUCCESS). */
-export type AppHandler = (msg: MessageExt, app: AppContext) => boolean;
+export type ConsumeMode = 'concurrently' | 'orderly';
+/** RocketMQ's answers: ConsumeConcurrentlyStatus for a concurrent group, ConsumeOrderlyStatus for an orderly one. */
+export type ConsumeStatus = ConsumeConcurrentlyStatus | ConsumeOrderlyStatus;
+/**
+ * An application's consumer handler, called once a message (consumeMessageBatchMaxSize is 1):
+ * it returns its consume mode's status, or throws, which RocketMQ treats as RECONSUME_LATER
+ * (concurrently) or SUSPEND_CURRENT_QUEUE_A_MOMENT (orderly). Anything else is a HandlerError.
+ */
+export type AppHandler = (msg: MessageExt, app: AppContext) => ConsumeStatus;
+
+/** The statuses of each consume mode: [success, try again]. */
+export const STATUSES = {
+  concurrently: ['CONSUME_SUCCESS', 'RECONSUME_LATER'],
+  orderly: ['SUCCESS', 'SUSPEND_CURRENT_QUEUE_A_MOMENT'],
+} as const satisfies Record<ConsumeMode, readonly [ConsumeStatus, ConsumeStatus]>;
+
+/** A handler answered something that is not a status of its group's consume mode. */
+export class HandlerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HandlerError';
+  }
+}
 
 export function builtInHandler(handler: Handler): AppHandler {
+  const [success, later] = [
+    (app: AppContext) => STATUSES[app.consumeMode][0],
+    (app: AppContext) => STATUSES[app.consumeMode][1],
+  ];
   switch (handler.kind) {
     case 'success':
-      return (msg, app) => (app.effect(msg), true);
+      return (msg, app) => (app.effect(msg), success(app));
     case 'idempotent':
       return (msg, app) => {
         const key = msg.getKeys()!;
@@ -40,13 +72,13 @@ export function builtInHandler(handler: Handler): AppHandler {
           app.db.add(key);
           app.effect(msg);
         }
-        return true;
+        return success(app);
       };
     case 'fail':
       return (msg, app) => {
-        if (failsAlways(handler, msg.getKeys()!) || isFailure(handler, msg)) return false;
+        if (failsAlways(handler, msg.getKeys()!) || isFailure(handler, msg)) return later(app);
         app.effect(msg);
-        return true;
+        return success(app);
       };
   }
 }
@@ -65,6 +97,8 @@ function isFailure(handler: Extract<Handler, { kind: 'fail' }>, msg: MessageExt)
 export interface Outside {
   readonly worldNow: () => number;
   readonly namesrvAddr: string;
+  /** Stops the run: an application broke the handler contract (the runner throws the error). */
+  readonly abort: (error: HandlerError) => void;
 }
 
 /** Producer p sends messages p, p + P, p + 2P, … one after another. */
@@ -125,24 +159,44 @@ export function consumerMain(
     consumer.setMaxReconsumeTimes(group.maxReconsumeTimes);
     const app: AppContext = {
       group: group.group,
+      consumeMode: group.consumeMode,
       db,
       effect: (msg) => env.trace('app.effect', { key: msg.getKeys(), group: group.group }),
     };
-    const handles = (msgs: MessageExt[]) => msgs.every((msg) => handler(msg, app));
+    const [success, later] = STATUSES[group.consumeMode];
+    // A batch succeeds when every message does, as one Java listener call answers for all of them.
+    const consume = (msgs: MessageExt[]) => {
+      for (const msg of msgs) {
+        const status = handler(msg, app);
+        if (status === later) return later;
+        if (status === success) continue;
+        outside.abort(contractBroken(status, group, msg));
+        return later;
+      }
+      return success;
+    };
     if (group.consumeMode === 'orderly') {
       consumer.registerMessageListener({
         orderly: true,
-        consumeMessage: (msgs: MessageExt[]) =>
-          handles(msgs) ? 'SUCCESS' : 'SUSPEND_CURRENT_QUEUE_A_MOMENT',
+        consumeMessage: (msgs: MessageExt[]) => consume(msgs) as ConsumeOrderlyStatus,
       });
     } else {
       consumer.registerMessageListener({
-        consumeMessage: (msgs: MessageExt[]) => (handles(msgs) ? 'CONSUME_SUCCESS' : 'RECONSUME_LATER'),
+        consumeMessage: (msgs: MessageExt[]) => consume(msgs) as ConsumeConcurrentlyStatus,
       });
     }
     consumer.start();
     return consumer;
   };
+}
+
+function contractBroken(status: unknown, group: ConsumerGroup, msg: MessageExt): HandlerError {
+  const [success, later] = STATUSES[group.consumeMode];
+  const got = typeof status === 'string' ? `'${status}'` : String(status);
+  return new HandlerError(
+    `the handler returned ${got} for message ${msg.getKeys()} of group ${group.group} (consumeMode ${group.consumeMode}): ` +
+      `return '${success}' or '${later}', or throw to have the message consumed again`,
+  );
 }
 
 /** The operator: mqadmin updateTopic on every master at start, and resetOffsetByTime as the scenario says. */

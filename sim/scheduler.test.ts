@@ -53,6 +53,21 @@ describe('Scheduler', () => {
     expect(s.now).toBe(1_000);
   });
 
+  test('halt stops the loop after the event under way, and every later run call', () => {
+    const s = new Scheduler(budget);
+    const fired: number[] = [];
+    for (let i = 1; i <= 5; i++)
+      s.schedule(i, () => {
+        fired.push(i);
+        if (i === 2) s.halt();
+      });
+    expect(s.runUntil(100)).toBe('halted');
+    expect(fired).toEqual([1, 2]);
+    expect(s.now).toBe(2);
+    expect(s.runUntilQuiet()).toBe('halted');
+    expect(fired).toEqual([1, 2]);
+  });
+
   test('rejects scheduling into the past or with a negative delay', () => {
     const s = new Scheduler(budget);
     s.schedule(10, () => {});

@@ -19,8 +19,11 @@ export interface Budget {
   maxTimeMs: number;
 }
 
-/** Why a run loop returned: nothing left, the requested time reached, or a budget spent. */
-export type StopReason = 'quiet' | 'until' | 'event-budget' | 'time-budget';
+/**
+ * Why a run loop returned: nothing left, the requested time reached, a budget spent, or halted
+ * by its owner (who knows why).
+ */
+export type StopReason = 'quiet' | 'until' | 'event-budget' | 'time-budget' | 'halted';
 
 const byTimeThenSeq = (a: SimEvent, b: SimEvent): number => a.at - b.at || a.seq - b.seq;
 
@@ -29,8 +32,12 @@ export class Scheduler {
   private seq = 0;
   private time = 0;
   private fired = 0;
+  /** Events may fire while fewer than this have: the event budget, or -1 once halted. */
+  private eventLimit: number;
 
-  constructor(readonly budget: Budget) {}
+  constructor(readonly budget: Budget) {
+    this.eventLimit = budget.maxEvents;
+  }
 
   /** Virtual ms since the world started. Only sim/ sees it; nodes read their own clocks. */
   get now(): number {
@@ -59,6 +66,11 @@ export class Scheduler {
     event.cancelled = true;
   }
 
+  /** Stops the run loop once the event under way returns; every run call after it returns 'halted'. */
+  halt(): void {
+    this.eventLimit = -1;
+  }
+
   /** Runs the next live event. Returns false when there is none or a budget stops it. */
   step(): boolean {
     return this.run(Infinity, 1) === undefined;
@@ -67,7 +79,7 @@ export class Scheduler {
   /** Runs every event due at or before `until`, then sets the time to `until`. */
   runUntil(until: number): StopReason {
     const stop = this.run(until, Infinity);
-    if (stop !== 'quiet' && stop !== 'until') return stop as StopReason;
+    if (stop !== 'quiet' && stop !== 'until') return stop!;
     this.time = Math.max(this.time, Math.min(until, this.budget.maxTimeMs));
     return until > this.budget.maxTimeMs ? 'time-budget' : 'until';
   }
@@ -89,7 +101,7 @@ export class Scheduler {
    */
   private run(until: number, count: number): StopReason | undefined {
     const queue = this.queue;
-    const { maxTimeMs, maxEvents } = this.budget;
+    const { maxTimeMs } = this.budget;
     for (let fired = 0; fired < count;) {
       const next = queue.peek();
       if (next === undefined) return 'quiet';
@@ -99,7 +111,7 @@ export class Scheduler {
       }
       if (next.at > until) return 'until';
       if (next.at > maxTimeMs) return 'time-budget';
-      if (this.fired >= maxEvents) return 'event-budget';
+      if (this.fired >= this.eventLimit) return this.eventLimit < 0 ? 'halted' : 'event-budget';
       queue.pop();
       this.time = next.at;
       this.fired++;

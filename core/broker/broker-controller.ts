@@ -34,8 +34,9 @@ import { sendMessageProcessors } from './send-message-processor.ts';
 import { slaveSyncProcessors } from './slave-sync-processor.ts';
 import { SlaveSynchronize } from './slave-synchronize.ts';
 import { SubscriptionGroupManager } from './subscription-group-manager.ts';
-import { retryTopic, TopicConfigManager } from './topic-config-manager.ts';
+import { TopicConfigManager } from './topic-config-manager.ts';
 import { PermName } from '../protocol/perm-name.ts';
+import { retryTopic } from '../protocol/mix-all.ts';
 
 /**
  * A broker from broker.conf text or settings, checked before the world runs: a bad conf names the

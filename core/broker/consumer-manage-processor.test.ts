@@ -5,8 +5,8 @@ import { request } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import { checkInDiskByConsumeOffset } from './consumer-manage-processor.ts';
-import { PullSysFlag } from './pull-message-processor.ts';
 import { runs } from '../../properties/fc-setup.ts';
+import { PullSysFlag } from '../protocol/pull-message-header.ts';
 
 function world(conf: Record<string, unknown> = {}) {
   const w = consumeBrokerWorld({ conf });

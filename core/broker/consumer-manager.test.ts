@@ -4,13 +4,9 @@ import { consumeBrokerWorld, heartbeat } from '../../properties/harness/consume-
 import { request, type RemotingCommand } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
-import {
-  buildSubscriptionData,
-  CHANNEL_EXPIRED_TIMEOUT,
-  HOUSEKEEPING_INTERVAL,
-  tagsCodeFilter,
-} from './consumer-manager.ts';
+import { CHANNEL_EXPIRED_TIMEOUT, HOUSEKEEPING_INTERVAL, tagsCodeFilter } from './consumer-manager.ts';
 import { runs } from '../../properties/fc-setup.ts';
+import { buildSubscriptionData } from '../protocol/heartbeat-data.ts';
 
 const CLIENTS = ['c1', 'c2', 'c3'];
 

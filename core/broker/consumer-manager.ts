@@ -17,67 +17,28 @@
 // enablePropertyFilter, false by default); no language or version per client.
 import { z } from 'zod';
 import type { ChannelId, Env, TimerId } from '../env.ts';
-import { javaHashCode } from '../message/java-hash.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { malformed, request, response } from '../protocol/remoting-command.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import type { TagsCodeFilter } from '../store/get-message.ts';
 import type { BrokerConfig } from './broker-config.ts';
 import type { BrokerContext, RequestProcessor } from './broker-context.ts';
+import {
+  heartbeatDataSchema,
+  SUB_ALL,
+  type ConsumerData,
+  type SubscriptionData,
+} from '../protocol/heartbeat-data.ts';
 
 /** ConsumerManager.CHANNEL_EXPIRED_TIMEOUT. */
 export const CHANNEL_EXPIRED_TIMEOUT = 120_000;
 /** ClientHousekeepingService's scan: first after 10 s, then every 10 s. */
 export const HOUSEKEEPING_INTERVAL = 10_000;
-/** SubscriptionData.SUB_ALL. */
-export const SUB_ALL = '*';
-
-export const subscriptionDataSchema = z.object({
-  topic: z.string().min(1),
-  subString: z.string(),
-  tagsSet: z.array(z.string()),
-  codeSet: z.array(z.number().int()),
-  subVersion: z.number().int(),
-  expressionType: z.string().default('TAG'),
-});
-export type SubscriptionData = z.output<typeof subscriptionDataSchema>;
-
-export const consumerDataSchema = z.object({
-  groupName: z.string().min(1),
-  consumeType: z.enum(['CONSUME_ACTIVELY', 'CONSUME_PASSIVELY']),
-  messageModel: z.enum(['BROADCASTING', 'CLUSTERING']),
-  consumeFromWhere: z.string(),
-  subscriptionDataSet: z.array(subscriptionDataSchema),
-});
-export type ConsumerData = z.output<typeof consumerDataSchema>;
-
-export const heartbeatDataSchema = z.object({
-  clientID: z.string().min(1),
-  producerDataSet: z.array(z.object({ groupName: z.string().min(1) })).default([]),
-  consumerDataSet: z.array(consumerDataSchema).default([]),
-});
-export type HeartbeatData = z.input<typeof heartbeatDataSchema>;
-
 const unregisterClientHeaderSchema = z.object({
   clientID: z.string().min(1),
   producerGroup: z.string().optional(),
   consumerGroup: z.string().optional(),
 });
-
-/** FilterAPI.buildSubscriptionData: `a || b` becomes tags {a, b} and their Java hash codes. */
-export function buildSubscriptionData(
-  topic: string,
-  subString: string,
-  subVersion: number,
-): SubscriptionData {
-  const base = { topic, subVersion, expressionType: 'TAG', tagsSet: [] as string[], codeSet: [] as number[] };
-  if (subString.trim() === '' || subString === SUB_ALL) return { ...base, subString: SUB_ALL };
-  const tags = subString
-    .split('||')
-    .map((t) => t.trim())
-    .filter((t) => t.length > 0);
-  return { ...base, subString, tagsSet: tags, codeSet: tags.map(javaHashCode) };
-}
 
 /**
  * ExpressionMessageFilter.isMatchedByConsumeQueue for TAG expressions, as a store filter:

@@ -7,14 +7,14 @@ import { request, type RemotingCommand } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import type { GetMessageStatus } from '../store/get-message.ts';
-import {
-  parsePullMessageRequestHeader,
-  pullMessageRequestHeaderSchema,
-  PullSysFlag,
-  pullResponseCode,
-} from './pull-message-processor.ts';
+import { pullResponseCode } from './pull-message-processor.ts';
 import { LONG_POLLING_CHECK_INTERVAL } from './pull-request-hold-service.ts';
 import { runs } from '../../properties/fc-setup.ts';
+import {
+  PullSysFlag,
+  pullMessageRequestHeaderSchema,
+  parsePullMessageRequestHeader,
+} from '../protocol/pull-message-header.ts';
 
 const { SUSPEND, COMMIT_OFFSET, SUBSCRIPTION } = PullSysFlag;
 const pull = (fields: Parameters<typeof pullHeader>[0]) =>

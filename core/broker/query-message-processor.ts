@@ -13,7 +13,8 @@ import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import type { DefaultMessageStore } from '../store/message-store.ts';
 import type { RequestProcessor } from './broker-context.ts';
-import { guarded, HeaderReader } from './send-message-processor.ts';
+import { guarded } from './send-message-processor.ts';
+import { HeaderReader } from '../protocol/header-reader.ts';
 
 /** MixAll.UNIQUE_MSG_QUERY_FLAG. */
 export const UNIQUE_MSG_QUERY_FLAG = '_UNIQUE_KEY_QUERY';

@@ -16,15 +16,15 @@ import { ConsumerOffsetManager } from './consumer-offset-manager.ts';
 import { queryMessageProcessors } from './query-message-processor.ts';
 import { RebalanceLockManager } from './rebalance-lock-manager.ts';
 import { messageTimeup } from './schedule-message-service.ts';
-import {
-  SEND_HEADER_V2_NAMES,
-  sendMessageProcessors,
-  sendStatusOf,
-  type SendMessageRequestHeader,
-} from './send-message-processor.ts';
+import { sendMessageProcessors } from './send-message-processor.ts';
 import { SubscriptionGroupManager } from './subscription-group-manager.ts';
 import { TopicConfigManager } from './topic-config-manager.ts';
 import { runs } from '../../properties/fc-setup.ts';
+import {
+  sendStatusOf,
+  type SendMessageRequestHeader,
+  SEND_HEADER_V2_NAMES,
+} from '../protocol/send-message-header.ts';
 
 const BROKER = '10.0.0.1:10911';
 const PRODUCER = '10.0.0.9:5555';
@@ -116,11 +116,11 @@ function brokerNode(options: BrokerNodeOptions = {}) {
   return { world, node, created, call, header, send, sendBack, read, settle, parts: () => parts! };
 }
 
-/** MessageDecoder.messageProperties2String. */
+/** MessageDecoder.messageProperties2String (4.9.1+: no separator after the last entry). */
 function propertiesString(props: Record<string, string>): string {
   return Object.entries(props)
-    .map(([name, value]) => `${name}\u0001${value}\u0002`)
-    .join('');
+    .map(([name, value]) => `${name}\u0001${value}`)
+    .join('\u0002');
 }
 
 const offsetOf = (answer: RemotingCommand) =>

@@ -28,10 +28,10 @@
 // handleRetryAndDLQ sets is overwritten by the header's properties), so it may go to the DLQ via
 // SCHEDULE_TOPIC_XXXX.
 import { parseHost } from '../message/host.ts';
-import { MessageConst, parseJavaInt, SCHEDULE_TOPIC } from '../message/message.ts';
+import { MessageConst, SCHEDULE_TOPIC } from '../message/message.ts';
 import { stringToProperties } from '../message/properties.ts';
 import { isWriteable, PermName } from '../protocol/perm-name.ts';
-import { response, type ExtFields, type RemotingCommand } from '../protocol/remoting-command.ts';
+import { response, type RemotingCommand } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import type { TopicConfig } from '../protocol/topic-config.ts';
@@ -40,18 +40,18 @@ import { isStored, type PutMessageResult, type PutMessageStatus } from '../store
 import type { Reply } from '../env.ts';
 import type { AfterPut, BrokerContext, RequestProcessor } from './broker-context.ts';
 import type { SubscriptionGroupManager } from './subscription-group-manager.ts';
+import { SystemTopic, type TopicConfigManager } from './topic-config-manager.ts';
+import { RETRY_GROUP_TOPIC_PREFIX, retryTopic, dlqTopic } from '../protocol/mix-all.ts';
+import { HeaderError } from '../protocol/header-reader.ts';
 import {
-  dlqTopic,
-  retryTopic,
-  RETRY_GROUP_TOPIC_PREFIX,
-  SystemTopic,
-  type TopicConfigManager,
-} from './topic-config-manager.ts';
+  parseSendMessageHeader,
+  parseSendMsgBackHeader,
+  type SendMessageRequestHeader,
+} from '../protocol/send-message-header.ts';
+import { topicProblem } from '../protocol/topic-validator.ts';
 
 /** AbstractSendMessageProcessor.DLQ_NUMS_PER_GROUP. */
 export const DLQ_NUMS_PER_GROUP = 1;
-const TOPIC_MAX_LENGTH = 127;
-const VALID_TOPIC = /^[%|a-zA-Z0-9_-]+$/;
 /** TopicValidator's NOT_ALLOWED_SEND_TOPIC_SET (4.9.x after 4.9.3). */
 const NOT_ALLOWED_SEND_TOPICS: ReadonlySet<string> = new Set([
   SCHEDULE_TOPIC,
@@ -62,25 +62,6 @@ const NOT_ALLOWED_SEND_TOPICS: ReadonlySet<string> = new Set([
   SystemTopic.OFFSET_MOVED_EVENT,
 ]);
 const READ_WRITE = PermName.PERM_READ | PermName.PERM_WRITE;
-
-/** What the producer makes of the answer (SendStatus); the last three mean "stored, but". */
-export type SendStatus = 'SEND_OK' | 'FLUSH_DISK_TIMEOUT' | 'FLUSH_SLAVE_TIMEOUT' | 'SLAVE_NOT_AVAILABLE';
-
-/** MQClientAPIImpl.processSendResponse: the SendStatus of a response code, undefined for an error. */
-export function sendStatusOf(code: number): SendStatus | undefined {
-  switch (code) {
-    case ResponseCode.SUCCESS:
-      return 'SEND_OK';
-    case ResponseCode.FLUSH_DISK_TIMEOUT:
-      return 'FLUSH_DISK_TIMEOUT';
-    case ResponseCode.FLUSH_SLAVE_TIMEOUT:
-      return 'FLUSH_SLAVE_TIMEOUT';
-    case ResponseCode.SLAVE_NOT_AVAILABLE:
-      return 'SLAVE_NOT_AVAILABLE';
-    default:
-      return undefined;
-  }
-}
 
 /** handlePutMessageResult's mapping of a PutMessageStatus to the response code. */
 export const RESPONSE_CODE_OF_PUT_STATUS: Readonly<Record<PutMessageStatus, number>> = {
@@ -95,130 +76,6 @@ export const RESPONSE_CODE_OF_PUT_STATUS: Readonly<Record<PutMessageStatus, numb
   OS_PAGECACHE_BUSY: ResponseCode.SYSTEM_ERROR,
   UNKNOWN_ERROR: ResponseCode.SYSTEM_ERROR,
 };
-
-// ---- request headers ----
-
-/** A header that cannot be decoded (RemotingCommandException); answered as SYSTEM_ERROR. */
-export class HeaderError extends Error {}
-
-/** Reads typed custom-header fields from extFields as decodeCommandCustomHeader does. */
-export class HeaderReader {
-  constructor(private readonly ext: ExtFields = {}) {}
-
-  string(name: string): string | undefined {
-    const value = this.ext[name];
-    return value === undefined ? undefined : String(value);
-  }
-
-  int(name: string): number | undefined {
-    return this.number(name, (text) => parseJavaInt(text));
-  }
-
-  long(name: string): number | undefined {
-    return this.number(name, (text) => (/^[+-]?\d+$/.test(text) ? Number(text) : undefined));
-  }
-
-  /** Boolean.parseBoolean: only "true" (any case) is true. */
-  boolean(name: string): boolean | undefined {
-    const value = this.ext[name];
-    return value === undefined ? undefined : String(value).toLowerCase() === 'true';
-  }
-
-  /** A @CFNotNull field. */
-  required<T>(name: string, read: (name: string) => T | undefined): T {
-    const value = read.call(this, name);
-    if (value === undefined) throw new HeaderError(`the custom field <${name}> is null`);
-    return value;
-  }
-
-  private number(name: string, parse: (text: string) => number | undefined): number | undefined {
-    const value = this.ext[name];
-    if (value === undefined) return undefined;
-    const n = typeof value === 'number' ? value : parse(String(value));
-    if (n === undefined || !Number.isSafeInteger(n))
-      throw new HeaderError(`bad number in <${name}>: ${value}`);
-    return n;
-  }
-}
-
-export interface SendMessageRequestHeader {
-  producerGroup: string;
-  topic: string;
-  defaultTopic: string;
-  defaultTopicQueueNums: number;
-  queueId: number;
-  sysFlag: number;
-  bornTimestamp: number;
-  flag: number;
-  properties?: string;
-  reconsumeTimes?: number;
-  unitMode?: boolean;
-  maxReconsumeTimes?: number;
-  batch?: boolean;
-}
-
-/** SendMessageRequestHeaderV2's one-letter names, in field order (a = producerGroup ... m = batch). */
-export const SEND_HEADER_V2_NAMES = {
-  producerGroup: 'a',
-  topic: 'b',
-  defaultTopic: 'c',
-  defaultTopicQueueNums: 'd',
-  queueId: 'e',
-  sysFlag: 'f',
-  bornTimestamp: 'g',
-  flag: 'h',
-  properties: 'i',
-  reconsumeTimes: 'j',
-  unitMode: 'k',
-  maxReconsumeTimes: 'l',
-  batch: 'm',
-} as const satisfies Record<keyof SendMessageRequestHeader, string>;
-
-/** parseRequestHeader: a V1 or V2 header as the V1 fields; throws HeaderError. */
-export function parseSendMessageHeader(request: RemotingCommand): SendMessageRequestHeader {
-  const h = new HeaderReader(request.extFields);
-  const v2 = request.code === RequestCode.SEND_MESSAGE_V2;
-  const n = (field: keyof SendMessageRequestHeader) => (v2 ? SEND_HEADER_V2_NAMES[field] : field);
-  return {
-    producerGroup: h.required(n('producerGroup'), h.string),
-    topic: h.required(n('topic'), h.string),
-    defaultTopic: h.required(n('defaultTopic'), h.string),
-    defaultTopicQueueNums: h.required(n('defaultTopicQueueNums'), h.int),
-    queueId: h.required(n('queueId'), h.int),
-    sysFlag: h.required(n('sysFlag'), h.int),
-    bornTimestamp: h.required(n('bornTimestamp'), h.long),
-    flag: h.required(n('flag'), h.int),
-    properties: h.string(n('properties')),
-    reconsumeTimes: h.int(n('reconsumeTimes')),
-    unitMode: h.boolean(n('unitMode')),
-    maxReconsumeTimes: h.int(n('maxReconsumeTimes')),
-    batch: h.boolean(n('batch')),
-  };
-}
-
-export interface ConsumerSendMsgBackRequestHeader {
-  /** CommitLog offset of the message that failed. */
-  offset: number;
-  group: string;
-  delayLevel: number;
-  originMsgId?: string;
-  originTopic?: string;
-  unitMode?: boolean;
-  maxReconsumeTimes?: number;
-}
-
-export function parseSendMsgBackHeader(request: RemotingCommand): ConsumerSendMsgBackRequestHeader {
-  const h = new HeaderReader(request.extFields);
-  return {
-    offset: h.required('offset', h.long),
-    group: h.required('group', h.string),
-    delayLevel: h.required('delayLevel', h.int),
-    originMsgId: h.string('originMsgId'),
-    originTopic: h.string('originTopic'),
-    unitMode: h.boolean('unitMode'),
-    maxReconsumeTimes: h.int('maxReconsumeTimes'),
-  };
-}
 
 /** Runs a handler; a header it cannot read is answered SYSTEM_ERROR, as the remoting layer does. */
 export function guarded(handle: RequestProcessor): RequestProcessor {
@@ -462,15 +319,6 @@ export class SendMessageProcessor {
   private randomQueueId(n: number): number {
     return this.ctx.env.rng.int(99_999_999) % n;
   }
-}
-
-/** TopicValidator.validateTopic: why a topic name is refused, or undefined. */
-export function topicProblem(topic: string): string | undefined {
-  if (topic.trim().length === 0) return 'The specified topic is blank.';
-  if (!VALID_TOPIC.test(topic))
-    return 'The specified topic contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$';
-  if (topic.length > TOPIC_MAX_LENGTH) return 'The specified topic is longer than topic max length.';
-  return undefined;
 }
 
 /** handlePutMessageResult: the answer to a send, with where the message went if it was stored. */

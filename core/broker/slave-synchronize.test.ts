@@ -11,9 +11,9 @@ import { ResponseCode } from '../protocol/response-code.ts';
 import type { TopicRouteData } from '../protocol/route-data.ts';
 import { brokerMain, type BrokerController } from './broker-controller.ts';
 import { testBrokerConf } from './test-broker-conf.ts';
-import { PullSysFlag } from './pull-message-processor.ts';
 import { newSubscriptionGroupConfig } from './subscription-group-manager.ts';
 import { SLAVE_SYNC_INITIAL_DELAY_MS, SLAVE_SYNC_PERIOD_MS } from './slave-synchronize.ts';
+import { PullSysFlag } from '../protocol/pull-message-header.ts';
 
 const NAMESRV = '10.0.0.9:9876';
 const MASTER = '10.0.0.1:10911';

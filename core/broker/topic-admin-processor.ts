@@ -9,8 +9,8 @@ import { malformed, response } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import type { BrokerContext, RequestProcessor } from './broker-context.ts';
-import { topicProblem } from './send-message-processor.ts';
 import { newTopicConfig, type TopicConfigManager } from './topic-config-manager.ts';
+import { topicProblem } from '../protocol/topic-validator.ts';
 
 export const createTopicRequestHeaderSchema = z.object({
   topic: z.string().min(1),

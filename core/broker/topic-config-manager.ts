@@ -32,10 +32,6 @@ import type { TopicConfigLookup } from './broker-context.ts';
 import type { BrokerConfig } from './broker-config.ts';
 import { ConfigManager, configPath, parseFastjson } from './config-manager.ts';
 
-/** MixAll's prefixes of the topics the broker makes for a consumer group. */
-export const RETRY_GROUP_TOPIC_PREFIX = '%RETRY%';
-export const DLQ_GROUP_TOPIC_PREFIX = '%DLQ%';
-
 /** TopicValidator's system topics. */
 export const SystemTopic = {
   SELF_TEST: 'SELF_TEST_TOPIC',
@@ -49,16 +45,6 @@ export const SystemTopic = {
 /** MixAll.REPLY_TOPIC_POSTFIX: `<cluster>_REPLY_TOPIC` carries request-reply answers. */
 export const REPLY_TOPIC_POSTFIX = 'REPLY_TOPIC';
 export const SCHEDULE_TOPIC_QUEUE_NUM = 18;
-
-/** MixAll.getRetryTopic. */
-export function retryTopic(group: string): string {
-  return RETRY_GROUP_TOPIC_PREFIX + group;
-}
-
-/** MixAll.getDLQTopic. */
-export function dlqTopic(group: string): string {
-  return DLQ_GROUP_TOPIC_PREFIX + group;
-}
 
 /** A new TopicConfig's defaults (TopicConfig's field initializers): 16 queues, read and write. */
 export function newTopicConfig(init: Partial<TopicConfig> = {}): TopicConfig {

@@ -24,9 +24,6 @@
 // a callback (at once when a batch is cached, else when one arrives or at the timeout) and only
 // one poll may wait at a time; a lite consumer registers NOTIFY_CONSUMER_IDS_CHANGED on its client
 // instance, so it must not share a process (clientId) with a push consumer.
-import type { ConsumerData, SubscriptionData } from '../broker/consumer-manager.ts';
-import { buildSubscriptionData } from '../broker/consumer-manager.ts';
-import { PullSysFlag } from '../broker/pull-message-processor.ts';
 import type { Env, Process, TimerId } from '../env.ts';
 import { copyMessageExt, type MessageExt } from '../message/message.ts';
 import { request } from '../protocol/remoting-command.ts';
@@ -46,6 +43,12 @@ import {
 import { ProcessQueue } from './process-queue.ts';
 import { RebalancePushImpl, type ConsumeFromWhere, type PullRequest } from './rebalance.ts';
 import { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
+import {
+  type SubscriptionData,
+  type ConsumerData,
+  buildSubscriptionData,
+} from '../protocol/heartbeat-data.ts';
+import { PullSysFlag } from '../protocol/pull-message-header.ts';
 
 export const LITE_BROKER_SUSPEND_MAX_TIME_MILLIS = 20_000;
 export const LITE_CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND = 30_000;

@@ -32,12 +32,6 @@ import type { Env } from '../env.ts';
 import { MessageConst, MessageSysFlag, type Message } from '../message/message.ts';
 import { UniqKeyGenerator } from '../message/message-id.ts';
 import { propertiesToString } from '../message/properties.ts';
-import {
-  topicProblem,
-  SEND_HEADER_V2_NAMES,
-  type SendMessageRequestHeader,
-} from '../broker/send-message-processor.ts';
-import { RETRY_GROUP_TOPIC_PREFIX } from '../broker/topic-config-manager.ts';
 import { request, type RemotingCommand } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
@@ -63,8 +57,15 @@ import {
   type MQClientInstance,
   type MQProducerInner,
 } from './mq-client-instance.ts';
-import { SendResult, sendStatusOf } from './send-result.ts';
+import { SendResult } from './send-result.ts';
 import { TopicPublishInfo } from './topic-publish-info.ts';
+import {
+  sendStatusOf,
+  type SendMessageRequestHeader,
+  SEND_HEADER_V2_NAMES,
+} from '../protocol/send-message-header.ts';
+import { topicProblem } from '../protocol/topic-validator.ts';
+import { RETRY_GROUP_TOPIC_PREFIX } from '../protocol/mix-all.ts';
 
 /** MixAll.DEFAULT_PRODUCER_GROUP, which a producer may not use. */
 export const DEFAULT_PRODUCER_GROUP = 'DEFAULT_PRODUCER';

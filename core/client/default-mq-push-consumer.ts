@@ -30,10 +30,6 @@
 // pull interval, no consume hooks, no namespace or unit mode; the subscription version is not
 // bumped when the queue set changes; an orderly pull request does not recompute its offset on
 // its first locked pull (Java's previouslyLocked).
-import type { ConsumerData, SubscriptionData } from '../broker/consumer-manager.ts';
-import { buildSubscriptionData } from '../broker/consumer-manager.ts';
-import { PullSysFlag } from '../broker/pull-message-processor.ts';
-import { retryTopic } from '../broker/topic-config-manager.ts';
 import type { Env, Process, TimerId } from '../env.ts';
 import { copyMessageExt, type MessageExt } from '../message/message.ts';
 import { request } from '../protocol/remoting-command.ts';
@@ -66,6 +62,13 @@ import {
 import { RebalancePushImpl, type ConsumeFromWhere, type PullRequest } from './rebalance.ts';
 import { LocalFileOffsetStore, type OffsetStore } from './local-file-offset-store.ts';
 import { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
+import {
+  type SubscriptionData,
+  type ConsumerData,
+  buildSubscriptionData,
+} from '../protocol/heartbeat-data.ts';
+import { PullSysFlag } from '../protocol/pull-message-header.ts';
+import { retryTopic } from '../protocol/mix-all.ts';
 
 export type {
   ConsumeConcurrentlyContext,

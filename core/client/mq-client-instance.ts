@@ -31,7 +31,6 @@ import { isRemotingCommand, request, response, type RemotingCommand } from '../p
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
 import { MASTER_ID, type TopicRouteData } from '../protocol/route-data.ts';
-import type { ConsumerData, HeartbeatData } from '../broker/consumer-manager.ts';
 import {
   describeError,
   MQClientException,
@@ -44,6 +43,7 @@ import {
   topicRouteData2TopicSubscribeInfo,
   type TopicPublishInfo,
 } from './topic-publish-info.ts';
+import { type ConsumerData, type HeartbeatData } from '../protocol/heartbeat-data.ts';
 
 /** MixAll.CLIENT_INNER_PRODUCER_GROUP: every client instance's own producer group. */
 export const CLIENT_INNER_PRODUCER_GROUP = 'CLIENT_INNER_PRODUCER';

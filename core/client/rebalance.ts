@@ -21,8 +21,6 @@
 // even when its consume lock is busy (Java keeps it until a later rebalance); no broadcasting, no
 // messageQueueChanged (Java bumps the subscription's version and sends a heartbeat there; the
 // flow-control thresholds per topic are not used here).
-import type { SubscriptionData } from '../broker/consumer-manager.ts';
-import { RETRY_GROUP_TOPIC_PREFIX } from '../broker/topic-config-manager.ts';
 import type { Env } from '../env.ts';
 import { request } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
@@ -38,6 +36,8 @@ import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
 import { ProcessQueue } from './process-queue.ts';
 import type { OffsetStore } from './local-file-offset-store.ts';
+import { type SubscriptionData } from '../protocol/heartbeat-data.ts';
+import { RETRY_GROUP_TOPIC_PREFIX } from '../protocol/mix-all.ts';
 
 export type ConsumeFromWhere =
   'CONSUME_FROM_LAST_OFFSET' | 'CONSUME_FROM_FIRST_OFFSET' | 'CONSUME_FROM_TIMESTAMP';

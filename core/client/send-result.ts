@@ -4,11 +4,8 @@
 // far the broker got: SEND_OK, or stored but FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT or
 // SLAVE_NOT_AVAILABLE. toString matches Java's, which the seed article prints.
 // Simplifications: no transactionId, regionId or traceOn.
-import type { SendStatus } from '../broker/send-message-processor.ts';
 import type { MessageQueue } from './message-queue.ts';
-
-export type { SendStatus } from '../broker/send-message-processor.ts';
-export { sendStatusOf } from '../broker/send-message-processor.ts';
+import { type SendStatus } from '../protocol/send-message-header.ts';
 
 export class SendResult {
   constructor(

@@ -8,11 +8,9 @@ import { brokerConfFrom } from '../../core/broker/broker-config.ts';
 import type { BrokerContext, RequestProcessor } from '../../core/broker/broker-context.ts';
 import { consumerManageProcessors } from '../../core/broker/consumer-manage-processor.ts';
 import {
-  buildSubscriptionData,
   ClientHousekeepingService,
   clientManageProcessors,
   ConsumerManager,
-  type HeartbeatData,
 } from '../../core/broker/consumer-manager.ts';
 import { ConsumerOffsetManager } from '../../core/broker/consumer-offset-manager.ts';
 import { pullMessageProcessors } from '../../core/broker/pull-message-processor.ts';
@@ -38,6 +36,7 @@ import type { PutMessageResult } from '../../core/store/put-message-result.ts';
 import { probeProcess, type Probe } from '../../sim/probe-process.ts';
 import { World } from '../../sim/world.ts';
 import { SMALL_FILES } from './store-node.ts';
+import { type HeartbeatData, buildSubscriptionData } from '../../core/protocol/heartbeat-data.ts';
 
 export const BROKER = '10.0.0.1:10911';
 export const BROKER_NAME = 'broker-a';
