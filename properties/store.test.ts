@@ -190,14 +190,15 @@ describe('corruption', () => {
 });
 
 describe('refuted: a power loss soon after a kill', () => {
-  // The minimal counterexample fast-check found (seed 773289783). Seven puts are appended and the
-  // broker is killed before its group commit runs: they were never acknowledged, and their pages
-  // sit unforced in the page cache. On restart, recovery counts file 0 as flushed (RocketMQ sets
+  // The minimal counterexample fast-check found (seed 773289783; its first body is 7 bytes longer
+  // here, as 4.9.1+ records are a byte shorter, so the records end where they did). Seven puts are
+  // appended and the broker is killed before its group commit runs: they were never acknowledged,
+  // and their pages sit unforced in the page cache. On restart, recovery counts file 0 as flushed (RocketMQ sets
   // a loaded file's flushed position to its size). k7 is then put and answered PUT_OK after an
   // fsync of the last file only. A power loss before the kernel writes file 0 back empties it,
   // and recovery cuts the CommitLog at its first invalid record: at 0, taking k7 with it.
   const ops: StoreOperation[] = [
-    ...[1065, 11, 0, 9, 507, 611, 1088].map((bodySize) => ({
+    ...[1072, 11, 0, 9, 507, 611, 1088].map((bodySize) => ({
       op: 'put' as const,
       topic: 0,
       queueId: 0,

@@ -116,11 +116,11 @@ function brokerNode(options: BrokerNodeOptions = {}) {
   return { world, node, created, call, header, send, sendBack, read, settle, parts: () => parts! };
 }
 
-/** MessageDecoder.messageProperties2String. */
+/** MessageDecoder.messageProperties2String (4.9.1+: no separator after the last entry). */
 function propertiesString(props: Record<string, string>): string {
   return Object.entries(props)
-    .map(([name, value]) => `${name}\u0001${value}\u0002`)
-    .join('');
+    .map(([name, value]) => `${name}\u0001${value}`)
+    .join('\u0002');
 }
 
 const offsetOf = (answer: RemotingCommand) =>

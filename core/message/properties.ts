@@ -1,5 +1,6 @@
 // Message properties in RocketMQ's stored form (MessageDecoder.messageProperties2String and
-// string2messageProperties): each entry is `name \u0001 value \u0002`, UTF-8.
+// string2messageProperties) as 4.9.1 and later write it: `name \u0001 value`, entries joined by
+// `\u0002` with none after the last (4.9.0 and earlier ended every entry with one), UTF-8.
 // Decoding follows Java's rules: an entry with an empty name or an empty value is dropped and a
 // repeated name keeps its last value. Simplifications: entries are written in the Map's
 // insertion order (Java writes HashMap order), and a name or value that contains a separator is
@@ -15,16 +16,18 @@ export type Properties = ReadonlyMap<string, string>;
 export function propertiesByteLength(props: Properties): number {
   let n = 0;
   for (const [name, value] of props) n += utf8Length(name) + utf8Length(value) + 2;
-  return n;
+  return Math.max(0, n - 1);
 }
 
 /** Encodes into `dest` at `pos` (which must have room) and returns the end position. */
 export function writeProperties(props: Properties, dest: Uint8Array, pos: number): number {
+  let first = true;
   for (const [name, value] of props) {
+    if (!first) dest[pos++] = PROPERTY_SEPARATOR;
+    first = false;
     pos = writeText(name, dest, pos);
     dest[pos++] = NAME_VALUE_SEPARATOR;
     pos = writeText(value, dest, pos);
-    dest[pos++] = PROPERTY_SEPARATOR;
   }
   return pos;
 }
@@ -87,7 +90,7 @@ export function propertiesToString(props: Properties): string {
   props.forEach((value, name) => {
     checkText(name);
     checkText(value);
-    text += name + NAME_VALUE + value + ENTRY_END;
+    text += (text.length === 0 ? '' : ENTRY_END) + name + NAME_VALUE + value;
   });
   return LONE_SURROGATE.test(text) ? utf8Decoder.decode(encodeProperties(props)) : text;
 }

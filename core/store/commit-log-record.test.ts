@@ -21,7 +21,7 @@ import {
 
 const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
 
-/** topic "T", body "123456789", properties {TAGS: "A"}: 91 + 9 + 1 + 7 = 108 bytes. */
+/** topic "T", body "123456789", properties {TAGS: "A"}: 91 + 9 + 1 + 6 = 107 bytes. */
 const handInput: RecordInput = {
   topic: 'T',
   body: new Uint8Array(ascii('123456789')),
@@ -41,7 +41,7 @@ const handInput: RecordInput = {
 
 // prettier-ignore
 const handBytes = new Uint8Array([
-  0x00, 0x00, 0x00, 0x6c, //                          TOTALSIZE 108
+  0x00, 0x00, 0x00, 0x6b, //                          TOTALSIZE 107
   0xda, 0xa3, 0x20, 0xa7, //                          MAGICCODE V1
   // BODYCRC: CRC32("123456789") = 0xCBF43926, masked to 31 bits = 0x4BF43926
   0x4b, 0xf4, 0x39, 0x26,
@@ -58,7 +58,7 @@ const handBytes = new Uint8Array([
   0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, //  PREPAREDTRANSACTIONOFFSET 0
   0x00, 0x00, 0x00, 0x09, ...ascii('123456789'), //   BODYLEN + BODY
   0x01, ...ascii('T'), //                             TOPICLEN + TOPIC
-  0x00, 0x07, ...ascii('TAGS'), 0x01, ...ascii('A'), 0x02, // PROPLEN + PROPERTIES
+  0x00, 0x06, ...ascii('TAGS'), 0x01, ...ascii('A'), // PROPLEN + PROPERTIES (4.9.1+: no trailing \u0002)
 ]);
 
 function valid<R>(result: CheckResult<R>): R {
@@ -79,14 +79,14 @@ describe('encodeRecord against hand-computed bytes', () => {
   });
 
   test('every field in place', () => {
-    expect(handBytes.length).toBe(108);
-    expect(recordSize(handInput)).toBe(108);
+    expect(handBytes.length).toBe(107);
+    expect(recordSize(handInput)).toBe(107);
     expect(encodeRecord(handInput)).toEqual(handBytes);
   });
 
   test('checkRecord reads every field back', () => {
     const result = checkRecord(handBytes, 0, { checkCRC: true });
-    expect(result.kind === 'valid' && result.size).toBe(108);
+    expect(result.kind === 'valid' && result.size).toBe(107);
     const msg = valid(result);
     expect(msg.topic).toBe('T');
     expect(msg.body).toEqual(handInput.body);
@@ -97,7 +97,7 @@ describe('encodeRecord against hand-computed bytes', () => {
       body: undefined,
       properties: undefined,
       topic: undefined,
-      storeSize: 108,
+      storeSize: 107,
       bodyCRC: 0x4bf43926,
     });
     expect(msg.msgId).toBe('0A000003' + '00002A9F' + '0000000100000064');
@@ -109,7 +109,7 @@ describe('encodeRecord against hand-computed bytes', () => {
       queueId: 3,
       queueOffset: 7,
       commitLogOffset: 4_294_967_396,
-      storeSize: 108,
+      storeSize: 107,
       tagsCode: 65,
       storeTimestamp: 1_700_000_000_123,
       sysFlag: 0,
@@ -155,9 +155,9 @@ describe('limits', () => {
   });
 
   test('properties over 32767 bytes are PROPERTIES_SIZE_EXCEEDED', () => {
-    // "P" \u0001 value \u0002: 3 bytes besides the value.
-    expect(recordContentProblem(content(0, 'T', 'v'.repeat(32_764)))).toBeUndefined();
-    const over = { ...handInput, ...content(0, 'T', 'v'.repeat(32_765)) };
+    // "P" \u0001 value: 2 bytes besides the value (no separator after the last entry).
+    expect(recordContentProblem(content(0, 'T', 'v'.repeat(32_765)))).toBeUndefined();
+    const over = { ...handInput, ...content(0, 'T', 'v'.repeat(32_766)) };
     expect(recordContentProblem(over)?.status).toBe('PROPERTIES_SIZE_EXCEEDED');
     expect(() => encodeRecord(over)).toThrow(RangeError);
   });

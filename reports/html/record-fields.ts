@@ -69,7 +69,7 @@ function field(bytes: Uint8Array, name: string, offset: number, length: number, 
   return { name, offset, length, hex: toHex(raw, HEX_LIMIT), value, ...(truncated && { truncated }) };
 }
 
-/** RocketMQ's property string: name \u0001 value \u0002, as `name=value` lines. */
+/** RocketMQ's property string: name \u0001 value, entries joined by \u0002, as `name=value` lines. */
 export function propertiesText(text: string): string {
   return text
     .split('\u0002')
