@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**'],
+    exclude: ['node_modules/**', 'dist/**', 'examples/**'],
     setupFiles: ['properties/fc-setup.ts'],
+    globalSetup: ['vitest.build.ts'],
     testTimeout: 60_000,
     pool: 'threads',
     // Test files share their workers' module graph: nothing in core/, sim/ or scenarios/ keeps

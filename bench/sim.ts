@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { createPool } from '../lib/pool.ts';
 import { runScenario } from '../scenarios/runner.ts';
 import type { ScenarioInput } from '../scenarios/scenario-schema.ts';
+import { WHOLE } from '../scenarios/seed-range.ts';
 import { sweep } from '../scenarios/sweep.ts';
 import { allocatedBytes } from './allocation.ts';
 import { chaosScenario } from './chaos-scenario.ts';
@@ -111,12 +112,7 @@ export function chaosSeedsPerMinute(): number {
 /** Seeds per minute of the chaos scenario on a pool of `workers` (WARMUP_SEEDS a worker first, about). */
 export async function sweepRate(workers: number, seeds: number): Promise<number> {
   const pool = createPool(workers);
-  const options = (n: number, from: number) => ({
-    seeds: n,
-    from,
-    shard: { index: 1, count: 1 },
-    workers,
-  });
+  const options = (seeds: number, from: number) => ({ range: { seeds, from, shard: WHOLE }, workers });
   try {
     await sweep(chaosScenario, 'bench-chaos', options(workers * WARMUP_SEEDS, 1_000), pool);
     const start = performance.now();

@@ -1,38 +1,86 @@
-// The command line as other tools use it (../shared/DESIGN.md): JSON fields, exit codes 0/1/2,
-// replays that reproduce a run's trace hash, sweeps whose per-seed results do not depend on the
-// number of workers or on sharding, and bad input that names what is wrong and writes nothing.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The command line as other tools use it (../shared/DESIGN.md), run as a user runs it: the
+// compiled package under plain node (cli-test-helpers.ts). JSON fields, exit codes
+// 0/1/2, replays that reproduce a run's trace hash from any directory, sweeps whose per-seed
+// results do not depend on the number of workers or on sharding, and bad input that names what
+// is wrong, writes nothing and ends at once.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { rmqsim, tmp } from './cli-test-helpers.ts';
 
-function rmqsim(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/rmqsim.ts', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, CI: '1' },
-  });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
-
-const tmp = () => mkdtempSync(join(tmpdir(), 'rmqsim-cli-'));
-
-describe('bad input: exit 2, the fault named, nothing written', () => {
+describe('bad input: exit 2 at once, the fault named, nothing written', () => {
   test.each([
     [['run', 'no-such-scenario'], /unknown scenario "no-such-scenario"/],
-    [['run', 'quick-start', '--seed', 'abc'], /--seed must be a whole number/],
-    [['run', 'quick-start', '--colour', 'red'], /Unknown option '--colour'/],
-    [['sweep', 'quick-start', '--shard', '3/2'], /--shard must be i\/n/],
+    [
+      ['run', 'quick-start', '--seed', 'abc'],
+      /'--seed <n>' argument 'abc' is invalid\. must be a whole number ≥ 0/,
+    ],
+    [['run', 'quick-start', '--seed', '-3'], /'--seed <n>' argument '-3' is invalid\. must be ≥ 0/],
+    [['run', 'quick-start', '--colour', 'red'], /unknown option '--colour'/],
+    [
+      ['run', 'quick-start', '--seed', '1', '--seed', '2'],
+      /'--seed <n>' argument '2' is invalid\. the flag is given twice/,
+    ],
+    [
+      ['sweep', 'quick-start', '--shard', '3/2'],
+      /'--shard <i\/n>' argument '3\/2' is invalid\. must be i\/n with 1 ≤ i ≤ n/,
+    ],
+    [['sweep', 'quick-start', '--seeds', '-1'], /'--seeds <n>' argument '-1' is invalid\. must be ≥ 1/],
+    [
+      ['sweep', 'quick-start', '--seeds', '999999999999'],
+      /'--seeds <n>' argument '999999999999' is invalid\. must be ≤ 1000000000/,
+    ],
+    [
+      ['sweep', 'quick-start', '--from', '9007199254740990'],
+      /--from 9007199254740990 with --seeds 100 ends past the largest seed/,
+    ],
+    [['sweep', 'quick-start', '--workers', '0'], /'--workers <k>' argument '0' is invalid\. must be ≥ 1/],
+    [['sweep', 'nope'], /unknown scenario "nope"/],
     [['replay', 'quick-start'], /a replay token is <scenario\|file\.json>@<seed>/],
-    [['claims', '--seeds', '0'], /--seeds must be a whole number ≥ 1/],
-    [['frobnicate'], /unknown command "frobnicate"/],
+    [['replay', 'quick-start@-1'], /the seed of the replay token "quick-start@-1" must be ≥ 0/],
+    [['claims', '--seeds', '0'], /'--seeds <n>' argument '0' is invalid\. must be ≥ 1/],
+    [
+      ['claims', '--claim', 'fast'],
+      /argument 'fast' is invalid\. Allowed choices are deterministic, not-lost/,
+    ],
+    [['merge'], /missing required argument 'results'/],
+    [
+      ['merge', 'package.json'],
+      /package\.json is not the --json result of `rmqsim sweep` or `rmqsim claims`/,
+    ],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [[], /Usage: rmqsim \[options\] \[command\]/],
   ])('%j', (args, message) => {
     const out = tmp();
     const writes = ['run', 'replay', 'claims'].includes(args[0]!);
-    const { code, err } = rmqsim(...args, ...(writes ? ['--out', join(out, 'o')] : []));
-    expect(code).toBe(2);
+    const started = Date.now();
+    const { code, err } = rmqsim([...args, ...(writes ? ['--out', join(out, 'o')] : [])]);
     expect(err).toMatch(message);
+    expect(code).toBe(2);
+    expect(err).not.toMatch(/\n +at /); // no stack trace
     expect(existsSync(join(out, 'o'))).toBe(false);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  test.each([
+    ['/proc/x', 'the file system refuses to create /proc/x'],
+    ['/sys/x', 'permission denied at /sys/x'],
+    ['/dev/null', '/dev/null is not a directory'],
+    ['FILE/x', 'FILE is not a directory'],
+  ])('--out %s cannot be written: said before the run, nothing made', (out, why) => {
+    const dir = tmp();
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const target = out.replace('FILE', file);
+    for (const command of [['run', 'quick-start'], ['replay', 'quick-start@1'], ['claims']]) {
+      const started = Date.now();
+      const { code, err, out: stdout } = rmqsim([...command, '--out', target]);
+      expect(err).toContain(`error: cannot write --out ${target}: ${why.replace('FILE', file)}`);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(Date.now() - started).toBeLessThan(10_000);
+    }
+    expect(existsSync('/proc/x') || existsSync('/sys/x')).toBe(false);
   });
 
   test('a scenario file with a bad field: the field is named', () => {
@@ -47,17 +95,29 @@ describe('bad input: exit 2, the fault named, nothing written', () => {
         workload: { messages: -1 },
       }),
     );
-    const { code, err } = rmqsim('run', file, '--out', join(dir, 'o'));
+    const { code, err } = rmqsim(['run', file, '--out', join(dir, 'o')]);
     expect(code).toBe(2);
     expect(err).toMatch(/workload\.messages/);
     expect(existsSync(join(dir, 'o'))).toBe(false);
   });
 });
 
+describe('conventions', () => {
+  test("--version prints the package version; help <command> prints that command's usage", () => {
+    const version = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')).version;
+    expect(rmqsim(['--version'])).toMatchObject({ code: 0, out: `${version}\n` });
+    const help = rmqsim(['help', 'sweep']);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/^Usage: rmqsim sweep \[options\] <scenario>/);
+    expect(help.out).toContain('--shard <i/n>');
+    expect(rmqsim(['sweep', '--help']).out).toBe(help.out);
+  });
+});
+
 describe('run and replay', () => {
   test('run --json has the contract fields; replay gives the same trace hash and writes the files', () => {
     const dir = tmp();
-    const run = rmqsim('run', 'quick-start', '--seed', '3', '--json', '--out', join(dir, 'run'));
+    const run = rmqsim(['run', 'quick-start', '--seed', '3', '--json', '--out', join(dir, 'run')]);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.out);
     for (const field of [
@@ -82,7 +142,7 @@ describe('run and replay', () => {
       }),
     );
     expect(json.replay).toBe('npx rmqsim replay quick-start@3');
-    const replay = rmqsim('replay', 'quick-start@3', '--json', '--out', join(dir, 'replay'));
+    const replay = rmqsim(['replay', 'quick-start@3', '--json', '--out', join(dir, 'replay')]);
     expect(JSON.parse(replay.out).traceHash).toBe(json.traceHash);
     const history = readFileSync(join(dir, 'replay', 'history.jsonl'), 'utf8')
       .trim()
@@ -91,15 +151,10 @@ describe('run and replay', () => {
     expect(readFileSync(join(dir, 'replay', 'trace.jsonl'), 'utf8').split('\n').length).toBeGreaterThan(100);
   });
 
-  test('a violated guarantee exits 1 and prints the replay command', () => {
+  test('a violated guarantee exits 1 and prints a replay command that works from any directory', () => {
     const dir = tmp();
-    const file = join(dir, 'promise.json');
-    const scenario = JSON.parse(rmqsim('list', '--json').out).scenarios.find(
-      (s: { name: string }) => s.name === 'async-flush-power-loss',
-    );
-    expect(scenario).toBeDefined();
     writeFileSync(
-      file,
+      join(dir, 'promise.json'),
       JSON.stringify({
         name: 'broken-promise',
         title: 'ASYNC_FLUSH promised not to lose',
@@ -109,34 +164,28 @@ describe('run and replay', () => {
         guarantees: ['lost'],
       }),
     );
-    const { code, out } = rmqsim('run', file, '--seed', '1', '--out', join(dir, 'o'));
-    expect(code).toBe(1);
-    expect(out).toMatch(/lost +guaranteed +VIOLATED/);
-    expect(out).toContain(`replay: npx rmqsim replay ${file}@1`);
+    // Run from the scenario's directory, naming the file relatively, as a user would.
+    const run = rmqsim(['run', 'promise.json', '--seed', '1', '--out', 'o'], dir);
+    expect(run.code).toBe(1);
+    expect(run.out).toMatch(/lost +guaranteed +VIOLATED/);
+    const replay = /^replay: (npx rmqsim replay (\S+))$/m.exec(run.out)!;
+    expect(replay[2]).toBe(`${join(dir, 'promise.json')}@1`);
+    // The printed token, from another directory, replays the same run.
+    const elsewhere = tmp();
+    const again = rmqsim(['replay', replay[2]!, '--json', '--out', join(elsewhere, 'o')], elsewhere);
+    expect(again.code).toBe(1);
+    const first = JSON.parse(readFileSync(join(dir, 'o', 'run.json'), 'utf8'));
+    expect(JSON.parse(again.out).traceHash).toBe(first.traceHash);
   });
 });
 
-describe('sweep', () => {
-  const results = (out: string) =>
-    JSON.parse(out).results.map((r: { seed: number; traceHash: string }) => [r.seed, r.traceHash]);
-
-  test('per-seed results do not depend on the number of workers, and shards merge to the whole range', () => {
-    const whole = rmqsim('sweep', 'quick-start', '--seeds', '4', '--workers', '1', '--json');
-    expect(whole.code).toBe(0);
-    const shard = (i: number) =>
-      results(
-        rmqsim('sweep', 'quick-start', '--seeds', '4', '--workers', '2', '--shard', `${i}/2`, '--json').out,
-      );
-    const [a, b] = [shard(1), shard(2)];
-    expect(a.map((r: number[]) => r[0])).toEqual([1, 3]);
-    expect([...a, ...b].sort((x, y) => x[0] - y[0])).toEqual(results(whole.out));
-  });
-});
-
-test('list names at least 15 scenarios, each with its lesson', () => {
-  const { code, out } = rmqsim('list', '--json');
+test('list names at least 15 scenarios, each with its lesson, in a table with a header row', () => {
+  const { code, out } = rmqsim(['list', '--json']);
   expect(code).toBe(0);
   const { scenarios } = JSON.parse(out);
   expect(scenarios.length).toBeGreaterThanOrEqual(15);
   for (const s of scenarios) expect(s.teaches.length).toBeGreaterThan(10);
+  const table = rmqsim(['list']).out.split('\n');
+  expect(table[1]).toMatch(/│ scenario +│ teaches +│/);
+  expect(table[3]).toMatch(/│ quick-start +│ Without faults/);
 });

@@ -1,12 +1,12 @@
-// What a worker of the pool runs: one matrix cell's verdict, one seed of a scenario (its run.json
-// object), or one run's HTML report. Workers are separate processes; a task and its answer are
+// What a worker of the pool runs: one seed of a matrix cell (null where the claim held, else the
+// shrunk counterexample), one seed of a scenario (its run.json object), or one run's HTML report. Workers are separate processes; a task and its answer are
 // plain data. The worker is glue between the runner and the reports, so it imports both.
 import { runReportHtml } from '../reports/html/index.ts';
 import { runJson } from '../reports/run-report.ts';
 import { CLAIM_CELLS } from '../scenarios/claims-matrix.ts';
 import type { PoolTask } from '../scenarios/pool-task.ts';
 import { runScenario } from '../scenarios/runner.ts';
-import { judgeCell } from '../scenarios/verdict.ts';
+import { judgeCellSeed } from '../scenarios/verdict.ts';
 
 export default function work(task: PoolTask) {
   switch (task.kind) {
@@ -17,10 +17,10 @@ export default function work(task: PoolTask) {
         runScenario(task.scenario, { seed: task.seed, source: task.source, keepTrace: true }),
         task.scenario,
       );
-    case 'cell': {
+    case 'cell-seed': {
       const cell = CLAIM_CELLS.find((c) => c.id === task.cell);
       if (cell === undefined) throw new Error(`no matrix cell ${task.cell}`);
-      return judgeCell(cell, task.seeds, task.from);
+      return judgeCellSeed(cell, task.seed) ?? null;
     }
   }
 }

@@ -1,6 +1,7 @@
-// A pool of worker processes (tinypool) for sweeps and the matrix: every core runs seeds. Workers
-// are child processes started with tsx's loader, so they run the same TypeScript sources; each
-// answer depends on its task alone, so results are the same whatever the pool's size or order.
+// A pool of worker processes (tinypool) for sweeps and the matrix: every core runs seeds. A worker
+// runs the same code as its parent: compiled JavaScript in the installed package, or TypeScript
+// through tsx's loader when the parent itself runs from the sources (tests, the bench). Each answer
+// depends on its task alone, so results are the same whatever the pool's size or order.
 import { availableParallelism } from 'node:os';
 import { Tinypool } from 'tinypool';
 import type { Pool } from '../scenarios/pool-task.ts';
@@ -10,10 +11,11 @@ export function defaultWorkers(): number {
 }
 
 export function createPool(workers: number): Pool {
+  const fromSources = import.meta.url.endsWith('.ts');
   const pool = new Tinypool({
-    filename: new URL('./pool-worker.ts', import.meta.url).href,
+    filename: new URL(fromSources ? './pool-worker.ts' : './pool-worker.js', import.meta.url).href,
     runtime: 'child_process',
-    execArgv: ['--import', 'tsx'],
+    execArgv: fromSources ? ['--import', 'tsx'] : [],
     minThreads: workers,
     maxThreads: workers,
   });

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { brokerMain } from '../core/broker/broker-controller.ts';
 import { DefaultMQProducer } from '../core/client/default-mq-producer.ts';
 import { DefaultMQPushConsumer } from '../core/client/default-mq-push-consumer.ts';
-import { Message } from '../core/client/message.ts';
+import { Message } from '../core/message/message.ts';
 import { namesrvMain } from '../core/namesrv/namesrv-controller.ts';
 import type { FaultInput } from '../sim/nemesis.ts';
 import { World } from '../sim/world.ts';
@@ -69,7 +69,7 @@ describe('end to end: producer, broker, consumer, history, checkers', () => {
   test('a fault-free run: every message acknowledged and consumed once, in queue order', () => {
     const history = run(40);
     expect(history.filter((op) => op.f === 'send' && op.type === 'ok')).toHaveLength(40);
-    expect(checkLost(history, subscribed)).toEqual({ violations: [], recovered: [] });
+    expect(checkLost(history, subscribed)).toEqual({ violations: [], recovered: [], backlog: [] });
     expect(checkUnexpected(history)).toEqual([]);
     expect(checkDuplicated(history)).toEqual([]);
     expect(checkQueueOrder(history)).toEqual([]);

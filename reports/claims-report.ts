@@ -1,17 +1,25 @@
 // The guarantees matrix as the command line shows it: the `claims --json` object of the contract
-// and a terminal table, one block per claim, a refuted cell followed by its counterexample and
-// the command that replays it. A promised cell that is refuted is marked FINDING: RocketMQ's
+// and a terminal table with a header row, a refuted cell followed by its counterexample and the
+// command that replays it. A promised cell that is refuted is marked FINDING: RocketMQ's
 // documentation says it holds there.
+import type { ClaimName } from '../scenarios/claims-matrix.ts';
 import type { LessonVerdict } from '../scenarios/lessons.ts';
+import type { Shard } from '../scenarios/seed-range.ts';
 import type { CellVerdict, Counterexample } from '../scenarios/verdict.ts';
+import { table, type Cell } from './terminal-table.ts';
 
 export interface ClaimRow extends Omit<CellVerdict, 'counterexample'> {
-  counterexample?: Omit<Counterexample, 'scenario'> & { replay: string; file: string };
+  /** The counterexample (its shrunk scenario too), the file it is written to and its replay. */
+  counterexample?: Counterexample & { replay: string; file: string };
 }
 
 export interface ClaimsMatrix {
   seeds: number;
   from: number;
+  /** Which shard of the seeds this matrix judged (1/1: all of them). */
+  shard: Shard;
+  /** The one claim judged, when not every claim was (then no lesson is). */
+  claim?: ClaimName;
   claims: ClaimRow[];
   /** Each built-in scenario at its seed, held to its lesson. */
   lessons: LessonVerdict[];
@@ -23,8 +31,8 @@ export const findings = (matrix: ClaimsMatrix) =>
 
 export const brokenLessons = (matrix: ClaimsMatrix) => matrix.lessons.filter((l) => l.broken.length > 0);
 
-function lessonsText(lessons: readonly LessonVerdict[]): string[] {
-  const lines = ['', 'lessons (each built-in scenario at its seed)'];
+function lessonsTable(lessons: readonly LessonVerdict[]): string {
+  const rows: Cell[][] = [];
   for (const l of lessons) {
     const verdict =
       l.broken.length > 0
@@ -32,10 +40,10 @@ function lessonsText(lessons: readonly LessonVerdict[]): string[] {
         : l.notShown.length > 0
           ? `holds its guarantees, but no longer shows ${l.notShown.join(', ')}`
           : 'holds its guarantees and shows its lesson';
-    lines.push(`  ${l.scenario.padEnd(28)} seed ${String(l.seed).padEnd(4)} ${verdict}`);
-    if (l.broken.length + l.notShown.length > 0) lines.push(`          replay: ${l.replay}`);
+    rows.push([l.scenario, l.seed, verdict]);
+    if (l.broken.length + l.notShown.length > 0) rows.push([{ content: `replay: ${l.replay}`, colSpan: 3 }]);
   }
-  return lines;
+  return table(['lesson (built-in scenario)', 'seed', 'verdict'], rows);
 }
 
 /** A cell's configuration in one line: flush type, role (+slave), send mode, consume mode. */
@@ -46,30 +54,33 @@ export function configText(row: ClaimRow): string {
 }
 
 export function claimsText(matrix: ClaimsMatrix): string {
-  const lines: string[] = [];
-  let claim = '';
+  const rows: Cell[][] = [];
   for (const row of matrix.claims) {
-    if (row.claim !== claim) {
-      claim = row.claim;
-      lines.push('', claim);
-    }
-    const mark = row.verdict === 'holds' ? 'holds  ' : row.promised ? 'FINDING' : 'refuted';
-    const promise = row.promised ? 'promised' : 'not promised';
-    lines.push(
-      `  ${mark} ${configText(row).padEnd(46)} ${row.fault.padEnd(17)} ${promise.padEnd(13)} ${row.seeds} seeds`,
-    );
+    const mark = row.verdict === 'holds' ? 'holds' : row.promised ? 'FINDING' : 'refuted';
+    rows.push([
+      row.claim,
+      mark,
+      configText(row),
+      row.fault,
+      row.promised ? 'promised' : 'not promised',
+      row.seeds,
+    ]);
     const cx = row.counterexample;
     if (cx === undefined) continue;
-    lines.push(`          seed ${cx.seed}, ${cx.faults} faults, ${cx.messages} messages: ${cx.explanation}`);
-    lines.push(`          replay: ${cx.replay}`);
+    const text = `seed ${cx.seed}, ${cx.faults} faults, ${cx.messages} messages: ${cx.explanation}\nreplay: ${cx.replay}`;
+    rows.push([{ content: text, colSpan: 6 }]);
   }
-  lines.push(...lessonsText(matrix.lessons));
+  const head = ['claim', 'verdict', 'configuration', 'fault', 'RocketMQ', 'seeds'];
+  const claims = table(head, rows, [16, 9, 44, 18, 14, 7]);
   const bad = findings(matrix);
   const refuted = matrix.claims.filter((c) => c.verdict === 'refuted').length;
+  const { index, count } = matrix.shard;
+  const lines = [claims];
+  if (matrix.lessons.length > 0) lines.push('', lessonsTable(matrix.lessons));
   lines.push(
     '',
     `${matrix.claims.length} cells, ${refuted} refuted, ${bad.length} refuted where RocketMQ promises the claim` +
-      ` (seeds ${matrix.from}..${matrix.from + matrix.seeds - 1})`,
+      ` (seeds ${matrix.from}..${matrix.from + matrix.seeds - 1}${count > 1 ? `, shard ${index}/${count}` : ''})`,
   );
   return lines.join('\n');
 }

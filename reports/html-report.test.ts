@@ -1,11 +1,12 @@
-// The HTML reports in a real browser: Debian's chromium, headless, driven by playwright-core. A
+// The HTML reports in a real browser: the Chromium of @sparticuz/chromium (an npm package; a system
+// Chromium if that fails: test-browser.ts), headless, driven by playwright-core. A
 // small run is made in-process (with a hostile key, explanation, title and body injected), its
 // report.html and a small guarantees matrix (claims.html, linking to a real counterexample's
 // report) are written to a temp dir and opened from file: URLs with every other request refused.
 // Each page must load without console or page errors, show the same counts as run.json or
 // claims.json, and render `<script>alert(1)</script>` as text (no dialog may fire). A screenshot
 // of each page is saved in the temp dir and its path printed.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,8 +22,8 @@ import { runReportData } from './html/run-report-data.ts';
 import { runReportPage } from './html/run-report-page.ts';
 import { writeFiles } from './output-files.ts';
 import { runJson } from './run-report.ts';
+import { chromiumPath } from './test-browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -63,14 +64,9 @@ function injectHostileViolation(run: RunResult): void {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y --no-install-recommends chromium); .ci/run does`,
-    );
-  }
   dir = mkdtempSync(join(tmpdir(), 'rmqsim-html-'));
   context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: CHROMIUM,
+    executablePath: await chromiumPath(),
     headless: true,
     args: ARGS,
     viewport: { width: 1300, height: 900 },
@@ -177,6 +173,7 @@ describe('claims.html', () => {
         explanation,
         faults: result.faults.length,
         messages: result.stats.sent,
+        scenario,
         replay: `npx rmqsim replay ${file}@${result.seed}`,
         file,
       },
@@ -192,6 +189,7 @@ describe('claims.html', () => {
     const matrix: ClaimsMatrix = {
       seeds: 1,
       from: 1,
+      shard: { index: 1, count: 1 },
       claims: [
         row(refuted, 'refuted', lost.examples[1]),
         row(held, 'holds'),

@@ -6,14 +6,16 @@
 // finding; a refuted unpromised cell is the lesson).
 import type { Property, ScenarioInput } from './scenario-schema.ts';
 
-export type ClaimName =
-  | 'deterministic'
-  | 'not-lost'
-  | 'not-duplicated'
-  | 'not-disordered'
-  | 'cq-rebuild'
-  | 'retry-then-dlq'
-  | 'backtrack';
+export const CLAIM_NAMES = [
+  'deterministic',
+  'not-lost',
+  'not-duplicated',
+  'not-disordered',
+  'cq-rebuild',
+  'retry-then-dlq',
+  'backtrack',
+] as const;
+export type ClaimName = (typeof CLAIM_NAMES)[number];
 export type FaultName =
   | 'swarm'
   | 'none'

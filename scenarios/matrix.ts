@@ -1,34 +1,78 @@
-// The whole guarantees matrix on a pool: every cell judged over `seeds` seeds (a heavy cell,
-// hours of virtual time a seed, over a quarter of them), heavy cells first so no core idles at
-// the end, the rows returned in the matrix's own order.
-import { CLAIM_CELLS } from './claims-matrix.ts';
+// The whole guarantees matrix on a pool: every cell judged seed by seed (a heavy cell, hours of
+// virtual time a seed, over a quarter of the seeds), each cell stopping at its first refutation
+// (ordered-search.ts). Jobs go out a seed at a time across all cells, heavy cells first within a
+// seed, so no core idles at the end and an interrupted matrix has judged every cell up to about the
+// same seed; `shard i/n` keeps every n-th seed of each cell's range, so shards merge by cell.
+import { CLAIM_CELLS, type ClaimCell, type ClaimName } from './claims-matrix.ts';
+import { OrderedSearch, type Job } from './ordered-search.ts';
 import type { Pool } from './pool-task.ts';
-import type { CellVerdict } from './verdict.ts';
+import { resumeRange, shardSeeds, shardSize, type SeedRange } from './seed-range.ts';
+import { cellVerdict, type CellVerdict, type Counterexample } from './verdict.ts';
 
-function cellSeeds(heavy: boolean, seeds: number): number {
-  return heavy ? Math.max(1, Math.ceil(seeds / 4)) : seeds;
+/** A heavy cell's own range: the same start, a quarter of the seeds. */
+export function cellRange(cell: ClaimCell, range: SeedRange): SeedRange {
+  return cell.heavy ? { ...range, seeds: Math.max(1, Math.ceil(range.seeds / 4)) } : range;
 }
 
-export async function judgeMatrix(
-  pool: Pool,
-  seeds: number,
-  from: number,
-  onDone?: (done: number, total: number) => void,
-): Promise<CellVerdict[]> {
-  let done = 0;
-  const order = [...CLAIM_CELLS].sort((a, b) => Number(b.heavy) - Number(a.heavy));
-  const verdicts = new Map<string, CellVerdict>();
-  await Promise.all(
-    order.map(async (cell) => {
-      const verdict = await pool.run<CellVerdict>({
-        kind: 'cell',
-        cell: cell.id,
-        seeds: cellSeeds(cell.heavy, seeds),
-        from,
-      });
-      verdicts.set(cell.id, verdict);
-      onDone?.(++done, order.length);
-    }),
-  );
-  return CLAIM_CELLS.map((cell) => verdicts.get(cell.id)!);
+/** A cell's answer at one seed: the counterexample, or null where the claim held. */
+type SeedAnswer = Counterexample | null;
+
+export interface MatrixOptions {
+  range: SeedRange;
+  /** Only this claim's cells (default: every cell). */
+  claim?: ClaimName;
+  workers: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface StartedMatrix {
+  result: Promise<CellVerdict[]>;
+  /** How many cell seeds the matrix judges at most. */
+  total: number;
+  done(): number;
+  /** Where a matrix of the rest starts: the first seed some cell has not judged. */
+  resume(): SeedRange | undefined;
+}
+
+function* interleaved(cells: readonly ClaimCell[], range: SeedRange): Generator<Job> {
+  const order = [...cells].sort((a, b) => Number(b.heavy) - Number(a.heavy));
+  const seeds = order.map((cell) => ({ group: cell.id, seeds: shardSeeds(cellRange(cell, range)) }));
+  for (let live = seeds; live.length > 0;) {
+    const next: typeof seeds = [];
+    for (const cell of live) {
+      const step = cell.seeds.next();
+      if (step.done) continue;
+      next.push(cell);
+      yield { group: cell.group, seed: step.value };
+    }
+    live = next;
+  }
+}
+
+export function startMatrix(pool: Pool, options: MatrixOptions): StartedMatrix {
+  const { range } = options;
+  const cells = CLAIM_CELLS.filter((cell) => options.claim === undefined || cell.claim === options.claim);
+  const search = new OrderedSearch<SeedAnswer>((answer) => answer !== null);
+  const total = cells.reduce((sum, cell) => sum + shardSize(cellRange(cell, range)), 0);
+  let answered = 0;
+  const runJob = ({ group, seed }: Job) => pool.run<SeedAnswer>({ kind: 'cell-seed', cell: group, seed });
+  const result = search
+    .run(interleaved(cells, range), options.workers, runJob, (n) =>
+      options.onProgress?.((answered = n), total),
+    )
+    .then(() =>
+      cells.map((cell) => {
+        const found = search.kept(cell.id).find((answer) => answer !== null) ?? undefined;
+        return cellVerdict(cell, cellRange(cell, range).seeds, range.from, found);
+      }),
+    );
+  const resume = () => {
+    const starts = cells
+      .map((cell) => resumeRange(cellRange(cell, range), (seed) => search.isDone(cell.id, seed)))
+      .filter((r) => r !== undefined);
+    if (starts.length === 0) return undefined;
+    const from = Math.min(...starts.map((r) => r.from));
+    return { from, seeds: range.from + range.seeds - from, shard: { index: 1, count: range.shard.count } };
+  };
+  return { result, total, done: () => answered, resume };
 }

@@ -1,67 +1,95 @@
-// A sweep: one scenario over many seeds on a pool of workers. Seeds are handed out in increasing
-// order and a sweep stops at the first seed that violates a guaranteed property: no seed above it
-// is started, every seed below it is finished, and results above it are dropped, so the answer
-// (which seeds ran, the first failing one) is the same with one worker or many, in any order.
-// `--shard i/n` keeps the seeds whose rank in the range is i-1 modulo n, so n machines can split
-// one range and their results merge by seed.
+// A sweep: one scenario over a range of seeds on a pool of workers, in increasing order, stopping at
+// the first seed that violates a guaranteed property (ordered-search.ts: the answer is the same with
+// one worker or many, and a range run in shards merges to the range run whole). `--shard i/n`
+// keeps every n-th seed of the range (seed-range.ts). A started sweep can be asked, when it is
+// interrupted, where a new sweep would resume.
 import type { runJson } from '../reports/run-report.ts';
+import { OrderedSearch } from './ordered-search.ts';
 import type { Pool } from './pool-task.ts';
 import type { ScenarioInput } from './scenario-schema.ts';
+import { resumeRange, shardSeeds, shardSize, type SeedRange, type Shard } from './seed-range.ts';
 
 export type SeedSummary = ReturnType<typeof runJson>;
-
-export interface Shard {
-  index: number;
-  count: number;
-}
+export type { Shard };
 
 export interface SweepOptions {
-  seeds: number;
-  from: number;
-  shard: Shard;
+  range: SeedRange;
   workers: number;
   onProgress?: (done: number, total: number) => void;
 }
 
 export interface SweepResult {
   scenario: string;
+  /** How a replay names the scenario (a built-in name or a file path). */
+  source: string;
   from: number;
+  /** The range's length (a shard runs every n-th of them). */
+  seeds: number;
   shard: Shard;
   /** Per seed run, in seed order. */
   results: SeedSummary[];
   firstFailure?: SeedSummary;
 }
 
-function shardSeeds(seeds: number, from: number, { index, count }: Shard): number[] {
-  return Array.from({ length: seeds }, (_, k) => from + k).filter((_, k) => k % count === index - 1);
+export interface StartedSweep {
+  result: Promise<SweepResult>;
+  /** How many seeds the sweep runs at most. */
+  total: number;
+  /** Seeds answered so far. */
+  done(): number;
+  /** Where a sweep of the rest of the range starts (undefined once nothing is left). */
+  resume(): SeedRange | undefined;
 }
 
-export async function sweep(
+export function startSweep(
+  scenario: ScenarioInput,
+  source: string,
+  options: SweepOptions,
+  pool: Pool,
+): StartedSweep {
+  const { range } = options;
+  const search = new OrderedSearch<SeedSummary>((r) => !r.ok);
+  let answered = 0;
+  const total = shardSize(range);
+  const jobs = (function* () {
+    for (const seed of shardSeeds(range)) yield { group: '', seed };
+  })();
+  const runJob = ({ seed }: { seed: number }) =>
+    pool.run<SeedSummary>({ kind: 'seed', scenario, source, seed });
+  const result = search
+    .run(jobs, options.workers, runJob, (n) => options.onProgress?.((answered = n), total))
+    .then((): SweepResult => sweepResult(scenario.name, source, range, search.kept('')));
+  return {
+    result,
+    total,
+    done: () => answered,
+    resume: () => resumeRange(range, (s) => search.isDone('', s)),
+  };
+}
+
+export function sweepResult(
+  scenario: string,
+  source: string,
+  range: SeedRange,
+  results: SeedSummary[],
+): SweepResult {
+  const firstFailure = results.find((r) => !r.ok);
+  return {
+    scenario,
+    source,
+    from: range.from,
+    seeds: range.seeds,
+    shard: range.shard,
+    results,
+    ...(firstFailure && { firstFailure }),
+  };
+}
+
+export function sweep(
   scenario: ScenarioInput,
   source: string,
   options: SweepOptions,
   pool: Pool,
 ): Promise<SweepResult> {
-  const queue = shardSeeds(options.seeds, options.from, options.shard);
-  const total = queue.length;
-  const results = new Map<number, SeedSummary>();
-  let stopAt = Infinity;
-  const lane = async (): Promise<void> => {
-    for (let seed = queue.shift(); seed !== undefined && seed < stopAt; seed = queue.shift()) {
-      const result = await pool.run<SeedSummary>({ kind: 'seed', scenario, source, seed });
-      results.set(seed, result);
-      if (!result.ok) stopAt = Math.min(stopAt, seed);
-      options.onProgress?.(results.size, total);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.workers) }, lane));
-  const ran = [...results.values()].filter((r) => r.seed <= stopAt).sort((a, b) => a.seed - b.seed);
-  const firstFailure = ran.find((r) => !r.ok);
-  return {
-    scenario: scenario.name,
-    from: options.from,
-    shard: options.shard,
-    results: ran,
-    ...(firstFailure && { firstFailure }),
-  };
+  return startSweep(scenario, source, options, pool).result;
 }

@@ -39,28 +39,41 @@ function broken(result: RunResult, properties: readonly Property[]) {
   return result.checks.find((c) => properties.includes(c.property) && !c.holds);
 }
 
-export function judgeCell(cell: ClaimCell, seeds: number, from = 1): CellVerdict {
-  const base = {
+function cellBase(cell: ClaimCell) {
+  return {
     claim: cell.claim,
     cell: cell.id,
     config: cell.config,
     fault: cell.fault,
     promised: cell.promised,
   };
-  if (cell.claim === 'deterministic') return judgeDeterminism(cell, seeds, from, base);
+}
+
+/** The claim at one seed of the cell: undefined if it held, else the counterexample, shrunk. */
+export function judgeCellSeed(cell: ClaimCell, seed: number): Counterexample | undefined {
+  if (cell.claim === 'deterministic') return judgeDeterminism(cell, seed);
+  if (broken(runScenario(cell.scenario, { seed }), cell.properties) === undefined) return undefined;
+  const budget = cell.heavy ? HEAVY_SHRINK_BUDGET : SHRINK_BUDGET;
+  return asLesson(cell, shrink(parseScenario(cell.scenario), seed, cell.properties, budget));
+}
+
+/** The cell's verdict over `seeds` seeds from `from`, given its first counterexample (if any). */
+export function cellVerdict(
+  cell: ClaimCell,
+  seeds: number,
+  from: number,
+  counterexample: Counterexample | undefined,
+): CellVerdict {
+  if (counterexample === undefined) return { ...cellBase(cell), verdict: 'holds', seeds };
+  return { ...cellBase(cell), verdict: 'refuted', seeds: counterexample.seed - from + 1, counterexample };
+}
+
+export function judgeCell(cell: ClaimCell, seeds: number, from = 1): CellVerdict {
   for (let seed = from; seed < from + seeds; seed++) {
-    const failing = broken(runScenario(cell.scenario, { seed }), cell.properties);
-    if (failing === undefined) continue;
-    const budget = cell.heavy ? HEAVY_SHRINK_BUDGET : SHRINK_BUDGET;
-    const counterexample = shrink(parseScenario(cell.scenario), seed, cell.properties, budget);
-    return {
-      ...base,
-      verdict: 'refuted',
-      seeds: seed - from + 1,
-      counterexample: asLesson(cell, counterexample),
-    };
+    const counterexample = judgeCellSeed(cell, seed);
+    if (counterexample !== undefined) return cellVerdict(cell, seeds, from, counterexample);
   }
-  return { ...base, verdict: 'holds', seeds };
+  return cellVerdict(cell, seeds, from, undefined);
 }
 
 /**
@@ -84,27 +97,18 @@ function asLesson(cell: ClaimCell, cx: Counterexample): Counterexample {
   return { ...cx, scenario };
 }
 
-/** The simulator's own claim: each seed, run twice, gives the same trace hash. */
-function judgeDeterminism(
-  cell: ClaimCell,
-  seeds: number,
-  from: number,
-  base: Omit<CellVerdict, 'verdict' | 'seeds'>,
-): CellVerdict {
-  for (let seed = from; seed < from + seeds; seed++) {
-    const [a, b] = [runScenario(cell.scenario, { seed }), runScenario(cell.scenario, { seed })];
-    if (a.traceHash === b.traceHash) continue;
-    const counterexample: Counterexample = {
-      seed,
-      property: 'deterministic',
-      explanation: `seed ${seed} gave trace ${a.traceHash}, then ${b.traceHash}`,
-      scenario: withFixedFaults(parseScenario(cell.scenario), seed) as ScenarioInput,
-      faults: a.faults.length,
-      messages: a.stats.sent,
-    };
-    return { ...base, verdict: 'refuted', seeds: seed - from + 1, counterexample };
-  }
-  return { ...base, verdict: 'holds', seeds };
+/** The simulator's own claim: the seed, run twice, gives the same trace hash. */
+function judgeDeterminism(cell: ClaimCell, seed: number): Counterexample | undefined {
+  const [a, b] = [runScenario(cell.scenario, { seed }), runScenario(cell.scenario, { seed })];
+  if (a.traceHash === b.traceHash) return undefined;
+  return {
+    seed,
+    property: 'deterministic',
+    explanation: `seed ${seed} gave trace ${a.traceHash}, then ${b.traceHash}`,
+    scenario: withFixedFaults(parseScenario(cell.scenario), seed) as ScenarioInput,
+    faults: a.faults.length,
+    messages: a.stats.sent,
+  };
 }
 
 /** The seed's faults as a fixed schedule: the same run, now open to shrinking. */

@@ -51,11 +51,12 @@ describe('escaping', () => {
         explanation: HOSTILE,
         faults: 2,
         messages: 3,
+        scenario: { name: 'x', title: HOSTILE, lesson: { teaches: 't', expect: 'e', why: 'w' } },
         replay: `npx rmqsim replay ${HOSTILE}@1`,
         file: 'out/counterexamples/x.json',
       },
     } as const;
-    const page = claimsHtml({ seeds: 1, from: 1, claims: [row], lessons: [] });
+    const page = claimsHtml({ seeds: 1, from: 1, shard: { index: 1, count: 1 }, claims: [row], lessons: [] });
     expect(page).not.toContain(HOSTILE);
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page).toContain('href="counterexamples/x%3Cscript%3Ealert(1)%3C%2Fscript%3E.html"');

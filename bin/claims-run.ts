@@ -1,0 +1,117 @@
+// `rmqsim claims`'s action: the matrix's seeds checked and the output directory tried before
+// anything runs, progress on stderr, then claims.json, claims.html and each counterexample (its
+// scenario and its run report) written together; Ctrl-C prints how far every cell got and how to
+// resume. `rmqsim merge` writes a merged matrix with the same claimsFiles.
+import { resolve } from 'node:path';
+import { createPool, defaultWorkers } from '../lib/pool.ts';
+import { brokenLessons, claimsText, findings, type ClaimsMatrix } from '../reports/claims-report.ts';
+import { claimsHtml } from '../reports/html/index.ts';
+import { writeFiles } from '../reports/output-files.ts';
+import { judgeLessons, type LessonVerdict } from '../scenarios/lessons.ts';
+import { startMatrix } from '../scenarios/matrix.ts';
+import type { Pool } from '../scenarios/pool-task.ts';
+import { rangeFlags, WHOLE, type SeedRange, type Shard } from '../scenarios/seed-range.ts';
+import type { ClaimName } from '../scenarios/claims-matrix.ts';
+import type { CellVerdict } from '../scenarios/verdict.ts';
+import { onInterrupt } from './interrupt.ts';
+import { checkRange } from './options.ts';
+import { checkOutDir } from './out-dir.ts';
+import { progress } from './progress.ts';
+
+export interface ClaimsFlags {
+  claim?: ClaimName;
+  seeds?: number;
+  from?: number;
+  workers?: number;
+  shard?: Shard;
+  out?: string;
+  json?: true;
+}
+
+/** The matrix with each counterexample's file and replay in `out`, and the files to write there. */
+export async function claimsFiles(
+  out: string,
+  range: SeedRange,
+  claim: ClaimName | undefined,
+  verdicts: readonly CellVerdict[],
+  lessons: LessonVerdict[],
+  pool: Pool,
+): Promise<{ matrix: ClaimsMatrix; files: Record<string, string> }> {
+  const files: Record<string, string> = {};
+  const rows = await Promise.all(
+    verdicts.map(async ({ counterexample, ...row }) => {
+      if (counterexample === undefined) return row;
+      const name = `counterexamples/${row.cell}.json`;
+      const file = resolve(out, name);
+      files[name] = `${JSON.stringify(counterexample.scenario, null, 2)}\n`;
+      // The counterexample run once more, on the pool, for its report next to its JSON.
+      const task = {
+        kind: 'report',
+        scenario: counterexample.scenario,
+        source: file,
+        seed: counterexample.seed,
+      } as const;
+      files[name.replace(/\.json$/, '.html')] = await pool.run<string>(task);
+      const replay = `npx rmqsim replay ${file}@${counterexample.seed}`;
+      return { ...row, counterexample: { ...counterexample, replay, file } };
+    }),
+  );
+  const matrix: ClaimsMatrix = {
+    seeds: range.seeds,
+    from: range.from,
+    shard: range.shard,
+    ...(claim && { claim }),
+    claims: rows,
+    lessons,
+  };
+  files['claims.json'] = `${JSON.stringify(matrix, null, 2)}\n`;
+  files['claims.html'] = claimsHtml(matrix);
+  return { matrix, files };
+}
+
+/** Prints the matrix; its exit code: 1 for a finding or a broken lesson. */
+export function reportClaims(matrix: ClaimsMatrix, json: boolean, written: string[]): number {
+  if (json) console.log(JSON.stringify(matrix));
+  else console.log(`${claimsText(matrix)}\nwritten: ${written.find((w) => w.endsWith('claims.json'))}`);
+  return findings(matrix).length === 0 && brokenLessons(matrix).length === 0 ? 0 : 1;
+}
+
+export async function claimsCommand(flags: ClaimsFlags): Promise<number> {
+  const range: SeedRange = { from: flags.from ?? 1, seeds: flags.seeds ?? 6, shard: flags.shard ?? WHOLE };
+  checkRange(range.from, range.seeds);
+  const out = flags.out ?? 'out';
+  checkOutDir(out);
+  const workers = flags.workers ?? defaultWorkers();
+  const pool = createPool(workers);
+  const bar = progress(flags.json === true, 'claims', 'cell seeds');
+  const started = startMatrix(pool, { range, claim: flags.claim, workers, onProgress: bar.update });
+  bar.update(0, started.total);
+  const interrupt = onInterrupt(
+    () => {
+      bar.stop();
+      const next = started.resume();
+      if (next === undefined) return 'interrupted: every cell was judged; nothing written.';
+      return (
+        `interrupted: ${started.done()} cell seeds judged; every cell judged each seed below ${next.from} ` +
+        `(a refuted cell stops at its counterexample); nothing written.\n` +
+        `resume: npx rmqsim claims ${rangeFlags(next)}` +
+        (flags.claim === undefined ? '' : ` --claim ${flags.claim}`) +
+        (flags.out === undefined ? '' : ` --out ${flags.out}`)
+      );
+    },
+    () => pool.destroy(),
+  );
+  try {
+    // The lessons are judged with the whole matrix, once: by its first shard (the others' would be the same).
+    const judged = range.shard.index === 1 && flags.claim === undefined;
+    const [verdicts, lessons] = await interrupt.guard(
+      Promise.all([started.result, judged ? judgeLessons(pool) : []]),
+    );
+    bar.stop();
+    const { matrix, files } = await claimsFiles(out, range, flags.claim, verdicts, lessons, pool);
+    return reportClaims(matrix, flags.json === true, writeFiles(out, files));
+  } finally {
+    interrupt.dispose();
+    await pool.destroy();
+  }
+}

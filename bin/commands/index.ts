@@ -1,0 +1,17 @@
+// Every command of the command line, each a file of its own that registers itself on the program
+// (its flags, help and action): adding a command is adding its file and one line here.
+import type { Command } from 'commander';
+import { registerClaims } from './claims.ts';
+import { registerList } from './list.ts';
+import { registerMerge } from './merge.ts';
+import { registerReplay, registerRun } from './run.ts';
+import { registerSweep } from './sweep.ts';
+
+export const COMMANDS: readonly ((program: Command) => void)[] = [
+  registerList,
+  registerRun,
+  registerReplay,
+  registerSweep,
+  registerClaims,
+  registerMerge,
+];
