@@ -34,29 +34,34 @@ export function sortClientIds(cids: readonly string[]): string[] {
   return [...cids].sort(cmp);
 }
 
-/** AbstractAllocateMessageQueueStrategy.check: the inputs are usable and include currentCID. */
-function sortedInputs(
-  currentCID: string,
-  mqAll: readonly MessageQueue[],
-  cidAll: readonly string[],
-): { mqs: MessageQueue[]; cids: string[]; index: number } | undefined {
-  if (currentCID.length === 0 || mqAll.length === 0 || cidAll.length === 0) return undefined;
-  const cids = sortClientIds(cidAll);
-  const index = cids.indexOf(currentCID);
-  if (index < 0) return undefined;
-  return { mqs: sortMessageQueues(mqAll), cids, index };
+interface SortedInputs {
+  readonly mqs: MessageQueue[];
+  readonly cids: string[];
+  /** currentCID's place among the sorted client ids. */
+  readonly index: number;
 }
 
-export class AllocateMessageQueueAveragely implements AllocateMessageQueueStrategy {
+/** AbstractAllocateMessageQueueStrategy: check the inputs, sort them, then the strategy's share. */
+abstract class AbstractAllocateMessageQueueStrategy implements AllocateMessageQueueStrategy {
   allocate(
     _consumerGroup: string,
     currentCID: string,
     mqAll: readonly MessageQueue[],
     cidAll: readonly string[],
   ): MessageQueue[] {
-    const inputs = sortedInputs(currentCID, mqAll, cidAll);
-    if (inputs === undefined) return [];
-    const { mqs, cids, index } = inputs;
+    if (currentCID.length === 0 || mqAll.length === 0 || cidAll.length === 0) return [];
+    const cids = sortClientIds(cidAll);
+    const index = cids.indexOf(currentCID);
+    if (index < 0) return [];
+    return this.share({ mqs: sortMessageQueues(mqAll), cids, index });
+  }
+
+  protected abstract share(inputs: SortedInputs): MessageQueue[];
+  abstract getName(): string;
+}
+
+export class AllocateMessageQueueAveragely extends AbstractAllocateMessageQueueStrategy {
+  protected share({ mqs, cids, index }: SortedInputs): MessageQueue[] {
     const mod = mqs.length % cids.length;
     const extra = mod > 0 && index < mod;
     const base = Math.floor(mqs.length / cids.length);
@@ -73,16 +78,8 @@ export class AllocateMessageQueueAveragely implements AllocateMessageQueueStrate
   }
 }
 
-export class AllocateMessageQueueAveragelyByCircle implements AllocateMessageQueueStrategy {
-  allocate(
-    _consumerGroup: string,
-    currentCID: string,
-    mqAll: readonly MessageQueue[],
-    cidAll: readonly string[],
-  ): MessageQueue[] {
-    const inputs = sortedInputs(currentCID, mqAll, cidAll);
-    if (inputs === undefined) return [];
-    const { mqs, cids, index } = inputs;
+export class AllocateMessageQueueAveragelyByCircle extends AbstractAllocateMessageQueueStrategy {
+  protected share({ mqs, cids, index }: SortedInputs): MessageQueue[] {
     const result: MessageQueue[] = [];
     for (let i = index; i < mqs.length; i++) if (i % cids.length === index) result.push(mqs[i]!);
     return result;

@@ -17,13 +17,14 @@
 // Simplifications: the send-back is asynchronous and does not hold the thread; no fallback send
 // through the instance's inner producer when the send-back fails (Java tries one); no consume
 // timeout (15 min) cleaning; no consume hooks or statistics.
-import type { Env, TimerId } from '../env.ts';
+import type { Env } from '../env.ts';
 import { MessageConst, type MessageExt } from '../message/message.ts';
 import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
 import type { ProcessQueue } from './process-queue.ts';
-import type { OffsetStore } from './local-file-offset-store.ts';
+import type { OffsetStore } from './offset-store.ts';
 import { traceDelivery } from './delivery-trace.ts';
+import { ScheduledExecutor } from './scheduled-executor.ts';
 import { sendMessageBack } from './send-message-back.ts';
 
 export type ConsumeConcurrentlyStatus = 'CONSUME_SUCCESS' | 'RECONSUME_LATER';
@@ -73,14 +74,16 @@ interface ConsumeRequest {
 
 export class ConsumeMessageConcurrentlyService {
   private readonly waiting: ConsumeRequest[] = [];
-  private readonly timers = new Set<TimerId>();
+  private readonly scheduled: ScheduledExecutor;
   private busy = 0;
   private stopped = false;
 
   constructor(
     private readonly host: ConsumeServiceHost,
     private readonly listener: MessageListenerConcurrently,
-  ) {}
+  ) {
+    this.scheduled = new ScheduledExecutor(host.env);
+  }
 
   /** Requests queued, not yet on a thread. */
   get backlog(): number {
@@ -95,17 +98,8 @@ export class ConsumeMessageConcurrentlyService {
 
   shutdown(): void {
     this.stopped = true;
-    for (const timer of this.timers) this.host.env.cancelTimer(timer);
-    this.timers.clear();
+    this.scheduled.shutdown();
     this.waiting.length = 0;
-  }
-
-  private later(delay: number, fire: () => void): void {
-    const id = this.host.env.setTimer(delay, () => {
-      this.timers.delete(id);
-      if (!this.stopped) fire();
-    });
-    this.timers.add(id);
   }
 
   private schedule(): void {
@@ -113,7 +107,7 @@ export class ConsumeMessageConcurrentlyService {
       const req = this.waiting.shift()!;
       this.busy++;
       const serviceTime = Math.max(0, this.host.serviceTime(req.msgs));
-      this.later(serviceTime, () => {
+      this.scheduled.schedule(serviceTime, () => {
         this.busy--;
         this.run(req);
         this.schedule();
@@ -166,7 +160,8 @@ export class ConsumeMessageConcurrentlyService {
     const failed: MessageExt[] = [];
     const finish = () => {
       const done = msgs.filter((m) => !failed.includes(m));
-      if (failed.length > 0) this.later(CONSUME_LATER_DELAY, () => this.submitConsumeRequest(failed, pq, mq));
+      if (failed.length > 0)
+        this.scheduled.schedule(CONSUME_LATER_DELAY, () => this.submitConsumeRequest(failed, pq, mq));
       const offset = pq.removeMessage(done);
       if (offset >= 0 && !pq.dropped) this.host.offsetStore.updateOffset(mq, offset, true);
     };

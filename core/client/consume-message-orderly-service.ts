@@ -19,14 +19,15 @@
 // Simplifications: the send-back is CONSUMER_SEND_MSG_BACK with delayLevel -1 (straight to the
 // DLQ), where Java sends a %RETRY% message that the broker diverts to the DLQ; no autoCommit =
 // false (COMMIT / ROLLBACK), no consume hooks or statistics, no consumeTimeout.
-import type { Env, TimerId } from '../env.ts';
+import type { Env } from '../env.ts';
 import { MessageConst, type MessageExt } from '../message/message.ts';
 import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
 import type { ProcessQueue } from './process-queue.ts';
 import type { RebalancePushImpl } from './rebalance.ts';
-import type { OffsetStore } from './local-file-offset-store.ts';
+import type { OffsetStore } from './offset-store.ts';
 import { traceDelivery } from './delivery-trace.ts';
+import { ScheduledExecutor } from './scheduled-executor.ts';
 import { sendMessageBack } from './send-message-back.ts';
 
 export type ConsumeOrderlyStatus = 'SUCCESS' | 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
@@ -73,28 +74,24 @@ export class ConsumeMessageOrderlyService {
   private readonly waiting: ConsumeRequest[] = [];
   /** Queues with a request running, and requests waiting for them (the per-queue lock). */
   private readonly running = new Map<string, ConsumeRequest[]>();
-  private readonly timers = new Set<TimerId>();
+  private readonly scheduled: ScheduledExecutor;
   private busy = 0;
   private stopped = false;
 
   constructor(
     private readonly host: OrderlyServiceHost,
     private readonly listener: MessageListenerOrderly,
-  ) {}
+  ) {
+    this.scheduled = new ScheduledExecutor(host.env);
+  }
 
   start(): void {
-    const tick = (delay: number) =>
-      this.later(delay, () => {
-        this.host.rebalance.lockAll();
-        tick(REBALANCE_LOCK_INTERVAL);
-      });
-    tick(1_000);
+    this.scheduled.scheduleAtFixedRate(1_000, REBALANCE_LOCK_INTERVAL, () => this.host.rebalance.lockAll());
   }
 
   shutdown(): void {
     this.stopped = true;
-    for (const timer of this.timers) this.host.env.cancelTimer(timer);
-    this.timers.clear();
+    this.scheduled.shutdown();
     this.waiting.length = 0;
     this.host.rebalance.unlockAll();
   }
@@ -106,24 +103,16 @@ export class ConsumeMessageOrderlyService {
     this.schedule();
   }
 
-  private later(delay: number, fire: () => void): void {
-    const id = this.host.env.setTimer(delay, () => {
-      this.timers.delete(id);
-      if (!this.stopped) fire();
-    });
-    this.timers.add(id);
-  }
-
   private submitConsumeRequestLater(pq: ProcessQueue, mq: MessageQueue, delay: number): void {
     const ms = Math.min(
       30_000,
       Math.max(10, delay === -1 ? this.host.suspendCurrentQueueTimeMillis() : delay),
     );
-    this.later(ms, () => this.submitConsumeRequest(pq, mq, true));
+    this.scheduled.schedule(ms, () => this.submitConsumeRequest(pq, mq, true));
   }
 
   private tryLockLaterAndReconsume(pq: ProcessQueue, mq: MessageQueue, delay: number): void {
-    this.later(delay, () =>
+    this.scheduled.schedule(delay, () =>
       this.host.rebalance.lock(mq, (ok) => this.submitConsumeRequestLater(pq, mq, ok ? 10 : 3_000)),
     );
   }
@@ -192,7 +181,7 @@ export class ConsumeMessageOrderlyService {
       return this.end(req);
     }
     const context: ConsumeOrderlyContext = { messageQueue: mq, suspendCurrentQueueTimeMillis: -1 };
-    this.later(Math.max(0, this.host.serviceTime(msgs)), () => {
+    this.scheduled.schedule(Math.max(0, this.host.serviceTime(msgs)), () => {
       let status: ConsumeOrderlyStatus = 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
       for (const msg of msgs) {
         traceDelivery(env, msg, mq, { group: consumerGroup, clientId: factory.clientId, orderly: true });

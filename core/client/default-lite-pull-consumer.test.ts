@@ -33,6 +33,18 @@ function addLite(w: World, addr: string, setup: (c: DefaultLitePullConsumer) => 
   return box;
 }
 
+/** 40 messages sent to Orders, and a lite consumer of queue 0 from its first offset. */
+function fortyOnQueueZero(more: (c: DefaultLitePullConsumer) => void = () => {}) {
+  const { w, send } = world();
+  for (let i = 0; i < 40; i++) send('Orders', `m${i}`);
+  const box = addLite(w, C1, (c) => {
+    c.setConsumeFromWhere('CONSUME_FROM_FIRST_OFFSET');
+    more(c);
+    c.assign([mq(0)]);
+  });
+  return { w, box };
+}
+
 /** Polls until `n` messages came or `ms` passed; the messages in poll order. */
 function pollAll(w: World, c: DefaultLitePullConsumer, n: number, ms = 30_000): MessageExt[] {
   const got: MessageExt[] = [];
@@ -53,12 +65,7 @@ function pollAll(w: World, c: DefaultLitePullConsumer, n: number, ms = 30_000): 
 
 describe('DefaultLitePullConsumer', () => {
   test('assign one queue: poll returns all its messages in queue order, in batches of at most 10', () => {
-    const { w, send } = world();
-    for (let i = 0; i < 40; i++) send('Orders', `m${i}`);
-    const box = addLite(w, C1, (c) => {
-      c.setConsumeFromWhere('CONSUME_FROM_FIRST_OFFSET');
-      c.assign([mq(0)]);
-    });
+    const { w, box } = fortyOnQueueZero();
     w.runUntil(w.now + 500);
     const sizes: number[] = [];
     const got: MessageExt[] = [];
@@ -76,15 +83,10 @@ describe('DefaultLitePullConsumer', () => {
   });
 
   test('commitSync, persisted within 10 s, then a restart resumes after the committed offset', () => {
-    const { w, send } = world();
-    for (let i = 0; i < 40; i++) send('Orders', `m${i}`);
-    const setup = (c: DefaultLitePullConsumer) => {
-      c.setConsumeFromWhere('CONSUME_FROM_FIRST_OFFSET');
+    const { w, box } = fortyOnQueueZero((c) => {
       c.setAutoCommit(false);
       c.setPullBatchSize(3);
-      c.assign([mq(0)]);
-    };
-    const box = addLite(w, C1, setup);
+    });
     w.runUntil(w.now + 500);
     let first: MessageExt[] = [];
     box.c!.poll(1_000, (msgs) => (first = msgs));
@@ -103,12 +105,7 @@ describe('DefaultLitePullConsumer', () => {
   });
 
   test('seek re-reads from an earlier offset', () => {
-    const { w, send } = world();
-    for (let i = 0; i < 40; i++) send('Orders', `m${i}`);
-    const box = addLite(w, C1, (c) => {
-      c.setConsumeFromWhere('CONSUME_FROM_FIRST_OFFSET');
-      c.assign([mq(0)]);
-    });
+    const { w, box } = fortyOnQueueZero();
     w.runUntil(w.now + 500);
     const firstRun = pollAll(w, box.c!, 5, 5_000);
     expect(firstRun.length).toBeGreaterThan(0);

@@ -4,7 +4,8 @@
 // poll(timeoutMs, callback), commitSync(), seek(mq, offset, done), shutdown().
 // - A pull task per assigned queue: flow control (cached requests × pullBatchSize over
 //   pullThresholdForAll, a queue's cached count or MiB, its offset span over consumeMaxSpan: again
-//   after 50 ms), then PULL_MESSAGE with the suspend, subscription and lite-pull bits and no
+//   after 50 ms), then PULL_MESSAGE (pull-api-wrapper.ts: to the broker the last answer suggested)
+//   with the suspend, subscription and lite-pull bits and no
 //   commit bit (suspend 20 s, timeout 30 s), pullBatchSize (10) messages from the next pull
 //   offset: the seek offset if one is pending, else the last nextBeginOffset, else
 //   computePullFromWhere. FOUND (after the client's tag check) caches the batch as one consume
@@ -22,32 +23,21 @@
 //   no %RETRY% topic (a lite consumer never sends messages back).
 // Simplifications: no BROADCASTING, pause/resume, topic-metadata listeners or namespace; poll is
 // a callback (at once when a batch is cached, else when one arrives or at the timeout) and only
-// one poll may wait at a time; a lite consumer registers NOTIFY_CONSUMER_IDS_CHANGED on its client
-// instance, so it must not share a process (clientId) with a push consumer.
+// one poll may wait at a time.
 import type { Env, Process, TimerId } from '../env.ts';
-import { copyMessageExt, type MessageExt } from '../message/message.ts';
-import { request } from '../protocol/remoting-command.ts';
+import type { MessageExt } from '../message/message.ts';
 import { RequestCode } from '../protocol/request-code.ts';
-import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
-import { MASTER_ID } from '../protocol/route-data.ts';
 import { AllocateMessageQueueAveragely } from './allocate-message-queue.ts';
-import { describeError, MQClientException } from './exceptions.ts';
+import { MQClientException } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
-import {
-  defaultClientConfig,
-  MQClientManager,
-  type ClientConfig,
-  type MQClientInstance,
-  type MQConsumerInner,
-} from './mq-client-instance.ts';
+import { MQClientManager } from './mq-client-instance.ts';
+import { queryQueueOffset } from './mq-admin-impl.ts';
 import { ProcessQueue } from './process-queue.ts';
-import { RebalancePushImpl, type ConsumeFromWhere, type PullRequest } from './rebalance.ts';
+import type { PullResult } from './pull-api-wrapper.ts';
+import { RebalancePushImpl, type PullRequest } from './rebalance.ts';
+import { RebalancingConsumer } from './rebalancing-consumer.ts';
 import { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
-import {
-  type SubscriptionData,
-  type ConsumerData,
-  buildSubscriptionData,
-} from '../protocol/heartbeat-data.ts';
+import { buildSubscriptionData, type SubscriptionData } from '../protocol/heartbeat-data.ts';
 import { PullSysFlag } from '../protocol/pull-message-header.ts';
 
 export const LITE_BROKER_SUSPEND_MAX_TIME_MILLIS = 20_000;
@@ -57,9 +47,6 @@ export const LITE_PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL = 50;
 const REBALANCE_INTERVAL = 20_000;
 const PERSIST_INITIAL_DELAY = 10_000;
 const PERSIST_INTERVAL = 5_000;
-const ADMIN_TIMEOUT = 3_000;
-
-type ServiceState = 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY';
 
 interface PullTask {
   readonly mq: MessageQueue;
@@ -82,15 +69,12 @@ interface ConsumeRequest {
   readonly task: PullTask;
 }
 
-export class DefaultLitePullConsumer implements MQConsumerInner, Process {
-  private readonly clientConfig: ClientConfig;
-  private consumeFromWhere: ConsumeFromWhere = 'CONSUME_FROM_LAST_OFFSET';
+export class DefaultLitePullConsumer extends RebalancingConsumer implements Process {
+  protected readonly consumeType = 'CONSUME_ACTIVELY';
   private autoCommit = true;
   private autoCommitIntervalMillis = 5_000;
   private pullBatchSize = 10;
   private pullThresholdForAll = 10_000;
-  private pullThresholdForQueue = 1000;
-  private pullThresholdSizeForQueue = 100;
   private consumeMaxSpan = 2000;
   private pollTimeoutMillis = 5_000;
   private subscriptionType: 'NONE' | 'SUBSCRIBE' | 'ASSIGN' = 'NONE';
@@ -100,29 +84,11 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
   private readonly cache: ConsumeRequest[] = [];
   private waiter: { done: (msgs: MessageExt[]) => void; timer: TimerId } | undefined;
   private nextAutoCommitDeadline = -1;
-  private factory: MQClientInstance | undefined;
-  private offsetStore: RemoteBrokerOffsetStore | undefined;
-  private rebalanceImpl: RebalancePushImpl | undefined;
-  private readonly timers = new Set<TimerId>();
-  private serviceState: ServiceState = 'CREATE_JUST';
 
-  constructor(
-    readonly consumerGroup: string,
-    private readonly env: Env,
-  ) {
-    this.clientConfig = defaultClientConfig(env);
+  constructor(consumerGroup: string, env: Env) {
+    super(consumerGroup, env);
   }
 
-  setNamesrvAddr(addr: string): void {
-    this.clientConfig.namesrvAddr = addr;
-    this.factory?.updateNameServerAddressList(addr);
-  }
-  setInstanceName(name: string): void {
-    this.clientConfig.instanceName = name;
-  }
-  setConsumeFromWhere(where: ConsumeFromWhere): void {
-    this.consumeFromWhere = where;
-  }
   setAutoCommit(on: boolean): void {
     this.autoCommit = on;
   }
@@ -138,17 +104,8 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
   setPullThresholdForAll(n: number): void {
     this.pullThresholdForAll = n;
   }
-  setPullThresholdForQueue(n: number): void {
-    this.pullThresholdForQueue = n;
-  }
   setConsumeMaxSpan(n: number): void {
     this.consumeMaxSpan = n;
-  }
-  getOffsetStore(): RemoteBrokerOffsetStore | undefined {
-    return this.offsetStore;
-  }
-  getMQClientInstance(): MQClientInstance | undefined {
-    return this.factory;
   }
   /** The queues this consumer pulls, sorted keys. */
   assignedQueues(): string[] {
@@ -205,28 +162,17 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
     const now = env.now();
     for (const [topic, expr] of this.subscriptions)
       rebalance.subscriptionInner.set(topic, buildSubscriptionData(topic, expr, now));
-    this.factory = factory;
-    this.offsetStore = offsetStore;
-    this.rebalanceImpl = rebalance;
-    factory.registerProcessor(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, () => this.doRebalance());
-    factory.start();
-    this.serviceState = 'RUNNING';
+    this.startWith(factory, offsetStore, rebalance);
     env.trace('lite-consumer.start', { group, clientId: factory.clientId });
     if (this.subscriptionType === 'SUBSCRIBE') {
-      const topics = [...rebalance.subscriptionInner.keys()];
-      let left = topics.length;
-      for (const topic of topics) {
-        factory.updateTopicRouteInfoFromNameServer(topic, () => {
-          if (--left > 0 || this.serviceState !== 'RUNNING') return;
-          factory.sendHeartbeatToAllBroker();
-          this.doRebalance();
-        });
-      }
-      this.every(REBALANCE_INTERVAL, REBALANCE_INTERVAL, () => this.doRebalance());
+      this.fetchRoutesThenRebalance(factory, rebalance);
+      this.scheduled.scheduleAtFixedRate(REBALANCE_INTERVAL, REBALANCE_INTERVAL, () => this.doRebalance());
     } else if (this.subscriptionType === 'ASSIGN') {
       this.updateAssignPullTask();
     }
-    this.every(PERSIST_INITIAL_DELAY, PERSIST_INTERVAL, () => this.persistConsumerOffset());
+    this.scheduled.scheduleAtFixedRate(PERSIST_INITIAL_DELAY, PERSIST_INTERVAL, () =>
+      this.persistConsumerOffset(),
+    );
   }
 
   shutdown(done: () => void = () => {}): void {
@@ -234,17 +180,10 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
     if (this.serviceState !== 'RUNNING' || factory === undefined) return done();
     this.persistConsumerOffset();
     this.serviceState = 'SHUTDOWN_ALREADY';
-    for (const timer of this.timers) this.env.cancelTimer(timer);
-    this.timers.clear();
+    this.scheduled.shutdown();
     for (const state of this.assigned.values()) state.task.cancelled = true;
-    if (this.waiter !== undefined) this.env.cancelTimer(this.waiter.timer);
     this.waiter = undefined;
-    factory.unregisterConsumer(this.consumerGroup, () => {
-      factory.shutdown();
-      this.rebalanceImpl?.destroy();
-      this.env.trace('lite-consumer.shutdown', { group: this.consumerGroup, clientId: factory.clientId });
-      done();
-    });
+    this.leave(factory, 'lite-consumer.shutdown', done);
   }
 
   /**
@@ -263,13 +202,11 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
     if (this.autoCommit) this.maybeAutoCommit();
     const batch = this.takeRequest();
     if (batch !== undefined) return done(batch);
-    const timer = this.env.setTimer(timeoutMs, () => {
-      this.timers.delete(timer);
+    const timer = this.scheduled.schedule(timeoutMs, () => {
       if (this.waiter?.timer !== timer) return;
       this.waiter = undefined;
       done([]);
     });
-    this.timers.add(timer);
     this.waiter = { done, timer };
   }
 
@@ -297,8 +234,8 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
     this.checkServiceState();
     if (!this.assigned.has(mq.key))
       return done(new MQClientException(`The message queue is not in assigned list, message queue: ${mq}`));
-    this.queueOffset(mq, RequestCode.GET_MIN_OFFSET, (min) => {
-      this.queueOffset(mq, RequestCode.GET_MAX_OFFSET, (max) => {
+    queryQueueOffset(this.factory!, mq, RequestCode.GET_MIN_OFFSET, {}, (min) => {
+      queryQueueOffset(this.factory!, mq, RequestCode.GET_MAX_OFFSET, {}, (max) => {
         if (min < 0 || max < 0) return done(new MQClientException(`cannot read the offsets of ${mq}`));
         if (offset < min || offset > max) {
           return done(
@@ -330,36 +267,6 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
 
   persistConsumerOffset(): void {
     this.offsetStore?.persistAll(new Set(this.assigned.keys()));
-  }
-
-  // ---- MQConsumerInner ----
-
-  consumerData(): ConsumerData {
-    return {
-      groupName: this.consumerGroup,
-      consumeType: 'CONSUME_ACTIVELY',
-      messageModel: 'CLUSTERING',
-      consumeFromWhere: this.consumeFromWhere,
-      subscriptionDataSet: [...(this.rebalanceImpl?.subscriptionInner.values() ?? [])].map((s) => ({
-        ...s,
-        tagsSet: [...s.tagsSet],
-        codeSet: [...s.codeSet],
-      })),
-    };
-  }
-
-  subscriptionTopics(): string[] {
-    return [...(this.rebalanceImpl?.subscriptionInner.keys() ?? [])];
-  }
-
-  isSubscribeTopicNeedUpdate(topic: string): boolean {
-    const r = this.rebalanceImpl;
-    return r !== undefined && r.subscriptionInner.has(topic) && !r.topicSubscribeInfoTable.has(topic);
-  }
-
-  updateTopicSubscribeInfo(topic: string, queues: MessageQueue[]): void {
-    const r = this.rebalanceImpl;
-    if (r?.subscriptionInner.has(topic)) r.topicSubscribeInfoTable.set(topic, queues);
   }
 
   // ---- assignment ----
@@ -408,7 +315,7 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
   // ---- pulling ----
 
   private schedulePull(task: PullTask, delay: number): void {
-    this.later(delay, () => this.runPullTask(task));
+    this.scheduled.schedule(delay, () => this.runPullTask(task));
   }
 
   private runPullTask(task: PullTask): void {
@@ -451,67 +358,43 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
   }
 
   private pull(task: PullTask, sub: SubscriptionData, offset: number): void {
-    const factory = this.factory!;
-    const mq = task.mq;
-    const find = () => factory.findBrokerAddressInSubscribe(mq.brokerName, MASTER_ID, false);
-    const send = (found: { brokerAddr: string } | undefined) => {
-      if (task.cancelled || this.serviceState !== 'RUNNING') return;
-      if (found === undefined) return this.onPullError(task, `the broker[${mq.brokerName}] not exist`);
-      const header = {
-        consumerGroup: this.consumerGroup,
-        topic: mq.topic,
-        queueId: mq.queueId,
-        queueOffset: offset,
-        maxMsgNums: this.pullBatchSize,
-        sysFlag: PullSysFlag.SUSPEND | PullSysFlag.SUBSCRIPTION | PullSysFlag.LITE_PULL_MESSAGE,
-        commitOffset: 0,
-        suspendTimeoutMillis: LITE_BROKER_SUSPEND_MAX_TIME_MILLIS,
-        subscription: sub.subString,
-        subVersion: 0,
-        expressionType: 'TAG',
-      };
-      const command = request(RequestCode.PULL_MESSAGE, header);
-      factory.invoke(found.brokerAddr, command, LITE_CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND, (result) => {
-        if (this.serviceState !== 'RUNNING' || task.cancelled) return;
-        if (!result.ok) return this.onPullError(task, describeError(result.error));
-        this.onPullResponse(task, sub, result.response);
-      });
+    const args = {
+      mq: task.mq,
+      subscription: sub,
+      subExpression: sub.subString,
+      subVersion: 0,
+      offset,
+      maxNums: this.pullBatchSize,
+      sysFlag: PullSysFlag.SUSPEND | PullSysFlag.SUBSCRIPTION | PullSysFlag.LITE_PULL_MESSAGE,
+      commitOffset: 0,
+      brokerSuspendMaxTimeMillis: LITE_BROKER_SUSPEND_MAX_TIME_MILLIS,
+      timeoutMillis: LITE_CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND,
     };
-    const found = find();
-    if (found !== undefined) return send(found);
-    factory.updateTopicRouteInfoFromNameServer(mq.topic, () => send(find()));
+    const stillWanted = () => !task.cancelled && this.serviceState === 'RUNNING';
+    this.pullAPIWrapper!.pullKernelImpl(args, stillWanted, (outcome) => {
+      if (!stillWanted()) return;
+      if (!outcome.ok) return this.onPullError(task, outcome.error);
+      this.onPullResult(task, outcome.pullResult);
+    });
   }
 
-  private onPullResponse(
-    task: PullTask,
-    sub: SubscriptionData,
-    response: { code: number; extFields?: Record<string, unknown>; body?: unknown },
-  ): void {
+  private onPullResult(task: PullTask, result: PullResult): void {
     const state = this.assigned.get(task.mq.key);
     if (state === undefined || state.task !== task) return;
-    const nextBeginOffset = Number(response.extFields?.['nextBeginOffset']);
-    switch (response.code) {
-      case ResponseCode.SUCCESS: {
-        const raw = Array.isArray(response.body) ? (response.body as MessageExt[]) : [];
-        let msgs = raw.map(copyMessageExt);
-        if (sub.tagsSet.length > 0) msgs = msgs.filter((m) => sub.tagsSet.includes(m.getTags() ?? ''));
-        if (msgs.length > 0 && state.seekOffset === -1) {
-          task.pq.putMessage(msgs);
-          this.cache.push({ msgs, mq: task.mq, task });
-          this.wakeWaiter();
-        }
-        break;
-      }
-      case ResponseCode.PULL_NOT_FOUND:
-      case ResponseCode.PULL_RETRY_IMMEDIATELY:
-        break;
-      case ResponseCode.PULL_OFFSET_MOVED:
-        this.env.trace('lite-consumer.offset-illegal', { mq: task.mq.key, nextBeginOffset });
-        break;
-      default:
-        return this.onPullError(task, responseCodeName(response.code));
+    const msgs = result.msgFoundList;
+    if (result.pullStatus === 'FOUND' && msgs.length > 0 && state.seekOffset === -1) {
+      task.pq.putMessage(msgs);
+      this.cache.push({ msgs, mq: task.mq, task });
+      this.wakeWaiter();
     }
-    if (state.seekOffset === -1 && Number.isFinite(nextBeginOffset)) state.pullOffset = nextBeginOffset;
+    if (result.pullStatus === 'OFFSET_ILLEGAL') {
+      this.env.trace('lite-consumer.offset-illegal', {
+        mq: task.mq.key,
+        nextBeginOffset: result.nextBeginOffset,
+      });
+    }
+    if (state.seekOffset === -1 && Number.isFinite(result.nextBeginOffset))
+      state.pullOffset = result.nextBeginOffset;
     this.schedulePull(task, 0);
   }
 
@@ -540,8 +423,7 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
     const batch = this.takeRequest();
     if (batch === undefined) return;
     this.waiter = undefined;
-    this.env.cancelTimer(waiter.timer);
-    this.timers.delete(waiter.timer);
+    this.scheduled.cancel(waiter.timer);
     waiter.done(batch);
   }
 
@@ -554,39 +436,7 @@ export class DefaultLitePullConsumer implements MQConsumerInner, Process {
 
   // ---- helpers ----
 
-  private queueOffset(mq: MessageQueue, code: number, done: (offset: number) => void): void {
-    const factory = this.factory!;
-    const send = (addr: string | undefined) => {
-      if (addr === undefined) return done(-1);
-      factory.invoke(addr, request(code, { topic: mq.topic, queueId: mq.queueId }), ADMIN_TIMEOUT, (r) => {
-        if (!r.ok || r.response.code !== ResponseCode.SUCCESS) return done(-1);
-        const offset = Number(r.response.extFields?.['offset']);
-        done(Number.isFinite(offset) ? offset : -1);
-      });
-    };
-    const addr = factory.findBrokerAddressInPublish(mq.brokerName);
-    if (addr !== undefined) return send(addr);
-    factory.updateTopicRouteInfoFromNameServer(mq.topic, () =>
-      send(factory.findBrokerAddressInPublish(mq.brokerName)),
-    );
-  }
-
   private checkServiceState(): void {
     if (this.serviceState !== 'RUNNING') throw new Error('The consumer not running, please start it first.');
-  }
-
-  private later(delay: number, fire: () => void): void {
-    const id = this.env.setTimer(delay, () => {
-      this.timers.delete(id);
-      if (this.serviceState === 'RUNNING') fire();
-    });
-    this.timers.add(id);
-  }
-
-  private every(initialDelay: number, period: number, task: () => void): void {
-    this.later(initialDelay, () => {
-      task();
-      this.every(period, period, task);
-    });
   }
 }

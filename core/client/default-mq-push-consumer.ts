@@ -1,7 +1,8 @@
-// DefaultMQPushConsumer (RocketMQ 4.9.x's DefaultMQPushConsumer, DefaultMQPushConsumerImpl,
-// PullMessageService and PullAPIWrapper), clustering with concurrent consumption, so application
-// code reads as in Java: new DefaultMQPushConsumer(group, env), setNamesrvAddr, subscribe(topic,
-// expression), registerMessageListener({ consumeMessage(msgs, context) }), start().
+// DefaultMQPushConsumer (RocketMQ 4.9.x's DefaultMQPushConsumer, DefaultMQPushConsumerImpl and
+// PullMessageService; the pull itself is pull-api-wrapper.ts), clustering with concurrent
+// consumption, so application code reads as in Java: new DefaultMQPushConsumer(group, env),
+// setNamesrvAddr, subscribe(topic, expression), registerMessageListener({ consumeMessage(msgs,
+// context) }), start().
 // - start: registers with the process's client instance (one per clientId), auto-subscribes the
 //   group's %RETRY% topic, fetches the subscribed topics' routes, sends a heartbeat and
 //   rebalances; then rebalances every 20 s and at once on NOTIFY_CONSUMER_IDS_CHANGED, and
@@ -30,12 +31,7 @@
 // pull interval, no consume hooks, no namespace or unit mode; the subscription version is not
 // bumped when the queue set changes; an orderly pull request does not recompute its offset on
 // its first locked pull (Java's previouslyLocked).
-import type { Env, Process, TimerId } from '../env.ts';
-import { copyMessageExt, type MessageExt } from '../message/message.ts';
-import { request } from '../protocol/remoting-command.ts';
-import { RequestCode } from '../protocol/request-code.ts';
-import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
-import { MASTER_ID } from '../protocol/route-data.ts';
+import type { Env, Process } from '../env.ts';
 import {
   AllocateMessageQueueAveragely,
   type AllocateMessageQueueStrategy,
@@ -50,23 +46,15 @@ import {
   INTEGER_MAX,
   type MessageListenerOrderly,
 } from './consume-message-orderly-service.ts';
-import { describeError, MQClientException } from './exceptions.ts';
-import { MessageQueue } from './message-queue.ts';
-import {
-  defaultClientConfig,
-  MQClientManager,
-  type ClientConfig,
-  type MQClientInstance,
-  type MQConsumerInner,
-} from './mq-client-instance.ts';
-import { RebalancePushImpl, type ConsumeFromWhere, type PullRequest } from './rebalance.ts';
-import { LocalFileOffsetStore, type OffsetStore } from './local-file-offset-store.ts';
+import { MQClientException } from './exceptions.ts';
+import { MQClientManager } from './mq-client-instance.ts';
+import type { PullResult } from './pull-api-wrapper.ts';
+import { RebalancePushImpl, type PullRequest } from './rebalance.ts';
+import { RebalancingConsumer, type MessageModel } from './rebalancing-consumer.ts';
+import { LocalFileOffsetStore } from './local-file-offset-store.ts';
+import type { OffsetStore } from './offset-store.ts';
 import { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
-import {
-  type SubscriptionData,
-  type ConsumerData,
-  buildSubscriptionData,
-} from '../protocol/heartbeat-data.ts';
+import { buildSubscriptionData, type SubscriptionData } from '../protocol/heartbeat-data.ts';
 import { PullSysFlag } from '../protocol/pull-message-header.ts';
 import { retryTopic } from '../protocol/mix-all.ts';
 
@@ -81,7 +69,7 @@ export type {
   MessageListenerOrderly,
 } from './consume-message-orderly-service.ts';
 export type { ConsumeFromWhere } from './rebalance.ts';
-export type MessageModel = 'CLUSTERING' | 'BROADCASTING';
+export type { MessageModel } from './rebalancing-consumer.ts';
 
 /** DefaultMQPushConsumerImpl's delays (ms). */
 export const PULL_TIME_DELAY_MILLS_WHEN_EXCEPTION = 3_000;
@@ -99,22 +87,13 @@ export const REBALANCE_INTERVAL = 20_000;
 export const PERSIST_CONSUMER_OFFSET_INITIAL_DELAY = 10_000;
 export const PERSIST_CONSUMER_OFFSET_INTERVAL = 5_000;
 
-type ServiceState = 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY';
-
-/** The push consumers of each client instance, for NOTIFY_CONSUMER_IDS_CHANGED. */
-const consumersOf = new WeakMap<MQClientInstance, Set<DefaultMQPushConsumer>>();
-
-export class DefaultMQPushConsumer implements MQConsumerInner, Process {
-  private readonly clientConfig: ClientConfig;
-  private messageModel: MessageModel = 'CLUSTERING';
-  private consumeFromWhere: ConsumeFromWhere = 'CONSUME_FROM_LAST_OFFSET';
+export class DefaultMQPushConsumer extends RebalancingConsumer implements Process {
+  protected readonly consumeType = 'CONSUME_PASSIVELY';
   private consumeTimestamp: number;
   private allocateMessageQueueStrategy: AllocateMessageQueueStrategy = new AllocateMessageQueueAveragely();
   private consumeThreadMin = 20;
   private consumeThreadMax = 20;
   private consumeConcurrentlyMaxSpan = 2000;
-  private pullThresholdForQueue = 1000;
-  private pullThresholdSizeForQueue = 100;
   private pullBatchSize = 32;
   private consumeMessageBatchMaxSize = 1;
   private maxReconsumeTimes = -1;
@@ -123,43 +102,18 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
   private serviceTime: ConsumeServiceTime = 0;
   private readonly subscriptions = new Map<string, string>();
   private listener: MessageListenerConcurrently | MessageListenerOrderly | undefined;
-  private factory: MQClientInstance | undefined;
-  private offsetStore: OffsetStore | undefined;
-  private rebalanceImpl: RebalancePushImpl | undefined;
   private consumeService: ConsumeMessageConcurrentlyService | undefined;
   private orderlyService: ConsumeMessageOrderlyService | undefined;
-  private readonly pullFromWhichNode = new Map<string, number>();
-  private readonly timers = new Set<TimerId>();
-  private serviceState: ServiceState = 'CREATE_JUST';
 
-  constructor(
-    readonly consumerGroup: string,
-    private readonly env: Env,
-  ) {
-    this.clientConfig = defaultClientConfig(env);
+  constructor(consumerGroup: string, env: Env) {
+    super(consumerGroup, env);
     this.consumeTimestamp = env.now() - 30 * 60_000;
   }
 
   // ---- configuration (the Java setters) ----
 
-  setNamesrvAddr(namesrvAddr: string): void {
-    this.clientConfig.namesrvAddr = namesrvAddr;
-    this.factory?.updateNameServerAddressList(namesrvAddr);
-  }
-  setInstanceName(instanceName: string): void {
-    this.clientConfig.instanceName = instanceName;
-  }
-  setPollNameServerInterval(ms: number): void {
-    this.clientConfig.pollNameServerInterval = ms;
-  }
-  setHeartbeatBrokerInterval(ms: number): void {
-    this.clientConfig.heartbeatBrokerInterval = ms;
-  }
   setMessageModel(model: MessageModel): void {
     this.messageModel = model;
-  }
-  setConsumeFromWhere(where: ConsumeFromWhere): void {
-    this.consumeFromWhere = where;
   }
   /** CONSUME_FROM_TIMESTAMP's time in ms (Java takes yyyyMMddHHmmss; default now − 30 min). */
   setConsumeTimestamp(ms: number): void {
@@ -176,13 +130,6 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
   }
   setConsumeConcurrentlyMaxSpan(n: number): void {
     this.consumeConcurrentlyMaxSpan = n;
-  }
-  setPullThresholdForQueue(n: number): void {
-    this.pullThresholdForQueue = n;
-  }
-  /** In MiB. */
-  setPullThresholdSizeForQueue(n: number): void {
-    this.pullThresholdSizeForQueue = n;
   }
   setPullBatchSize(n: number): void {
     this.pullBatchSize = n;
@@ -213,15 +160,6 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
   /** The simulated handling time of each consume request (ms), fixed or per request. */
   setConsumeServiceTime(time: ConsumeServiceTime): void {
     this.serviceTime = time;
-  }
-  getMQClientInstance(): MQClientInstance | undefined {
-    return this.factory;
-  }
-  getOffsetStore(): OffsetStore | undefined {
-    return this.offsetStore;
-  }
-  getRebalanceImpl(): RebalancePushImpl | undefined {
-    return this.rebalanceImpl;
   }
   /** The queues this consumer currently pulls, sorted keys. */
   assignedQueues(): string[] {
@@ -324,66 +262,16 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
         `The consumer group[${group}] has been created before, specify another name please.`,
       );
     }
-    this.factory = factory;
-    this.offsetStore = offsetStore;
-    this.rebalanceImpl = rebalance;
-    let peers = consumersOf.get(factory);
-    if (peers === undefined) {
-      consumersOf.set(factory, (peers = new Set()));
-      factory.registerProcessor(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, (req) => {
-        env.trace('consumer.notify-ids-changed', {
-          clientId: factory.clientId,
-          group: req.extFields?.['consumerGroup'],
-        });
-        for (const consumer of consumersOf.get(factory) ?? []) consumer.doRebalance();
-      });
-      factory.registerProcessor(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, (req) => {
-        const topic = String(req.extFields?.['topic'] ?? '');
-        const target = String(req.extFields?.['group'] ?? '');
-        const rows = (req.body as { offsetTable?: unknown } | undefined)?.offsetTable;
-        const table = new Map<string, number>();
-        if (Array.isArray(rows)) {
-          for (const row of rows as {
-            mq?: { topic?: unknown; brokerName?: unknown; queueId?: unknown };
-            offset?: unknown;
-          }[]) {
-            const mq = new MessageQueue(
-              String(row.mq?.topic),
-              String(row.mq?.brokerName),
-              Number(row.mq?.queueId),
-            );
-            table.set(mq.key, Number(row.offset));
-          }
-        }
-        env.trace('consumer.reset-offset', {
-          clientId: factory.clientId,
-          group: target,
-          topic,
-          queues: table.size,
-        });
-        for (const consumer of consumersOf.get(factory) ?? []) {
-          if (consumer.consumerGroup === target) consumer.resetOffset(topic, table);
-        }
-      });
-    }
-    peers.add(this);
-    factory.start();
-    this.serviceState = 'RUNNING';
+    this.startWith(factory, offsetStore, rebalance);
     this.orderlyService?.start();
     env.trace('consumer.start', { group, clientId: factory.clientId });
     // updateTopicSubscribeInfoWhenSubscriptionChanged, then heartbeat and rebalanceImmediately.
-    const topics = [...rebalance.subscriptionInner.keys()];
-    let left = topics.length;
-    for (const topic of topics) {
-      factory.updateTopicRouteInfoFromNameServer(topic, () => {
-        if (--left > 0 || this.serviceState !== 'RUNNING') return;
-        factory.sendHeartbeatToAllBroker();
-        this.doRebalance();
-      });
-    }
-    this.every(REBALANCE_INTERVAL, REBALANCE_INTERVAL, () => this.doRebalance());
-    this.every(PERSIST_CONSUMER_OFFSET_INITIAL_DELAY, PERSIST_CONSUMER_OFFSET_INTERVAL, () =>
-      this.persistConsumerOffset(),
+    this.fetchRoutesThenRebalance(factory, rebalance);
+    this.scheduled.scheduleAtFixedRate(REBALANCE_INTERVAL, REBALANCE_INTERVAL, () => this.doRebalance());
+    this.scheduled.scheduleAtFixedRate(
+      PERSIST_CONSUMER_OFFSET_INITIAL_DELAY,
+      PERSIST_CONSUMER_OFFSET_INTERVAL,
+      () => this.persistConsumerOffset(),
     );
   }
 
@@ -392,18 +280,11 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
     const factory = this.factory;
     if (this.serviceState !== 'RUNNING' || factory === undefined) return done();
     this.serviceState = 'SHUTDOWN_ALREADY';
-    for (const timer of this.timers) this.env.cancelTimer(timer);
-    this.timers.clear();
+    this.scheduled.shutdown();
     this.consumeService?.shutdown();
     this.orderlyService?.shutdown();
     this.persistConsumerOffset();
-    consumersOf.get(factory)?.delete(this);
-    factory.unregisterConsumer(this.consumerGroup, () => {
-      factory.shutdown();
-      this.rebalanceImpl?.destroy();
-      this.env.trace('consumer.shutdown', { group: this.consumerGroup, clientId: factory.clientId });
-      done();
-    });
+    this.leave(factory, 'consumer.shutdown', done);
   }
 
   doRebalance(): void {
@@ -423,7 +304,7 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
       pq.dropped = true;
       pq.clear();
     }
-    this.later(RESET_OFFSET_PAUSE, () => {
+    this.scheduled.schedule(RESET_OFFSET_PAUSE, () => {
       for (const [key, { mq, pq }] of [...rebalance.processQueueTable]) {
         const offset = offsetTable.get(key);
         if (mq.topic !== topic || offset === undefined) continue;
@@ -442,44 +323,10 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
     this.offsetStore?.persistAll(new Set(rebalance.processQueueTable.keys()));
   }
 
-  // ---- MQConsumerInner ----
-
-  consumerData(): ConsumerData {
-    return {
-      groupName: this.consumerGroup,
-      consumeType: 'CONSUME_PASSIVELY',
-      messageModel: this.messageModel,
-      consumeFromWhere: this.consumeFromWhere,
-      subscriptionDataSet: [...(this.rebalanceImpl?.subscriptionInner.values() ?? [])].map((s) => ({
-        ...s,
-        tagsSet: [...s.tagsSet],
-        codeSet: [...s.codeSet],
-      })),
-    };
-  }
-
-  subscriptionTopics(): string[] {
-    return [...(this.rebalanceImpl?.subscriptionInner.keys() ?? [])];
-  }
-
-  isSubscribeTopicNeedUpdate(topic: string): boolean {
-    const rebalance = this.rebalanceImpl;
-    return (
-      rebalance !== undefined &&
-      rebalance.subscriptionInner.has(topic) &&
-      !rebalance.topicSubscribeInfoTable.has(topic)
-    );
-  }
-
-  updateTopicSubscribeInfo(topic: string, queues: MessageQueue[]): void {
-    const rebalance = this.rebalanceImpl;
-    if (rebalance?.subscriptionInner.has(topic)) rebalance.topicSubscribeInfoTable.set(topic, queues);
-  }
-
   // ---- pulling ----
 
   private executePullRequestLater(pr: PullRequest, delay: number): void {
-    this.later(delay, () => this.pullMessage(pr));
+    this.scheduled.schedule(delay, () => this.pullMessage(pr));
   }
 
   private pullMessage(pr: PullRequest): void {
@@ -512,65 +359,35 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
     commit: boolean,
     commitOffset: number,
   ): void {
-    const factory = this.factory!;
-    const mq = pr.messageQueue;
-    const find = () =>
-      factory.findBrokerAddressInSubscribe(
-        mq.brokerName,
-        this.pullFromWhichNode.get(mq.key) ?? MASTER_ID,
-        false,
-      );
-    const send = (found: { brokerAddr: string; slave: boolean } | undefined) => {
-      if (this.serviceState !== 'RUNNING' || pr.processQueue.dropped) return;
-      if (found === undefined) return this.onPullException(pr, `the broker[${mq.brokerName}] not exist`);
-      let sysFlag = PullSysFlag.SUSPEND;
-      // Broadcasting offsets stay on the consumer; only clustering commits at the broker.
-      if (commit && !found.slave && this.messageModel === 'CLUSTERING') sysFlag |= PullSysFlag.COMMIT_OFFSET;
-      const header = {
-        consumerGroup: this.consumerGroup,
-        topic: mq.topic,
-        queueId: mq.queueId,
-        queueOffset: pr.nextOffset,
-        maxMsgNums: this.pullBatchSize,
-        sysFlag,
-        commitOffset: Math.max(0, commitOffset),
-        suspendTimeoutMillis: BROKER_SUSPEND_MAX_TIME_MILLIS,
-        subVersion: sub.subVersion,
-        expressionType: 'TAG',
-      };
-      const command = request(RequestCode.PULL_MESSAGE, header);
-      factory.invoke(found.brokerAddr, command, CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND, (result) => {
-        if (this.serviceState !== 'RUNNING') return;
-        if (!result.ok) return this.onPullException(pr, describeError(result.error));
-        this.processPullResponse(pr, sub, result.response);
-      });
+    // Broadcasting offsets stay on the consumer; only clustering commits at the broker.
+    const commitBit = commit && this.messageModel === 'CLUSTERING' ? PullSysFlag.COMMIT_OFFSET : 0;
+    const args = {
+      mq: pr.messageQueue,
+      subscription: sub,
+      subVersion: sub.subVersion,
+      offset: pr.nextOffset,
+      maxNums: this.pullBatchSize,
+      sysFlag: PullSysFlag.SUSPEND | commitBit,
+      commitOffset,
+      brokerSuspendMaxTimeMillis: BROKER_SUSPEND_MAX_TIME_MILLIS,
+      timeoutMillis: CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND,
     };
-    const found = find();
-    if (found !== undefined) return send(found);
-    factory.updateTopicRouteInfoFromNameServer(mq.topic, () => send(find()));
+    const stillWanted = () => this.serviceState === 'RUNNING' && !pr.processQueue.dropped;
+    this.pullAPIWrapper!.pullKernelImpl(args, stillWanted, (outcome) => {
+      if (this.serviceState !== 'RUNNING') return;
+      if (!outcome.ok) return this.onPullException(pr, outcome.error);
+      this.onPullResult(pr, outcome.pullResult);
+    });
   }
 
-  private processPullResponse(
-    pr: PullRequest,
-    sub: SubscriptionData,
-    response: { code: number; extFields?: Record<string, unknown>; body?: unknown },
-  ): void {
+  /** DefaultMQPushConsumerImpl's PullCallback. */
+  private onPullResult(pr: PullRequest, result: PullResult): void {
     const mq = pr.messageQueue;
     const pq = pr.processQueue;
-    const fields = response.extFields ?? {};
-    const nextBeginOffset = Number(fields['nextBeginOffset']);
-    const suggest = Number(fields['suggestWhichBrokerId']);
-    if (Number.isFinite(suggest)) this.pullFromWhichNode.set(mq.key, suggest);
-    switch (response.code) {
-      case ResponseCode.SUCCESS: {
-        const raw = Array.isArray(response.body) ? (response.body as MessageExt[]) : [];
-        let msgs = raw.map(copyMessageExt);
-        if (sub.tagsSet.length > 0) msgs = msgs.filter((m) => sub.tagsSet.includes(m.getTags() ?? ''));
-        for (const m of msgs) {
-          m.putProperty('MIN_OFFSET', String(fields['minOffset']));
-          m.putProperty('MAX_OFFSET', String(fields['maxOffset']));
-        }
-        pr.nextOffset = nextBeginOffset;
+    switch (result.pullStatus) {
+      case 'FOUND': {
+        const msgs = result.msgFoundList;
+        pr.nextOffset = result.nextBeginOffset;
         if (msgs.length > 0 && !pq.dropped) {
           const dispatchToConsume = pq.putMessage(msgs);
           if (this.orderlyService !== undefined)
@@ -579,29 +396,27 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
         }
         return this.executePullRequestLater(pr, 0);
       }
-      case ResponseCode.PULL_NOT_FOUND:
-      case ResponseCode.PULL_RETRY_IMMEDIATELY:
-        pr.nextOffset = nextBeginOffset;
+      case 'NO_NEW_MSG':
+      case 'NO_MATCHED_MSG':
+        pr.nextOffset = result.nextBeginOffset;
         // correctTagsOffset: with nothing cached, the offset follows the pull position.
         if (pq.msgCount === 0) this.offsetStore!.updateOffset(mq, pr.nextOffset, true);
         return this.executePullRequestLater(pr, 0);
-      case ResponseCode.PULL_OFFSET_MOVED:
+      case 'OFFSET_ILLEGAL':
         this.env.trace('consumer.offset-illegal', {
           group: this.consumerGroup,
           mq: mq.key,
           requestOffset: pr.nextOffset,
-          nextBeginOffset,
+          nextBeginOffset: result.nextBeginOffset,
         });
-        pr.nextOffset = nextBeginOffset;
+        pr.nextOffset = result.nextBeginOffset;
         pq.dropped = true;
-        this.later(OFFSET_MOVED_DELAY, () => {
+        this.scheduled.schedule(OFFSET_MOVED_DELAY, () => {
           this.offsetStore!.updateOffset(mq, pr.nextOffset, false);
           this.offsetStore!.persist(mq);
           this.rebalanceImpl!.removeProcessQueue(mq);
         });
         return;
-      default:
-        return this.onPullException(pr, responseCodeName(response.code));
     }
   }
 
@@ -629,20 +444,5 @@ export class DefaultMQPushConsumer implements MQConsumerInner, Process {
       throw new MQClientException('consumeMessageBatchMaxSize Out of range [1, 1024]');
     if (this.pullBatchSize < 1 || this.pullBatchSize > 1024)
       throw new MQClientException('pullBatchSize Out of range [1, 1024]');
-  }
-
-  private later(delay: number, fire: () => void): void {
-    const id = this.env.setTimer(delay, () => {
-      this.timers.delete(id);
-      if (this.serviceState === 'RUNNING') fire();
-    });
-    this.timers.add(id);
-  }
-
-  private every(initialDelay: number, period: number, task: () => void): void {
-    this.later(initialDelay, () => {
-      task();
-      this.every(period, period, task);
-    });
   }
 }

@@ -25,23 +25,10 @@
 import type { Disk, Env } from '../env.ts';
 import { MQClientException } from './exceptions.ts';
 import { MessageQueue } from './message-queue.ts';
-import type { ReadOffsetType } from './remote-broker-offset-store.ts';
+import { AbstractOffsetStore } from './offset-store.ts';
 
 /** LocalFileOffsetStore.LOCAL_OFFSET_STORE_DIR, relative to the node's disk. */
 export const LOCAL_OFFSET_STORE_DIR = '.rocketmq_offsets';
-
-/** What both offset stores offer a consumer (Java's OffsetStore, callback style). */
-export interface OffsetStore {
-  readonly groupName: string;
-  load(): void;
-  updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void;
-  readOffsetFromMemory(mq: MessageQueue): number;
-  readOffset(mq: MessageQueue, type: ReadOffsetType, done: (offset: number) => void): void;
-  persistAll(mqs: ReadonlySet<string>): void;
-  persist(mq: MessageQueue): void;
-  removeOffset(mq: MessageQueue): void;
-  cloneOffsetTable(): Map<string, number>;
-}
 
 export function localOffsetStorePath(clientId: string, group: string): string {
   return `${LOCAL_OFFSET_STORE_DIR}/${clientId}/${group}/offsets.json`;
@@ -108,14 +95,14 @@ export function decodeOffsetTable(text: string): Map<string, { mq: MessageQueue;
 
 type Table = Map<string, { mq: MessageQueue; offset: number }>;
 
-export class LocalFileOffsetStore implements OffsetStore {
-  private readonly offsetTable: Table = new Map();
+export class LocalFileOffsetStore extends AbstractOffsetStore {
   readonly storePath: string;
 
   constructor(
     private readonly factory: { readonly env: Env; readonly clientId: string },
     readonly groupName: string,
   ) {
+    super();
     this.storePath = localOffsetStorePath(factory.clientId, groupName);
   }
 
@@ -134,22 +121,8 @@ export class LocalFileOffsetStore implements OffsetStore {
     });
   }
 
-  updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void {
-    const entry = this.offsetTable.get(mq.key);
-    if (entry === undefined) return void this.offsetTable.set(mq.key, { mq, offset });
-    if (!increaseOnly || offset > entry.offset) entry.offset = offset;
-  }
-
-  readOffsetFromMemory(mq: MessageQueue): number {
-    return this.offsetTable.get(mq.key)?.offset ?? -1;
-  }
-
-  /** Answers synchronously (the file is local); -1 when there is no offset. */
-  readOffset(mq: MessageQueue, type: ReadOffsetType, done: (offset: number) => void): void {
-    if (type !== 'READ_FROM_STORE') {
-      const offset = this.readOffsetFromMemory(mq);
-      if (offset >= 0 || type === 'READ_FROM_MEMORY') return done(offset);
-    }
+  /** Answers synchronously (the file is local). */
+  protected readOffsetFromStore(mq: MessageQueue, done: (offset: number) => void): void {
     let wrapper: Table | undefined;
     try {
       wrapper = this.readLocalOffset();
@@ -177,10 +150,6 @@ export class LocalFileOffsetStore implements OffsetStore {
 
   /** Java's LocalFileOffsetStore keeps the offset (the method is empty). */
   removeOffset(_mq: MessageQueue): void {}
-
-  cloneOffsetTable(): Map<string, number> {
-    return new Map([...this.offsetTable].map(([k, v]) => [k, v.offset]));
-  }
 
   private write(apply: (wrapper: Table) => void): void {
     let wrapper: Table | undefined;

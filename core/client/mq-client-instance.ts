@@ -1,5 +1,6 @@
 // MQClientInstance: what one client process shares among its producers and consumers (RocketMQ
-// 4.9.x's MQClientInstance, MQClientManager, the remoting half of MQClientAPIImpl and ClientConfig).
+// 4.9.x's MQClientInstance, MQClientManager and the remoting half of MQClientAPIImpl; the
+// settings are client-config.ts).
 // - Identity: clientId = clientIP@instanceName; instanceName "DEFAULT" becomes the process id, so
 //   every producer and consumer of one process with the same instanceName shares one instance.
 // - NameServers: namesrvAddr is a ';'-separated list used one at a time, starting at a random
@@ -25,7 +26,7 @@
 // unit name or namespace, no VIP channel, no fetching of NameServer addresses from a web server,
 // no inner producer of its own (its group only appears in heartbeats), UNREGISTER_CLIENT goes to
 // the brokers in parallel rather than one after another.
-import type { ChannelId, Env, Reply, TimerId } from '../env.ts';
+import type { ChannelId, Env, Reply } from '../env.ts';
 import { parseNamesrvAddr } from '../namesrv/broker-registration.ts';
 import { isRemotingCommand, request, response, type RemotingCommand } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
@@ -43,39 +44,16 @@ import {
   topicRouteData2TopicSubscribeInfo,
   type TopicPublishInfo,
 } from './topic-publish-info.ts';
+import { ScheduledExecutor } from './scheduled-executor.ts';
+import { DEFAULT_INSTANCE_NAME, type ClientConfig } from './client-config.ts';
+import { clientRemotingProcessors, type ClientRequestProcessor } from './client-remoting-processor.ts';
 import { type ConsumerData, type HeartbeatData } from '../protocol/heartbeat-data.ts';
 
 /** MixAll.CLIENT_INNER_PRODUCER_GROUP: every client instance's own producer group. */
 export const CLIENT_INNER_PRODUCER_GROUP = 'CLIENT_INNER_PRODUCER';
-/** ClientConfig's instanceName before it is replaced by the process id. */
-export const DEFAULT_INSTANCE_NAME = 'DEFAULT';
 /** The initial delays of MQClientInstance.startScheduledTask. */
 export const POLL_NAMESRV_INITIAL_DELAY = 10;
 export const HEARTBEAT_INITIAL_DELAY = 1_000;
-
-/** ClientConfig: what producers and consumers configure about their client instance. */
-export interface ClientConfig {
-  namesrvAddr?: string;
-  clientIP: string;
-  instanceName: string;
-  /** Route poll period (ms). */
-  pollNameServerInterval: number;
-  /** Heartbeat period (ms). */
-  heartbeatBrokerInterval: number;
-  /** Timeout of the instance's own requests: routes, heartbeats, unregister (ms). */
-  mqClientApiTimeout: number;
-}
-
-/** ClientConfig's defaults for a process at `env.address`. */
-export function defaultClientConfig(env: Pick<Env, 'address'>): ClientConfig {
-  return {
-    clientIP: env.address.split(':')[0]!,
-    instanceName: DEFAULT_INSTANCE_NAME,
-    pollNameServerInterval: 30_000,
-    heartbeatBrokerInterval: 30_000,
-    mqClientApiTimeout: 3_000,
-  };
-}
 
 /** What the instance needs of a producer (MQProducerInner). */
 export interface MQProducerInner {
@@ -94,15 +72,10 @@ export interface MQConsumerInner {
   subscriptionTopics(): string[];
   isSubscribeTopicNeedUpdate(topic: string): boolean;
   updateTopicSubscribeInfo(topic: string, queues: MessageQueue[]): void;
+  doRebalance(): void;
+  /** A push consumer's part of MQClientInstance.resetOffset (the others have none). */
+  resetOffset?(topic: string, offsetTable: ReadonlyMap<string, number>): void;
 }
-
-/** Handles a broker's request to this client; `reply` is undefined for a one-way message. */
-export type ClientRequestProcessor = (
-  request: RemotingCommand,
-  reply: Reply | undefined,
-  from: string,
-  channel: ChannelId,
-) => void;
 
 export type InvokeResult =
   { ok: true; response: RemotingCommand } | { ok: false; error: RemotingException | MQClientException };
@@ -123,10 +96,10 @@ export class MQClientInstance {
   readonly brokerAddrTable = new Map<string, Map<number, string>>();
   private readonly producers = new Map<string, MQProducerInner>();
   private readonly consumers = new Map<string, MQConsumerInner>();
-  private readonly processors = new Map<number, ClientRequestProcessor>();
+  private readonly processors: Map<number, ClientRequestProcessor>;
   private readonly disconnectListeners: ((peer: string, channel: ChannelId) => void)[] = [];
   private readonly routeRequests = new Map<string, ((changed: boolean) => void)[]>();
-  private readonly timers = new Set<TimerId>();
+  private readonly scheduled: ScheduledExecutor;
   private namesrvList: string[] = [];
   private namesrvIndex: number;
   private namesrvChosen: string | undefined;
@@ -138,6 +111,8 @@ export class MQClientInstance {
     clientId: string,
   ) {
     this.clientId = clientId;
+    this.scheduled = new ScheduledExecutor(env);
+    this.processors = clientRemotingProcessors(this);
     this.namesrvIndex = env.rng.int(999);
     this.updateNameServerAddressList(config.namesrvAddr ?? '');
   }
@@ -165,8 +140,10 @@ export class MQClientInstance {
       if (!this.isRunning) return;
       for (const listener of this.disconnectListeners) listener(peer, channel);
     });
-    this.every(POLL_NAMESRV_INITIAL_DELAY, config.pollNameServerInterval, () => this.pollTopicRoutes());
-    this.every(HEARTBEAT_INITIAL_DELAY, config.heartbeatBrokerInterval, () => {
+    this.scheduled.scheduleAtFixedRate(POLL_NAMESRV_INITIAL_DELAY, config.pollNameServerInterval, () =>
+      this.pollTopicRoutes(),
+    );
+    this.scheduled.scheduleAtFixedRate(HEARTBEAT_INITIAL_DELAY, config.heartbeatBrokerInterval, () => {
       this.cleanOfflineBroker();
       this.sendHeartbeatToAllBroker();
     });
@@ -177,8 +154,7 @@ export class MQClientInstance {
   shutdown(): void {
     if (this.state !== 'RUNNING' || this.consumers.size > 0 || this.producers.size > 0) return;
     this.state = 'SHUTDOWN_ALREADY';
-    for (const timer of this.timers) this.env.cancelTimer(timer);
-    this.timers.clear();
+    this.scheduled.shutdown();
     MQClientManager.remove(this.env, this.clientId);
     this.env.trace('client.shutdown', { clientId: this.clientId });
   }
@@ -206,6 +182,16 @@ export class MQClientInstance {
   unregisterConsumer(group: string, done: () => void = () => {}): void {
     this.consumers.delete(group);
     this.unregisterClient({ consumerGroup: group }, done);
+  }
+
+  /** Every consumer rebalances now (NOTIFY_CONSUMER_IDS_CHANGED). */
+  rebalanceImmediately(): void {
+    for (const consumer of this.consumers.values()) consumer.doRebalance();
+  }
+
+  /** RESET_CONSUMER_CLIENT_OFFSET: the group's push consumer takes the new offsets. */
+  resetOffset(topic: string, group: string, offsetTable: ReadonlyMap<string, number>): void {
+    this.consumers.get(group)?.resetOffset?.(topic, offsetTable);
   }
 
   /** Serves a broker-to-client request code (NettyRemotingClient.registerProcessor). */
@@ -450,19 +436,6 @@ export class MQClientInstance {
       );
     }
     processor(body, reply, from, channel);
-  }
-
-  private every(initialDelay: number, period: number, task: () => void): void {
-    const run = (delay: number) => {
-      const id = this.env.setTimer(delay, () => {
-        this.timers.delete(id);
-        if (!this.isRunning) return;
-        task();
-        run(period);
-      });
-      this.timers.add(id);
-    };
-    run(initialDelay);
   }
 }
 

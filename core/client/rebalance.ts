@@ -35,7 +35,8 @@ import { describeError } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
 import { ProcessQueue } from './process-queue.ts';
-import type { OffsetStore } from './local-file-offset-store.ts';
+import type { OffsetStore } from './offset-store.ts';
+import { queryQueueOffset } from './mq-admin-impl.ts';
 import { type SubscriptionData } from '../protocol/heartbeat-data.ts';
 import { RETRY_GROUP_TOPIC_PREFIX } from '../protocol/mix-all.ts';
 
@@ -105,6 +106,25 @@ export class RebalancePushImpl {
     };
     if (left === 0) return finish();
     for (const topic of topics) this.rebalanceByTopic(topic, () => --left === 0 && finish());
+  }
+
+  /** The subscriptions as a heartbeat's ConsumerData carries them. */
+  subscriptionDataSet(): SubscriptionData[] {
+    return [...this.subscriptionInner.values()].map((s) => ({
+      ...s,
+      tagsSet: [...s.tagsSet],
+      codeSet: [...s.codeSet],
+    }));
+  }
+
+  /** A subscribed topic whose queues are not known yet. */
+  isSubscribeTopicNeedUpdate(topic: string): boolean {
+    return this.subscriptionInner.has(topic) && !this.topicSubscribeInfoTable.has(topic);
+  }
+
+  /** A new route's read queues, for a subscribed topic. */
+  updateTopicSubscribeInfo(topic: string, queues: MessageQueue[]): void {
+    if (this.subscriptionInner.has(topic)) this.topicSubscribeInfoTable.set(topic, queues);
   }
 
   /** Drops every queue (shutdown). */
@@ -375,12 +395,15 @@ export class RebalancePushImpl {
       if (lastOffset !== -1) return done(-1);
       switch (this.host.consumeFromWhere()) {
         case 'CONSUME_FROM_LAST_OFFSET':
-          return isRetry ? done(0) : this.queueOffsetQuery(mq, RequestCode.GET_MAX_OFFSET, {}, done);
+          return isRetry
+            ? done(0)
+            : queryQueueOffset(this.host.factory, mq, RequestCode.GET_MAX_OFFSET, {}, done);
         case 'CONSUME_FROM_FIRST_OFFSET':
           return done(0);
         case 'CONSUME_FROM_TIMESTAMP':
-          if (isRetry) return this.queueOffsetQuery(mq, RequestCode.GET_MAX_OFFSET, {}, done);
-          return this.queueOffsetQuery(
+          if (isRetry) return queryQueueOffset(this.host.factory, mq, RequestCode.GET_MAX_OFFSET, {}, done);
+          return queryQueueOffset(
+            this.host.factory,
             mq,
             RequestCode.SEARCH_OFFSET_BY_TIMESTAMP,
             { timestamp: this.host.consumeTimestamp() },
@@ -388,30 +411,6 @@ export class RebalancePushImpl {
           );
       }
     });
-  }
-
-  /** GET_MAX_OFFSET or SEARCH_OFFSET_BY_TIMESTAMP to the queue's master; -1 on failure. */
-  private queueOffsetQuery(
-    mq: MessageQueue,
-    code: number,
-    extra: Record<string, number>,
-    done: (offset: number) => void,
-  ): void {
-    const { factory } = this.host;
-    const send = (addr: string | undefined) => {
-      if (addr === undefined) return done(-1);
-      const command = request(code, { topic: mq.topic, queueId: mq.queueId, ...extra });
-      factory.invoke(addr, command, REBALANCE_REQUEST_TIMEOUT, (result) => {
-        if (!result.ok || result.response.code !== ResponseCode.SUCCESS) return done(-1);
-        const offset = Number(result.response.extFields?.['offset']);
-        done(Number.isFinite(offset) ? offset : -1);
-      });
-    };
-    const addr = factory.findBrokerAddressInPublish(mq.brokerName);
-    if (addr !== undefined) return send(addr);
-    factory.updateTopicRouteInfoFromNameServer(mq.topic, () =>
-      send(factory.findBrokerAddressInPublish(mq.brokerName)),
-    );
   }
 
   /** MQClientInstance.findConsumerIdList: the group's client ids from a broker of the topic. */

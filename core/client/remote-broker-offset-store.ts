@@ -8,7 +8,6 @@
 // persistAll sends the offsets of the queues it is given and forgets the others.
 // Simplifications: the broker address is looked up in the route cache, and when it is missing the
 // route is fetched once (as Java does) before giving up.
-import type { OffsetStore } from './local-file-offset-store.ts';
 import { request } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
@@ -16,44 +15,24 @@ import { MASTER_ID } from '../protocol/route-data.ts';
 import { describeError } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
-
-export type ReadOffsetType = 'READ_FROM_MEMORY' | 'READ_FROM_STORE' | 'MEMORY_FIRST_THEN_STORE';
+import { AbstractOffsetStore } from './offset-store.ts';
 
 /** The timeout of QUERY_CONSUMER_OFFSET (ms). */
 export const QUERY_OFFSET_TIMEOUT = 3_000;
 
-export class RemoteBrokerOffsetStore implements OffsetStore {
-  private readonly offsetTable = new Map<string, { mq: MessageQueue; offset: number }>();
-
+export class RemoteBrokerOffsetStore extends AbstractOffsetStore {
   constructor(
     private readonly factory: MQClientInstance,
     readonly groupName: string,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Nothing to read: the broker holds the offsets (RocketMQ's load is empty too). */
   load(): void {}
 
-  /** Sets the in-memory offset; with increaseOnly, only a larger one replaces it. */
-  updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void {
-    const entry = this.offsetTable.get(mq.key);
-    if (entry === undefined) return void this.offsetTable.set(mq.key, { mq, offset });
-    if (!increaseOnly || offset > entry.offset) entry.offset = offset;
-  }
-
-  /** The in-memory offset, -1 if none (READ_FROM_MEMORY). */
-  readOffsetFromMemory(mq: MessageQueue): number {
-    return this.offsetTable.get(mq.key)?.offset ?? -1;
-  }
-
-  /**
-   * READ_FROM_STORE (or MEMORY_FIRST_THEN_STORE when the memory has none): the broker's offset,
-   * -1 when it has none, -2 on another error.
-   */
-  readOffset(mq: MessageQueue, type: ReadOffsetType, done: (offset: number) => void): void {
-    if (type !== 'READ_FROM_STORE') {
-      const offset = this.readOffsetFromMemory(mq);
-      if (offset >= 0 || type === 'READ_FROM_MEMORY') return done(offset);
-    }
+  /** The broker's offset: -1 when it has none, -2 on another error. */
+  protected readOffsetFromStore(mq: MessageQueue, done: (offset: number) => void): void {
     this.withMasterAddr(mq, (addr) => {
       if (addr === undefined) return done(-2);
       const header = { consumerGroup: this.groupName, topic: mq.topic, queueId: mq.queueId };
@@ -101,11 +80,6 @@ export class RemoteBrokerOffsetStore implements OffsetStore {
 
   removeOffset(mq: MessageQueue): void {
     this.offsetTable.delete(mq.key);
-  }
-
-  /** A copy of the in-memory table, key → offset. */
-  cloneOffsetTable(): Map<string, number> {
-    return new Map([...this.offsetTable].map(([k, v]) => [k, v.offset]));
   }
 
   private updateConsumeOffsetToBroker(mq: MessageQueue, offset: number): void {

@@ -17,10 +17,22 @@ import { OS_PAGE_SIZE, type MessageStoreConfig } from './message-store-config.ts
 
 export type FlushStatus = 'PUT_OK' | 'FLUSH_DISK_TIMEOUT';
 
-/** Flushes the CommitLog and reports the store time of the last record the flush covered. */
-function flushCommitLog(commitLog: CommitLog, flushed: (storeTimestamp: number) => void): void {
-  const stamp = commitLog.lastStoreTimestamp;
-  commitLog.queue.flush(() => flushed(stamp));
+/** What both services are (RocketMQ's abstract FlushCommitLogService): a flusher of one CommitLog. */
+abstract class FlushCommitLogService {
+  protected woken = false;
+
+  constructor(
+    protected readonly env: Env,
+    protected readonly commitLog: CommitLog,
+    protected readonly config: MessageStoreConfig,
+    protected readonly onFlushed: (storeTimestamp: number) => void,
+  ) {}
+
+  /** Flushes the CommitLog and reports the store time of the last record the flush covered. */
+  protected flushCommitLog(flushed: (storeTimestamp: number) => void): void {
+    const stamp = this.commitLog.lastStoreTimestamp;
+    this.commitLog.queue.flush(() => flushed(stamp));
+  }
 }
 
 interface GroupCommitRequest {
@@ -30,16 +42,8 @@ interface GroupCommitRequest {
   settled: boolean;
 }
 
-export class GroupCommitService {
+export class GroupCommitService extends FlushCommitLogService {
   private waiting: GroupCommitRequest[] = [];
-  private woken = false;
-
-  constructor(
-    private readonly env: Env,
-    private readonly commitLog: CommitLog,
-    private readonly config: MessageStoreConfig,
-    private readonly onFlushed: (storeTimestamp: number) => void,
-  ) {}
 
   /** Waits until the CommitLog is durable up to `nextOffset`. */
   putRequest(nextOffset: number, done: (status: FlushStatus) => void): void {
@@ -62,7 +66,7 @@ export class GroupCommitService {
     this.woken = false;
     const batch = this.waiting;
     this.waiting = [];
-    flushCommitLog(this.commitLog, (stamp) => {
+    this.flushCommitLog((stamp) => {
       this.onFlushed(stamp);
       const flushedWhere = this.commitLog.queue.flushedWhere;
       for (const request of batch) {
@@ -80,16 +84,16 @@ export class GroupCommitService {
   }
 }
 
-export class FlushRealTimeService {
+export class FlushRealTimeService extends FlushCommitLogService {
   private lastThoroughFlush: number;
-  private woken = false;
 
   constructor(
-    private readonly env: Env,
-    private readonly commitLog: CommitLog,
-    private readonly config: MessageStoreConfig,
-    private readonly onFlushed: (storeTimestamp: number) => void,
+    env: Env,
+    commitLog: CommitLog,
+    config: MessageStoreConfig,
+    onFlushed: (storeTimestamp: number) => void,
   ) {
+    super(env, commitLog, config, onFlushed);
     this.lastThoroughFlush = env.now();
   }
 
@@ -118,7 +122,7 @@ export class FlushRealTimeService {
       leastPages = 0;
     }
     if (!this.commitLog.queue.flushing && this.ableToFlush(leastPages)) {
-      flushCommitLog(this.commitLog, leastPages === 0 ? this.onFlushed : () => {});
+      this.flushCommitLog(leastPages === 0 ? this.onFlushed : () => {});
     }
   }
 
