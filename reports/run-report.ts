@@ -1,6 +1,6 @@
 // A run, as the command line shows it: the JSON object of the contract (`run --json`), and the
-// terminal summary (each property's verdict, the message accounting, each violation explained
-// with its replay command).
+// terminal summary (each property's verdict, the message accounting, how the drain ended, what
+// the verdict warns of, each violation explained with its replay command).
 import type { RunResult } from '../scenarios/runner.ts';
 
 /** The `run --json` object (../shared/DESIGN.md): no history or trace, those go to files. */
@@ -15,6 +15,8 @@ export function runJson(result: RunResult) {
     stopReason,
     ok,
     stats,
+    drain: result.drain,
+    warnings: result.warnings,
     checks: result.checks.map(({ property, guaranteed, holds, violations, examples }) => ({
       property,
       guaranteed,
@@ -28,6 +30,18 @@ export function runJson(result: RunResult) {
   };
 }
 
+/** How the drain ended, and each group's lag if one was still behind. */
+function drainText({ drain }: RunResult): string {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const lag = Object.entries(drain.lag)
+    .map(([group, behind]) => `${group} ${behind}`)
+    .join(', ');
+  const how = drain.caughtUp
+    ? `every group caught up (lag: ${lag || 'no group'})`
+    : `stopped at its cap (run.drainMaxMs ${seconds(drain.capMs)}), lag: ${lag}`;
+  return `  drain: from ${seconds(drain.fromMs)} to ${seconds(drain.endedAtMs)}, ${how}`;
+}
+
 export function runText(result: RunResult): string {
   const { stats } = result;
   const lines = [
@@ -36,7 +50,9 @@ export function runText(result: RunResult): string {
       (result.stopReason === 'until' ? '' : ` (stopped: ${result.stopReason})`),
     `  messages: ${stats.sent} sent, ${stats.acked} acknowledged, ${stats.failed} failed, ${stats.unknown} unknown, ` +
       `${stats.stored} stored, ${stats.consumed} consumed (${stats.deliveries} deliveries), ` +
-      `${stats.duplicated} duplicated, ${stats.lost} lost, ${stats.recovered} recovered`,
+      `${stats.duplicated} duplicated, ${stats.lost} lost, ${stats.backlog} backlog, ${stats.recovered} recovered`,
+    drainText(result),
+    ...result.warnings.map((w) => `  WARNING: ${w}`),
     '',
   ];
   for (const check of result.checks) {

@@ -1,6 +1,7 @@
 // The verdicts of one run: each property that applies to the scenario, checked on the history
 // and the final stores, marked guaranteed or not by the scenario, with its violations explained;
-// and the message accounting a report starts with.
+// and the message accounting a report starts with. An acknowledged message a group has not
+// consumed is lost only if it can never be (backlog.ts); otherwise it is backlog.
 // A broadcasting group is checked per consumer (`group@consumer-2`): each of its consumers must see
 // every message, where a clustering group as a whole must.
 import type { BrokerController } from '../core/broker/broker-controller.ts';
@@ -16,7 +17,6 @@ import { checkLost } from '../properties/checkers/lost.ts';
 import { checkQueueOrder } from '../properties/checkers/queue-order.ts';
 import { checkRetrySchedule } from '../properties/checkers/retry-schedule.ts';
 import { checkUnexpected } from '../properties/checkers/unexpected.ts';
-import { readQueue } from '../properties/harness/store-node.ts';
 import {
   formatTime,
   isConsume,
@@ -28,6 +28,7 @@ import {
   type Op,
   type Violation,
 } from '../properties/history.ts';
+import { reach, storedMessages, subscribers, type Running } from './backlog.ts';
 import type { Property, Scenario } from './scenario-schema.ts';
 import type { NodeSpec } from './topology.ts';
 import { failsAlways, messageKey } from './workload.ts';
@@ -51,7 +52,10 @@ export interface RunStats {
   deliveries: number;
   consumed: number;
   duplicated: number;
+  /** Acknowledged messages a group never consumed and never can (per group and message). */
   lost: number;
+  /** Acknowledged messages a group has not consumed yet but still can (per group and message). */
+  backlog: number;
   recovered: number;
 }
 
@@ -61,6 +65,8 @@ export interface CheckInput {
   history: History;
   /** The brokers running at the end, by address. */
   brokers: ReadonlyMap<string, BrokerController>;
+  /** The consumers running at the end, by address (a broadcasting consumer's position is its own). */
+  consumers: Running['consumers'];
   endMs: number;
 }
 
@@ -71,10 +77,14 @@ const RETRY_SLACK_MS = 60_000;
 export function runChecks(input: CheckInput): { stats: RunStats; checks: CheckResult[] } {
   const { scenario, endMs } = input;
   const history = perConsumerBroadcasting(input.history, input);
-  const subscriptions = subscribedGroups(input);
+  const subscribed = subscribers(scenario, input.nodes);
+  const subscriptions = new Map([[scenario.workload.topic, subscribed.map((s) => s.label)]]);
   const acknowledged = scenario.acknowledged === 'SEND_OK' ? onlySendOkAcknowledged(history) : history;
-  const lost = checkLost(acknowledged, subscriptions);
-  const stored = storedKeys(input, scenario.workload.topic);
+  const topic = scenario.workload.topic;
+  const messages = storedMessages(input.brokers.values(), topic);
+  const running = { nodes: input.nodes, brokers: input.brokers, consumers: input.consumers, topic };
+  const lost = checkLost(acknowledged, subscriptions, reach(subscribed, running, messages));
+  const stored = new Set(messages.keys());
   const duplicated = checkDuplicated(history);
   const found = new Map<Property, Violation[]>([
     ['lost', withFaultsAround(lost.violations, acknowledged, input.nodes)],
@@ -169,15 +179,6 @@ function withFaultsAround(
   });
 }
 
-function subscribedGroups({ scenario, nodes }: CheckInput): Map<string, string[]> {
-  const groups = scenario.topology.consumerGroups.flatMap((g, index) =>
-    g.messageModel === 'CLUSTERING'
-      ? [g.group]
-      : nodes.filter((n) => n.role === 'consumer' && n.index === index).map((n) => `${g.group}@${n.name}`),
-  );
-  return new Map([[scenario.workload.topic, groups]]);
-}
-
 /** A send stored with a status other than SEND_OK becomes one whose outcome is unknown. */
 function onlySendOkAcknowledged(history: History): History {
   return history.map((op): Op => {
@@ -216,20 +217,6 @@ function cqViolations({ nodes, brokers }: CheckInput): Violation[] {
   });
 }
 
-/** Every message key readable from `topic` on the final stores (masters and slaves). */
-function storedKeys({ brokers }: CheckInput, topic: string): Set<string> {
-  const keys = new Set<string>();
-  for (const {
-    ctx: { store },
-  } of brokers.values()) {
-    for (const cq of store.consumeQueues) {
-      if (cq.topic !== topic) continue;
-      for (const { key } of readQueue(store, topic, cq.queueId)) keys.add(key);
-    }
-  }
-  return keys;
-}
-
 function dlqViolations(input: CheckInput, history: History, group: string): Violation[] {
   const spec = input.scenario.topology.consumerGroups.find((g) => g.group === group)!;
   const alwaysFailing = new Set<string>();
@@ -246,7 +233,7 @@ function dlqViolations(input: CheckInput, history: History, group: string): Viol
     group,
     maxReconsumeTimes: spec.maxReconsumeTimes,
     alwaysFailing: new Set([...alwaysFailing].filter((k) => reached.has(k))),
-    dlqKeys: storedKeys(input, `%DLQ%${group}`),
+    dlqKeys: new Set(storedMessages(input.brokers.values(), `%DLQ%${group}`).keys()),
   });
 }
 
@@ -254,7 +241,7 @@ function accounting(
   history: History,
   stored: number,
   duplicated: number,
-  lost: { violations: Violation[]; recovered: string[] },
+  lost: { violations: Violation[]; recovered: string[]; backlog: unknown[] },
 ): RunStats {
   const sends = history.filter(isSend);
   const completed = (type: Op['type']) => sends.filter((op) => op.type === type).length;
@@ -269,6 +256,7 @@ function accounting(
     consumed: new Set(deliveries.map((op) => `${op.value.group}\u0000${op.value.key}`)).size,
     duplicated,
     lost: lost.violations.length,
+    backlog: lost.backlog.length,
     recovered: lost.recovered.length,
   };
 }

@@ -5,15 +5,18 @@ import { brokerMain, type BrokerController } from '../core/broker/broker-control
 import type { ProcessMain } from '../core/env.ts';
 import { namesrvMain } from '../core/namesrv/namesrv-controller.ts';
 import type { FaultInput } from '../sim/nemesis.ts';
+import type { DefaultMQPushConsumer } from '../core/client/default-mq-push-consumer.ts';
 import type { StopReason } from '../sim/scheduler.ts';
 import type { TraceRecord } from '../sim/trace.ts';
 import { World } from '../sim/world.ts';
 import { isHistoryRecord, recordHistory } from '../properties/history-recorder.ts';
-import type { History } from '../properties/history.ts';
+import { isSend, type History } from '../properties/history.ts';
+import { budgetError, checkBeforeRun, runWithin } from './budget.ts';
 import { runChecks, type CheckResult, type RunStats } from './checks.ts';
+import { drain, runningNow, type DrainReport } from './drain.ts';
 import { finalHeal, planFaults } from './fault-plan.ts';
 import { startSampler, type Sample } from './sampler.ts';
-import { parseScenario, type Scenario } from './scenario-schema.ts';
+import { drainCapMs, parseScenario, type Scenario } from './scenario-schema.ts';
 import { addressOf, brokerConfValues, layout, namesrvAddr, type NodeSpec } from './topology.ts';
 import {
   adminMain,
@@ -52,6 +55,10 @@ export interface RunResult {
   stopReason: StopReason;
   stats: RunStats;
   checks: CheckResult[];
+  /** How the final drain ended: every group caught up, or the cap; each group's lag at the end. */
+  drain: DrainReport;
+  /** What the verdict must say besides the checks (a workload that did not fit, a drain cut short). */
+  warnings: string[];
   replay: string;
   /** Every guaranteed property held. */
   ok: boolean;
@@ -76,11 +83,13 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
   const keepDown = new Set(
     scenario.run.keepDown.map((name, k) => addressOf(nodes, name, ['run', 'keepDown', k])),
   );
-  const { durationMs, drainMs, maxEvents } = scenario.run;
+  const { durationMs, maxEvents, maxMemoryMb } = scenario.run;
+  const limits = { maxEvents, maxMemoryMb };
+  checkBeforeRun(scenario, nodes, limits);
   const world = new World({
     seed,
     network: scenario.network,
-    budget: { maxEvents, maxTimeMs: durationMs + drainMs + 60_000 },
+    budget: { maxEvents, maxTimeMs: durationMs + drainCapMs(scenario.run) + 60_000 },
     keepTrace: options.keepTrace === true ? true : isHistoryRecord,
   });
   let aborted: HandlerError | undefined;
@@ -88,20 +97,40 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
     aborted ??= error;
     world.scheduler.halt();
   };
-  const brokers = addNodes(world, scenario, nodes, options.handler, abort);
+  const built = addNodes(world, scenario, nodes, options.handler, abort);
+  const { brokers, consumers } = built;
   const groups = scenario.topology.consumerGroups.map((g) => g.group);
   const series = startSampler(world, nodes, brokers, scenario.workload.topic, groups);
   world.scheduleFaults(faults);
-  let stopReason = world.runUntil(durationMs);
+  let stopReason = runWithin(world, durationMs, limits);
   const networkFaulted = faults.some((f) => NETWORK_FAULTS.has(f.fault));
   const simNodes = nodes.map((n) => world.node(n.address));
   world.scheduleFaults(finalHeal(world.now, simNodes, networkFaulted, keepDown));
-  if (stopReason === 'until') stopReason = world.runUntil(durationMs + drainMs);
+  const running = () => runningNow(world, nodes, brokers, consumers, scenario.workload.topic);
+  const drained = stopReason === 'until' ? drain(world, scenario, running, limits) : undefined;
+  stopReason = drained?.stop ?? stopReason;
   if (aborted !== undefined) throw aborted;
+  const sent = built.sent();
+  if (stopReason === 'event-budget' || stopReason === 'memory-budget') {
+    const progress = {
+      virtualTimeMs: world.now,
+      events: world.scheduler.eventsFired,
+      sent,
+      messages: scenario.workload.messages,
+    };
+    throw budgetError(stopReason, limits, progress);
+  }
   const history = recordHistory(world.trace.records);
   // Only a broker still running at the end has a store to read (one kept down has none).
-  const running = new Map([...brokers].filter(([address]) => world.node(address).state === 'running'));
-  const { stats, checks } = runChecks({ scenario, nodes, history, brokers: running, endMs: world.now });
+  const end = running();
+  const { stats, checks } = runChecks({
+    scenario,
+    nodes,
+    history,
+    brokers: end.brokers,
+    consumers: end.consumers,
+    endMs: world.now,
+  });
   const source = options.source ?? scenario.name;
   return {
     scenario: scenario.name,
@@ -112,6 +141,8 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
     stopReason,
     stats,
     checks,
+    drain: drained!.report,
+    warnings: warnings(scenario, sent, drained!.report, history),
     replay: `npx rmqsim replay ${source}@${seed}`,
     ok: checks.every((c) => !c.guaranteed || c.holds),
     nodes,
@@ -120,9 +151,42 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
     trace: world.trace.records,
     series,
     brokers: new Map(
-      nodes.filter((n) => running.has(n.address)).map((n) => [n.name, running.get(n.address)!]),
+      nodes.filter((n) => end.brokers.has(n.address)).map((n) => [n.name, end.brokers.get(n.address)!]),
     ),
   };
+}
+
+/**
+ * What the verdict must say besides the checks: a workload that did not fit in the run (not all
+ * sent, or sent after the final heal, where no fault could meet it), and a drain that ended at its
+ * cap (what the groups had not consumed by then is backlog, not loss, but was not seen consumed).
+ */
+function warnings(scenario: Scenario, sent: number, drain: DrainReport, history: History): string[] {
+  const out: string[] = [];
+  const { messages, intervalMs } = scenario.workload;
+  const { durationMs } = scenario.run;
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const late = history.filter((op) => isSend(op) && op.type === 'invoke' && op.time >= durationMs).length;
+  const pace = `each producer sends one message after another, ${intervalMs} ms apart`;
+  if (sent < messages) {
+    out.push(
+      `the workload did not fit in the run: ${sent} of ${messages} messages were sent before it ended at ${seconds(drain.endedAtMs)} ` +
+        `(${pace}); raise run.durationMs or lower workload.messages`,
+    );
+  } else if (late > 0) {
+    out.push(
+      `the workload did not fit in run.durationMs: ${late} of ${messages} messages were sent after the final heal at ${seconds(durationMs)}, ` +
+        `when the faults were over (${pace}); raise run.durationMs or lower workload.messages`,
+    );
+  }
+  if (!drain.caughtUp) {
+    const behind = Object.entries(drain.lag).filter(([, lag]) => lag > 0);
+    out.push(
+      `the drain stopped at its cap (run.drainMaxMs: ${drain.capMs} ms) with ${behind.map(([g, lag]) => `${g} ${lag} messages behind`).join(', ')}: ` +
+        'what they had not consumed is backlog, not lost; raise run.drainMaxMs to see it consumed',
+    );
+  }
+  return out;
 }
 
 /** What building a node needs besides its spec. */
@@ -135,9 +199,11 @@ interface Build {
   readonly handler: AppHandler | undefined;
   /** Each group's application database, shared by its consumers and kept across their crashes. */
   readonly databases: ReadonlyMap<string, Set<string>>;
+  /** Each producer's place in its list of messages, kept across its crashes. */
+  readonly sources: readonly { next: number }[];
 }
 
-/** Adds every node; returns each broker's latest incarnation (its store is read at the end). */
+/** Adds every node; returns each broker's and consumer's latest incarnation, and a count of messages sent. */
 function addNodes(
   world: World,
   scenario: Scenario,
@@ -146,6 +212,8 @@ function addNodes(
   abort: Outside['abort'],
 ) {
   const brokers = new Map<string, BrokerController>();
+  const consumers = new Map<string, DefaultMQPushConsumer>();
+  const sources = scenario.topology.producers.map(() => ({ next: 0 }));
   const build: Build = {
     scenario,
     nodes,
@@ -154,17 +222,11 @@ function addNodes(
     epochMs: world.config.epochMs,
     handler,
     databases: new Map(scenario.topology.consumerGroups.map((g) => [g.group, new Set<string>()])),
+    sources,
   };
   for (const node of nodes) {
     const main = mainOf(node, build);
-    const captured: ProcessMain =
-      node.role === 'master' || node.role === 'slave'
-        ? (env) => {
-            const controller = main(env) as BrokerController;
-            brokers.set(node.address, controller);
-            return controller;
-          }
-        : main;
+    const captured = capture(node, main, brokers, consumers);
     const startAt = startTime(node, scenario);
     const added = world.addNode(node.address, captured, {
       clock: scenario.topology.clocks[node.name] ?? {},
@@ -172,7 +234,31 @@ function addNodes(
     });
     if (startAt > 0) world.scheduler.scheduleAt(startAt, () => added.state === 'stopped' && added.start());
   }
-  return brokers;
+  // A producer's place in its list counts the messages it has handed to send().
+  const sent = () => sources.reduce((sum, source) => sum + source.next, 0);
+  return { brokers, consumers, sent };
+}
+
+/** Each broker's and consumer's latest incarnation, kept as it starts (its state is read at the end). */
+function capture(
+  node: NodeSpec,
+  main: ProcessMain,
+  brokers: Map<string, BrokerController>,
+  consumers: Map<string, DefaultMQPushConsumer>,
+): ProcessMain {
+  if (node.role === 'master' || node.role === 'slave') {
+    return (env) => {
+      const controller = main(env) as BrokerController;
+      brokers.set(node.address, controller);
+      return controller;
+    };
+  }
+  if (node.role !== 'consumer') return main;
+  return (env) => {
+    const consumer = main(env) as DefaultMQPushConsumer;
+    consumers.set(node.address, consumer);
+    return consumer;
+  };
 }
 
 /**
@@ -194,7 +280,7 @@ function mainOf(node: NodeSpec, build: Build): ProcessMain {
     case 'slave':
       return brokerMain(brokerConfValues(node, build.nodes));
     case 'producer':
-      return producerMain(scenario, node.index, outside, { next: 0 });
+      return producerMain(scenario, node.index, outside, build.sources[node.index]!);
     case 'consumer': {
       const group = scenario.topology.consumerGroups[node.index]!;
       const handler = build.handler ?? builtInHandler(group.handler);

@@ -26,7 +26,21 @@ export const PROPERTIES = [
 ] as const;
 export type Property = (typeof PROPERTIES)[number];
 
-const name = z.string().regex(/^[A-Za-z0-9_%|-]+$/, 'letters, digits, _ - % | only');
+const name = z
+  .string()
+  .max(255)
+  .regex(/^[A-Za-z0-9_%|-]+$/, 'letters, digits, _ - % | only');
+/** RocketMQ's TopicValidator allows 127 characters for a topic (255 for a group). */
+const topicName = name.max(127);
+
+/** Upper bounds of the run's times: a day of virtual time each (days of RocketMQ's life take minutes). */
+const DAY_MS = 24 * 3_600_000;
+const HOUR_MS = 3_600_000;
+const ms = (max = DAY_MS) =>
+  z
+    .number()
+    .nonnegative()
+    .max(max, `at most ${max} ms (${max === DAY_MS ? 'a day' : 'an hour'})`);
 const confValue = z.union([z.string(), z.number(), z.boolean()]);
 
 const brokerGroupSchema = z.strictObject({
@@ -41,8 +55,8 @@ const brokerGroupSchema = z.strictObject({
 const producerSchema = z.strictObject({
   group: name.default('myProducerGroup'),
   sendMode: z.enum(['sync', 'async', 'oneway']).default('sync'),
-  sendMsgTimeout: z.number().int().positive().default(3_000),
-  retryTimesWhenSendFailed: z.number().int().min(0).default(2),
+  sendMsgTimeout: ms(HOUR_MS).int().positive().default(3_000),
+  retryTimesWhenSendFailed: z.number().int().min(0).max(100).default(2),
 });
 
 /** What the consumer's listener does with each message (an application's handler). */
@@ -51,8 +65,8 @@ const handlerSchema = z.discriminatedUnion('kind', [
   /** Messages whose index is a multiple of `every` fail their first `times` deliveries (or always). */
   z.strictObject({
     kind: z.literal('fail'),
-    every: z.number().int().positive().default(1),
-    times: z.union([z.number().int().positive(), z.literal('always')]).default('always'),
+    every: z.number().int().positive().max(1_000_000).default(1),
+    times: z.union([z.number().int().positive().max(1_000), z.literal('always')]).default('always'),
   }),
   /** Applies each message's effect once, remembering applied keys in the application's database. */
   z.strictObject({ kind: z.literal('idempotent') }),
@@ -69,24 +83,23 @@ const consumerGroupSchema = z.strictObject({
   consumeThreads: z.number().int().min(1).max(64).default(20),
   /** Simulated time the handler takes per call, in ms: fixed, or drawn per call from [min, max]. */
   serviceTimeMs: z
-    .union([
-      z.number().nonnegative(),
-      z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
-    ])
+    .union([ms(HOUR_MS), z.tuple([ms(HOUR_MS).int(), ms(HOUR_MS).int()])])
+    .refine((t) => typeof t === 'number' || t[0] <= t[1], 'a range [min, max] with min <= max')
     .default(1),
-  maxReconsumeTimes: z.number().int().min(0).default(16),
+  maxReconsumeTimes: z.number().int().min(0).max(1_000).default(16),
   handler: handlerSchema.default({ kind: 'success' }),
 });
 
 const workloadSchema = z.strictObject({
-  topic: name.default('myTopic'),
-  tags: z.array(name).min(1).default(['TagA']),
+  topic: topicName.default('myTopic'),
+  tags: z.array(name).min(1).max(100).default(['TagA']),
   messages: z.number().int().min(0).max(1_000_000).default(100),
   /** Each producer sends its share one after another, this long after the previous send returned. */
-  intervalMs: z.number().nonnegative().default(20),
-  startAtMs: z.number().nonnegative().default(3_000),
+  intervalMs: ms(HOUR_MS).default(20),
+  /** When the first send starts: before run.durationMs. */
+  startAtMs: ms().default(3_000),
   /** 0: plain sends; N: ordered sends, message i with sharding key k<i mod N> (SelectMessageQueueByHash). */
-  shardingKeys: z.number().int().min(0).default(0),
+  shardingKeys: z.number().int().min(0).max(1_000_000).default(0),
   /**
    * The topic's queues per master, created by the operator (mqadmin updateTopic) as the cluster
    * starts; 0: not created, the first send creates it from TBW102 (autoCreateTopicEnable) and
@@ -95,9 +108,14 @@ const workloadSchema = z.strictObject({
   queues: z.number().int().min(0).max(64).default(4),
   /** Operator resets (mqadmin resetOffsetByTime): at `atMs`, reset the group to the time of `toMs`. */
   resets: z
-    .array(z.strictObject({ atMs: z.number().nonnegative(), toMs: z.number().nonnegative(), group: name }))
+    .array(z.strictObject({ atMs: ms(), toMs: ms(), group: name }))
+    .max(100)
     .default([]),
 });
+
+export const MAX_BROKER_GROUPS = 256;
+export const MAX_PRODUCERS = 1_000;
+export const MAX_CONSUMER_GROUPS = 100;
 
 export const FAULT_TARGETS = ['namesrv', 'master', 'slave', 'producer', 'consumer'] as const;
 const SWARM_KINDS = [
@@ -117,14 +135,19 @@ export type SwarmKind = (typeof SWARM_KINDS)[number];
 const swarmSchema = z.strictObject({
   faults: z.number().int().min(0).max(100).default(3),
   /** Weights of the fault kinds (only these are drawn). */
-  kinds: z.partialRecord(z.enum(SWARM_KINDS), z.number().positive()).default({ kill: 1 }),
+  kinds: z.partialRecord(z.enum(SWARM_KINDS), z.number().positive().max(1_000_000)).default({ kill: 1 }),
   targets: z
     .array(z.union([z.enum(FAULT_TARGETS), name]))
     .min(1)
+    .max(100)
     .default(['master']),
-  fromMs: z.number().nonnegative().default(5_000),
-  toMs: z.number().positive().default(60_000),
-  recoverAfterMs: z.tuple([z.number().nonnegative(), z.number().nonnegative()]).default([1_000, 20_000]),
+  /** Faults are drawn in [fromMs, toMs), which must end by run.durationMs. */
+  fromMs: ms().default(5_000),
+  toMs: ms().positive().default(60_000),
+  recoverAfterMs: z
+    .tuple([ms(), ms()])
+    .refine(([lo, hi]) => lo <= hi, 'a range [min, max] with min <= max')
+    .default([1_000, 20_000]),
   /** Whether each fault is undone after recoverAfterMs (a disk loss whose master stays down is not). */
   recover: z.boolean().default(true),
   /** Also let each seed switch off a random subset of the kinds (swarm testing). */
@@ -144,11 +167,12 @@ export const scenarioSchema = z
     topology: z
       .strictObject({
         namesrvs: z.number().int().min(1).max(4).default(1),
-        brokers: z.array(brokerGroupSchema).min(1).prefault([{}]),
-        producers: z.array(producerSchema).min(1).prefault([{}]),
-        consumerGroups: z.array(consumerGroupSchema).prefault([{}]),
-        /** When producers and consumers start (the cluster starts at 0). */
-        clientsStartAtMs: z.number().nonnegative().default(1_000),
+        /** Each node gets an address of its own (topology.ts), so these bounds are the run's cost. */
+        brokers: z.array(brokerGroupSchema).min(1).max(MAX_BROKER_GROUPS).prefault([{}]),
+        producers: z.array(producerSchema).min(1).max(MAX_PRODUCERS).prefault([{}]),
+        consumerGroups: z.array(consumerGroupSchema).max(MAX_CONSUMER_GROUPS).prefault([{}]),
+        /** When producers and consumers start (the cluster starts at 0): before run.durationMs. */
+        clientsStartAtMs: ms().default(1_000),
         /** Per node name: a clock offset and drift (clock skew). */
         clocks: z.record(name, clockConfigSchema.partial()).default({}),
       })
@@ -156,23 +180,38 @@ export const scenarioSchema = z
     network: networkConfigSchema.prefault({}),
     workload: workloadSchema.prefault({}),
     faults: z
-      .union([z.strictObject({ schedule: z.array(faultSchema) }), z.strictObject({ generate: swarmSchema })])
+      .union([
+        z.strictObject({ schedule: z.array(faultSchema).max(10_000) }),
+        z.strictObject({ generate: swarmSchema }),
+      ])
       .default({ schedule: [] }),
     run: z
       .strictObject({
         /** Faults and the workload happen before this; then every fault is healed. */
-        durationMs: z.number().positive().default(90_000),
+        durationMs: ms().positive().default(90_000),
         /** After the final heal: time for retries, rebalances and the final drain. */
-        drainMs: z.number().nonnegative().default(180_000),
+        drainMs: ms().default(180_000),
+        /**
+         * The drain goes on past drainMs while a consumer group still lags (messages stored for it
+         * that it has not consumed), up to this long in all (default: 15 min, or drainMs if longer).
+         */
+        drainMaxMs: ms().optional(),
         /**
          * liveness: every acknowledged message is consumed this long after the last fault healed.
          * A broker takes 120 s to expire a client whose connection died unseen (its FIN lost in a
          * partition), and the group 20 s more to rebalance its queues: hence 150 s.
          */
-        livenessWithinMs: z.number().positive().default(150_000),
+        livenessWithinMs: ms().positive().default(150_000),
         /** Nodes the final heal leaves as they are (a master whose disk is gone stays down). */
-        keepDown: z.array(name).default([]),
-        maxEvents: z.number().int().positive().default(20_000_000),
+        keepDown: z.array(name).max(1_000).default([]),
+        /** The event budget: a run that would fire more stops with an error naming this field. */
+        maxEvents: z.number().int().positive().max(100_000_000).default(5_000_000),
+        /**
+         * The memory budget, in MB of what a run holds that grows with it: the trace records it
+         * keeps and the bytes of its simulated disks (scenarios/budget.ts). Past it the run stops
+         * with an error naming this field.
+         */
+        maxMemoryMb: z.number().int().min(64).max(8_192).default(1_024),
       })
       .prefault({}),
     /**
@@ -193,14 +232,22 @@ type Parsed = {
     brokers: { brokerName: string }[];
     producers: { sendMode: string }[];
     consumerGroups: { group: string }[];
+    clientsStartAtMs: number;
   };
-  workload: { shardingKeys: number; resets: { group: string }[] };
+  workload: { shardingKeys: number; startAtMs: number; resets: { group: string; atMs: number }[] };
+  faults: { schedule: { at: number }[] } | { generate: { fromMs: number; toMs: number } };
+  run: { durationMs: number; drainMs: number; drainMaxMs?: number | undefined };
 };
 
-/** What one field cannot say alone: unique names, resets of known groups, ordered sends are sync. */
+type Issue = (path: (string | number)[], message: string) => void;
+
+/**
+ * What one field cannot say alone: unique names, resets of known groups, ordered sends are sync,
+ * and nothing is planned for a time the run never reaches.
+ */
 function checkConsistency(s: Parsed, ctx: z.RefinementCtx): void {
-  const issue = (path: (string | number)[], message: string) =>
-    ctx.addIssue({ code: 'custom', path, message });
+  const issue: Issue = (path, message) => ctx.addIssue({ code: 'custom', path, message });
+  checkTimes(s, issue);
   const unique = (names: string[], path: string, field: string) =>
     names.forEach(
       (n, i) => names.indexOf(n) !== i && issue(['topology', path, i, field], `duplicate ${field} "${n}"`),
@@ -224,6 +271,41 @@ function checkConsistency(s: Parsed, ctx: z.RefinementCtx): void {
     if (p.sendMode !== 'sync')
       issue(['topology', 'producers', i, 'sendMode'], 'ordered sends (shardingKeys > 0) are sync');
   });
+}
+
+/** Faults, client starts and the workload happen before run.durationMs; resets before the drain ends. */
+function checkTimes(s: Parsed, issue: Issue): void {
+  const { durationMs, drainMs, drainMaxMs } = s.run;
+  const end = `run.durationMs (${durationMs} ms), when every fault is healed`;
+  const before = (path: (string | number)[], at: number, what: string) => {
+    if (at >= durationMs) issue(path, `${what} at ${at} ms never happens: it must come before ${end}`);
+  };
+  before(['topology', 'clientsStartAtMs'], s.topology.clientsStartAtMs, 'the clients start');
+  before(['workload', 'startAtMs'], s.workload.startAtMs, 'the workload starts');
+  if ('schedule' in s.faults) {
+    s.faults.schedule.forEach((f, i) => before(['faults', 'schedule', i, 'at'], f.at, 'this fault'));
+  } else {
+    const { fromMs, toMs } = s.faults.generate;
+    if (toMs > durationMs)
+      issue(['faults', 'generate', 'toMs'], `faults drawn up to ${toMs} ms: toMs must be at most ${end}`);
+    if (fromMs >= toMs)
+      issue(['faults', 'generate', 'fromMs'], `fromMs (${fromMs}) must be below toMs (${toMs})`);
+  }
+  s.workload.resets.forEach((r, i) => {
+    if (r.atMs >= durationMs + drainMs)
+      issue(
+        ['workload', 'resets', i, 'atMs'],
+        `a reset at ${r.atMs} ms never happens: the run ends at ${durationMs + drainMs} ms`,
+      );
+  });
+  if (drainMaxMs !== undefined && drainMaxMs < drainMs)
+    issue(['run', 'drainMaxMs'], `drainMaxMs (${drainMaxMs}) must be at least drainMs (${drainMs})`);
+}
+
+/** The longest the drain may last while a group lags (run.drainMaxMs). */
+export const DEFAULT_DRAIN_MAX_MS = 15 * 60_000;
+export function drainCapMs(run: { drainMs: number; drainMaxMs?: number | undefined }): number {
+  return run.drainMaxMs ?? Math.max(run.drainMs, DEFAULT_DRAIN_MAX_MS);
 }
 
 export type Scenario = z.output<typeof scenarioSchema>;

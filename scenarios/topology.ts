@@ -1,5 +1,7 @@
 // Where a scenario's nodes live: each named node gets an address in the style of a real cluster
 // (NameServers on 9876, brokers on 10911, one machine each), and each broker its broker.conf.
+// Addresses are ours to assign: the first 99 broker groups, 255 producers and 255 consumers live
+// in 10.0.x.y as they always have (traces name them), the rest in a /16 of their own each.
 // File sizes default small (1 MiB CommitLog files, 3,000-entry ConsumeQueue files, small index
 // files) so that runs roll files and stay light; RocketMQ's own defaults are 1 GiB, 300,000
 // entries and 5 million slots. A scenario's `conf` overrides them.
@@ -27,6 +29,29 @@ const SCENARIO_FILE_SIZES = {
   maxIndexNum: 4_000,
 };
 
+/** The /16 blocks past 10.0.x.y: broker groups from the 100th, producers and consumers from the 256th. */
+const BROKER_BLOCK = 1;
+const PRODUCER_BLOCK = 2;
+const CONSUMER_BLOCK = 3;
+/** 10.0.1.x to 10.0.99.x hold the first broker groups; 10.0.100.x and 10.0.200.x are the clients'. */
+const FIRST_BROKER_GROUPS = 99;
+/** Hosts 1 to 250 of a /24 (no .0, no .255). */
+const HOSTS_PER_NET = 250;
+
+/** Broker group g (from 0), broker id (0 the master, slaves 1 and 2). */
+function brokerHost(g: number, id: number): string {
+  if (g < FIRST_BROKER_GROUPS) return `10.0.${g + 1}.${id + 1}`;
+  const n = (g - FIRST_BROKER_GROUPS) * 3 + id;
+  return `10.${BROKER_BLOCK}.${Math.floor(n / HOSTS_PER_NET)}.${(n % HOSTS_PER_NET) + 1}`;
+}
+
+/** The i-th client (from 0) of a kind: 10.0.<net>.<i + 1> for the first 255, then its own block. */
+function clientHost(net: number, block: number, i: number): string {
+  if (i < 255) return `10.0.${net}.${i + 1}`;
+  const n = i - 255;
+  return `10.${block}.${Math.floor(n / HOSTS_PER_NET)}.${(n % HOSTS_PER_NET) + 1}`;
+}
+
 export function layout(scenario: Scenario): NodeSpec[] {
   const { namesrvs, brokers, producers, consumerGroups } = scenario.topology;
   const nodes: NodeSpec[] = [];
@@ -37,7 +62,7 @@ export function layout(scenario: Scenario): NodeSpec[] {
     for (let id = 0; id <= group.slaves; id++) {
       nodes.push({
         name: id === 0 ? `${group.brokerName}-master` : `${group.brokerName}-slave${id}`,
-        address: `10.0.${g + 1}.${id + 1}:10911`,
+        address: `${brokerHost(g, id)}:10911`,
         role: id === 0 ? 'master' : 'slave',
         brokerGroup: group,
         brokerId: id,
@@ -51,14 +76,19 @@ export function layout(scenario: Scenario): NodeSpec[] {
       consumer++;
       nodes.push({
         name: `consumer-${consumer}`,
-        address: `10.0.200.${consumer}:7001`,
+        address: `${clientHost(200, CONSUMER_BLOCK, consumer - 1)}:7001`,
         role: 'consumer',
         index: g,
       });
     }
   });
   producers.forEach((_, p) => {
-    nodes.push({ name: `producer-${p + 1}`, address: `10.0.100.${p + 1}:5555`, role: 'producer', index: p });
+    nodes.push({
+      name: `producer-${p + 1}`,
+      address: `${clientHost(100, PRODUCER_BLOCK, p)}:5555`,
+      role: 'producer',
+      index: p,
+    });
   });
   if (scenario.workload.resets.length > 0 || scenario.workload.queues > 0) {
     nodes.push({ name: 'admin', address: ADMIN_ADDRESS, role: 'admin', index: 0 });

@@ -6,11 +6,14 @@
 // Not modelled: clock granularity below 1 ms, leap seconds, a clock that stops.
 import { z } from 'zod';
 
+/** A year, the largest skew or jump a clock may have (a clock further off is no clock). */
+export const MAX_CLOCK_SKEW_MS = 365 * 24 * 3_600_000;
+
 export const clockConfigSchema = z.strictObject({
   /** Skew from the world's epoch, in ms (may be negative). */
-  offsetMs: z.number().default(0),
-  /** Rate error: +100 means this clock runs 100 µs fast per second. */
-  driftPpm: z.number().gt(-1_000_000).default(0),
+  offsetMs: z.number().min(-MAX_CLOCK_SKEW_MS).max(MAX_CLOCK_SKEW_MS).default(0),
+  /** Rate error: +100 means this clock runs 100 µs fast per second (at most twice as fast). */
+  driftPpm: z.number().gt(-1_000_000).max(1_000_000).default(0),
 });
 export type ClockConfig = z.infer<typeof clockConfigSchema>;
 

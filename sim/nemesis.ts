@@ -4,6 +4,7 @@
 // What each fault does to a node is stated in node.ts, network.ts, disk.ts and clock.ts.
 import { z } from 'zod';
 import { configIssue, parseOrThrow } from '../core/config-error.ts';
+import { MAX_CLOCK_SKEW_MS } from './clock.ts';
 
 const at = z.number().nonnegative();
 const node = z.string().min(1);
@@ -28,7 +29,12 @@ export const faultSchema = z.discriminatedUnion('fault', [
   }),
   z.strictObject({ at, fault: z.literal('heal') }),
   z.strictObject({ at, fault: z.literal('reset'), a: node, b: node }),
-  z.strictObject({ at, fault: z.literal('clock-jump'), node, deltaMs: z.number() }),
+  z.strictObject({
+    at,
+    fault: z.literal('clock-jump'),
+    node,
+    deltaMs: z.number().min(-MAX_CLOCK_SKEW_MS).max(MAX_CLOCK_SKEW_MS),
+  }),
 ]);
 export const faultScheduleSchema = z.array(faultSchema);
 

@@ -22,14 +22,16 @@ import type { SeededRng } from './rng.ts';
 import type { Scheduler, SimEvent } from './scheduler.ts';
 import type { Trace } from './trace.ts';
 
-const nonNegative = z.number().nonnegative();
+/** The longest a packet may take, or a retransmission wait: a minute is already a dead link. */
+const MAX_LATENCY_MS = 60_000;
+const nonNegative = z.number().nonnegative().max(MAX_LATENCY_MS);
 const latencySchema = z.discriminatedUnion('dist', [
   z.strictObject({ dist: z.literal('constant'), ms: nonNegative }),
   z.strictObject({ dist: z.literal('uniform'), minMs: nonNegative, maxMs: nonNegative }),
   z.strictObject({
     dist: z.literal('exponential'),
     minMs: nonNegative.default(0),
-    meanMs: z.number().positive(),
+    meanMs: z.number().positive().max(MAX_LATENCY_MS),
   }),
 ]);
 
@@ -38,7 +40,7 @@ export const networkConfigSchema = z
     latency: latencySchema.default({ dist: 'uniform', minMs: 0.2, maxMs: 2 }),
     /** Chance that a packet is lost once and retransmitted (and again, geometrically). */
     lossProbability: z.number().min(0).max(0.9).default(0),
-    retransmitTimeoutMs: z.number().positive().default(200),
+    retransmitTimeoutMs: z.number().positive().max(MAX_LATENCY_MS).default(200),
   })
   .superRefine((config, ctx) => {
     const l = config.latency;

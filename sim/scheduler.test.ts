@@ -68,6 +68,22 @@ describe('Scheduler', () => {
     expect(fired).toEqual([1, 2]);
   });
 
+  test('a sliced run calls between every n events and fires the same events in the same order', () => {
+    const fire = (s: Scheduler, log: number[]) => {
+      for (let i = 0; i < 25; i++) s.schedule(i % 7, () => log.push(i));
+    };
+    const [whole, sliced] = [new Scheduler(budget), new Scheduler(budget)];
+    const [a, b] = [[] as number[], [] as number[]];
+    fire(whole, a);
+    fire(sliced, b);
+    let betweens = 0;
+    expect(whole.runUntil(10)).toBe('until');
+    expect(sliced.runUntil(10, { events: 10, between: () => betweens++ })).toBe('until');
+    expect(b).toEqual(a);
+    expect(betweens).toBe(2);
+    expect(sliced.now).toBe(10);
+  });
+
   test('rejects scheduling into the past or with a negative delay', () => {
     const s = new Scheduler(budget);
     s.schedule(10, () => {});

@@ -1,7 +1,8 @@
 // Virtual time and the event queue of one world. Events are ordered by (virtual time, sequence
 // number): ties run first-in first-out, so the order is a function of the schedule alone. Time
 // only moves when an event runs; nothing waits on a wall clock. Every run has an event budget and
-// a virtual-time budget, so a run that livelocks or never quiesces stops and says why.
+// a virtual-time budget, so a run that livelocks or never quiesces stops and says why; its owner
+// may also halt it, or run it in slices and look between them (what a memory budget needs).
 // Not modelled: concurrency inside one event (a handler runs to completion) or priority classes.
 import TinyQueue from 'tinyqueue';
 
@@ -76,10 +77,17 @@ export class Scheduler {
     return this.run(Infinity, 1) === undefined;
   }
 
-  /** Runs every event due at or before `until`, then sets the time to `until`. */
-  runUntil(until: number): StopReason {
-    const stop = this.run(until, Infinity);
-    if (stop !== 'quiet' && stop !== 'until') return stop!;
+  /**
+   * Runs every event due at or before `until`, then sets the time to `until`. With `slice`, calls
+   * `slice.between` after every `slice.events` events (it may halt the run; it must not schedule).
+   */
+  runUntil(until: number, slice?: { events: number; between: () => void }): StopReason {
+    let stop = this.run(until, slice?.events ?? Infinity);
+    while (stop === undefined) {
+      slice!.between();
+      stop = this.run(until, slice!.events);
+    }
+    if (stop !== 'quiet' && stop !== 'until') return stop;
     this.time = Math.max(this.time, Math.min(until, this.budget.maxTimeMs));
     return until > this.budget.maxTimeMs ? 'time-budget' : 'until';
   }

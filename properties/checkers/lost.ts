@@ -1,6 +1,10 @@
 // lost: an acknowledged send (ok: SEND_OK, or stored with FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT
-// or SLAVE_NOT_AVAILABLE) that a group subscribed to its topic never consumed, after the final
-// drain. A send whose outcome is unknown (info) is never lost: if it was consumed anyway it is
+// or SLAVE_NOT_AVAILABLE) that a group subscribed to its topic never consumed, and never can: no
+// running broker stores it any more, or the group's position has moved past it. An acknowledged
+// message the group has not consumed but still can (stored, at or past its position) is not lost
+// but backlog: the run ended first. Whether a message is still within reach is the caller's to say
+// (`reach`, from the final stores and offsets); without it every unconsumed message is lost.
+// A send whose outcome is unknown (info) is never lost: if it was consumed anyway it is
 // `recovered` (Jepsen's total-queue). A failed send (fail) must not be consumed: `unexpected`
 // covers that.
 import { deliveriesByGroup, sendOutcomes, formatTime, type History, type Violation } from '../history.ts';
@@ -9,18 +13,27 @@ export interface LostResult {
   violations: Violation[];
   /** Keys whose send ended unknown but which some group consumed. */
   recovered: string[];
+  /** Acknowledged messages a group has not consumed yet but still can, by group. */
+  backlog: { group: string; key: string }[];
 }
+
+/** Whether `group` can still consume `key`; if not, why not (it ends lost's explanation). */
+export type Reach = (group: string, key: string) => { reachable: true } | { reachable: false; why: string };
+
+const unreachable: Reach = () => ({ reachable: false, why: '' });
 
 /** `subscriptions`: topic to the consumer groups that must see every acknowledged message of it. */
 export function checkLost(
   history: History,
   subscriptions: ReadonlyMap<string, readonly string[]>,
+  reach: Reach = unreachable,
 ): LostResult {
   const consumed = new Map<string, Set<string>>();
   for (const [group, deliveries] of deliveriesByGroup(history)) {
     consumed.set(group, new Set(deliveries.map((d) => d.value.key)));
   }
   const violations: Violation[] = [];
+  const backlog: { group: string; key: string }[] = [];
   const recovered = new Set<string>();
   for (const [key, outcome] of sendOutcomes(history)) {
     const groups = subscriptions.get(outcome.value.topic) ?? [];
@@ -28,6 +41,11 @@ export function checkLost(
       const seen = consumed.get(group)?.has(key) ?? false;
       if (outcome.type === 'info' && seen) recovered.add(key);
       if (outcome.type !== 'ok' || seen) continue;
+      const reached = reach(group, key);
+      if (reached.reachable) {
+        backlog.push({ group, key });
+        continue;
+      }
       const where =
         outcome.value.queueId === undefined
           ? ''
@@ -35,9 +53,11 @@ export function checkLost(
       violations.push({
         property: 'lost',
         key,
-        explanation: `message ${key} was acknowledged (${outcome.value.sendStatus ?? 'SEND_OK'}) at ${formatTime(outcome.time)}${where}, and group ${group} never consumed it`,
+        explanation:
+          `message ${key} was acknowledged (${outcome.value.sendStatus ?? 'SEND_OK'}) at ${formatTime(outcome.time)}${where}, and group ${group} never consumed it` +
+          (reached.why === '' ? '' : ` and never can: ${reached.why}`),
       });
     }
   }
-  return { violations, recovered: [...recovered].sort() };
+  return { violations, recovered: [...recovered].sort(), backlog };
 }

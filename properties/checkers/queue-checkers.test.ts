@@ -72,7 +72,7 @@ describe('queue checkers', () => {
       h.send('m1', 'info');
       h.consume('m0');
     });
-    expect(checkLost(history, subscribed)).toEqual({ violations: [], recovered: ['m0'] });
+    expect(checkLost(history, subscribed)).toEqual({ violations: [], recovered: ['m0'], backlog: [] });
   });
 
   test('a non-OK SendStatus is stored, so it must be consumed', () => {

@@ -19,6 +19,7 @@ export const STAT_LABELS = [
   ['deliveries', 'deliveries'],
   ['duplicated', 'duplicated'],
   ['lost', 'lost'],
+  ['backlog', 'backlog'],
   ['recovered', 'recovered'],
 ] as const;
 
@@ -89,9 +90,17 @@ function accounting(data: RunReportData): Html {
         <span class="n" data-stat="${k}">${stats[k]}</span><span class="l">${label}</span>
       </div>`,
   );
+  const { drain, warnings } = data.summary;
+  const lag = Object.entries(drain.lag).map(([group, behind]) => `${group} ${behind}`);
+  const ended = drain.caughtUp ? 'every group caught up' : `stopped at its cap (${drain.capMs / 1000} s)`;
   return html`<section id="accounting">
     <h2>Messages</h2>
     <div class="stats">${cells}</div>
+    <p data-field="drain">
+      Drain from ${drain.fromMs / 1000} s to ${drain.endedAtMs / 1000} s: ${ended}; lag at the end:
+      ${lag.join(', ') || 'no group'}.
+    </p>
+    ${warnings.map((w) => html`<p class="warn" data-field="warning">Warning: ${w}</p>`)}
   </section>`;
 }
 
