@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { brokerMain } from '../core/broker/broker-controller.ts';
 import { DefaultMQProducer } from '../core/client/default-mq-producer.ts';
 import { DefaultMQPushConsumer } from '../core/client/default-mq-push-consumer.ts';
-import { Message } from '../core/client/message.ts';
+import { Message } from '../core/message/message.ts';
 import { namesrvMain } from '../core/namesrv/namesrv-controller.ts';
 import type { FaultInput } from '../sim/nemesis.ts';
 import { World } from '../sim/world.ts';

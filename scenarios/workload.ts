@@ -8,7 +8,7 @@
 import type { ProcessMain } from '../core/env.ts';
 import { DefaultMQProducer } from '../core/client/default-mq-producer.ts';
 import { DefaultMQPushConsumer } from '../core/client/default-mq-push-consumer.ts';
-import { Message } from '../core/client/message.ts';
+import { Message } from '../core/message/message.ts';
 import { SelectMessageQueueByHash } from '../core/client/message-queue-selector.ts';
 import type { MessageExt } from '../core/message/message.ts';
 import type { ConsumeConcurrentlyStatus } from '../core/client/consume-message-concurrently-service.ts';

@@ -12,7 +12,7 @@ import {
   type ConsumeOrderlyContext,
   type ConsumeOrderlyStatus,
 } from './default-mq-push-consumer.ts';
-import { Message } from './message.ts';
+import { Message } from '../message/message.ts';
 import { SelectMessageQueueByHash } from './message-queue-selector.ts';
 import { runs } from '../../properties/fc-setup.ts';
 

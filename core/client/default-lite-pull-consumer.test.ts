@@ -3,7 +3,7 @@ import { clientWorld, NAMESRV, sendAndWait, utf8 } from '../../properties/harnes
 import { World } from '../../sim/world.ts';
 import type { MessageExt } from '../message/message.ts';
 import { DefaultLitePullConsumer } from './default-lite-pull-consumer.ts';
-import { Message } from './message.ts';
+import { Message } from '../message/message.ts';
 import { MessageQueue } from './message-queue.ts';
 
 const C1 = '10.0.0.61:7001';

@@ -276,21 +276,7 @@ export class DefaultMQProducerImpl implements MQProducerInner {
     const ctx = this.begin(msg, mode);
     const beginTimestampFirst = this.env.now();
     this.tryToFindTopicPublishInfo(msg.topic, (info) => {
-      if (info === undefined || !info.ok()) {
-        const noNamesrv = this.mQClientFactory!.nameServerAddressList.length === 0;
-        const error = noNamesrv
-          ? new MQClientException(
-              'No name server address, please set it.',
-              undefined,
-              ClientErrorCode.NO_NAME_SERVER_EXCEPTION,
-            )
-          : new MQClientException(
-              `No route info of this topic: ${msg.topic}`,
-              undefined,
-              ClientErrorCode.NOT_FOUND_TOPIC_EXCEPTION,
-            );
-        return this.finish(ctx, done, error);
-      }
+      if (info === undefined || !info.ok()) return this.finish(ctx, done, this.noRouteError(msg.topic));
       const timesTotal = mode === 'SYNC' ? 1 + this.producer.getRetryTimesWhenSendFailed() : 1;
       const brokersSent: string[] = [];
       let sendResult: SendResult | undefined;
@@ -344,6 +330,16 @@ export class DefaultMQProducerImpl implements MQProducerInner {
       };
       attempt(0);
     });
+  }
+
+  /** Why a send found no route: no NameServer to ask, or none knows the topic. */
+  private noRouteError(topic: string): MQClientException {
+    if (this.mQClientFactory!.nameServerAddressList.length === 0) {
+      const code = ClientErrorCode.NO_NAME_SERVER_EXCEPTION;
+      return new MQClientException('No name server address, please set it.', undefined, code);
+    }
+    const code = ClientErrorCode.NOT_FOUND_TOPIC_EXCEPTION;
+    return new MQClientException(`No route info of this topic: ${topic}`, undefined, code);
   }
 
   sendSelectImpl(

@@ -14,7 +14,7 @@ import {
   RemotingException,
   RemotingTooMuchRequestException,
 } from './exceptions.ts';
-import { Message } from './message.ts';
+import { Message } from '../message/message.ts';
 import { SelectMessageQueueByHash } from './message-queue-selector.ts';
 import type { SendResult } from './send-result.ts';
 import { runs } from '../../properties/fc-setup.ts';

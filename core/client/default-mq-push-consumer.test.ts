@@ -10,7 +10,7 @@ import {
   type ConsumeConcurrentlyContext,
   type ConsumeConcurrentlyStatus,
 } from './default-mq-push-consumer.ts';
-import { Message } from './message.ts';
+import { Message } from '../message/message.ts';
 
 const C1 = '10.0.0.61:7001';
 const C2 = '10.0.0.62:7001';

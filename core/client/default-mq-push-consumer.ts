@@ -32,6 +32,7 @@
 // bumped when the queue set changes; an orderly pull request does not recompute its offset on
 // its first locked pull (Java's previouslyLocked).
 import type { Env, Process } from '../env.ts';
+import type { MessageExt } from '../message/message.ts';
 import {
   AllocateMessageQueueAveragely,
   type AllocateMessageQueueStrategy,
@@ -47,7 +48,7 @@ import {
   type MessageListenerOrderly,
 } from './consume-message-orderly-service.ts';
 import { MQClientException } from './exceptions.ts';
-import { MQClientManager } from './mq-client-instance.ts';
+import { MQClientManager, type MQClientInstance } from './mq-client-instance.ts';
 import type { PullResult } from './pull-api-wrapper.ts';
 import { RebalancePushImpl, type PullRequest } from './rebalance.ts';
 import { RebalancingConsumer, type MessageModel } from './rebalancing-consumer.ts';
@@ -220,42 +221,7 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
     if (!broadcasting) {
       rebalance.subscriptionInner.set(retryTopic(group), buildSubscriptionData(retryTopic(group), '*', now));
     }
-    const orderly = 'orderly' in listener && listener.orderly === true;
-    if (orderly) {
-      this.orderlyService = new ConsumeMessageOrderlyService(
-        {
-          env,
-          consumerGroup: group,
-          factory,
-          offsetStore,
-          rebalance,
-          retryTopic: retryTopic(group),
-          consumeThreads: () => this.consumeThreadMin,
-          consumeMessageBatchMaxSize: () => this.consumeMessageBatchMaxSize,
-          serviceTime: (msgs) =>
-            typeof this.serviceTime === 'number' ? this.serviceTime : this.serviceTime(msgs),
-          maxReconsumeTimes: () => (this.maxReconsumeTimes === -1 ? INTEGER_MAX : this.maxReconsumeTimes),
-          suspendCurrentQueueTimeMillis: () => this.suspendCurrentQueueTimeMillis,
-        },
-        listener,
-      );
-    } else
-      this.consumeService = new ConsumeMessageConcurrentlyService(
-        {
-          env,
-          consumerGroup: group,
-          factory,
-          offsetStore,
-          retryTopic: retryTopic(group),
-          broadcasting: () => broadcasting,
-          consumeThreads: () => this.consumeThreadMin,
-          consumeMessageBatchMaxSize: () => this.consumeMessageBatchMaxSize,
-          serviceTime: (msgs) =>
-            typeof this.serviceTime === 'number' ? this.serviceTime : this.serviceTime(msgs),
-          maxReconsumeTimes: () => (this.maxReconsumeTimes === -1 ? 16 : this.maxReconsumeTimes),
-        },
-        listener as MessageListenerConcurrently,
-      );
+    this.createConsumeService(listener, factory, offsetStore, rebalance);
     if (!factory.registerConsumer(group, this)) {
       this.serviceState = 'CREATE_JUST';
       throw new MQClientException(
@@ -272,6 +238,46 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
       PERSIST_CONSUMER_OFFSET_INITIAL_DELAY,
       PERSIST_CONSUMER_OFFSET_INTERVAL,
       () => this.persistConsumerOffset(),
+    );
+  }
+
+  /** The listener's consume service: orderly for a MessageListenerOrderly, else concurrent. */
+  private createConsumeService(
+    listener: MessageListenerConcurrently | MessageListenerOrderly,
+    factory: MQClientInstance,
+    offsetStore: OffsetStore,
+    rebalance: RebalancePushImpl,
+  ): void {
+    const common = {
+      env: this.env,
+      consumerGroup: this.consumerGroup,
+      factory,
+      offsetStore,
+      retryTopic: retryTopic(this.consumerGroup),
+      consumeThreads: () => this.consumeThreadMin,
+      consumeMessageBatchMaxSize: () => this.consumeMessageBatchMaxSize,
+      serviceTime: (msgs: readonly MessageExt[]) =>
+        typeof this.serviceTime === 'number' ? this.serviceTime : this.serviceTime(msgs),
+    };
+    if ('orderly' in listener && listener.orderly === true) {
+      const maxReconsumeTimes = () => (this.maxReconsumeTimes === -1 ? INTEGER_MAX : this.maxReconsumeTimes);
+      const host = {
+        ...common,
+        rebalance,
+        maxReconsumeTimes,
+        suspendCurrentQueueTimeMillis: () => this.suspendCurrentQueueTimeMillis,
+      };
+      this.orderlyService = new ConsumeMessageOrderlyService(host, listener);
+      return;
+    }
+    const host = {
+      ...common,
+      broadcasting: () => this.messageModel === 'BROADCASTING',
+      maxReconsumeTimes: () => (this.maxReconsumeTimes === -1 ? 16 : this.maxReconsumeTimes),
+    };
+    this.consumeService = new ConsumeMessageConcurrentlyService(
+      host,
+      listener as MessageListenerConcurrently,
     );
   }
 

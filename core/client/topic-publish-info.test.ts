@@ -10,7 +10,7 @@ import {
   MQFaultStrategy,
 } from './latency-fault-tolerance.ts';
 import { javaHashCodeOf, SelectMessageQueueByHash } from './message-queue-selector.ts';
-import { Message } from './message.ts';
+import { Message } from '../message/message.ts';
 import { topicRouteData2TopicPublishInfo, topicRouteData2TopicSubscribeInfo } from './topic-publish-info.ts';
 
 const RW = PermName.PERM_READ | PermName.PERM_WRITE;

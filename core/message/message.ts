@@ -61,6 +61,16 @@ export function parseJavaInt(text: string): number | undefined {
   return n >= -0x8000_0000 && n <= 0x7fff_ffff ? n : undefined;
 }
 
+/** Java's constructor arguments as a MessageInit: empty tags or keys are none. */
+function javaInit(tags: string, b: unknown, c: unknown): MessageInit {
+  const keys = typeof b === 'string' && b.length > 0 ? b : undefined;
+  return {
+    flag: typeof c === 'number' ? c : 0,
+    ...(tags.length > 0 ? { tags } : {}),
+    ...(keys === undefined ? {} : { keys }),
+  };
+}
+
 export interface MessageInit {
   flag?: number;
   tags?: string;
@@ -69,19 +79,47 @@ export interface MessageInit {
   properties?: Map<string, string>;
 }
 
+/**
+ * A message, constructed as in Java (`new Message("myTopic", "TagA", body)`, `(topic, tags,
+ * keys, body)`, `(topic, tags, keys, flag, body, waitStoreMsgOK)`) or from its parts
+ * (`(topic, body, init)`).
+ */
 export class Message {
+  // In this order, as the fields were laid out when topic and body were parameter properties.
   flag: number;
   readonly properties: Map<string, string>;
+  topic: string;
+  body: Uint8Array;
 
+  constructor(topic: string, body: Uint8Array, init?: MessageInit);
+  constructor(topic: string, tags: string, body: Uint8Array);
+  constructor(topic: string, tags: string, keys: string, body: Uint8Array);
   constructor(
-    public topic: string,
-    public body: Uint8Array,
-    init: MessageInit = {},
+    topic: string,
+    tags: string,
+    keys: string,
+    flag: number,
+    body: Uint8Array,
+    waitStoreMsgOK: boolean,
+  );
+  constructor(
+    topic: string,
+    a: Uint8Array | string,
+    b?: Uint8Array | string | MessageInit,
+    c?: Uint8Array | number,
+    d?: Uint8Array,
+    waitStoreMsgOK?: boolean,
   ) {
+    this.topic = topic;
+    const init = a instanceof Uint8Array ? ((b as MessageInit | undefined) ?? {}) : javaInit(a, b, c);
+    const body = a instanceof Uint8Array ? a : b instanceof Uint8Array ? b : c instanceof Uint8Array ? c : d;
+    if (body === undefined) throw new TypeError('new Message: no body');
+    this.body = body;
     this.flag = init.flag ?? 0;
     this.properties = init.properties ?? new Map();
     if (init.tags !== undefined) this.setTags(init.tags);
     if (init.keys !== undefined) this.setKeys(init.keys);
+    if (waitStoreMsgOK !== undefined) this.setWaitStoreMsgOK(waitStoreMsgOK);
   }
 
   getProperty(name: string): string | undefined {

@@ -16,7 +16,7 @@ import { ConsumerOffsetManager } from '../../core/broker/consumer-offset-manager
 import { pullMessageProcessors } from '../../core/broker/pull-message-processor.ts';
 import { PullRequestHoldService } from '../../core/broker/pull-request-hold-service.ts';
 import { RebalanceLockManager } from '../../core/broker/rebalance-lock-manager.ts';
-import type { NetResult } from '../../core/env.ts';
+import type { NetResult, ProcessMain } from '../../core/env.ts';
 import { parseHost } from '../../core/message/host.ts';
 import { MessageConst } from '../../core/message/message.ts';
 import { PermName } from '../../core/protocol/perm-name.ts';
@@ -65,14 +65,13 @@ export interface BrokerParts {
   housekeeping: ClientHousekeepingService;
 }
 
-export function consumeBrokerWorld(options: ConsumeBrokerOptions = {}) {
-  const world = new World({
-    seed: options.seed ?? 1,
-    network: { latency: { dist: 'constant', ms: options.latencyMs ?? 1 } },
-  });
-  const topics = options.topics ?? { T: { readQueueNums: 4, writeQueueNums: 4, perm: RW, topicSysFlag: 0 } };
-  let parts: BrokerParts | undefined;
-  world.addNode(BROKER, (env) => {
+/** The broker process of the world: store, managers and the consume-side processors. */
+function consumeBrokerMain(
+  options: ConsumeBrokerOptions,
+  topics: Record<string, TopicConfig>,
+  onParts: (parts: BrokerParts) => void,
+): ProcessMain {
+  return (env) => {
     const conf = brokerConfFrom({ ...SMALL_FILES, brokerName: BROKER_NAME, ...options.conf });
     // The hold service comes first: the store takes its arrival callback when built.
     const hold = new PullRequestHoldService(env, conf.broker, (t, q): number =>
@@ -111,9 +110,22 @@ export function consumeBrokerWorld(options: ConsumeBrokerOptions = {}) {
     env.net.onDisconnect(housekeeping.onChannelClose);
     hold.start();
     housekeeping.start();
-    parts = { ctx, consumers, hold, housekeeping };
+    onParts({ ctx, consumers, hold, housekeeping });
     return {};
+  };
+}
+
+export function consumeBrokerWorld(options: ConsumeBrokerOptions = {}) {
+  const world = new World({
+    seed: options.seed ?? 1,
+    network: { latency: { dist: 'constant', ms: options.latencyMs ?? 1 } },
   });
+  const topics = options.topics ?? { T: { readQueueNums: 4, writeQueueNums: 4, perm: RW, topicSysFlag: 0 } };
+  let parts: BrokerParts | undefined;
+  world.addNode(
+    BROKER,
+    consumeBrokerMain(options, topics, (p) => (parts = p)),
+  );
   const probes = new Map<string, Probe>();
   for (const address of options.clients ?? ['c1', 'c2']) {
     world.addNode(
