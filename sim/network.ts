@@ -12,11 +12,18 @@
 // - a power loss: nothing more arrives from the machine, not even what was in flight (a
 //   simplification: real packets already on the wire would land); peers find out by timeouts;
 // - a reset fault: one connection breaks and both ends are told.
+// - with `frames`, every RemotingCommand is carried as RocketMQ's frame: encoded to bytes when
+//   sent and decoded from them (a response against the request it answers), so the receiver gets
+//   what a real connection would hand it (header fields as text) and the codec runs under every
+//   fault; off by default (objects by reference), as it costs time (README, Performance).
 // Not modelled: bandwidth and congestion, duplicated packets (TCP removes them), half-open
 // connections that survive a heal (a connection that met a partition is gone), keepalives,
 // connect timeouts distinct from request timeouts, or bodies' sizes on the wire.
 import { z } from 'zod';
 import type { ChannelId, NetResult, Reply } from '../core/env.ts';
+import type { RequestInfo } from '../core/protocol/command-bodies.ts';
+import { isRemotingCommand } from '../core/protocol/remoting-command.ts';
+import { decodeCommand, encodeCommand, RMQSIM_VERSION } from '../core/protocol/wire-codec.ts';
 import type { ProcessContext } from './process-context.ts';
 import type { SeededRng } from './rng.ts';
 import type { Scheduler, SimEvent } from './scheduler.ts';
@@ -41,6 +48,8 @@ export const networkConfigSchema = z
     /** Chance that a packet is lost once and retransmitted (and again, geometrically). */
     lossProbability: z.number().min(0).max(0.9).default(0),
     retransmitTimeoutMs: z.number().positive().max(MAX_LATENCY_MS).default(200),
+    /** Carry RemotingCommands as frames (encode, bytes, decode) instead of objects. */
+    frames: z.boolean().default(false),
   })
   .superRefine((config, ctx) => {
     const l = config.latency;
@@ -86,11 +95,22 @@ interface PendingRequest {
 type Packet =
   | { kind: 'request'; id: number; body: unknown }
   | { kind: 'oneway'; body: unknown }
-  | { kind: 'response'; id: number; body: unknown }
+  /** `answering`: the request's code and fields, which a frame's body is read against. */
+  | { kind: 'response'; id: number; body: unknown; answering?: RequestInfo }
   /** The sender's process closed the connection; nothing follows it. */
   | { kind: 'fin' };
 
 const MAX_RETRANSMISSIONS = 8;
+
+let framesByDefault = false;
+
+/**
+ * Puts every network of this process on frames, whatever its config says: for a test run of the
+ * whole suite over frames (RMQSIM_FRAMES=1 npm test, set up in properties/fc-setup.ts).
+ */
+export function carryFramesByDefault(on: boolean): void {
+  framesByDefault = on;
+}
 
 export class SimNetwork {
   private readonly endpoints = new Map<string, Endpoint>();
@@ -248,7 +268,8 @@ export class SimNetwork {
     const direction = endIndex(conn, from);
     const at = Math.max(this.scheduler.now + this.transitTime(), conn.lastDelivery[direction]);
     conn.lastDelivery[direction] = at;
-    this.scheduler.scheduleAt(at, () => this.deliver(conn, from, to, packet));
+    const carried = this.overTheWire(packet);
+    this.scheduler.scheduleAt(at, () => this.deliver(conn, from, to, carried));
   }
 
   private transitTime(): number {
@@ -289,17 +310,31 @@ export class SimNetwork {
       this.complete(packet.id, { ok: true, body: packet.body });
       return;
     }
-    const reply = packet.kind === 'request' ? this.replier(conn, to, from, packet.id) : undefined;
+    const reply =
+      packet.kind === 'request' ? this.replier(conn, to, from, packet.id, packet.body) : undefined;
     endpoint.ctx.post(() => endpoint.serve?.(from, packet.body, reply, conn.id));
   }
 
-  private replier(conn: Connection, server: string, client: string, id: number): Reply {
+  private replier(conn: Connection, server: string, client: string, id: number, asked: unknown): Reply {
     let replied = false;
+    const answering = isRemotingCommand(asked)
+      ? { code: asked.code, version: RMQSIM_VERSION, ...(asked.extFields && { extFields: asked.extFields }) }
+      : undefined;
     return (body) => {
       if (replied) throw new Error(`request ${id} from ${client} answered twice by ${server}`);
       replied = true;
-      this.send(conn, server, client, { kind: 'response', id, body });
+      this.send(conn, server, client, { kind: 'response', id, body, ...(answering && { answering }) });
     };
+  }
+
+  /** With `frames`, the packet's command as the receiver decodes it from its frame's bytes. */
+  private overTheWire(packet: Packet): Packet {
+    if (!(this.config.frames || framesByDefault) || packet.kind === 'fin' || !isRemotingCommand(packet.body))
+      return packet;
+    const opaque = packet.kind === 'oneway' ? 0 : packet.id;
+    const answering = packet.kind === 'response' ? packet.answering : undefined;
+    const bytes = encodeCommand(packet.body, { kind: packet.kind, opaque, ...(answering && { answering }) });
+    return { ...packet, body: decodeCommand(bytes.subarray(4), answering) };
   }
 
   /** Nobody (or a newer process) listens at `to`: a live machine resets, a dead one is silent. */
