@@ -1,7 +1,8 @@
 // npm run bench: every benchmark, each figure beside its baseline measured in the same run.
-// `npm run bench -- sim` (or scheduler, store, cli) runs one group.
+// `npm run bench -- sim` (or scheduler, store, cli, frames) runs one group.
 import os from 'node:os';
 import { benchCli } from './cli.ts';
+import { benchFrames } from './frames.ts';
 import { benchScheduler } from './scheduler.ts';
 import { benchSim } from './sim.ts';
 import { benchStore } from './store.ts';
@@ -19,3 +20,4 @@ if (only === undefined || only === 'scheduler') benchScheduler();
 if (only === undefined || only === 'store') benchStore();
 if (only === undefined || only === 'sim') await benchSim();
 if (only === undefined || only === 'cli') benchCli();
+if (only === undefined || only === 'frames') await benchFrames();

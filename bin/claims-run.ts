@@ -7,8 +7,8 @@ import { createPool, defaultWorkers } from '../lib/pool.ts';
 import { brokenLessons, claimsText, findings, type ClaimsMatrix } from '../reports/claims-report.ts';
 import { claimsHtml } from '../reports/html/index.ts';
 import { writeFiles } from '../reports/output-files.ts';
-import { judgeLessons, type LessonVerdict } from '../scenarios/lessons.ts';
-import { startMatrix } from '../scenarios/matrix.ts';
+import type { LessonVerdict } from '../scenarios/lessons.ts';
+import { startClaims } from '../scenarios/matrix.ts';
 import type { Pool } from '../scenarios/pool-task.ts';
 import { rangeFlags, WHOLE, type SeedRange, type Shard } from '../scenarios/seed-range.ts';
 import type { ClaimName } from '../scenarios/claims-matrix.ts';
@@ -84,7 +84,7 @@ export async function claimsCommand(flags: ClaimsFlags): Promise<number> {
   const workers = flags.workers ?? defaultWorkers();
   const pool = createPool(workers);
   const bar = progress(flags.json === true, 'claims', 'cell seeds');
-  const started = startMatrix(pool, { range, claim: flags.claim, workers, onProgress: bar.update });
+  const started = startClaims(pool, { range, claim: flags.claim, workers, onProgress: bar.update });
   bar.update(0, started.total);
   const interrupt = onInterrupt(
     () => {
@@ -102,11 +102,7 @@ export async function claimsCommand(flags: ClaimsFlags): Promise<number> {
     () => pool.destroy(),
   );
   try {
-    // The lessons are judged with the whole matrix, once: by its first shard (the others' would be the same).
-    const judged = range.shard.index === 1 && flags.claim === undefined;
-    const [verdicts, lessons] = await interrupt.guard(
-      Promise.all([started.result, judged ? judgeLessons(pool) : []]),
-    );
+    const [verdicts, lessons] = await interrupt.guard(Promise.all([started.result, started.lessons]));
     bar.stop();
     const { matrix, files } = await claimsFiles(out, range, flags.claim, verdicts, lessons, pool);
     return reportClaims(matrix, flags.json === true, writeFiles(out, files));

@@ -1,7 +1,9 @@
 // fast-check's global settings for every test file. A failing property prints one replay line;
 // FC_SEED / FC_PATH replay it exactly, FC_NUM_RUNS widens a sweep (e.g. FC_NUM_RUNS=10000 npm test).
+// RMQSIM_FRAMES=1 puts every simulated network on RocketMQ's frames (encode, bytes, decode).
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import { carryFramesByDefault } from '../sim/network.ts';
 
 const env = process.env;
 
@@ -33,3 +35,5 @@ fc.configureGlobal({
   ...(env.FC_NUM_RUNS ? { numRuns: Number(env.FC_NUM_RUNS) } : {}),
   reporter: failWithReplay,
 });
+
+carryFramesByDefault(env.RMQSIM_FRAMES === '1');

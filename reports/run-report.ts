@@ -27,6 +27,7 @@ export function runJson(result: RunResult) {
     faults: result.faults,
     nodes: result.nodes.map(({ name, address, role }) => ({ name, address, role })),
     replay,
+    probes: result.probes,
   };
 }
 

@@ -1,5 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { NetResult } from '../core/env.ts';
+import { request, response, type RemotingCommand } from '../core/protocol/remoting-command.ts';
+import { RequestCode } from '../core/protocol/request-code.ts';
+import { ResponseCode } from '../core/protocol/response-code.ts';
 import { probeProcess, type Probe } from './probe-process.ts';
 import { World, type WorldConfigInput } from './world.ts';
 
@@ -136,5 +139,53 @@ describe('SimNetwork', () => {
     });
     request('a', 'b');
     expect(() => world.runUntilQuiet()).toThrow(/answered twice/);
+  });
+
+  describe('with frames', () => {
+    const frames = { latency: { dist: 'constant', ms: 1 }, frames: true } as const;
+
+    test('a request arrives as a Java process reads its frame: header fields as text', () => {
+      const { world, probe } = twoNodes(frames);
+      const pull = request(RequestCode.GET_MAX_OFFSET, { topic: 'T', queueId: 3, isForce: true });
+      probe('b').env.net.serve((_from, body, reply) => {
+        probe('b').deliveries.push({ from: 'a', body, t: world.now });
+        reply?.(response(ResponseCode.SUCCESS, undefined, { offset: 12 }));
+      });
+      const results: NetResult[] = [];
+      probe('a').env.net.request('b', pull, 100, (r) => results.push(r));
+      world.runUntilQuiet();
+      expect(probe('b').deliveries[0]!.body).toStrictEqual({
+        code: RequestCode.GET_MAX_OFFSET,
+        extFields: { topic: 'T', queueId: '3', isForce: 'true' },
+      });
+      expect(results).toStrictEqual([
+        { ok: true, body: { code: ResponseCode.SUCCESS, extFields: { offset: '12' } } },
+      ]);
+    });
+
+    test("a response's body is read against the request it answers", () => {
+      const { world, probe } = twoNodes(frames);
+      const route = {
+        queueDatas: [{ brokerName: 'b', readQueueNums: 4, writeQueueNums: 4, perm: 6, topicSysFlag: 0 }],
+        brokerDatas: [{ cluster: 'c', brokerName: 'b', brokerAddrs: { 0: 'b:10911' } }],
+      };
+      probe('b').env.net.serve((_from, _body, reply) =>
+        reply?.(response(ResponseCode.SUCCESS, undefined, undefined, route)),
+      );
+      const results: NetResult[] = [];
+      probe('a').env.net.request('b', request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'T' }), 100, (r) =>
+        results.push(r),
+      );
+      world.runUntilQuiet();
+      const answer = results[0]!.ok ? (results[0]!.body as RemotingCommand) : undefined;
+      expect(answer?.body).toStrictEqual(route);
+      expect(answer?.body).not.toBe(route);
+    });
+
+    test('a body without a wire encoding is a bug, reported to the sender', () => {
+      const { probe } = twoNodes(frames);
+      const running = request(RequestCode.GET_CONSUMER_RUNNING_INFO, undefined, { x: 1 });
+      expect(() => probe('a').env.net.oneway('b', running)).toThrow(/no wire encoding/);
+    });
   });
 });

@@ -12,14 +12,21 @@
 // - a power loss: nothing more arrives from the machine, not even what was in flight (a
 //   simplification: real packets already on the wire would land); peers find out by timeouts;
 // - a reset fault: one connection breaks and both ends are told.
+// - with `frames`, every RemotingCommand is carried as RocketMQ's frame: encoded to bytes when
+//   sent and decoded from them (a response against the request it answers), so the receiver gets
+//   what a real connection would hand it (header fields as text) and the codec runs under every
+//   fault; off by default (objects by reference), as it costs time (README, Performance).
 // Not modelled: bandwidth and congestion, duplicated packets (TCP removes them), half-open
 // connections that survive a heal (a connection that met a partition is gone), keepalives,
 // connect timeouts distinct from request timeouts, or bodies' sizes on the wire.
 import { z } from 'zod';
 import type { ChannelId, NetResult, Reply } from '../core/env.ts';
+import type { RequestInfo } from '../core/protocol/command-bodies.ts';
+import { isRemotingCommand } from '../core/protocol/remoting-command.ts';
+import { decodeCommand, encodeCommand, RMQSIM_VERSION } from '../core/protocol/wire-codec.ts';
 import type { ProcessContext } from './process-context.ts';
 import type { SeededRng } from './rng.ts';
-import { ScheduledTask, type Scheduler } from './scheduler.ts';
+import type { Scheduler, SimEvent } from './scheduler.ts';
 import type { Trace } from './trace.ts';
 
 /** The longest a packet may take, or a retransmission wait: a minute is already a dead link. */
@@ -41,6 +48,8 @@ export const networkConfigSchema = z
     /** Chance that a packet is lost once and retransmitted (and again, geometrically). */
     lossProbability: z.number().min(0).max(0.9).default(0),
     retransmitTimeoutMs: z.number().positive().max(MAX_LATENCY_MS).default(200),
+    /** Carry RemotingCommands as frames (encode, bytes, decode) instead of objects. */
+    frames: z.boolean().default(false),
   })
   .superRefine((config, ctx) => {
     const l = config.latency;
@@ -75,55 +84,33 @@ interface Connection {
   readonly pending: Set<number>;
 }
 
-/** A request awaiting its response; it is also its own timeout event. */
-class PendingRequest extends ScheduledTask {
-  constructor(
-    private readonly network: SimNetwork,
-    readonly id: number,
-    readonly ctx: ProcessContext,
-    readonly conn: Connection,
-    readonly done: (result: NetResult) => void,
-  ) {
-    super();
-  }
-
-  fire(): void {
-    this.network.timedOut(this.id);
-  }
+interface PendingRequest {
+  readonly ctx: ProcessContext;
+  readonly to: string;
+  readonly conn: Connection;
+  readonly timer: SimEvent;
+  readonly done: (result: NetResult) => void;
 }
 
-const TIMEOUT: NetResult = Object.freeze({ ok: false, error: 'timeout' });
-
-/** 'fin': the sender's process closed the connection; nothing follows it. */
-type PacketKind = 'request' | 'oneway' | 'response' | 'fin';
-
-/** The trace event of each kind's delivery, made once. */
-const DELIVERED = { request: 'net.request', oneway: 'net.oneway', response: 'net.response', fin: 'net.fin' };
-
-/** A packet on its way: its own delivery event (the network sends one for every message). */
-class Packet extends ScheduledTask {
-  constructor(
-    private readonly network: SimNetwork,
-    readonly conn: Connection,
-    readonly from: string,
-    readonly to: string,
-    readonly kind: PacketKind,
-    /** The request's id, for a request or a response; 0 otherwise. */
-    readonly id: number,
-    readonly body: unknown,
-  ) {
-    super();
-  }
-
-  fire(): void {
-    this.network.deliver(this);
-  }
-}
-
-/** The fields of a delivery's trace record, filled in place: the trace reads them at once. */
-const deliveryFields: { from: string; label: string | number | null } = { from: '', label: null };
+type Packet =
+  | { kind: 'request'; id: number; body: unknown }
+  | { kind: 'oneway'; body: unknown }
+  /** `answering`: the request's code and fields, which a frame's body is read against. */
+  | { kind: 'response'; id: number; body: unknown; answering?: RequestInfo }
+  /** The sender's process closed the connection; nothing follows it. */
+  | { kind: 'fin' };
 
 const MAX_RETRANSMISSIONS = 8;
+
+let framesByDefault = false;
+
+/**
+ * Puts every network of this process on frames, whatever its config says: for a test run of the
+ * whole suite over frames (RMQSIM_FRAMES=1 npm test, set up in properties/fc-setup.ts).
+ */
+export function carryFramesByDefault(on: boolean): void {
+  framesByDefault = on;
+}
 
 export class SimNetwork {
   private readonly endpoints = new Map<string, Endpoint>();
@@ -162,7 +149,7 @@ export class SimNetwork {
     this.endpoints.delete(address);
     if (how === 'power-off') this.powered.delete(address);
     for (const conn of this.connectionsOf(address)) {
-      if (how === 'kill') this.send(conn, address, peerOf(conn, address), 'fin', 0, undefined);
+      if (how === 'kill') this.send(conn, address, peerOf(conn, address), { kind: 'fin' });
       else this.breakSilently(conn);
     }
   }
@@ -186,20 +173,16 @@ export class SimNetwork {
   ): void {
     const id = ++this.requestIds;
     const conn = this.connectionFor(ctx.address, to);
-    const request = new PendingRequest(this, id, ctx, conn, done);
-    this.scheduler.scheduleTask(timeoutWorldMs, request);
-    this.pending.set(id, request);
+    const timer = this.scheduler.schedule(timeoutWorldMs, () =>
+      this.complete(id, { ok: false, error: 'timeout' }),
+    );
+    this.pending.set(id, { ctx, to, conn, timer, done });
     conn.pending.add(id);
-    this.send(conn, ctx.address, to, 'request', id, body);
+    this.send(conn, ctx.address, to, { kind: 'request', id, body });
   }
 
   oneway(ctx: ProcessContext, to: string, body: unknown): void {
-    this.send(this.connectionFor(ctx.address, to), ctx.address, to, 'oneway', 0, body);
-  }
-
-  /** A request's timeout event fired. */
-  timedOut(id: number): void {
-    this.complete(id, TIMEOUT);
+    this.send(this.connectionFor(ctx.address, to), ctx.address, to, { kind: 'oneway', body });
   }
 
   // --- faults -------------------------------------------------------------------------------
@@ -276,14 +259,7 @@ export class SimNetwork {
     }
   }
 
-  private send(
-    conn: Connection,
-    from: string,
-    to: string,
-    kind: PacketKind,
-    id: number,
-    body: unknown,
-  ): void {
+  private send(conn: Connection, from: string, to: string, packet: Packet): void {
     if (!conn.alive) return;
     if (this.isBlocked(from, to)) {
       this.breakSilently(conn);
@@ -292,7 +268,8 @@ export class SimNetwork {
     const direction = endIndex(conn, from);
     const at = Math.max(this.scheduler.now + this.transitTime(), conn.lastDelivery[direction]);
     conn.lastDelivery[direction] = at;
-    this.scheduler.scheduleTaskAt(at, new Packet(this, conn, from, to, kind, id, body));
+    const carried = this.overTheWire(packet);
+    this.scheduler.scheduleAt(at, () => this.deliver(conn, from, to, carried));
   }
 
   private transitTime(): number {
@@ -311,9 +288,7 @@ export class SimNetwork {
     return ms;
   }
 
-  /** A packet's delivery event fired. */
-  deliver(packet: Packet): void {
-    const { conn, from, to } = packet;
+  private deliver(conn: Connection, from: string, to: string, packet: Packet): void {
     if (!conn.alive) return;
     if (this.isBlocked(from, to)) {
       this.breakSilently(conn);
@@ -330,24 +305,36 @@ export class SimNetwork {
       this.notifyDisconnect(to, from, conn);
       return;
     }
-    deliveryFields.from = from;
-    deliveryFields.label = labelOf(packet.body);
-    this.trace.recordTransient(this.scheduler.now, to, DELIVERED[packet.kind], deliveryFields);
+    this.trace.record(this.scheduler.now, to, `net.${packet.kind}`, { from, label: labelOf(packet.body) });
     if (packet.kind === 'response') {
       this.complete(packet.id, { ok: true, body: packet.body });
       return;
     }
-    const reply = packet.kind === 'request' ? this.replier(conn, to, from, packet.id) : undefined;
+    const reply =
+      packet.kind === 'request' ? this.replier(conn, to, from, packet.id, packet.body) : undefined;
     endpoint.ctx.post(() => endpoint.serve?.(from, packet.body, reply, conn.id));
   }
 
-  private replier(conn: Connection, server: string, client: string, id: number): Reply {
+  private replier(conn: Connection, server: string, client: string, id: number, asked: unknown): Reply {
     let replied = false;
+    const answering = isRemotingCommand(asked)
+      ? { code: asked.code, version: RMQSIM_VERSION, ...(asked.extFields && { extFields: asked.extFields }) }
+      : undefined;
     return (body) => {
       if (replied) throw new Error(`request ${id} from ${client} answered twice by ${server}`);
       replied = true;
-      this.send(conn, server, client, 'response', id, body);
+      this.send(conn, server, client, { kind: 'response', id, body, ...(answering && { answering }) });
     };
+  }
+
+  /** With `frames`, the packet's command as the receiver decodes it from its frame's bytes. */
+  private overTheWire(packet: Packet): Packet {
+    if (!(this.config.frames || framesByDefault) || packet.kind === 'fin' || !isRemotingCommand(packet.body))
+      return packet;
+    const opaque = packet.kind === 'oneway' ? 0 : packet.id;
+    const answering = packet.kind === 'response' ? packet.answering : undefined;
+    const bytes = encodeCommand(packet.body, { kind: packet.kind, opaque, ...(answering && { answering }) });
+    return { ...packet, body: decodeCommand(bytes.subarray(4), answering) };
   }
 
   /** Nobody (or a newer process) listens at `to`: a live machine resets, a dead one is silent. */
@@ -386,7 +373,7 @@ export class SimNetwork {
     if (request === undefined) return;
     this.pending.delete(id);
     request.conn.pending.delete(id);
-    this.scheduler.cancel(request);
+    this.scheduler.cancel(request.timer);
     request.ctx.post(() => request.done(result));
   }
 }

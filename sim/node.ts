@@ -15,6 +15,7 @@ import type { Disk, Env, Net, Process, ProcessMain, TimerId } from '../core/env.
 import type { NodeClock } from './clock.ts';
 import type { SimDisk } from './disk.ts';
 import type { SimNetwork } from './network.ts';
+import type { ProbeTally } from './probe-tally.ts';
 import type { ProcessContext } from './process-context.ts';
 import type { SeededRng } from './rng.ts';
 import { ScheduledTask, type Scheduler, type SimEvent } from './scheduler.ts';
@@ -27,6 +28,7 @@ export interface NodeParts {
   readonly scheduler: Scheduler;
   readonly network: SimNetwork;
   readonly trace: Trace;
+  readonly probes: ProbeTally;
   readonly clock: NodeClock;
   readonly rng: SeededRng;
   readonly disk: SimDisk;
@@ -174,7 +176,7 @@ export class SimNode {
   }
 
   private env(ctx: ProcessContext): Env {
-    const { scheduler, trace, clock, rng } = this.parts;
+    const { scheduler, trace, clock, rng, probes } = this.parts;
     return {
       address: this.address,
       now: () => clock.now(),
@@ -184,6 +186,7 @@ export class SimNode {
       disk: this.diskPort(ctx),
       net: this.netPort(ctx),
       trace: (event, fields) => trace.record(scheduler.now, this.address, event, fields),
+      probe: (name) => probes.hit(name),
     };
   }
 

@@ -22,14 +22,15 @@ import type { BrokerContext, RequestProcessor } from './broker-context.ts';
 import { malformed } from '../protocol/remoting-command.ts';
 import type { ConsumerManager } from './consumer-manager.ts';
 import type { MessageQueue } from './rebalance-lock-manager.ts';
+import { javaBoolean, javaInt, javaLong } from '../protocol/header-reader.ts';
 
-const queueHeaderSchema = z.object({ topic: z.string().min(1), queueId: z.number().int() });
-export const searchOffsetRequestHeaderSchema = queueHeaderSchema.extend({ timestamp: z.number().int() });
+const queueHeaderSchema = z.object({ topic: z.string().min(1), queueId: javaInt() });
+export const searchOffsetRequestHeaderSchema = queueHeaderSchema.extend({ timestamp: javaLong() });
 export const resetOffsetRequestHeaderSchema = z.object({
   topic: z.string().min(1),
   group: z.string().min(1),
-  timestamp: z.number().int(),
-  isForce: z.boolean().default(false),
+  timestamp: javaLong(),
+  isForce: javaBoolean(z.boolean().default(false)),
 });
 const messageQueueSchema = z.object({
   topic: z.string().min(1),

@@ -21,15 +21,6 @@ export function configPath(storePathRootDir: string, fileName: string): string {
   return `${storePathRootDir}/config/${fileName}`;
 }
 
-/**
- * RocketMQ's files are written by fastjson, which leaves integer map keys unquoted (`{0:12}`);
- * quoting them lets JSON.parse read such a file. Topic and group names cannot hold `{`, `,` or
- * `:`, so no string value is touched.
- */
-export function parseFastjson(text: string): unknown {
-  return JSON.parse(text.replace(/([{,]\s*)(-?\d+)(\s*:)/g, '$1"$2"$3'));
-}
-
 export abstract class ConfigManager {
   private persisting = false;
   private persistTimer: TimerId | undefined;

@@ -17,12 +17,13 @@ import type { DefaultMessageStore } from '../store/message-store.ts';
 import type { BrokerContext, RequestProcessor } from './broker-context.ts';
 import { malformed } from '../protocol/remoting-command.ts';
 import type { ConsumerManager } from './consumer-manager.ts';
+import { javaInt, javaLong } from '../protocol/header-reader.ts';
 
-const queueHeader = { consumerGroup: z.string().min(1), topic: z.string().min(1), queueId: z.number().int() };
+const queueHeader = { consumerGroup: z.string().min(1), topic: z.string().min(1), queueId: javaInt() };
 export const queryConsumerOffsetRequestHeaderSchema = z.object(queueHeader);
 export const updateConsumerOffsetRequestHeaderSchema = z.object({
   ...queueHeader,
-  commitOffset: z.number().int(),
+  commitOffset: javaLong(),
 });
 export const getConsumerListByGroupRequestHeaderSchema = z.object({ consumerGroup: z.string().min(1) });
 

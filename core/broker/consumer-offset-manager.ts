@@ -11,7 +11,8 @@
 // (…OffsetInterval are broker.conf periods in ms, not setInterval: the timers run on env.setTimer.)
 import { z } from 'zod';
 import type { Env } from '../env.ts';
-import { ConfigManager, configPath, FIRST_PERSIST_DELAY_MS, parseFastjson } from './config-manager.ts';
+import { ConfigManager, configPath, FIRST_PERSIST_DELAY_MS } from './config-manager.ts';
+import { parseFastjson } from '../protocol/fastjson.ts';
 
 export const TOPIC_GROUP_SEPARATOR = '@';
 

@@ -36,7 +36,8 @@ import { parseDelayLevels } from '../store/message-store-config.ts';
 import type { DefaultMessageStore } from '../store/message-store.ts';
 import type { PutMessageResult } from '../store/put-message-result.ts';
 import { deliverTimestampFor } from '../store/reput-message-service.ts';
-import { ConfigManager, configPath, FIRST_PERSIST_DELAY_MS, parseFastjson } from './config-manager.ts';
+import { ConfigManager, configPath, FIRST_PERSIST_DELAY_MS } from './config-manager.ts';
+import { parseFastjson } from '../protocol/fastjson.ts';
 
 export const FIRST_DELAY_TIME = 1_000;
 export const DELAY_FOR_A_WHILE = 100;

@@ -35,7 +35,8 @@ import {
   topicConfigSerializeWrapperSchema,
   type DataVersion,
 } from '../protocol/topic-config.ts';
-import { ConfigManager, configPath, parseFastjson } from './config-manager.ts';
+import { ConfigManager, configPath } from './config-manager.ts';
+import { parseFastjson } from '../protocol/fastjson.ts';
 import { consumerOffsetWrapperSchema, type ConsumerOffsetManager } from './consumer-offset-manager.ts';
 import {
   subscriptionGroupWrapperSchema,

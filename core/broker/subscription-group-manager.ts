@@ -14,7 +14,8 @@ import { z } from 'zod';
 import type { Env } from '../env.ts';
 import { MASTER_ID } from '../protocol/route-data.ts';
 import { dataVersionSchema, type DataVersion } from '../protocol/topic-config.ts';
-import { ConfigManager, configPath, parseFastjson } from './config-manager.ts';
+import { ConfigManager, configPath } from './config-manager.ts';
+import { parseFastjson } from '../protocol/fastjson.ts';
 import { nextDataVersion } from './topic-config-manager.ts';
 
 export const subscriptionGroupConfigSchema = z.object({

@@ -11,16 +11,19 @@ import { ResponseCode } from '../protocol/response-code.ts';
 import type { BrokerContext, RequestProcessor } from './broker-context.ts';
 import { newTopicConfig, type TopicConfigManager } from './topic-config-manager.ts';
 import { topicProblem } from '../protocol/topic-validator.ts';
+import { javaInt } from '../protocol/header-reader.ts';
 
 export const createTopicRequestHeaderSchema = z.object({
   topic: z.string().min(1),
-  readQueueNums: z.number().int().positive().default(8),
-  writeQueueNums: z.number().int().positive().default(8),
-  perm: z
-    .number()
-    .int()
-    .default(PermName.PERM_READ | PermName.PERM_WRITE),
-  topicSysFlag: z.number().int().default(0),
+  readQueueNums: javaInt(z.number().int().positive().default(8)),
+  writeQueueNums: javaInt(z.number().int().positive().default(8)),
+  perm: javaInt(
+    z
+      .number()
+      .int()
+      .default(PermName.PERM_READ | PermName.PERM_WRITE),
+  ),
+  topicSysFlag: javaInt(z.number().int().default(0)),
 });
 
 export function topicAdminProcessors(

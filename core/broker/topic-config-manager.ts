@@ -30,7 +30,8 @@ import {
 } from '../protocol/topic-config.ts';
 import type { TopicConfigLookup } from './broker-context.ts';
 import type { BrokerConfig } from './broker-config.ts';
-import { ConfigManager, configPath, parseFastjson } from './config-manager.ts';
+import { ConfigManager, configPath } from './config-manager.ts';
+import { parseFastjson } from '../protocol/fastjson.ts';
 
 /** TopicValidator's system topics. */
 export const SystemTopic = {

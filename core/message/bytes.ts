@@ -135,3 +135,16 @@ export function zeroPadded(buf: Uint8Array, length: number): Uint8Array {
   out.set(buf.subarray(0, length));
   return out;
 }
+
+/** The parts one after the other, in one new array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+}

@@ -1,12 +1,14 @@
 // The extFields of the requests a NameServer serves (RocketMQ's RegisterBrokerRequestHeader,
 // RegisterBrokerResponseHeader, UnRegisterBrokerRequestHeader, GetRouteInfoRequestHeader) and the
-// body of REGISTER_BROKER. The schemas play the part of decodeCommandCustomHeader: a missing or
-// ill-typed field makes the request fail with SYSTEM_ERROR. Unknown fields are ignored.
+// body of REGISTER_BROKER. The schemas play the part of decodeCommandCustomHeader (numbers may be
+// text, read as Java reads them): a missing or ill-typed field makes the request fail with
+// SYSTEM_ERROR. Unknown fields are ignored.
 // Simplifications: no bodyCrc32 and no compressed flag (nothing is serialized), and the register
 // body is the topic table and its DataVersion alone (RocketMQ's RegisterBrokerBody also carries
 // a filter-server list).
 import { z } from 'zod';
 import { topicConfigSerializeWrapperSchema } from './topic-config.ts';
+import { javaLong } from './header-reader.ts';
 
 const name = z.string().min(1);
 
@@ -14,7 +16,7 @@ export const unRegisterBrokerRequestHeaderSchema = z.object({
   clusterName: name,
   brokerName: name,
   brokerAddr: name,
-  brokerId: z.number().int().nonnegative(),
+  brokerId: javaLong(z.number().int().nonnegative()),
 });
 export type UnRegisterBrokerRequestHeader = z.infer<typeof unRegisterBrokerRequestHeaderSchema>;
 

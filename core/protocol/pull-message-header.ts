@@ -1,6 +1,8 @@
-// PULL_MESSAGE's protocol: PullSysFlag's bits, PullMessageRequestHeader (with a fast reader for
-// a header whose fields are already of their types) and PullMessageResponseHeader.
+// PULL_MESSAGE's protocol: PullSysFlag's bits, PullMessageRequestHeader (its numbers may be text,
+// read as Java reads them, with a fast reader for a well-formed header) and PullMessageResponseHeader.
 import { z } from 'zod';
+import { parseJavaInt } from '../message/message.ts';
+import { javaInt, javaLong, parseJavaLong } from './header-reader.ts';
 import type { ExtFields } from './remoting-command.ts';
 
 /** PullSysFlag's bits. */
@@ -12,42 +14,47 @@ export const PullSysFlag = {
   LITE_PULL_MESSAGE: 0x10,
 } as const;
 
-const int = z.number().int();
 export const pullMessageRequestHeaderSchema = z.object({
   consumerGroup: z.string().min(1),
   topic: z.string().min(1),
-  queueId: int,
-  queueOffset: int,
-  maxMsgNums: int,
-  sysFlag: int,
-  commitOffset: int,
-  suspendTimeoutMillis: int,
+  queueId: javaInt(),
+  queueOffset: javaLong(),
+  maxMsgNums: javaInt(),
+  sysFlag: javaInt(),
+  commitOffset: javaLong(),
+  suspendTimeoutMillis: javaLong(),
   subscription: z.string().optional(),
-  subVersion: int,
+  subVersion: javaLong(),
   expressionType: z.string().optional(),
 });
 export type PullMessageRequestHeader = z.infer<typeof pullMessageRequestHeaderSchema>;
 
-const PULL_INT_FIELDS = [
-  'queueId',
-  'queueOffset',
-  'maxMsgNums',
-  'sysFlag',
-  'commitOffset',
-  'suspendTimeoutMillis',
-  'subVersion',
-] as const;
+/** A number field of the header: as it is, or its text read as Java reads it; undefined if neither. */
+function numberField(value: unknown, parse: (text: string) => number | undefined): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
+  return typeof value === 'string' ? parse(value) : undefined;
+}
 
 /**
- * The schema's answer, without zod for a header every field of which is already of its type (every
- * pull a client sends): zod's parse of each pull header was a tenth of a run's allocations. A
- * header the quick test refuses goes through the schema, which says what is wrong with it.
+ * The schema's answer, without zod for a well-formed header (every pull a client sends): zod's
+ * parse of each pull header was a tenth of a run's allocations. A header the quick reading refuses
+ * goes through the schema, which says what is wrong with it.
  */
 export function parsePullMessageRequestHeader(
   ext: ExtFields | undefined,
 ): z.ZodSafeParseResult<PullMessageRequestHeader> {
   const e = ext ?? {};
   const { consumerGroup, topic, subscription, expressionType } = e;
+  const data = {
+    consumerGroup,
+    topic,
+    queueId: numberField(e.queueId, parseJavaInt),
+    queueOffset: numberField(e.queueOffset, parseJavaLong),
+    maxMsgNums: numberField(e.maxMsgNums, parseJavaInt),
+    sysFlag: numberField(e.sysFlag, parseJavaInt),
+    commitOffset: numberField(e.commitOffset, parseJavaLong),
+    suspendTimeoutMillis: numberField(e.suspendTimeoutMillis, parseJavaLong),
+  } as PullMessageRequestHeader;
   const wellFormed =
     typeof consumerGroup === 'string' &&
     consumerGroup.length > 0 &&
@@ -55,21 +62,12 @@ export function parsePullMessageRequestHeader(
     topic.length > 0 &&
     (subscription === undefined || typeof subscription === 'string') &&
     (expressionType === undefined || typeof expressionType === 'string') &&
-    PULL_INT_FIELDS.every((name) => Number.isSafeInteger(e[name]));
-  if (!wellFormed) return pullMessageRequestHeaderSchema.safeParse(e);
-  const data = {
-    consumerGroup,
-    topic,
-    queueId: e.queueId as number,
-    queueOffset: e.queueOffset as number,
-    maxMsgNums: e.maxMsgNums as number,
-    sysFlag: e.sysFlag as number,
-    commitOffset: e.commitOffset as number,
-    suspendTimeoutMillis: e.suspendTimeoutMillis as number,
-  } as PullMessageRequestHeader;
+    Object.values(data).every((v) => v !== undefined);
+  const subVersion = numberField(e.subVersion, parseJavaLong);
+  if (!wellFormed || subVersion === undefined) return pullMessageRequestHeaderSchema.safeParse(e);
   // In the schema's key order, an absent optional field absent, as zod returns them.
   if (subscription !== undefined) data.subscription = subscription;
-  data.subVersion = e.subVersion as number;
+  data.subVersion = subVersion;
   if (expressionType !== undefined) data.expressionType = expressionType;
   return { success: true, data };
 }

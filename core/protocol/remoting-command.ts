@@ -1,11 +1,13 @@
-// RemotingCommand: what travels between RocketMQ processes, as RocketMQ's remoting layer frames
-// it: a code, a header of string fields (extFields), an optional body and, on a response, a remark
-// that explains a failure. A request's `code` is a RequestCode; a response's is a ResponseCode.
-// Simplifications: the simulated network carries these objects by reference, never serialized, so
-// the sender must not change one after sending it and the receiver must copy what it keeps; header
-// values may be numbers and booleans, not only strings; there is no opaque id (the network pairs a
-// response with its request), no flag bits (the network knows a one-way message from a request),
-// no language or version field, and no serializeType.
+// RemotingCommand: what travels between RocketMQ processes, the object form of RocketMQ's
+// remoting command: a code, a header of fields (extFields), an optional body and, on a response, a
+// remark that explains a failure. A request's `code` is a RequestCode; a response's is a
+// ResponseCode. On the wire (wire-codec.ts) it is RocketMQ's frame, with the opaque, flag bits,
+// language, version and serialize type, header values as text and the body in RocketMQ's
+// encoding; a live process and the simulation with `frames` on receive it decoded from there.
+// Simplifications of the object form: by default the simulated network carries these objects by
+// reference, so the sender must not change one after sending it and the receiver must copy what it
+// keeps; header values may be numbers and booleans (readers take text and numbers alike, as
+// header-reader.ts reads them); the body is the decoded object, not bytes.
 
 import { z } from 'zod';
 import { ResponseCode } from './response-code.ts';

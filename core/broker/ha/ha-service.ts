@@ -172,7 +172,9 @@ export class GroupTransferService {
     request.timer = this.env.setTimer(this.slaveTimeout, () => {
       request.timer = undefined;
       this.requests = this.requests.filter((r) => r !== request);
-      request.done(this.push2SlaveMaxOffset() >= nextOffset ? 'PUT_OK' : 'FLUSH_SLAVE_TIMEOUT');
+      if (this.push2SlaveMaxOffset() >= nextOffset) return request.done('PUT_OK');
+      this.env.probe('ha.flush-slave-timeout');
+      request.done('FLUSH_SLAVE_TIMEOUT');
     });
     this.requests.push(request);
   }
@@ -288,7 +290,10 @@ export class HAService {
     const nextOffset = append.wroteOffset + append.wroteBytes;
     const combine = (replica: PutMessageStatus) =>
       done(replica === 'PUT_OK' ? result : { ...result, status: replica });
-    if (!this.isSlaveOK(nextOffset)) return combine('SLAVE_NOT_AVAILABLE');
+    if (!this.isSlaveOK(nextOffset)) {
+      this.env.probe('ha.slave-not-available');
+      return combine('SLAVE_NOT_AVAILABLE');
+    }
     this.groupTransfer.putRequest(nextOffset, combine);
     this.wakeupAll();
   };
