@@ -10,22 +10,16 @@ import { writeFiles } from '../reports/output-files.ts';
 import type { LessonVerdict } from '../scenarios/lessons.ts';
 import { startClaims } from '../scenarios/matrix.ts';
 import type { Pool } from '../scenarios/pool-task.ts';
-import { rangeFlags, WHOLE, type SeedRange, type Shard } from '../scenarios/seed-range.ts';
+import { rangeFlags, WHOLE, type SeedRange } from '../scenarios/seed-range.ts';
 import type { ClaimName } from '../scenarios/claims-matrix.ts';
 import type { CellVerdict } from '../scenarios/verdict.ts';
 import { onInterrupt } from './interrupt.ts';
-import { checkRange } from './options.ts';
+import { checkRange, type RangeFlags } from './options.ts';
 import { checkOutDir } from './out-dir.ts';
 import { progress } from './progress.ts';
 
-export interface ClaimsFlags {
+export interface ClaimsFlags extends RangeFlags {
   claim?: ClaimName;
-  seeds?: number;
-  from?: number;
-  workers?: number;
-  shard?: Shard;
-  out?: string;
-  json?: true;
 }
 
 /** The matrix with each counterexample's file and replay in `out`, and the files to write there. */
