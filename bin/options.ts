@@ -57,6 +57,11 @@ export function checkRange(from: number, seeds: number): void {
   }
 }
 
+export const coverageOption = () =>
+  new Option(
+    '--coverage',
+    "list every coverage probe of core/ with how many runs hit it (--json's object always has them)",
+  );
 export const jsonOption = () =>
   new Option('--json', 'print one JSON object on stdout (no tables, no progress on stderr)');
 export const outOption = (where: string) =>
