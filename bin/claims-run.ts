@@ -12,23 +12,16 @@ import { matrixCoverage } from '../scenarios/coverage.ts';
 import type { LessonVerdict } from '../scenarios/lessons.ts';
 import { startClaims } from '../scenarios/matrix.ts';
 import type { Pool } from '../scenarios/pool-task.ts';
-import { rangeFlags, shardSize, WHOLE, type SeedRange, type Shard } from '../scenarios/seed-range.ts';
+import { rangeFlags, shardSize, WHOLE, type SeedRange } from '../scenarios/seed-range.ts';
 import type { ClaimName } from '../scenarios/claims-matrix.ts';
 import type { CellVerdict } from '../scenarios/verdict.ts';
 import { onInterrupt } from './interrupt.ts';
-import { checkRange } from './options.ts';
+import { checkRange, type RangeFlags } from './options.ts';
 import { checkOutDir } from './out-dir.ts';
 import { progress } from './progress.ts';
 
-export interface ClaimsFlags {
+export interface ClaimsFlags extends RangeFlags {
   claim?: ClaimName;
-  seeds?: number;
-  from?: number;
-  workers?: number;
-  shard?: Shard;
-  out?: string;
-  json?: true;
-  coverage?: true;
 }
 
 /** The matrix with each counterexample's file and replay in `out`, and the files to write there. */

@@ -19,8 +19,10 @@ function run(command: string, args: string[], cwd = app) {
 }
 
 beforeAll(() => {
+  // dist/ is built already (vitest.build.ts); packing without scripts leaves it alone while other
+  // test files run it.
   const dir = mkdtempSync(join(tmpdir(), 'rmqsim-package-'));
-  execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], {
+  execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], {
     cwd: ROOT,
     env: ENV,
     stdio: 'ignore',
