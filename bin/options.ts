@@ -77,7 +77,10 @@ export const coverageOption = () =>
 export const jsonOption = () =>
   new Option('--json', 'print one JSON object on stdout (no tables, no progress on stderr)');
 export const outOption = (where: string) =>
-  valueOption('--out <dir>', `the directory to write to (default: ${where})`, (text) => text);
+  valueOption('--out <dir>', `the directory to write to (default: ${where})`, (text) => {
+    if (text.trim() === '') throw new InvalidArgumentError('must name a directory');
+    return text;
+  });
 export const seedsOption = (byDefault: number) =>
   valueOption('--seeds <n>', `how many seeds, from --from on (default: ${byDefault})`, seedCount);
 export const fromOption = () => valueOption('--from <seed>', 'the first seed (default: 1)', seedNumber);

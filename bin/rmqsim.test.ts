@@ -50,6 +50,7 @@ describe('bad input: exit 2 at once, the fault named, nothing written', () => {
       /package\.json is not the --json result of `rmqsim sweep` or `rmqsim claims`/,
     ],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [['run', 'quick-start', '--out', ''], /'--out <dir>' argument '' is invalid\. must name a directory/],
     [[], /Usage: rmqsim \[options\] \[command\]/],
   ])('%j', (args, message) => {
     const out = tmp();
