@@ -7,25 +7,19 @@ import { createPool, defaultWorkers } from '../lib/pool.ts';
 import { brokenLessons, claimsText, findings, type ClaimsMatrix } from '../reports/claims-report.ts';
 import { claimsHtml } from '../reports/html/index.ts';
 import { writeFiles } from '../reports/output-files.ts';
-import { judgeLessons, type LessonVerdict } from '../scenarios/lessons.ts';
-import { startMatrix } from '../scenarios/matrix.ts';
+import type { LessonVerdict } from '../scenarios/lessons.ts';
+import { startClaims } from '../scenarios/matrix.ts';
 import type { Pool } from '../scenarios/pool-task.ts';
-import { rangeFlags, WHOLE, type SeedRange, type Shard } from '../scenarios/seed-range.ts';
+import { rangeFlags, WHOLE, type SeedRange } from '../scenarios/seed-range.ts';
 import type { ClaimName } from '../scenarios/claims-matrix.ts';
 import type { CellVerdict } from '../scenarios/verdict.ts';
 import { onInterrupt } from './interrupt.ts';
-import { checkRange } from './options.ts';
+import { checkRange, type RangeFlags } from './options.ts';
 import { checkOutDir } from './out-dir.ts';
 import { progress } from './progress.ts';
 
-export interface ClaimsFlags {
+export interface ClaimsFlags extends RangeFlags {
   claim?: ClaimName;
-  seeds?: number;
-  from?: number;
-  workers?: number;
-  shard?: Shard;
-  out?: string;
-  json?: true;
 }
 
 /** The matrix with each counterexample's file and replay in `out`, and the files to write there. */
@@ -84,7 +78,7 @@ export async function claimsCommand(flags: ClaimsFlags): Promise<number> {
   const workers = flags.workers ?? defaultWorkers();
   const pool = createPool(workers);
   const bar = progress(flags.json === true, 'claims', 'cell seeds');
-  const started = startMatrix(pool, { range, claim: flags.claim, workers, onProgress: bar.update });
+  const started = startClaims(pool, { range, claim: flags.claim, workers, onProgress: bar.update });
   bar.update(0, started.total);
   const interrupt = onInterrupt(
     () => {
@@ -102,11 +96,7 @@ export async function claimsCommand(flags: ClaimsFlags): Promise<number> {
     () => pool.destroy(),
   );
   try {
-    // The lessons are judged with the whole matrix, once: by its first shard (the others' would be the same).
-    const judged = range.shard.index === 1 && flags.claim === undefined;
-    const [verdicts, lessons] = await interrupt.guard(
-      Promise.all([started.result, judged ? judgeLessons(pool) : []]),
-    );
+    const [verdicts, lessons] = await interrupt.guard(Promise.all([started.result, started.lessons]));
     bar.stop();
     const { matrix, files } = await claimsFiles(out, range, flags.claim, verdicts, lessons, pool);
     return reportClaims(matrix, flags.json === true, writeFiles(out, files));

@@ -85,20 +85,24 @@ describe('sweep', () => {
 
   test('shards that are not one whole run are refused', () => {
     const dir = tmp();
-    const shard = (args: string[], name: string) => {
-      const file = join(dir, name);
-      writeFileSync(file, rmqsim(['sweep', 'quick-start', '--seeds', '2', ...args, '--json']).out);
-      return file;
+    const shard = JSON.parse(
+      rmqsim(['sweep', 'quick-start', '--seeds', '2', '--shard', '1/2', '--json']).out,
+    );
+    const write = (name: string, change: object) => {
+      writeFileSync(join(dir, name), JSON.stringify({ ...shard, ...change }));
+      return join(dir, name);
     };
     const [a, b, c] = [
-      shard(['--shard', '1/2'], 'a.json'),
-      shard(['--shard', '1/2'], 'b.json'),
-      shard([], 'c.json'),
+      write('a.json', {}),
+      write('b.json', {}),
+      write('c.json', { from: 5, shard: { index: 2, count: 2 } }),
     ];
     expect(rmqsim(['merge', a]).err).toMatch(/shard 2\/2 is missing/);
     expect(rmqsim(['merge', a, b]).err).toMatch(/shard 1\/2 is given twice: .*a\.json, .*b\.json/);
     const mixed = rmqsim(['merge', a, c]);
-    expect(mixed.err).toMatch(/c\.json is not a shard of the same run as .*a\.json/);
+    expect(mixed.err).toMatch(
+      /c\.json is not a shard of the same run as .*a\.json: sweep of quick-start, --from 5/,
+    );
     expect(mixed.code).toBe(2);
   });
 });

@@ -57,6 +57,16 @@ export function checkRange(from: number, seeds: number): void {
   }
 }
 
+/** The flags of a command that runs a range of seeds on workers (sweep, claims). */
+export interface RangeFlags {
+  seeds?: number;
+  from?: number;
+  workers?: number;
+  shard?: Shard;
+  out?: string;
+  json?: true;
+}
+
 export const jsonOption = () =>
   new Option('--json', 'print one JSON object on stdout (no tables, no progress on stderr)');
 export const outOption = (where: string) =>

@@ -167,7 +167,8 @@ describe('run and replay', () => {
     // Run from the scenario's directory, naming the file relatively, as a user would.
     const run = rmqsim(['run', 'promise.json', '--seed', '1', '--out', 'o'], dir);
     expect(run.code).toBe(1);
-    expect(run.out).toMatch(/lost +guaranteed +VIOLATED/);
+    expect(run.out).toMatch(/│ property +│ kind +│ verdict +│/);
+    expect(run.out).toMatch(/│ lost +│ guaranteed +│ VIOLATED ×\d+ +│/);
     const replay = /^replay: (npx rmqsim replay (\S+))$/m.exec(run.out)!;
     expect(replay[2]).toBe(`${join(dir, 'promise.json')}@1`);
     // The printed token, from another directory, replays the same run.

@@ -22,6 +22,11 @@ export function resolveScenario(source: string): { scenario: ScenarioInput; labe
   } catch (error) {
     throw new UsageError(`${source} is not valid JSON: ${error instanceof Error ? error.message : error}`);
   }
+  // "$schema" points an editor at rmqsim/scenario.schema.json; it is not part of the scenario.
+  if (typeof input === 'object' && input !== null && '$schema' in input) {
+    const { $schema: _schema, ...scenario } = input as Record<string, unknown>;
+    input = scenario;
+  }
   parseScenario(input, `scenario ${source}`);
   return { scenario: input as ScenarioInput, label: resolve(source) };
 }

@@ -4,22 +4,15 @@ import { createPool, defaultWorkers } from '../lib/pool.ts';
 import { writeFiles } from '../reports/output-files.ts';
 import { sweepText } from '../reports/sweep-report.ts';
 import type { Pool } from '../scenarios/pool-task.ts';
-import { rangeFlags, shardSize, WHOLE, type SeedRange, type Shard } from '../scenarios/seed-range.ts';
+import { rangeFlags, shardSize, WHOLE, type SeedRange } from '../scenarios/seed-range.ts';
 import { startSweep, type SweepResult } from '../scenarios/sweep.ts';
 import { onInterrupt } from './interrupt.ts';
-import { checkRange } from './options.ts';
+import { checkRange, type RangeFlags } from './options.ts';
 import { checkOutDir } from './out-dir.ts';
 import { progress } from './progress.ts';
 import { resolveScenario } from './scenario-source.ts';
 
-export interface SweepFlags {
-  seeds?: number;
-  from?: number;
-  workers?: number;
-  shard?: Shard;
-  out?: string;
-  json?: true;
-}
+export type SweepFlags = RangeFlags;
 
 /** What a sweep writes with --out: its result, and the first failing seed's report. */
 export async function sweepFiles(result: SweepResult, pool: Pool): Promise<Record<string, string>> {

@@ -2,6 +2,7 @@
 // core/ is written once against this interface and sim/ implements it deterministically, so the
 // code that is verified is the code that runs. A process is event-driven: each handler runs to
 // completion on a message, a timer or a disk completion; there are no free-running Promises.
+import type { ProbeName } from './probes.ts';
 
 export type TimerId = number;
 
@@ -104,6 +105,11 @@ export interface Env {
   readonly disk: Disk;
   readonly net: Net;
   trace(event: string, fields?: Record<string, unknown>): void;
+  /**
+   * A rare or error branch ran (a coverage probe, core/probes.ts). Changes nothing in the run and
+   * is not traced: the world only counts it, so the trace hash is the same with or without it.
+   */
+  probe(name: ProbeName): void;
 }
 
 /** A process started on a node. */

@@ -1,7 +1,8 @@
 // The guarantees matrix as the command line shows it: the `claims --json` object of the contract
 // and a terminal table with a header row, a refuted cell followed by its counterexample and the
 // command that replays it. A promised cell that is refuted is marked FINDING: RocketMQ's
-// documentation says it holds there.
+// documentation says it holds there. A lesson that broke a guarantee or no longer shows what it
+// teaches is marked LESSON FAILED and named in the summary; either makes `claims` exit 1.
 import type { ClaimName } from '../scenarios/claims-matrix.ts';
 import type { LessonVerdict } from '../scenarios/lessons.ts';
 import type { Shard } from '../scenarios/seed-range.ts';
@@ -25,23 +26,26 @@ export interface ClaimsMatrix {
   lessons: LessonVerdict[];
 }
 
-/** Promised cells that were refuted: with broken lesson guarantees, what makes `claims` exit 1. */
+/** Promised cells that were refuted: with the failed lessons, what makes `claims` exit 1. */
 export const findings = (matrix: ClaimsMatrix) =>
   matrix.claims.filter((c) => c.promised && c.verdict === 'refuted');
 
-export const brokenLessons = (matrix: ClaimsMatrix) => matrix.lessons.filter((l) => l.broken.length > 0);
+/** Lessons that broke a guarantee or no longer show what they teach: each makes `claims` exit 1. */
+export const brokenLessons = (matrix: ClaimsMatrix) => matrix.lessons.filter((l) => l.verdict !== 'holds');
+
+/** A lesson's verdict in words, the same in the terminal and the HTML page. */
+export function lessonWords(l: LessonVerdict): string {
+  if (l.verdict === 'violated') return `LESSON FAILED: its guarantees are violated (${l.broken.join(', ')})`;
+  if (l.verdict === 'not shown')
+    return `LESSON FAILED: it no longer shows what it teaches (${l.notShown.join(', ')} not violated)`;
+  return 'holds its guarantees and shows its lesson';
+}
 
 function lessonsTable(lessons: readonly LessonVerdict[]): string {
   const rows: Cell[][] = [];
   for (const l of lessons) {
-    const verdict =
-      l.broken.length > 0
-        ? `VIOLATED ${l.broken.join(', ')}`
-        : l.notShown.length > 0
-          ? `holds its guarantees, but no longer shows ${l.notShown.join(', ')}`
-          : 'holds its guarantees and shows its lesson';
-    rows.push([l.scenario, l.seed, verdict]);
-    if (l.broken.length + l.notShown.length > 0) rows.push([{ content: `replay: ${l.replay}`, colSpan: 3 }]);
+    rows.push([l.scenario, l.seed, lessonWords(l)]);
+    if (l.verdict !== 'holds') rows.push([{ content: `replay: ${l.replay}`, colSpan: 3 }]);
   }
   return table(['lesson (built-in scenario)', 'seed', 'verdict'], rows);
 }
@@ -82,5 +86,12 @@ export function claimsText(matrix: ClaimsMatrix): string {
     `${matrix.claims.length} cells, ${refuted} refuted, ${bad.length} refuted where RocketMQ promises the claim` +
       ` (seeds ${matrix.from}..${matrix.from + matrix.seeds - 1}${count > 1 ? `, shard ${index}/${count}` : ''})`,
   );
+  const failed = brokenLessons(matrix);
+  if (matrix.lessons.length > 0) {
+    lines.push(
+      `${matrix.lessons.length} lessons, ${failed.length} failed` +
+        (failed.length > 0 ? `: ${failed.map((l) => `${l.scenario} (${l.verdict})`).join(', ')}` : ''),
+    );
+  }
   return lines.join('\n');
 }

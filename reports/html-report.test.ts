@@ -201,6 +201,7 @@ describe('claims.html', () => {
           seed: 1,
           broken: [],
           notShown: [],
+          verdict: 'holds',
           replay: 'npx rmqsim replay quick-start@1',
         },
       ],

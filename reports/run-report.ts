@@ -2,6 +2,7 @@
 // terminal summary (each property's verdict, the message accounting, how the drain ended, what
 // the verdict warns of, each violation explained with its replay command).
 import type { RunResult } from '../scenarios/runner.ts';
+import { table, type Cell } from './terminal-table.ts';
 
 /** The `run --json` object (../shared/DESIGN.md): no history or trace, those go to files. */
 export function runJson(result: RunResult) {
@@ -27,6 +28,7 @@ export function runJson(result: RunResult) {
     faults: result.faults,
     nodes: result.nodes.map(({ name, address, role }) => ({ name, address, role })),
     replay,
+    probes: result.probes,
   };
 }
 
@@ -55,14 +57,14 @@ export function runText(result: RunResult): string {
     ...result.warnings.map((w) => `  WARNING: ${w}`),
     '',
   ];
+  const rows: Cell[][] = [];
   for (const check of result.checks) {
     const verdict = check.holds ? 'holds' : `VIOLATED ×${check.violations}`;
-    const kind = check.guaranteed ? 'guaranteed' : 'reported';
-    lines.push(`  ${check.property.padEnd(15)} ${kind.padEnd(11)} ${verdict}`);
-    for (const example of check.examples) lines.push(`      ${example}`);
-    if (check.violations > check.examples.length)
-      lines.push(`      … and ${check.violations - check.examples.length} more`);
+    rows.push([check.property, check.guaranteed ? 'guaranteed' : 'reported', verdict]);
+    const more = check.violations - check.examples.length;
+    const examples = [...check.examples, ...(more > 0 ? [`… and ${more} more`] : [])];
+    if (examples.length > 0) rows.push([{ content: examples.join('\n'), colSpan: 3 }]);
   }
-  lines.push('', `replay: ${result.replay}`);
+  lines.push(table(['property', 'kind', 'verdict'], rows, [16, 12, 80]), '', `replay: ${result.replay}`);
   return lines.join('\n');
 }

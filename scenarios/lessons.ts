@@ -1,8 +1,9 @@
 // The library's lessons, judged with the matrix: each built-in scenario at its own seed must keep
 // the promises of its configuration (its guarantees hold) and show what it teaches (each property
-// it demonstrates is broken). A broken guarantee is a violation like any other; a lesson that no
-// longer shows is reported, for its seed or its text needs another look.
-import type { Property } from './scenario-schema.ts';
+// it demonstrates is broken). Either failure fails the matrix (`claims` exits 1 and names the
+// lesson), as a refuted promise does: a lesson that no longer shows what it teaches teaches the
+// opposite, and a core change that removed its effect must be looked at, not passed.
+import type { Property, ScenarioInput } from './scenario-schema.ts';
 import type { Pool } from './pool-task.ts';
 import type { SeedSummary } from './sweep.ts';
 import { BUILT_IN_SCENARIOS } from './library/index.ts';
@@ -14,22 +15,25 @@ export interface LessonVerdict {
   broken: Property[];
   /** Demonstrated properties that did not show. */
   notShown: Property[];
+  /** holds: guarantees held and the lesson showed; else what failed first. */
+  verdict: 'holds' | 'violated' | 'not shown';
   replay: string;
 }
 
-export async function judgeLessons(pool: Pool): Promise<LessonVerdict[]> {
+/** The lessons of `scenarios` (the built-in library) at their own seeds, on the pool. */
+export async function judgeLessons(
+  pool: Pool,
+  scenarios: readonly ScenarioInput[] = BUILT_IN_SCENARIOS,
+): Promise<LessonVerdict[]> {
   return Promise.all(
-    BUILT_IN_SCENARIOS.map(async (scenario) => {
+    scenarios.map(async (scenario) => {
       const seed = scenario.seed ?? 1;
       const run = await pool.run<SeedSummary>({ kind: 'seed', scenario, source: scenario.name, seed });
       const violated = new Set(run.checks.filter((c) => !c.holds).map((c) => c.property));
-      return {
-        scenario: scenario.name,
-        seed,
-        broken: run.checks.filter((c) => c.guaranteed && !c.holds).map((c) => c.property),
-        notShown: (scenario.demonstrates ?? []).filter((p) => !violated.has(p)),
-        replay: run.replay,
-      };
+      const broken = run.checks.filter((c) => c.guaranteed && !c.holds).map((c) => c.property);
+      const notShown = (scenario.demonstrates ?? []).filter((p) => !violated.has(p));
+      const verdict = broken.length > 0 ? 'violated' : notShown.length > 0 ? 'not shown' : 'holds';
+      return { scenario: scenario.name, seed, broken, notShown, verdict, replay: run.replay };
     }),
   );
 }

@@ -4,6 +4,7 @@
 // seed, so no core idles at the end and an interrupted matrix has judged every cell up to about the
 // same seed; `shard i/n` keeps every n-th seed of each cell's range, so shards merge by cell.
 import { CLAIM_CELLS, type ClaimCell, type ClaimName } from './claims-matrix.ts';
+import { judgeLessons, type LessonVerdict } from './lessons.ts';
 import { OrderedSearch, type Job } from './ordered-search.ts';
 import type { Pool } from './pool-task.ts';
 import { resumeRange, shardSeeds, shardSize, type SeedRange } from './seed-range.ts';
@@ -75,4 +76,16 @@ export function startMatrix(pool: Pool, options: MatrixOptions): StartedMatrix {
     return { from, seeds: range.from + range.seeds - from, shard: { index: 1, count: range.shard.count } };
   };
   return { result, total, done: () => answered, resume };
+}
+
+/**
+ * The matrix and the lessons: each built-in scenario at its seed, judged with the whole matrix,
+ * once (by its first shard: the other shards' would be the same).
+ */
+export function startClaims(
+  pool: Pool,
+  options: MatrixOptions,
+): StartedMatrix & { lessons: Promise<LessonVerdict[]> } {
+  const judged = options.range.shard.index === 1 && options.claim === undefined;
+  return { ...startMatrix(pool, options), lessons: judged ? judgeLessons(pool) : Promise.resolve([]) };
 }

@@ -7,6 +7,7 @@ import { namesrvMain } from '../core/namesrv/namesrv-controller.ts';
 import type { FaultInput } from '../sim/nemesis.ts';
 import type { DefaultMQPushConsumer } from '../core/client/default-mq-push-consumer.ts';
 import type { StopReason } from '../sim/scheduler.ts';
+import type { ProbeHits } from '../sim/probe-tally.ts';
 import type { TraceRecord } from '../sim/trace.ts';
 import { World } from '../sim/world.ts';
 import { isHistoryRecord, recordHistory } from '../properties/history-recorder.ts';
@@ -71,6 +72,8 @@ export interface RunResult {
   series: readonly Sample[];
   /** The brokers running at the end, by node name (their stores, for the report's message view). */
   brokers: ReadonlyMap<string, BrokerController>;
+  /** The coverage probes the run hit (core/probes.ts), each with how many times. */
+  probes: ProbeHits;
 }
 
 const NETWORK_FAULTS = new Set(['partition', 'isolate', 'reset']);
@@ -153,6 +156,7 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
     brokers: new Map(
       nodes.filter((n) => end.brokers.has(n.address)).map((n) => [n.name, end.brokers.get(n.address)!]),
     ),
+    probes: world.probes.hits(),
   };
 }
 

@@ -15,9 +15,10 @@ import type { Disk, Env, Net, Process, ProcessMain, TimerId } from '../core/env.
 import type { NodeClock } from './clock.ts';
 import type { SimDisk } from './disk.ts';
 import type { SimNetwork } from './network.ts';
+import type { ProbeTally } from './probe-tally.ts';
 import type { ProcessContext } from './process-context.ts';
 import type { SeededRng } from './rng.ts';
-import type { Scheduler, SimEvent } from './scheduler.ts';
+import { ScheduledTask, type Scheduler, type SimEvent } from './scheduler.ts';
 import type { Trace } from './trace.ts';
 
 /** running and paused have a live process; stopped: machine up, no process; off: no power. */
@@ -27,6 +28,7 @@ export interface NodeParts {
   readonly scheduler: Scheduler;
   readonly network: SimNetwork;
   readonly trace: Trace;
+  readonly probes: ProbeTally;
   readonly clock: NodeClock;
   readonly rng: SeededRng;
   readonly disk: SimDisk;
@@ -174,7 +176,7 @@ export class SimNode {
   }
 
   private env(ctx: ProcessContext): Env {
-    const { scheduler, trace, clock, rng } = this.parts;
+    const { scheduler, trace, clock, rng, probes } = this.parts;
     return {
       address: this.address,
       now: () => clock.now(),
@@ -184,19 +186,23 @@ export class SimNode {
       disk: this.diskPort(ctx),
       net: this.netPort(ctx),
       trace: (event, fields) => trace.record(scheduler.now, this.address, event, fields),
+      probe: (name) => probes.hit(name),
     };
   }
 
   private setTimer(ctx: ProcessContext, delayMs: number, fire: () => void): TimerId {
     const id = ++this.timerIds;
-    const { scheduler, trace } = this.parts;
-    const event = scheduler.schedule(this.parts.clock.worldDelay(delayMs), () => {
-      this.timers.delete(id);
-      trace.timer(scheduler.now, this.address);
-      ctx.post(fire);
-    });
-    this.timers.set(id, event);
+    const timer = new NodeTimer(this, ctx, id, fire);
+    this.parts.scheduler.scheduleTask(this.parts.clock.worldDelay(delayMs), timer);
+    this.timers.set(id, timer);
     return id;
+  }
+
+  /** A timer of this node is due: it is traced, then runs as its incarnation. */
+  timerFired(timer: NodeTimer): void {
+    this.timers.delete(timer.id);
+    this.parts.trace.timer(this.parts.scheduler.now, this.address);
+    timer.ctx.post(timer.callback);
   }
 
   private cancelTimer(id: TimerId): void {
@@ -231,5 +237,21 @@ export class SimNode {
       oneway: (to, body) => network.oneway(ctx, to, body),
       onDisconnect: (handler) => network.onDisconnect(ctx, handler),
     };
+  }
+}
+
+/** One process timer: the event and its callback in one object (a node sets tens of thousands). */
+class NodeTimer extends ScheduledTask {
+  constructor(
+    private readonly node: SimNode,
+    readonly ctx: ProcessContext,
+    readonly id: TimerId,
+    readonly callback: () => void,
+  ) {
+    super();
+  }
+
+  fire(): void {
+    this.node.timerFired(this);
   }
 }

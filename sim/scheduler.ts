@@ -4,13 +4,24 @@
 // a virtual-time budget, so a run that livelocks or never quiesces stops and says why; its owner
 // may also halt it, or run it in slices and look between them (what a memory budget needs).
 // Not modelled: concurrency inside one event (a handler runs to completion) or priority classes.
-import TinyQueue from 'tinyqueue';
+import { EventQueue } from './event-queue.ts';
 
 export interface SimEvent {
   readonly at: number;
   readonly seq: number;
   readonly fire: () => void;
   cancelled: boolean;
+}
+
+/**
+ * An event that is its own callback: a hot caller (a node's timers, the network's packets)
+ * subclasses it and pushes one object where schedule() would push an event and a closure.
+ */
+export abstract class ScheduledTask implements SimEvent {
+  at = 0;
+  seq = 0;
+  cancelled = false;
+  abstract fire(): void;
 }
 
 export interface Budget {
@@ -26,10 +37,8 @@ export interface Budget {
  */
 export type StopReason = 'quiet' | 'until' | 'event-budget' | 'time-budget' | 'halted';
 
-const byTimeThenSeq = (a: SimEvent, b: SimEvent): number => a.at - b.at || a.seq - b.seq;
-
 export class Scheduler {
-  private readonly queue = new TinyQueue<SimEvent>([], byTimeThenSeq);
+  private readonly queue = new EventQueue<SimEvent>();
   private seq = 0;
   private time = 0;
   private fired = 0;
@@ -61,6 +70,18 @@ export class Scheduler {
   scheduleAt(at: number, fire: () => void): SimEvent {
     if (!(at >= this.time)) throw new RangeError(`cannot schedule at ${at}, before now (${this.time})`);
     return this.push(at, fire);
+  }
+
+  /** schedule() for a task object; the task must not be queued already. */
+  scheduleTask<T extends ScheduledTask>(delayMs: number, task: T): T {
+    if (!(delayMs >= 0)) throw new RangeError(`delay must be >= 0, got ${delayMs}`);
+    return this.pushTask(this.time + delayMs, task);
+  }
+
+  /** scheduleAt() for a task object. */
+  scheduleTaskAt<T extends ScheduledTask>(at: number, task: T): T {
+    if (!(at >= this.time)) throw new RangeError(`cannot schedule at ${at}, before now (${this.time})`);
+    return this.pushTask(at, task);
   }
 
   cancel(event: SimEvent): void {
@@ -101,6 +122,13 @@ export class Scheduler {
     const event: SimEvent = { at, seq: this.seq++, fire, cancelled: false };
     this.queue.push(event);
     return event;
+  }
+
+  private pushTask<T extends ScheduledTask>(at: number, task: T): T {
+    task.at = at;
+    task.seq = this.seq++;
+    this.queue.push(task);
+    return task;
   }
 
   /**

@@ -10,6 +10,7 @@ import { diskConfigSchema, SimDisk } from './disk.ts';
 import { parseFaultSchedule, type Fault } from './nemesis.ts';
 import { networkConfigSchema, SimNetwork } from './network.ts';
 import { SimNode, type NodeState } from './node.ts';
+import { ProbeTally } from './probe-tally.ts';
 import { rngStream, type SeededRng } from './rng.ts';
 import { Scheduler, type StopReason } from './scheduler.ts';
 import { Trace } from './trace.ts';
@@ -66,6 +67,8 @@ export class World {
   readonly scheduler: Scheduler;
   readonly network: SimNetwork;
   readonly trace: Trace;
+  /** The coverage probes its nodes hit (not part of the trace). */
+  readonly probes = new ProbeTally();
   private readonly nodes = new Map<string, SimNode>();
   private readonly nemesisRng: SeededRng;
 
@@ -104,6 +107,7 @@ export class World {
       scheduler: this.scheduler,
       network: this.network,
       trace: this.trace,
+      probes: this.probes,
       clock: new NodeClock(() => this.scheduler.now, epochMs, clockConfig),
       rng: rngStream(seed, `node:${address}`),
       disk: freshDisk(),

@@ -13,8 +13,13 @@ const [q0, q1, q2] = [mq(0), mq(1), mq(2)];
 function locks() {
   const clock = { now: 1_000_000 };
   const traced: string[] = [];
-  const manager = new RebalanceLockManager({ now: () => clock.now, trace: (event) => traced.push(event) });
-  return { clock, manager, traced };
+  const probed: string[] = [];
+  const manager = new RebalanceLockManager({
+    now: () => clock.now,
+    trace: (event) => traced.push(event),
+    probe: (name) => probed.push(name),
+  });
+  return { clock, manager, traced, probed };
 }
 
 describe('RebalanceLockManager', () => {
@@ -30,7 +35,7 @@ describe('RebalanceLockManager', () => {
   });
 
   test('a lock expires only when more than 60 s have passed: at exactly 60 s it holds', () => {
-    const { clock, manager, traced } = locks();
+    const { clock, manager, traced, probed } = locks();
     manager.tryLockBatch('G', [q0], 'A');
     clock.now += REBALANCE_LOCK_MAX_LIVE_TIME;
     expect(manager.isLocked('G', q0, 'A')).toBe(true);
@@ -40,6 +45,7 @@ describe('RebalanceLockManager', () => {
     expect(manager.tryLockBatch('G', [q0], 'B')).toEqual(new Set([q0]));
     expect([manager.isLocked('G', q0, 'A'), manager.isLocked('G', q0, 'B')]).toEqual([false, true]);
     expect(traced).toEqual(['broker.lock-refused', 'broker.lock-expired-taken']);
+    expect(probed).toEqual(['broker.lock-expired-taken']);
   });
 
   test('isLocked is a query: it does not renew', () => {

@@ -34,7 +34,7 @@ export class RebalanceLockManager {
 
   constructor(
     /** The broker's clock and trace: Env, or a stand-in. */
-    private readonly env: Pick<Env, 'now' | 'trace'>,
+    private readonly env: Pick<Env, 'now' | 'trace' | 'probe'>,
     readonly lockMaxLiveTime: number = REBALANCE_LOCK_MAX_LIVE_TIME,
   ) {}
 
@@ -58,6 +58,7 @@ export class RebalanceLockManager {
         this.env.trace('broker.lock-refused', fields);
         continue;
       }
+      if (expired && entry.clientId !== clientId) this.env.probe('broker.lock-expired-taken');
       if (expired) this.env.trace('broker.lock-expired-taken', fields);
       entry.clientId = clientId;
       entry.lastUpdateTimestamp = now;

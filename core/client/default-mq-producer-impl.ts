@@ -292,7 +292,11 @@ export class DefaultMQProducerImpl implements MQProducerInner {
       };
       const attempt = (times: number): void => {
         if (times >= timesTotal) return failed(false);
-        mq = this.mqFaultStrategy.selectOneMessageQueue(info, mq?.brokerName);
+        const lastBrokerName = mq?.brokerName;
+        mq = this.mqFaultStrategy.selectOneMessageQueue(info, lastBrokerName);
+        if (lastBrokerName !== undefined && mq.brokerName !== lastBrokerName) {
+          this.env.probe('client.send-retry-other-broker');
+        }
         brokersSent.push(mq.brokerName);
         const beginTimestampPrev = this.env.now();
         const costTime = beginTimestampPrev - beginTimestampFirst;

@@ -409,6 +409,7 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
         if (pq.msgCount === 0) this.offsetStore!.updateOffset(mq, pr.nextOffset, true);
         return this.executePullRequestLater(pr, 0);
       case 'OFFSET_ILLEGAL':
+        this.env.probe('client.pull-offset-illegal');
         this.env.trace('consumer.offset-illegal', {
           group: this.consumerGroup,
           mq: mq.key,

@@ -69,12 +69,33 @@ export function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-const HEX = '0123456789ABCDEF';
+// Node's own decoders, called on any Uint8Array: they read a range in place, where TextDecoder
+// needs a subarray object made for every string (a record's topic and each property).
+const bufferProto = Buffer.prototype as unknown as {
+  utf8Slice(this: Uint8Array, start: number, end: number): string;
+  latin1Slice(this: Uint8Array, start: number, end: number): string;
+};
+
+/** utf8Decoder.decode(bytes.subarray(start, end)), without the subarray. */
+export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
+  // TextDecoder drops a leading byte order mark; Node's slice keeps it.
+  if (end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) {
+    return utf8Decoder.decode(bytes.subarray(start, end));
+  }
+  return bufferProto.utf8Slice.call(bytes, start, end);
+}
+
+const HEX = new TextEncoder().encode('0123456789ABCDEF');
+/** toHex's output as ASCII bytes, reused: one string is made per call, not one per digit. */
+let hexScratch = new Uint8Array(64);
 
 export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += HEX[b >> 4] + HEX[b & 15];
-  return out;
+  if (hexScratch.length < 2 * bytes.length) hexScratch = new Uint8Array(2 * bytes.length);
+  for (let i = 0; i < bytes.length; i++) {
+    hexScratch[2 * i] = HEX[bytes[i]! >> 4]!;
+    hexScratch[2 * i + 1] = HEX[bytes[i]! & 15]!;
+  }
+  return bufferProto.latin1Slice.call(hexScratch, 0, 2 * bytes.length);
 }
 
 export function fromHex(text: string): Uint8Array {

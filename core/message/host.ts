@@ -14,6 +14,8 @@ export interface Host {
  */
 const parsed = new Map<string, { host: Host; octets: readonly number[] }>();
 const read = new Map<number, Map<number, Host>>();
+/** The octets of each valid dotted quad parsed so far: writeHost's lookup, with no text made. */
+const ipOctets = new Map<string, readonly number[]>();
 const CACHE_LIMIT = 4_096;
 
 function parse(address: string): { host: Host; octets: readonly number[] } {
@@ -27,6 +29,7 @@ function parse(address: string): { host: Host; octets: readonly number[] } {
   }
   const entry = { host: Object.freeze({ ip: octets.join('.'), port }), octets };
   if (parsed.size < CACHE_LIMIT) parsed.set(address, entry);
+  if (ipOctets.size < CACHE_LIMIT) ipOctets.set(entry.host.ip, octets);
   return entry;
 }
 
@@ -41,9 +44,10 @@ export function formatHost(host: Host): string {
 
 /** Writes the 4 address bytes and the 4-byte port at `pos`, as a record and an offsetMsgId do. */
 export function writeHost(view: DataView, pos: number, host: Host): void {
-  const { octets, host: valid } = parse(formatHost(host));
+  const known = Number.isInteger(host.port) && host.port >= 0 && host.port <= 65535 && ipOctets.get(host.ip);
+  const octets = known || parse(formatHost(host)).octets;
   for (let i = 0; i < 4; i++) view.setUint8(pos + i, octets[i]!);
-  view.setInt32(pos + 4, valid.port);
+  view.setInt32(pos + 4, host.port);
 }
 
 export function readHost(view: DataView, pos: number): Host {

@@ -62,6 +62,10 @@ export function monthBounds(ms: number): { start: number; next: number } {
   return { start: epochMsFromCivil(year, month, 1), next };
 }
 
+/** Scratch for the ids made on every send and store; each is read into a string at once. */
+const idBytes = new Uint8Array(16);
+const idView = viewOf(idBytes);
+
 /** Creates UNIQ_KEYs for one client process; deterministic given its clock. */
 export class UniqKeyGenerator {
   private readonly prefix: string;
@@ -89,12 +93,10 @@ export class UniqKeyGenerator {
     // Like Java, only a clock that reaches next month moves the base: after a backward jump
     // the time field goes negative and wraps in its 4 bytes.
     if (now >= this.nextStartTime) this.resetMonth(now);
-    const tail = new Uint8Array(6);
-    const view = viewOf(tail);
-    view.setInt32(0, (now - this.startTime) | 0);
-    view.setUint16(4, this.counter);
+    idView.setInt32(0, (now - this.startTime) | 0);
+    idView.setUint16(4, this.counter);
     this.counter = (this.counter + 1) & 0xffff;
-    return this.prefix + toHex(tail);
+    return this.prefix + toHex(idBytes.subarray(0, 6));
   }
 
   private resetMonth(now: number): void {
@@ -124,11 +126,9 @@ export function parseUniqKey(id: string): UniqKeyParts {
 }
 
 export function encodeOffsetMsgId(storeHost: Host, commitLogOffset: number): string {
-  const bytes = new Uint8Array(16);
-  const view = viewOf(bytes);
-  writeHost(view, 0, storeHost);
-  setInt64(view, 8, commitLogOffset);
-  return toHex(bytes);
+  writeHost(idView, 0, storeHost);
+  setInt64(idView, 8, commitLogOffset);
+  return toHex(idBytes);
 }
 
 export function decodeOffsetMsgId(id: string): { storeHost: Host; commitLogOffset: number } {

@@ -5,7 +5,7 @@
 // repeated name keeps its last value. Simplifications: entries are written in the Map's
 // insertion order (Java writes HashMap order), and a name or value that contains a separator is
 // refused at encode time, where RocketMQ would silently store a string it cannot read back.
-import { utf8Decoder, utf8Encoder, utf8Length, writeUtf8 } from './bytes.ts';
+import { decodeUtf8, utf8Decoder, utf8Encoder, utf8Length, writeUtf8 } from './bytes.ts';
 
 export const NAME_VALUE_SEPARATOR = 1;
 export const PROPERTY_SEPARATOR = 2;
@@ -113,7 +113,27 @@ export function stringToProperties(text: string): Map<string, string> {
 export function decodeProperties(bytes: Uint8Array, start = 0, end = bytes.length): Map<string, string> {
   const props = new Map<string, string>();
   forEachProperty(bytes, start, end, (ns, ne, vs, ve) => {
-    props.set(utf8Decoder.decode(bytes.subarray(ns, ne)), utf8Decoder.decode(bytes.subarray(vs, ve)));
+    props.set(internUtf8(bytes, ns, ne), decodeUtf8(bytes, vs, ve));
   });
   return props;
+}
+
+/** Texts met again and again (property names, topics): each decoded once, then matched as bytes. */
+const interned: { bytes: Uint8Array; text: string }[] = [];
+const INTERN_LIMIT = 64;
+const INTERN_MAX_LENGTH = 64;
+
+/** decodeUtf8 of a short, often repeated text: the same string each time, found without decoding. */
+export function internUtf8(bytes: Uint8Array, start: number, end: number): string {
+  const length = end - start;
+  if (length > INTERN_MAX_LENGTH) return decodeUtf8(bytes, start, end);
+  search: for (const entry of interned) {
+    const known = entry.bytes;
+    if (known.length !== length) continue;
+    for (let i = 0; i < length; i++) if (known[i] !== bytes[start + i]) continue search;
+    return entry.text;
+  }
+  const text = decodeUtf8(bytes, start, end);
+  if (interned.length < INTERN_LIMIT) interned.push({ bytes: bytes.slice(start, end), text });
+  return text;
 }

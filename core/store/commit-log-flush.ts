@@ -79,6 +79,7 @@ export class GroupCommitService extends FlushCommitLogService {
   private settle(request: GroupCommitRequest, status: FlushStatus): void {
     if (request.settled) return;
     request.settled = true;
+    if (status === 'FLUSH_DISK_TIMEOUT') this.env.probe('store.group-commit-flush-timeout');
     this.env.cancelTimer(request.timer);
     request.done(status);
   }

@@ -9,9 +9,9 @@
 // limit applies to the body. PHYSICALOFFSET is called commitLogOffset here, as in MessageExt.
 import { crc32 } from 'node:zlib';
 import {
+  decodeUtf8,
   getInt64,
   setInt64,
-  utf8Decoder,
   utf8Encoder,
   utf8Length,
   viewOf,
@@ -30,6 +30,7 @@ import {
 import {
   decodeProperties,
   forEachProperty,
+  internUtf8,
   propertiesByteLength,
   writeProperties,
   type Properties,
@@ -276,7 +277,7 @@ export function checkRecord(buf: Uint8Array, offset: number, options: CheckOptio
   if (at.kind !== 'located') return at;
   const L = RecordLayout;
   const bodyStart = offset + L.BODY;
-  const topic = utf8Decoder.decode(buf.subarray(at.topicStart, at.topicStart + at.topicLength));
+  const topic = internUtf8(buf, at.topicStart, at.topicStart + at.topicLength);
   const properties = decodeProperties(buf, at.propertiesStart, at.propertiesStart + at.propertiesLength);
   const body = buf.slice(bodyStart, bodyStart + at.bodyLength);
   const record = new MessageExt(
@@ -366,13 +367,13 @@ export function checkRecordForDispatch(
   forEachProperty(buf, at.propertiesStart, propertiesEnd, (ns, ne, vs, ve) => {
     const which = wantedIndex(buf, ns, ne);
     if (which < 0) return;
-    const value = utf8Decoder.decode(buf.subarray(vs, ve));
+    const value = decodeUtf8(buf, vs, ve);
     if (which === KEYS_AT) keys = value;
     else if (which === UNIQ_KEY_AT) uniqKey = value;
     else if (which === TAGS_AT) tags = value;
     else delay = value;
   });
-  const topic = utf8Decoder.decode(buf.subarray(at.topicStart, at.topicStart + at.topicLength));
+  const topic = internUtf8(buf, at.topicStart, at.topicStart + at.topicLength);
   const storeTimestamp = getInt64(view, offset + RecordLayout.STORETIMESTAMP);
   let tagsCode = tags ? javaHashCode(tags) : 0;
   if (topic === SCHEDULE_TOPIC && delay !== undefined) {

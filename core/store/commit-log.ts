@@ -121,6 +121,7 @@ export class CommitLog {
   private appendRecord(message: PutMessageRequest, size: number): PutMessageResult {
     let file = this.queue.lastForAppend();
     if (!fitsBeforeEndOfFile(size, file.remaining)) {
+      this.env.probe('store.commitlog-file-roll');
       file.append(encodeBlank(file.remaining));
       file.wrotePosition = file.fileSize;
       file = this.queue.lastForAppend();

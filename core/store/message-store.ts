@@ -9,6 +9,7 @@
 // no DLedger.
 import { parseOrThrow } from '../config-error.ts';
 import type { Env } from '../env.ts';
+import type { ProbeName } from '../probes.ts';
 import type { Host } from '../message/host.ts';
 import { MessageConst, type MessageExt } from '../message/message.ts';
 import { CleanCommitLogService } from './clean-commit-log-service.ts';
@@ -109,6 +110,7 @@ export class DefaultMessageStore {
   start(): RecoveryReport {
     const disk = this.env.disk;
     const lastExitOK = !disk.exists(this.abortPath);
+    if (!lastExitOK) this.env.probe('store.recover-abnormal');
     this.checkpoint.load();
     this.commitLog.queue.load();
     this.consumeQueues.load();
@@ -119,7 +121,8 @@ export class DefaultMessageStore {
       consumeQueues: this.consumeQueues,
       checkpoint: this.checkpoint,
     };
-    this.recovery = recoverStore({ ...parts, config: this.config, dispatch }, lastExitOK);
+    const probe = (name: ProbeName) => this.env.probe(name);
+    this.recovery = recoverStore({ ...parts, config: this.config, dispatch, probe }, lastExitOK);
     this.reput.reputFromOffset = Math.max(this.commitLog.minOffset(), this.maxPhysicOffsetOfConsumeQueues());
     this.reput.doReput();
     disk.write(this.abortPath, 0, new Uint8Array(0));

@@ -9,6 +9,7 @@
 // 3. ConsumeQueues holding entries at or past processOffset are cut there;
 // 4. each queue's next offset is taken from its ConsumeQueue, and its minimum corrected.
 // Simplification: a CommitLog file is read whole into memory to validate it.
+import type { Env } from '../env.ts';
 import { checkRecordForDispatch, type DispatchRequest } from './commit-log-record.ts';
 import type { CommitLog } from './commit-log.ts';
 import type { ConsumeQueueStore } from './consume-queue-store.ts';
@@ -24,6 +25,7 @@ export interface RecoveryParts {
   readonly config: MessageStoreConfig;
   /** Dispatch to the ConsumeQueue and the index, for abnormal recovery's re-dispatch. */
   readonly dispatch: (request: DispatchRequest) => void;
+  readonly probe: Env['probe'];
 }
 
 export interface RecoveryReport {
@@ -44,6 +46,7 @@ export function recoverStore(parts: RecoveryParts, lastExitOK: boolean): Recover
   const before = queue.maxOffset();
   const start = lastExitOK ? Math.max(0, queue.files.length - 3) : abnormalStartIndex(parts);
   const scan = scanCommitLog(parts, start, lastExitOK ? undefined : parts.dispatch);
+  if (scan.processOffset < before) parts.probe('store.recover-cut-invalid-record');
   queue.flushedWhere = scan.processOffset;
   queue.truncateDirtyFiles(scan.processOffset);
   if (maxPhyOffsetOfConsumeQueue >= scan.processOffset) {

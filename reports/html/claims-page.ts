@@ -2,7 +2,14 @@
 // and faults across, each cell coloured by its verdict (holds; refuted where RocketMQ does not
 // promise the claim, the lesson; refuted where it does, a finding), each refuted cell linking to
 // its counterexample's run report (counterexamples/<cell>.html, written next to its JSON).
-import { configText, findings, type ClaimRow, type ClaimsMatrix } from '../claims-report.ts';
+import {
+  brokenLessons,
+  configText,
+  findings,
+  lessonWords,
+  type ClaimRow,
+  type ClaimsMatrix,
+} from '../claims-report.ts';
 import { html, type Html } from './escape.ts';
 import { page } from './page-shell.ts';
 
@@ -94,17 +101,11 @@ function counterexamples(rows: ClaimRow[], linked: boolean): Html {
 function lessons(matrix: ClaimsMatrix): Html {
   if (matrix.lessons.length === 0) return html``;
   const rows = matrix.lessons.map((l) => {
-    const cls = l.broken.length > 0 ? 'finding' : l.notShown.length > 0 ? 'refuted' : 'holds';
-    const verdict =
-      l.broken.length > 0
-        ? `violated: ${l.broken.join(', ')}`
-        : l.notShown.length > 0
-          ? `holds, but no longer shows ${l.notShown.join(', ')}`
-          : 'holds its guarantees and shows its lesson';
-    return html`<tr>
+    const cls = l.verdict === 'holds' ? 'holds' : 'finding';
+    return html`<tr data-lesson="${l.scenario}" data-verdict="${l.verdict}">
       <td><code>${l.scenario}</code></td>
       <td>${l.seed}</td>
-      <td class="cell ${cls}">${verdict}</td>
+      <td class="cell ${cls}">${lessonWords(l)}</td>
       <td><code>${l.replay}</code></td>
     </tr>`;
   });
@@ -130,6 +131,17 @@ export interface ClaimsPageOptions {
   linkReports?: boolean;
 }
 
+/** The summary's word on the lessons: how many failed, each named (a failed lesson fails the matrix). */
+function failedLessons(matrix: ClaimsMatrix): Html {
+  if (matrix.lessons.length === 0) return html``;
+  const failed = brokenLessons(matrix);
+  const names = failed.map((l) => html` <code data-failed-lesson="${l.scenario}">${l.scenario}</code>`);
+  return html`<span data-count="failed-lessons" class="${failed.length > 0 ? 'bad' : 'ok'}"
+      >${failed.length}</span
+    >
+    of ${matrix.lessons.length} lessons failed${failed.length > 0 ? html`:${names}` : ''}.`;
+}
+
 export function claimsHtml(matrix: ClaimsMatrix, { linkReports = true }: ClaimsPageOptions = {}): string {
   const claims = unique(matrix.claims.map((r) => r.claim));
   const refuted = matrix.claims.filter((c) => c.verdict === 'refuted').length;
@@ -142,7 +154,7 @@ export function claimsHtml(matrix: ClaimsMatrix, { linkReports = true }: ClaimsP
         <span data-count="cells">${matrix.claims.length}</span> cells,
         <span data-count="refuted">${refuted}</span> refuted,
         <span data-count="findings" class="${bad > 0 ? 'bad' : 'ok'}">${bad}</span> refuted where RocketMQ
-        promises the claim (seeds ${matrix.from}..${last}).
+        promises the claim (seeds ${matrix.from}..${last}). ${failedLessons(matrix)}
       </p>
       <p class="muted">
         A cell is one claim under one configuration and one fault, judged over its seeds (in brackets: how

@@ -5,7 +5,7 @@
 //   the slave's first report: that offset is where the transfer starts (a slave with an empty
 //   log, offset 0, starts at the first byte of the master's last CommitLog file). Then the
 //   master streams: every batch of what is written after nextTransferFromWhere, at most
-//   haTransferBatchSize and never across a file (readFrom stops at a file end), with no wait for
+//   haTransferBatchSize and never across a file (getData stops at a file end), with no wait for
 //   acks; when nothing is new it polls every 100 ms or is woken by a SYNC_MASTER put, and after
 //   haSendHeartbeatInterval of silence it sends an empty transfer as a heartbeat.
 // - Every report is an ack: push2SlaveMaxOffset is the highest ever reported, for all slaves
@@ -101,10 +101,12 @@ export class HAConnection {
       }
       env.trace('ha.transfer-from', { slave: this.slaveAddress, offset: this.nextTransferFromWhere });
     }
-    for (;;) {
-      const available = store.commitLog.readFrom(this.nextTransferFromWhere);
+    const log = store.commitLog;
+    while (this.nextTransferFromWhere < log.maxOffset()) {
+      // In place, then only the batch is copied: the slave must not see the master's pages.
+      const available = log.getData(this.nextTransferFromWhere);
       if (available === undefined || available.length === 0) break;
-      const data = available.subarray(0, Math.min(available.length, config.haTransferBatchSize));
+      const data = available.slice(0, Math.min(available.length, config.haTransferBatchSize));
       this.send(data);
       this.nextTransferFromWhere += data.length;
     }
@@ -132,17 +134,20 @@ export class HAConnection {
   }
 
   private schedule(): void {
-    this.timer = this.service.env.setTimer(TRANSFER_POLL_MS, () => {
-      this.timer = undefined;
-      const { env, config } = this.service;
-      if (env.now() - this.lastReadTimestamp > config.haHousekeepingInterval) {
-        this.service.removeConnection(this, 'housekeeping');
-        return;
-      }
-      this.transfer();
-      if (!this.closed) this.schedule();
-    });
+    this.timer = this.service.env.setTimer(TRANSFER_POLL_MS, this.poll);
   }
+
+  /** One callback for every poll, made once: a connection polls ten times a second. */
+  private readonly poll = (): void => {
+    this.timer = undefined;
+    const { env, config } = this.service;
+    if (env.now() - this.lastReadTimestamp > config.haHousekeepingInterval) {
+      this.service.removeConnection(this, 'housekeeping');
+      return;
+    }
+    this.transfer();
+    if (!this.closed) this.schedule();
+  };
 }
 
 interface TransferRequest {
@@ -167,7 +172,9 @@ export class GroupTransferService {
     request.timer = this.env.setTimer(this.slaveTimeout, () => {
       request.timer = undefined;
       this.requests = this.requests.filter((r) => r !== request);
-      request.done(this.push2SlaveMaxOffset() >= nextOffset ? 'PUT_OK' : 'FLUSH_SLAVE_TIMEOUT');
+      if (this.push2SlaveMaxOffset() >= nextOffset) return request.done('PUT_OK');
+      this.env.probe('ha.flush-slave-timeout');
+      request.done('FLUSH_SLAVE_TIMEOUT');
     });
     this.requests.push(request);
   }
@@ -283,7 +290,10 @@ export class HAService {
     const nextOffset = append.wroteOffset + append.wroteBytes;
     const combine = (replica: PutMessageStatus) =>
       done(replica === 'PUT_OK' ? result : { ...result, status: replica });
-    if (!this.isSlaveOK(nextOffset)) return combine('SLAVE_NOT_AVAILABLE');
+    if (!this.isSlaveOK(nextOffset)) {
+      this.env.probe('ha.slave-not-available');
+      return combine('SLAVE_NOT_AVAILABLE');
+    }
     this.groupTransfer.putRequest(nextOffset, combine);
     this.wakeupAll();
   };
