@@ -5,6 +5,7 @@
 // output); the rest are JSON lines on stderr when RMQSIM_TRACE=1.
 // Not modelled: clock skew (the machine's clock is the clock), a seeded random stream.
 import type { Disk, Env, Net, Rng, TimerId } from '../core/env.ts';
+import type { ProbeName } from '../core/probes.ts';
 
 export type TraceSink = (event: string, fields?: Record<string, unknown>) => void;
 
@@ -63,6 +64,9 @@ export class LiveEnv implements Env {
   trace(event: string, fields?: Record<string, unknown>): void {
     this.sink(event, fields);
   }
+
+  /** Coverage probes are the simulation's (a sweep counts which rare branches ran); live, none. */
+  probe(_name: ProbeName): void {}
 
   /** The process is gone: no timer of it fires again. */
   close(): void {
