@@ -65,12 +65,22 @@ export interface RangeFlags {
   shard?: Shard;
   out?: string;
   json?: true;
+  coverage?: true;
 }
+
+export const coverageOption = () =>
+  new Option(
+    '--coverage',
+    "list every coverage probe of core/ with how many runs hit it (--json's object always has them)",
+  );
 
 export const jsonOption = () =>
   new Option('--json', 'print one JSON object on stdout (no tables, no progress on stderr)');
 export const outOption = (where: string) =>
-  valueOption('--out <dir>', `the directory to write to (default: ${where})`, (text) => text);
+  valueOption('--out <dir>', `the directory to write to (default: ${where})`, (text) => {
+    if (text.trim() === '') throw new InvalidArgumentError('must name a directory');
+    return text;
+  });
 export const seedsOption = (byDefault: number) =>
   valueOption('--seeds <n>', `how many seeds, from --from on (default: ${byDefault})`, seedCount);
 export const fromOption = () => valueOption('--from <seed>', 'the first seed (default: 1)', seedNumber);
