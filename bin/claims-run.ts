@@ -5,12 +5,14 @@
 import { resolve } from 'node:path';
 import { createPool, defaultWorkers } from '../lib/pool.ts';
 import { brokenLessons, claimsText, findings, type ClaimsMatrix } from '../reports/claims-report.ts';
+import { coverageText } from '../reports/coverage-report.ts';
 import { claimsHtml } from '../reports/html/index.ts';
 import { writeFiles } from '../reports/output-files.ts';
+import { matrixCoverage } from '../scenarios/coverage.ts';
 import type { LessonVerdict } from '../scenarios/lessons.ts';
 import { startClaims } from '../scenarios/matrix.ts';
 import type { Pool } from '../scenarios/pool-task.ts';
-import { rangeFlags, WHOLE, type SeedRange } from '../scenarios/seed-range.ts';
+import { rangeFlags, shardSize, WHOLE, type SeedRange } from '../scenarios/seed-range.ts';
 import type { ClaimName } from '../scenarios/claims-matrix.ts';
 import type { CellVerdict } from '../scenarios/verdict.ts';
 import { onInterrupt } from './interrupt.ts';
@@ -57,16 +59,29 @@ export async function claimsFiles(
     ...(claim && { claim }),
     claims: rows,
     lessons,
+    // A row's seeds are those it judged (up to its counterexample); its shard ran every n-th of them.
+    coverage: matrixCoverage(
+      rows.map((row) => ({ runs: shardSize({ ...range, seeds: row.seeds }), probes: row.probes })),
+      lessons,
+    ),
   };
   files['claims.json'] = `${JSON.stringify(matrix, null, 2)}\n`;
   files['claims.html'] = claimsHtml(matrix);
   return { matrix, files };
 }
 
-/** Prints the matrix; its exit code: 1 for a finding or a broken lesson. */
-export function reportClaims(matrix: ClaimsMatrix, json: boolean, written: string[]): number {
+/** Prints the matrix (with every probe's coverage if asked); its exit code: 1 for a finding or a broken lesson. */
+export function reportClaims(
+  matrix: ClaimsMatrix,
+  json: boolean,
+  written: string[],
+  coverage = false,
+): number {
   if (json) console.log(JSON.stringify(matrix));
-  else console.log(`${claimsText(matrix)}\nwritten: ${written.find((w) => w.endsWith('claims.json'))}`);
+  else {
+    const text = `${claimsText(matrix)}\n${coverageText(matrix.coverage, coverage)}`;
+    console.log(`${text}\nwritten: ${written.find((w) => w.endsWith('claims.json'))}`);
+  }
   return findings(matrix).length === 0 && brokenLessons(matrix).length === 0 ? 0 : 1;
 }
 
@@ -99,7 +114,7 @@ export async function claimsCommand(flags: ClaimsFlags): Promise<number> {
     const [verdicts, lessons] = await interrupt.guard(Promise.all([started.result, started.lessons]));
     bar.stop();
     const { matrix, files } = await claimsFiles(out, range, flags.claim, verdicts, lessons, pool);
-    return reportClaims(matrix, flags.json === true, writeFiles(out, files));
+    return reportClaims(matrix, flags.json === true, writeFiles(out, files), flags.coverage === true);
   } finally {
     interrupt.dispose();
     await pool.destroy();

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createPool, defaultWorkers } from '../lib/pool.ts';
 import type { ClaimRow, ClaimsMatrix } from '../reports/claims-report.ts';
 import { writeFiles } from '../reports/output-files.ts';
+import { probeSeeds, seedRuns } from '../scenarios/coverage.ts';
 import { WHOLE, type SeedRange } from '../scenarios/seed-range.ts';
 import { sweepResult, type SweepResult } from '../scenarios/sweep.ts';
 import type { CellVerdict } from '../scenarios/verdict.ts';
@@ -18,6 +19,7 @@ import { printSweep, sweepFiles } from './sweep-run.ts';
 export interface MergeFlags {
   out?: string;
   json?: true;
+  coverage?: true;
 }
 
 type Part = { file: string } & (
@@ -90,9 +92,14 @@ export function mergeVerdicts(matrices: readonly ClaimsMatrix[]): CellVerdict[] 
         (r): r is ClaimRow & Required<Pick<ClaimRow, 'counterexample'>> => r.counterexample !== undefined,
       )
       .sort((a, b) => a.counterexample.seed - b.counterexample.seed)[0];
-    if (refuted === undefined) return row as CellVerdict;
+    // Each shard's coverage, joined and cut at the whole range's first refutation.
+    const probes = probeSeeds(
+      rows.flatMap((r) => seedRuns(r.probes)),
+      refuted?.counterexample.seed,
+    );
+    if (refuted === undefined) return { ...(row as CellVerdict), probes };
     const { replay: _replay, file: _file, ...counterexample } = refuted.counterexample;
-    return { ...refuted, counterexample };
+    return { ...refuted, counterexample, probes };
   });
 }
 
@@ -107,7 +114,7 @@ export async function mergeCommand(files: string[], flags: MergeFlags): Promise<
     if (parts[0]!.kind === 'sweep') {
       const merged = mergeSweeps(parts.map((p) => p.result as SweepResult));
       const written = out === undefined ? [] : writeFiles(out, await sweepFiles(merged, pool));
-      printSweep(merged, flags.json === true, written);
+      printSweep(merged, flags.json === true, written, flags.coverage === true);
       return merged.firstFailure === undefined ? 0 : 1;
     }
     const matrices = parts.map((p) => p.result as ClaimsMatrix);
@@ -116,7 +123,7 @@ export async function mergeCommand(files: string[], flags: MergeFlags): Promise<
     const range = { from, seeds, shard: WHOLE };
     const merged = mergeVerdicts(matrices);
     const { matrix, files: written } = await claimsFiles(out!, range, claim, merged, lessons, pool);
-    return reportClaims(matrix, flags.json === true, writeFiles(out!, written));
+    return reportClaims(matrix, flags.json === true, writeFiles(out!, written), flags.coverage === true);
   } finally {
     await pool.destroy();
   }

@@ -114,6 +114,8 @@ test('claims: shards merge into the unsharded matrix (claims.json, claims.html, 
   expect(whole.code).toBe(0);
   const wholeJson = JSON.parse(whole.out);
   expect(wholeJson.claims.some((c: { verdict: string }) => c.verdict === 'refuted')).toBe(true);
+  // Coverage joins too (each cell's seeds that hit each probe, cut at its first refutation).
+  expect(wholeJson.coverage.hit).toBeGreaterThan(0);
   const shards = [1, 2].map((i) => {
     const file = join(dir, `shard-${i}.json`);
     writeFileSync(file, rmqsim([...matrix, '--shard', `${i}/2`, '--json', '--out', join(dir, `s${i}`)]).out);

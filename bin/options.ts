@@ -65,7 +65,14 @@ export interface RangeFlags {
   shard?: Shard;
   out?: string;
   json?: true;
+  coverage?: true;
 }
+
+export const coverageOption = () =>
+  new Option(
+    '--coverage',
+    "list every coverage probe of core/ with how many runs hit it (--json's object always has them)",
+  );
 
 export const jsonOption = () =>
   new Option('--json', 'print one JSON object on stdout (no tables, no progress on stderr)');

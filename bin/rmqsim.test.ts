@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { PROBE_NAMES } from '../core/probes.ts';
 import { rmqsim, tmp } from './cli-test-helpers.ts';
 
 describe('bad input: exit 2 at once, the fault named, nothing written', () => {
@@ -190,4 +191,38 @@ test('list names at least 15 scenarios, each with its lesson, in a table with a 
   const table = rmqsim(['list']).out.split('\n');
   expect(table[1]).toMatch(/│ scenario +│ teaches +│/);
   expect(table[3]).toMatch(/│ quick-start +│ Without faults/);
+});
+
+describe('coverage', () => {
+  test('sweep --coverage lists every probe with the runs that hit it; --json carries it per seed and summed', () => {
+    const dir = tmp();
+    const file = join(dir, 'power.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'power',
+        title: 'a power loss on the master, which the final heal restarts',
+        lesson: { teaches: 't', expect: 'e', why: 'w' },
+        workload: { messages: 100, intervalMs: 20 },
+        faults: { schedule: [{ at: 4_000, fault: 'power-off', node: 'broker-a-master' }] },
+        guarantees: [],
+      }),
+    );
+    const text = rmqsim(['sweep', file, '--seeds', '2', '--workers', '1', '--coverage']);
+    expect(text.code).toBe(0);
+    for (const probe of PROBE_NAMES) expect(text.out).toContain(probe);
+    expect(text.out).toMatch(/coverage: \d+ of \d+ probes hit \([\d.]+%\) in 2 runs; not hit: /);
+    const json = JSON.parse(rmqsim(['sweep', file, '--seeds', '2', '--workers', '1', '--json']).out);
+    expect(json.coverage).toMatchObject({ runs: 2, total: PROBE_NAMES.length });
+    expect(json.coverage.probes.map((p: { probe: string }) => p.probe)).toEqual(PROBE_NAMES);
+    // The restart after the power loss finds the abort file: abnormal recovery, at both seeds.
+    const abnormal = json.coverage.probes.find(
+      (p: { probe: string }) => p.probe === 'store.recover-abnormal',
+    );
+    expect(abnormal.runs).toBe(2);
+    for (const seed of json.results) expect(seed.probes['store.recover-abnormal']).toBe(1);
+    const plain = rmqsim(['sweep', file, '--seeds', '2', '--workers', '1']);
+    expect(plain.out).toMatch(/coverage: \d+ of \d+ probes hit .* \(--coverage lists them\)/);
+    expect(plain.out).not.toContain('store.recover-abnormal');
+  });
 });

@@ -2,6 +2,7 @@
 // progress on stderr, the result on stdout, and on Ctrl-C the seeds done and how to resume.
 import { createPool, defaultWorkers } from '../lib/pool.ts';
 import { writeFiles } from '../reports/output-files.ts';
+import { coverageText } from '../reports/coverage-report.ts';
 import { sweepText } from '../reports/sweep-report.ts';
 import type { Pool } from '../scenarios/pool-task.ts';
 import { rangeFlags, shardSize, WHOLE, type SeedRange } from '../scenarios/seed-range.ts';
@@ -26,9 +27,12 @@ export async function sweepFiles(result: SweepResult, pool: Pool): Promise<Recor
   return files;
 }
 
-export function printSweep(result: SweepResult, json: boolean, written: string[]): void {
+export function printSweep(result: SweepResult, json: boolean, written: string[], coverage = false): void {
   if (json) console.log(JSON.stringify(result));
-  else console.log(sweepText(result) + (written.length > 0 ? `\nwritten: ${written.join(', ')}` : ''));
+  else {
+    const text = `${sweepText(result)}\n${coverageText(result.coverage, coverage)}`;
+    console.log(text + (written.length > 0 ? `\nwritten: ${written.join(', ')}` : ''));
+  }
 }
 
 export async function sweepCommand(source: string, flags: SweepFlags): Promise<number> {
@@ -59,7 +63,7 @@ export async function sweepCommand(source: string, flags: SweepFlags): Promise<n
     const result = await interrupt.guard(started.result);
     bar.stop();
     const written = flags.out === undefined ? [] : writeFiles(flags.out, await sweepFiles(result, pool));
-    printSweep(result, flags.json === true, written);
+    printSweep(result, flags.json === true, written, flags.coverage === true);
     return result.firstFailure === undefined ? 0 : 1;
   } finally {
     interrupt.dispose();

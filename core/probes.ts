@@ -26,7 +26,8 @@ export const PROBES = {
   'ha.flush-slave-timeout':
     'SYNC_MASTER: no slave acknowledged the put within slaveTimeout: FLUSH_SLAVE_TIMEOUT',
   // ---- broker ----
-  'broker.lock-expired-taken': 'an orderly consumer took a queue lock that another client held and let expire',
+  'broker.lock-expired-taken':
+    'an orderly consumer took a queue lock that another client held and let expire',
   // ---- client ----
   'client.send-retry-other-broker':
     'a sync send failed (or was not SEND_OK) and is retried on another broker of the topic',

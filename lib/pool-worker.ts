@@ -1,5 +1,5 @@
-// What a worker of the pool runs: one seed of a matrix cell (null where the claim held, else the
-// shrunk counterexample), one seed of a scenario (its run.json object), or one run's HTML report. Workers are separate processes; a task and its answer are
+// What a worker of the pool runs: one seed of a matrix cell (the shrunk counterexample, or null
+// where the claim held, and the probes the run hit), one seed of a scenario (its run.json object), or one run's HTML report. Workers are separate processes; a task and its answer are
 // plain data. The worker is glue between the runner and the reports, so it imports both.
 import { runReportHtml } from '../reports/html/index.ts';
 import { runJson } from '../reports/run-report.ts';
@@ -20,7 +20,7 @@ export default function work(task: PoolTask) {
     case 'cell-seed': {
       const cell = CLAIM_CELLS.find((c) => c.id === task.cell);
       if (cell === undefined) throw new Error(`no matrix cell ${task.cell}`);
-      return judgeCellSeed(cell, task.seed) ?? null;
+      return judgeCellSeed(cell, task.seed);
     }
   }
 }

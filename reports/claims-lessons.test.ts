@@ -8,6 +8,7 @@ import work from '../lib/pool-worker.ts';
 import { findScenario } from '../scenarios/library/index.ts';
 import { judgeLessons } from '../scenarios/lessons.ts';
 import type { Pool } from '../scenarios/pool-task.ts';
+import { matrixCoverage } from '../scenarios/coverage.ts';
 import { claimsText, type ClaimsMatrix } from './claims-report.ts';
 import { claimsHtml } from './html/index.ts';
 
@@ -19,7 +20,8 @@ const weakened = { ...lesson, faults: { schedule: [] } };
 
 async function matrixOf(scenarios: Parameters<typeof judgeLessons>[1]): Promise<ClaimsMatrix> {
   const lessons = await judgeLessons(inProcess, scenarios);
-  return { seeds: 1, from: 1, shard: { index: 1, count: 1 }, claims: [], lessons };
+  const coverage = matrixCoverage([], lessons);
+  return { seeds: 1, from: 1, shard: { index: 1, count: 1 }, claims: [], lessons, coverage };
 }
 
 /** `claims --json`'s exit code and the object it prints. */

@@ -4,6 +4,7 @@
 // documentation says it holds there. A lesson that broke a guarantee or no longer shows what it
 // teaches is marked LESSON FAILED and named in the summary; either makes `claims` exit 1.
 import type { ClaimName } from '../scenarios/claims-matrix.ts';
+import type { Coverage } from '../scenarios/coverage.ts';
 import type { LessonVerdict } from '../scenarios/lessons.ts';
 import type { Shard } from '../scenarios/seed-range.ts';
 import type { CellVerdict, Counterexample } from '../scenarios/verdict.ts';
@@ -24,6 +25,8 @@ export interface ClaimsMatrix {
   claims: ClaimRow[];
   /** Each built-in scenario at its seed, held to its lesson. */
   lessons: LessonVerdict[];
+  /** Every probe of core/ with how many runs (judged cell seeds and lessons) hit it. */
+  coverage: Coverage;
 }
 
 /** Promised cells that were refuted: with the failed lessons, what makes `claims` exit 1. */

@@ -12,7 +12,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { PROBE_NAMES } from '../core/probes.ts';
 import { CLAIM_CELLS, type ClaimCell } from '../scenarios/claims-matrix.ts';
+import { matrixCoverage, probeSeeds } from '../scenarios/coverage.ts';
+import type { LessonVerdict } from '../scenarios/lessons.ts';
 import { findScenario } from '../scenarios/library/index.ts';
 import { runScenario, type RunResult } from '../scenarios/runner.ts';
 import { parseScenario, type ScenarioInput } from '../scenarios/scenario-schema.ts';
@@ -178,7 +181,9 @@ describe('claims.html', () => {
         file,
       },
     };
-    return { ...base, promised: cell.promised, verdict, seeds: 1, ...counterexample };
+    // The refuted cell's one seed is the run the report shows: its probes are that run's.
+    const probes = explanation ? probeSeeds([{ seed: result.seed, probes: Object.keys(result.probes) }]) : {};
+    return { ...base, promised: cell.promised, verdict, seeds: 1, probes, ...counterexample };
   }
 
   test('shows claims.json’s verdicts and links a refuted cell to its run report', async () => {
@@ -186,25 +191,33 @@ describe('claims.html', () => {
     const held = cellWhere(powerLoss('SYNC_FLUSH'));
     const finding = cellWhere((c) => c.promised && c.claim === 'not-duplicated');
     const lost = result.checks.find((c) => c.property === 'lost')!;
+    const claims = [
+      row(refuted, 'refuted', lost.examples[1]),
+      row(held, 'holds'),
+      row(finding, 'refuted', `explained: ${HOSTILE}`),
+    ];
+    const lessons: LessonVerdict[] = [
+      {
+        scenario: 'quick-start',
+        seed: 1,
+        broken: [],
+        notShown: [],
+        verdict: 'holds',
+        replay: 'npx rmqsim replay quick-start@1',
+        probes: [],
+      },
+    ];
+    const coverage = matrixCoverage(
+      claims.map((c) => ({ runs: c.seeds, probes: c.probes })),
+      lessons,
+    );
     const matrix: ClaimsMatrix = {
       seeds: 1,
       from: 1,
       shard: { index: 1, count: 1 },
-      claims: [
-        row(refuted, 'refuted', lost.examples[1]),
-        row(held, 'holds'),
-        row(finding, 'refuted', `explained: ${HOSTILE}`),
-      ],
-      lessons: [
-        {
-          scenario: 'quick-start',
-          seed: 1,
-          broken: [],
-          notShown: [],
-          verdict: 'holds',
-          replay: 'npx rmqsim replay quick-start@1',
-        },
-      ],
+      claims,
+      lessons,
+      coverage,
     };
     const report = runReportPage(runReportData(result, parseScenario(scenario)));
     const out = join(dir, 'claims');
@@ -227,6 +240,14 @@ describe('claims.html', () => {
       expect(await cell.getAttribute('data-verdict')).toBe(r.verdict);
       const cls = r.verdict === 'holds' ? 'holds' : r.promised ? 'finding' : 'refuted';
       expect(await cell.getAttribute('class')).toContain(cls);
+    }
+    expect(await count('probes')).toBe(String(PROBE_NAMES.length));
+    expect(coverage.hit).toBeGreaterThan(0);
+    expect(await count('probes-hit')).toBe(String(coverage.hit));
+    expect(await page.locator('table.coverage tr[data-probe]').count()).toBe(PROBE_NAMES.length);
+    for (const p of coverage.probes) {
+      const probeRow = page.locator(`tr[data-probe="${p.probe}"]`);
+      expect(await probeRow.getAttribute('data-runs')).toBe(String(p.runs));
     }
     expect(await page.locator('.counterexamples .explanation').last().textContent()).toBe(
       `explained: ${HOSTILE}`,

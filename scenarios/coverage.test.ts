@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { PROBE_AREAS, PROBE_NAMES, PROBES, probeArea } from '../core/probes.ts';
-import { coverageOf, missedProbes } from './coverage.ts';
+import { coverageOf, matrixCoverage, missedProbes, probeSeeds, seedRuns } from './coverage.ts';
 
 const coreRoot = new URL('../core/', import.meta.url).pathname;
 
@@ -56,5 +56,49 @@ describe('coverage', () => {
     expect(coverage.percent).toBe(Math.round((1000 * 2) / PROBE_NAMES.length) / 10);
     expect(missedProbes(coverage).map((p) => p.probe)).toContain(c);
     expect(missedProbes(coverage)).toHaveLength(PROBE_NAMES.length - 2);
+  });
+});
+
+describe("a matrix cell's coverage", () => {
+  const [a, b, c] = PROBE_NAMES as [string, string, string];
+
+  test('probeSeeds lists, per probe in registry order, the seeds that hit it, up to a cut', () => {
+    const runs = [
+      { seed: 3, probes: [b, a] },
+      { seed: 1, probes: [a] },
+      { seed: 5, probes: [c] },
+    ];
+    expect(probeSeeds(runs)).toEqual({ [a]: [1, 3], [b]: [3], [c]: [5] });
+    expect(Object.keys(probeSeeds(runs))).toEqual([a, b, c]);
+    expect(probeSeeds(runs, 3)).toEqual({ [a]: [1, 3], [b]: [3] });
+  });
+
+  test('shards joined through seedRuns give the map of the whole range', () => {
+    const whole = [
+      { seed: 1, probes: [a] },
+      { seed: 2, probes: [a, b] },
+      { seed: 3, probes: [] },
+      { seed: 4, probes: [c] },
+    ];
+    const shards = [whole.filter((r) => r.seed % 2 === 1), whole.filter((r) => r.seed % 2 === 0)];
+    const joined = probeSeeds(shards.flatMap((shard) => seedRuns(probeSeeds(shard))));
+    expect(joined).toEqual(probeSeeds(whole));
+    expect(
+      probeSeeds(
+        shards.flatMap((shard) => seedRuns(probeSeeds(shard))),
+        2,
+      ),
+    ).toEqual(probeSeeds(whole, 2));
+  });
+
+  test("matrixCoverage counts each cell's judged seeds and each lesson as runs", () => {
+    const cells = [
+      { runs: 3, probes: { [a]: [1, 2], [b]: [3] } },
+      { runs: 2, probes: { [a]: [1] } },
+    ];
+    const coverage = matrixCoverage(cells, [{ probes: [b, b] }, { probes: [] }]);
+    expect(coverage.runs).toBe(7);
+    expect(coverage.probes.slice(0, 3).map((p) => p.runs)).toEqual([3, 2, 0]);
+    expect(coverage.hit).toBe(2);
   });
 });

@@ -18,6 +18,8 @@ export interface LessonVerdict {
   /** holds: guarantees held and the lesson showed; else what failed first. */
   verdict: 'holds' | 'violated' | 'not shown';
   replay: string;
+  /** The coverage probes the lesson's run hit. */
+  probes: string[];
 }
 
 /** The lessons of `scenarios` (the built-in library) at their own seeds, on the pool. */
@@ -33,7 +35,8 @@ export async function judgeLessons(
       const broken = run.checks.filter((c) => c.guaranteed && !c.holds).map((c) => c.property);
       const notShown = (scenario.demonstrates ?? []).filter((p) => !violated.has(p));
       const verdict = broken.length > 0 ? 'violated' : notShown.length > 0 ? 'not shown' : 'holds';
-      return { scenario: scenario.name, seed, broken, notShown, verdict, replay: run.replay };
+      const probes = Object.keys(run.probes);
+      return { scenario: scenario.name, seed, broken, notShown, verdict, replay: run.replay, probes };
     }),
   );
 }

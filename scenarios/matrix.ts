@@ -8,15 +8,12 @@ import { judgeLessons, type LessonVerdict } from './lessons.ts';
 import { OrderedSearch, type Job } from './ordered-search.ts';
 import type { Pool } from './pool-task.ts';
 import { resumeRange, shardSeeds, shardSize, type SeedRange } from './seed-range.ts';
-import { cellVerdict, type CellVerdict, type Counterexample } from './verdict.ts';
+import { cellVerdict, type CellSeedAnswer, type CellVerdict } from './verdict.ts';
 
 /** A heavy cell's own range: the same start, a quarter of the seeds. */
 export function cellRange(cell: ClaimCell, range: SeedRange): SeedRange {
   return cell.heavy ? { ...range, seeds: Math.max(1, Math.ceil(range.seeds / 4)) } : range;
 }
-
-/** A cell's answer at one seed: the counterexample, or null where the claim held. */
-type SeedAnswer = Counterexample | null;
 
 export interface MatrixOptions {
   range: SeedRange;
@@ -53,19 +50,16 @@ function* interleaved(cells: readonly ClaimCell[], range: SeedRange): Generator<
 export function startMatrix(pool: Pool, options: MatrixOptions): StartedMatrix {
   const { range } = options;
   const cells = CLAIM_CELLS.filter((cell) => options.claim === undefined || cell.claim === options.claim);
-  const search = new OrderedSearch<SeedAnswer>((answer) => answer !== null);
+  const search = new OrderedSearch<CellSeedAnswer>((answer) => answer.counterexample !== null);
   const total = cells.reduce((sum, cell) => sum + shardSize(cellRange(cell, range)), 0);
   let answered = 0;
-  const runJob = ({ group, seed }: Job) => pool.run<SeedAnswer>({ kind: 'cell-seed', cell: group, seed });
+  const runJob = ({ group, seed }: Job) => pool.run<CellSeedAnswer>({ kind: 'cell-seed', cell: group, seed });
   const result = search
     .run(interleaved(cells, range), options.workers, runJob, (n) =>
       options.onProgress?.((answered = n), total),
     )
     .then(() =>
-      cells.map((cell) => {
-        const found = search.kept(cell.id).find((answer) => answer !== null) ?? undefined;
-        return cellVerdict(cell, cellRange(cell, range).seeds, range.from, found);
-      }),
+      cells.map((cell) => cellVerdict(cell, cellRange(cell, range).seeds, range.from, search.kept(cell.id))),
     );
   const resume = () => {
     const starts = cells

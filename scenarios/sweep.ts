@@ -4,6 +4,7 @@
 // keeps every n-th seed of the range (seed-range.ts). A started sweep can be asked, when it is
 // interrupted, where a new sweep would resume.
 import type { runJson } from '../reports/run-report.ts';
+import { coverageOf, type Coverage } from './coverage.ts';
 import { OrderedSearch } from './ordered-search.ts';
 import type { Pool } from './pool-task.ts';
 import type { ScenarioInput } from './scenario-schema.ts';
@@ -29,6 +30,8 @@ export interface SweepResult {
   /** Per seed run, in seed order. */
   results: SeedSummary[];
   firstFailure?: SeedSummary;
+  /** Every probe of core/ with how many of the seeds run hit it. */
+  coverage: Coverage;
 }
 
 export interface StartedSweep {
@@ -82,6 +85,7 @@ export function sweepResult(
     shard: range.shard,
     results,
     ...(firstFailure && { firstFailure }),
+    coverage: coverageOf(results.map((r) => Object.keys(r.probes))),
   };
 }
 

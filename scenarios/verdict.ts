@@ -4,6 +4,7 @@
 // and faults are dropped, then messages halved, for as long as the claim still breaks. What is
 // left is the smallest counterexample this search found (not necessarily the smallest there is).
 import type { ClaimCell } from './claims-matrix.ts';
+import { probeSeeds, type ProbeSeeds } from './coverage.ts';
 import { drawFaults } from './fault-plan.ts';
 import { runScenario, type RunResult } from './runner.ts';
 import { parseScenario, type Property, type Scenario, type ScenarioInput } from './scenario-schema.ts';
@@ -29,6 +30,15 @@ export interface CellVerdict {
   verdict: 'holds' | 'refuted';
   seeds: number;
   counterexample?: Counterexample;
+  /** Coverage: each probe its judged seeds hit, with those seeds (shrinking runs are not counted). */
+  probes: ProbeSeeds;
+}
+
+/** One seed of a cell, judged: its counterexample (null where the claim held), the probes its run hit. */
+export interface CellSeedAnswer {
+  seed: number;
+  counterexample: Counterexample | null;
+  probes: string[];
 }
 
 /** At most this many extra runs go into shrinking one counterexample (fewer for a heavy cell's hours). */
@@ -49,31 +59,42 @@ function cellBase(cell: ClaimCell) {
   };
 }
 
-/** The claim at one seed of the cell: undefined if it held, else the counterexample, shrunk. */
-export function judgeCellSeed(cell: ClaimCell, seed: number): Counterexample | undefined {
+/** The claim at one seed of the cell: its counterexample, shrunk, if the claim broke. */
+export function judgeCellSeed(cell: ClaimCell, seed: number): CellSeedAnswer {
   if (cell.claim === 'deterministic') return judgeDeterminism(cell, seed);
-  if (broken(runScenario(cell.scenario, { seed }), cell.properties) === undefined) return undefined;
+  const run = runScenario(cell.scenario, { seed });
+  const probes = Object.keys(run.probes);
+  if (broken(run, cell.properties) === undefined) return { seed, counterexample: null, probes };
   const budget = cell.heavy ? HEAVY_SHRINK_BUDGET : SHRINK_BUDGET;
-  return asLesson(cell, shrink(parseScenario(cell.scenario), seed, cell.properties, budget));
+  const counterexample = asLesson(cell, shrink(parseScenario(cell.scenario), seed, cell.properties, budget));
+  return { seed, counterexample, probes };
 }
 
-/** The cell's verdict over `seeds` seeds from `from`, given its first counterexample (if any). */
+/**
+ * The cell's verdict over `seeds` seeds from `from`, given its answers in seed order up to its
+ * first counterexample (if any).
+ */
 export function cellVerdict(
   cell: ClaimCell,
   seeds: number,
   from: number,
-  counterexample: Counterexample | undefined,
+  answers: readonly CellSeedAnswer[],
 ): CellVerdict {
-  if (counterexample === undefined) return { ...cellBase(cell), verdict: 'holds', seeds };
-  return { ...cellBase(cell), verdict: 'refuted', seeds: counterexample.seed - from + 1, counterexample };
+  const counterexample = answers.find((a) => a.counterexample !== null)?.counterexample ?? undefined;
+  const probes = probeSeeds(answers, counterexample?.seed);
+  if (counterexample === undefined) return { ...cellBase(cell), verdict: 'holds', seeds, probes };
+  const judged = counterexample.seed - from + 1;
+  return { ...cellBase(cell), verdict: 'refuted', seeds: judged, counterexample, probes };
 }
 
 export function judgeCell(cell: ClaimCell, seeds: number, from = 1): CellVerdict {
+  const answers: CellSeedAnswer[] = [];
   for (let seed = from; seed < from + seeds; seed++) {
-    const counterexample = judgeCellSeed(cell, seed);
-    if (counterexample !== undefined) return cellVerdict(cell, seeds, from, counterexample);
+    const answer = judgeCellSeed(cell, seed);
+    answers.push(answer);
+    if (answer.counterexample !== null) break;
   }
-  return cellVerdict(cell, seeds, from, undefined);
+  return cellVerdict(cell, seeds, from, answers);
 }
 
 /**
@@ -97,11 +118,12 @@ function asLesson(cell: ClaimCell, cx: Counterexample): Counterexample {
   return { ...cx, scenario };
 }
 
-/** The simulator's own claim: the seed, run twice, gives the same trace hash. */
-function judgeDeterminism(cell: ClaimCell, seed: number): Counterexample | undefined {
+/** The simulator's own claim: the seed, run twice, gives the same trace hash (one run's probes count). */
+function judgeDeterminism(cell: ClaimCell, seed: number): CellSeedAnswer {
   const [a, b] = [runScenario(cell.scenario, { seed }), runScenario(cell.scenario, { seed })];
-  if (a.traceHash === b.traceHash) return undefined;
-  return {
+  const probes = Object.keys(a.probes);
+  if (a.traceHash === b.traceHash) return { seed, counterexample: null, probes };
+  const counterexample: Counterexample = {
     seed,
     property: 'deterministic',
     explanation: `seed ${seed} gave trace ${a.traceHash}, then ${b.traceHash}`,
@@ -109,6 +131,7 @@ function judgeDeterminism(cell: ClaimCell, seed: number): Counterexample | undef
     faults: a.faults.length,
     messages: a.stats.sent,
   };
+  return { seed, counterexample, probes };
 }
 
 /** The seed's faults as a fixed schedule: the same run, now open to shrinking. */

@@ -3,7 +3,15 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { CLAIM_NAMES } from '../../scenarios/claims-matrix.ts';
 import { act } from '../action.ts';
-import { fromOption, jsonOption, outOption, seedsOption, shardOption, workersOption } from '../options.ts';
+import {
+  fromOption,
+  coverageOption,
+  jsonOption,
+  outOption,
+  seedsOption,
+  shardOption,
+  workersOption,
+} from '../options.ts';
 import type { ClaimsFlags } from '../claims-run.ts';
 
 export function registerClaims(program: Command): void {
@@ -19,6 +27,7 @@ export function registerClaims(program: Command): void {
     .addOption(shardOption())
     .addOption(outOption('out'))
     .addOption(jsonOption())
+    .addOption(coverageOption())
     .addHelpText(
       'after',
       '\njudges every cell over N seeds (cells of hours of virtual time over a quarter of them), shrinks' +

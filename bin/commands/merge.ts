@@ -2,7 +2,7 @@
 // result (and files) that the range run whole would have given.
 import type { Command } from 'commander';
 import { act } from '../action.ts';
-import { jsonOption, outOption } from '../options.ts';
+import { coverageOption, jsonOption, outOption } from '../options.ts';
 import type { MergeFlags } from '../merge-run.ts';
 
 export function registerMerge(program: Command): void {
@@ -12,6 +12,7 @@ export function registerMerge(program: Command): void {
     .argument('<results...>', "the shards' JSON results (each shard once, all of one run)")
     .addOption(outOption('out for claims; nothing for a sweep'))
     .addOption(jsonOption())
+    .addOption(coverageOption())
     .addHelpText(
       'after',
       '\nthe merged result, its files and its exit code are those of the unsharded run' +

@@ -1,7 +1,15 @@
 // `rmqsim sweep`: a scenario over a range of seeds (or one shard of it) on every core.
 import type { Command } from 'commander';
 import { act } from '../action.ts';
-import { fromOption, jsonOption, outOption, seedsOption, shardOption, workersOption } from '../options.ts';
+import {
+  fromOption,
+  coverageOption,
+  jsonOption,
+  outOption,
+  seedsOption,
+  shardOption,
+  workersOption,
+} from '../options.ts';
 import type { SweepFlags } from '../sweep-run.ts';
 
 export function registerSweep(program: Command): void {
@@ -15,6 +23,7 @@ export function registerSweep(program: Command): void {
     .addOption(shardOption())
     .addOption(outOption("nothing written; with --out, sweep.json and the failing seed's report.html"))
     .addOption(jsonOption())
+    .addOption(coverageOption())
     .addHelpText(
       'after',
       "\nruns seeds S..S+N-1 in increasing order and prints the first failing seed's replay command;" +

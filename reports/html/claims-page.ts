@@ -1,7 +1,8 @@
 // The guarantees matrix as an HTML page (claims.html): one table per claim, configurations down
 // and faults across, each cell coloured by its verdict (holds; refuted where RocketMQ does not
 // promise the claim, the lesson; refuted where it does, a finding), each refuted cell linking to
-// its counterexample's run report (counterexamples/<cell>.html, written next to its JSON).
+// its counterexample's run report (counterexamples/<cell>.html, written next to its JSON); then the
+// lessons, and the coverage: every probe of core/ with how many runs hit it.
 import {
   brokenLessons,
   configText,
@@ -10,6 +11,7 @@ import {
   type ClaimRow,
   type ClaimsMatrix,
 } from '../claims-report.ts';
+import { coverageSection } from './coverage-section.ts';
 import { html, type Html } from './escape.ts';
 import { page } from './page-shell.ts';
 
@@ -28,7 +30,9 @@ function cell(row: ClaimRow | undefined, linked: boolean): Html {
   if (row === undefined) return html`<td class="cell empty">·</td>`;
   const cls = verdictClass(row);
   const word = { holds: 'holds', refuted: 'refuted', finding: 'FINDING' }[cls];
-  const title = row.counterexample?.explanation ?? `${row.verdict} over ${row.seeds} seeds`;
+  const probes = Object.keys(row.probes).length;
+  const title =
+    row.counterexample?.explanation ?? `${row.verdict} over ${row.seeds} seeds, ${probes} probes hit`;
   const verdict =
     row.counterexample !== undefined && linked
       ? html`<a href="${counterexampleReport(row.cell)}">${word}</a>`
@@ -38,6 +42,7 @@ function cell(row: ClaimRow | undefined, linked: boolean): Html {
     data-cell="${row.cell}"
     data-verdict="${row.verdict}"
     data-promised="${row.promised}"
+    data-probes="${probes}"
     title="${title}"
   >
     ${verdict} <span class="seeds">(${row.seeds})</span
@@ -155,6 +160,7 @@ export function claimsHtml(matrix: ClaimsMatrix, { linkReports = true }: ClaimsP
         <span data-count="refuted">${refuted}</span> refuted,
         <span data-count="findings" class="${bad > 0 ? 'bad' : 'ok'}">${bad}</span> refuted where RocketMQ
         promises the claim (seeds ${matrix.from}..${last}). ${failedLessons(matrix)}
+        <a href="#coverage">${matrix.coverage.hit} of ${matrix.coverage.total} probes</a> hit.
       </p>
       <p class="muted">
         A cell is one claim under one configuration and one fault, judged over its seeds (in brackets: how
@@ -171,7 +177,7 @@ export function claimsHtml(matrix: ClaimsMatrix, { linkReports = true }: ClaimsP
         linkReports,
       ),
     )}
-    ${counterexamples(matrix.claims, linkReports)} ${lessons(matrix)}
+    ${counterexamples(matrix.claims, linkReports)} ${lessons(matrix)} ${coverageSection(matrix.coverage)}
   </main>`;
   return page({ title: 'rmqsim guarantees matrix', body });
 }

@@ -1,5 +1,6 @@
 // The HTML reports' pure parts, no browser: escaping (text, attributes, JSON inside a script
 // element, whole pages with hostile data) and the field-by-field decoding of a CommitLog record.
+import { matrixCoverage } from '../../scenarios/coverage.ts';
 import { describe, expect, test } from 'vitest';
 import { encodeRecord, type RecordInput } from '../../core/store/commit-log-record.ts';
 import { claimsHtml } from './claims-page.ts';
@@ -45,6 +46,7 @@ describe('escaping', () => {
       promised: true,
       verdict: 'refuted',
       seeds: 1,
+      probes: {},
       counterexample: {
         seed: 1,
         property: 'lost',
@@ -56,7 +58,9 @@ describe('escaping', () => {
         file: 'out/counterexamples/x.json',
       },
     } as const;
-    const page = claimsHtml({ seeds: 1, from: 1, shard: { index: 1, count: 1 }, claims: [row], lessons: [] });
+    const shard = { index: 1, count: 1 };
+    const coverage = matrixCoverage([], []);
+    const page = claimsHtml({ seeds: 1, from: 1, shard, claims: [row], lessons: [], coverage });
     expect(page).not.toContain(HOSTILE);
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page).toContain('href="counterexamples/x%3Cscript%3Ealert(1)%3C%2Fscript%3E.html"');
