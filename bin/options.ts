@@ -88,3 +88,11 @@ export const workersOption = () =>
   valueOption('--workers <k>', 'worker processes (default: one a core)', workerCount);
 export const shardOption = () =>
   valueOption('--shard <i/n>', 'run only shard i of n (every n-th seed); `rmqsim merge` joins them', shard);
+
+/** A flag that takes text as it is, once. */
+export const textOption = (flags: string, description: string) =>
+  valueOption(flags, description, (text) => text);
+/** The live commands' NameServer (-n, mqadmin's flag) and topic (-t). */
+export const namesrvAddrOption = () =>
+  textOption('-n, --namesrvAddr <addr>', 'the NameServer, host:port').makeOptionMandatory();
+export const topicOption = () => textOption('-t, --topic <topic>', 'the topic').makeOptionMandatory();

@@ -49,6 +49,26 @@ describe('SimNode', () => {
     expect(events).toEqual(['msg x@50', 'timer@50']);
   });
 
+  test('a timer due while paused can still be cancelled before the resume runs it', () => {
+    // A message handled first at the resume cancels the timer (as an answer cancels its timeout):
+    // the timer's callback must not run after it (found by the SYNC_MASTER property: a send
+    // answered PUT_OK by the slave's report, then FLUSH_SLAVE_TIMEOUT by its cancelled timer).
+    const { world, node, probe } = oneNode();
+    const events: string[] = [];
+    const id = probe().env.setTimer(20, () => events.push('timer'));
+    probe().env.net.serve(() => {
+      events.push('msg');
+      probe().env.cancelTimer(id);
+    });
+    probe('peer').env.net.oneway('n', 'x');
+    world.runUntil(0.5);
+    node.pause();
+    world.runUntil(50);
+    node.resume();
+    world.runUntilQuiet();
+    expect(events).toEqual(['msg']);
+  });
+
   test('a kill keeps unflushed bytes (page cache); a power-off loses them', () => {
     const { world, node, probe } = oneNode();
     probe().env.disk.write('f', 0, bytes(1, 2, 3));

@@ -198,10 +198,18 @@ export class SimNode {
     return id;
   }
 
-  /** A timer of this node is due: it is traced, then runs as its incarnation. */
+  /**
+   * A timer of this node is due: it is traced, then runs as its incarnation. On a paused node its
+   * callback waits for the resume, and stays cancellable until then, as a Java timer task that
+   * has not started is (a cancelTimer run first at the resume must stop it).
+   */
   timerFired(timer: NodeTimer): void {
-    this.timers.delete(timer.id);
     this.parts.trace.timer(this.parts.scheduler.now, this.address);
+    if (this.currentState === 'paused') {
+      timer.ctx.post(() => this.timers.delete(timer.id) && timer.callback());
+      return;
+    }
+    this.timers.delete(timer.id);
     timer.ctx.post(timer.callback);
   }
 

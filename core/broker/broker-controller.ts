@@ -38,14 +38,27 @@ import { TopicConfigManager } from './topic-config-manager.ts';
 import { PermName } from '../protocol/perm-name.ts';
 import { retryTopic } from '../protocol/mix-all.ts';
 
+/** Where the process is reached, beyond its Env's address. */
+export interface BrokerEndpoints {
+  /**
+   * Where its HA service listens (brokerIP2:listenPort+1 on a live broker), registered with the
+   * NameServers for slaves to connect to; the broker's own address when absent (a simulated node
+   * has one address for all its traffic).
+   */
+  readonly haServerAddr?: string;
+}
+
 /**
  * A broker from broker.conf text or settings, checked before the world runs: a bad conf names the
  * key and the problem, and the broker never starts.
  */
-export function brokerMain(conf: string | Readonly<Record<string, unknown>> | BrokerConf): ProcessMain {
+export function brokerMain(
+  conf: string | Readonly<Record<string, unknown>> | BrokerConf,
+  endpoints: BrokerEndpoints = {},
+): ProcessMain {
   const parsed =
     typeof conf === 'string' ? parseBrokerConf(conf) : isBrokerConf(conf) ? conf : brokerConfFrom(conf);
-  return (env) => new BrokerController(env, parsed);
+  return (env) => new BrokerController(env, parsed, endpoints);
 }
 
 function isBrokerConf(value: object): value is BrokerConf {
@@ -70,6 +83,7 @@ export class BrokerController implements Process {
   constructor(
     private readonly env: Env,
     readonly conf: BrokerConf,
+    private readonly endpoints: BrokerEndpoints = {},
   ) {
     const brokerName = conf.broker.brokerName ?? env.address.split(':')[0]!;
     const root = conf.store.storePathRootDir;
@@ -223,6 +237,7 @@ export class BrokerController implements Process {
         brokerId: broker.brokerId,
         registerNameServerPeriod: broker.registerNameServerPeriod,
         registerBrokerTimeoutMills: broker.registerBrokerTimeoutMills,
+        ...(this.endpoints.haServerAddr !== undefined && { haServerAddr: this.endpoints.haServerAddr }),
       },
       'broker registration',
     );

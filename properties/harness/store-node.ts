@@ -39,8 +39,18 @@ export function storeNode(options: StoreNodeOptions = {}) {
   const world = new World({ seed: options.seed ?? 1, disk: options.disk ?? {} });
   const config = { ...SMALL_FILES, ...options.config };
   let store: DefaultMessageStore | undefined;
+  let lastIndexRoll = -Infinity;
   world.addNode(STORE_HOST, (env) => {
     store = new DefaultMessageStore({ env, config, storeHost: parseHost(STORE_HOST) });
+    // A full IndexFile is flushed, then the checkpoint with it (RocketMQ's IndexService.flush),
+    // which writes the ConsumeQueues' logicsMsgTimestamp as of the last dispatch, flushed or not:
+    // noted, so that a property can tell when the checkpoint may claim more than is durable.
+    const index = store.indexService;
+    const flush = index.flush.bind(index);
+    index.flush = (file, done) => {
+      if (file.isFull()) lastIndexRoll = world.now;
+      flush(file, done);
+    };
     store.start();
     return { shutdown: (done) => store!.shutdown(done) };
   });
@@ -66,7 +76,17 @@ export function storeNode(options: StoreNodeOptions = {}) {
     }
   };
 
-  return { world, node, acked, put, stop, store: () => store!, restart: () => node.start() };
+  return {
+    world,
+    node,
+    acked,
+    put,
+    stop,
+    store: () => store!,
+    restart: () => node.start(),
+    /** When an IndexFile last filled (its flush flushes the checkpoint too); -Infinity if never. */
+    lastIndexRoll: () => lastIndexRoll,
+  };
 }
 
 /** A message with KEYS `key` and UNIQ_KEY `U<key>`, as a producer's send would reach the store. */
