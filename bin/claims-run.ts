@@ -100,9 +100,12 @@ export async function claimsCommand(flags: ClaimsFlags): Promise<number> {
       bar.stop();
       const next = started.resume();
       if (next === undefined) return 'interrupted: every cell was judged; nothing written.';
+      const judged =
+        next.from > range.from
+          ? `; every cell judged each seed below ${next.from} (a refuted cell stops at its counterexample)`
+          : '';
       return (
-        `interrupted: ${started.done()} cell seeds judged; every cell judged each seed below ${next.from} ` +
-        `(a refuted cell stops at its counterexample); nothing written.\n` +
+        `interrupted: ${started.done()} cell seeds judged${judged}; nothing written.\n` +
         `resume: npx rmqsim claims ${rangeFlags(next)}` +
         (flags.claim === undefined ? '' : ` --claim ${flags.claim}`) +
         (flags.out === undefined ? '' : ` --out ${flags.out}`)

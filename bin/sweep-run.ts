@@ -52,9 +52,10 @@ export async function sweepCommand(source: string, flags: SweepFlags): Promise<n
       const next = started.resume();
       const shard = range.shard.count > 1 ? ` of shard ${range.shard.index}/${range.shard.count}` : '';
       if (next === undefined) return `interrupted: every seed${shard} was answered; nothing written.`;
+      const held = next.from > range.from ? `; every seed${shard} below ${next.from} held` : '';
       return (
-        `interrupted: ${started.done()} of ${total} seeds${shard} answered; every seed${shard} below ` +
-        `${next.from} held; nothing written.\nresume: npx rmqsim sweep ${label} ${rangeFlags(next)}`
+        `interrupted: ${started.done()} of ${total} seeds${shard} answered${held}; nothing written.\n` +
+        `resume: npx rmqsim sweep ${label} ${rangeFlags(next)}`
       );
     },
     () => pool.destroy(),

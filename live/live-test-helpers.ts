@@ -69,9 +69,17 @@ export interface Child {
   readonly exited: Promise<number | null>;
 }
 
-/** The compiled command line as a child process, its output collected. */
-export function startCli(args: string[], cwd: string, env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, CI: '1', ...env } });
+/** The compiled command line (or `script`: node's arguments) as a child process, its output collected. */
+export function startCli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+  script = [CLI],
+): Child {
+  const child = spawn(process.execPath, [...script, ...args], {
+    cwd,
+    env: { ...process.env, CI: '1', ...env },
+  });
   const c: Child = {
     process: child,
     out: '',

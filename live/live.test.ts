@@ -120,7 +120,16 @@ describe("rmqsim's own clients, live", () => {
 
     broker.process.kill('SIGKILL');
     await broker.exited;
-    expect(fs.existsSync(path.join(d, 'store', 'abort'))).toBe(true);
+    // What the killed broker left, read back by `rmqsim inspect`: every acknowledged record, the abort file.
+    const inspect = startCli(['inspect', 'store', '--json'], d);
+    expect(await inspect.exited).toBe(0);
+    const report = JSON.parse(inspect.out) as {
+      records: { topic: string; uniqKey: string }[];
+      abort: boolean;
+    };
+    expect(report.abort).toBe(true);
+    const stored = report.records.filter((r) => r.topic === 'T').map((r) => r.uniqKey);
+    expect(stored.sort()).toEqual(acked.map((r) => r.msgId).sort());
     broker = cliBroker(confFile, d, { RMQSIM_TRACE: '1' });
     await printed(broker, BOOT);
     expect(broker.err).toMatch(/"event":"store\.recovered","lastExitOK":false/);

@@ -55,9 +55,10 @@ export function startMatrix(pool: Pool, options: MatrixOptions): StartedMatrix {
   let answered = 0;
   const runJob = ({ group, seed }: Job) => pool.run<CellSeedAnswer>({ kind: 'cell-seed', cell: group, seed });
   const result = search
-    .run(interleaved(cells, range), options.workers, runJob, (n) =>
-      options.onProgress?.((answered = n), total),
-    )
+    .run(interleaved(cells, range), options.workers, runJob, (n) => {
+      answered = n;
+      options.onProgress?.(n, total);
+    })
     .then(() =>
       cells.map((cell) => cellVerdict(cell, cellRange(cell, range).seeds, range.from, search.kept(cell.id))),
     );

@@ -60,7 +60,10 @@ export function startSweep(
   const runJob = ({ seed }: { seed: number }) =>
     pool.run<SeedSummary>({ kind: 'seed', scenario, source, seed });
   const result = search
-    .run(jobs, options.workers, runJob, (n) => options.onProgress?.((answered = n), total))
+    .run(jobs, options.workers, runJob, (n) => {
+      answered = n;
+      options.onProgress?.(n, total);
+    })
     .then((): SweepResult => sweepResult(scenario.name, source, range, search.kept('')));
   return {
     result,

@@ -5,6 +5,7 @@ import { registerAdmin } from './admin.ts';
 import { registerBroker } from './broker.ts';
 import { registerClaims } from './claims.ts';
 import { registerConsume } from './consume.ts';
+import { registerInspect } from './inspect.ts';
 import { registerList } from './list.ts';
 import { registerMerge } from './merge.ts';
 import { registerNamesrv } from './namesrv.ts';
@@ -24,4 +25,5 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   registerAdmin,
   registerProduce,
   registerConsume,
+  registerInspect,
 ];
