@@ -35,6 +35,13 @@ describe('the probe registry', () => {
     expect(notOnce).toEqual([]);
   });
 
+  test('at least 60 probes, spread over store, HA, broker, NameServer and client', () => {
+    expect(PROBE_NAMES.length).toBeGreaterThanOrEqual(60);
+    for (const area of PROBE_AREAS) {
+      expect(PROBE_NAMES.filter((name) => probeArea(name) === area).length, area).toBeGreaterThanOrEqual(5);
+    }
+  });
+
   test('names are <area>.<kebab-case>, each described', () => {
     for (const name of PROBE_NAMES) {
       expect(name).toMatch(/^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$/);

@@ -87,6 +87,22 @@ const consumerGroupSchema = z.strictObject({
     .refine((t) => typeof t === 'number' || t[0] <= t[1], 'a range [min, max] with min <= max')
     .default(1),
   maxReconsumeTimes: z.number().int().min(0).max(1_000).default(16),
+  /**
+   * Minutes a message may stay in a concurrent group's handler before the consumer sends it back
+   * and consumes it again (DefaultMQPushConsumer.consumeTimeout; RocketMQ's default is 15).
+   */
+  consumeTimeout: z.number().int().min(1).max(1_440).default(15),
+  /**
+   * Calls that hang (a slow downstream call, a lock wait): a message whose index is a multiple of
+   * `every` takes `ms` instead of serviceTimeMs on its first `times` deliveries.
+   */
+  slowCalls: z
+    .strictObject({
+      every: z.number().int().positive().max(1_000_000),
+      times: z.number().int().positive().max(1_000).default(1),
+      ms: ms(HOUR_MS).int(),
+    })
+    .optional(),
   handler: handlerSchema.default({ kind: 'success' }),
 });
 

@@ -5,13 +5,16 @@
 // database (what an idempotent handler remembers). A producer restarted after a crash goes on
 // with the message after the one in flight; that one's outcome is unknown (an info op).
 // Message i has KEYS m<i>; in an ordered workload its sharding key is k<i mod N>.
-import type { ProcessMain } from '../core/env.ts';
+import type { Env, ProcessMain } from '../core/env.ts';
 import { DefaultMQProducer } from '../core/client/default-mq-producer.ts';
 import { DefaultMQPushConsumer } from '../core/client/default-mq-push-consumer.ts';
 import { Message } from '../core/message/message.ts';
 import { SelectMessageQueueByHash } from '../core/client/message-queue-selector.ts';
 import type { MessageExt } from '../core/message/message.ts';
-import type { ConsumeConcurrentlyStatus } from '../core/client/consume-message-concurrently-service.ts';
+import type {
+  ConsumeConcurrentlyStatus,
+  ConsumeServiceTime,
+} from '../core/client/consume-message-concurrently-service.ts';
 import type { ConsumeOrderlyStatus } from '../core/client/consume-message-orderly-service.ts';
 import { RequestCode } from '../core/protocol/request-code.ts';
 import { request, type RemotingCommand } from '../core/protocol/remoting-command.ts';
@@ -152,11 +155,9 @@ export function consumerMain(
     consumer.setConsumeFromWhere(group.consumeFromWhere);
     consumer.setConsumeThreadMin(group.consumeThreads);
     consumer.setConsumeThreadMax(group.consumeThreads);
-    const time = group.serviceTimeMs;
-    consumer.setConsumeServiceTime(
-      typeof time === 'number' ? time : () => time[0] + env.rng.int(Math.max(1, time[1] - time[0] + 1)),
-    );
+    consumer.setConsumeServiceTime(serviceTime(group, env));
     consumer.setMaxReconsumeTimes(group.maxReconsumeTimes);
+    consumer.setConsumeTimeout(group.consumeTimeout);
     const app: AppContext = {
       group: group.group,
       consumeMode: group.consumeMode,
@@ -187,6 +188,23 @@ export function consumerMain(
     }
     consumer.start();
     return consumer;
+  };
+}
+
+/** The group's handler time: serviceTimeMs (fixed or drawn per call), or slowCalls' for a hung call. */
+function serviceTime(group: ConsumerGroup, env: Env): ConsumeServiceTime {
+  const time = group.serviceTimeMs;
+  const normal: ConsumeServiceTime =
+    typeof time === 'number' ? time : () => time[0] + env.rng.int(Math.max(1, time[1] - time[0] + 1));
+  const slow = group.slowCalls;
+  if (slow === undefined) return normal;
+  return (msgs) => {
+    const msg = msgs[0]!;
+    const key = msg.getKeys();
+    const hangs =
+      key !== undefined && messageIndex(key) % slow.every === 0 && msg.reconsumeTimes < slow.times;
+    if (hangs) return slow.ms;
+    return typeof normal === 'number' ? normal : normal(msgs);
   };
 }
 

@@ -79,7 +79,10 @@ export abstract class ConfigManager {
     const text = this.readText(`${path}.bak`);
     if (text === undefined || text.length === 0) return true;
     const problem = this.tryDecode(text);
-    if (problem === undefined) return this.loaded(path, 'bak');
+    if (problem === undefined) {
+      this.env.probe('broker.config-loaded-from-bak');
+      return this.loaded(path, 'bak');
+    }
     this.env.trace('config.load-failed', { path: `${path}.bak`, problem });
     return false;
   }

@@ -166,6 +166,7 @@ export class ConsumerManager implements ClientChannelTable {
       const info = group.channelInfoTable.get(channel);
       if (info === undefined) continue;
       group.channelInfoTable.delete(channel);
+      this.env.probe('broker.consumer-channel-closed');
       this.env.trace('broker.consumer-channel-closed', { group: name, clientId: info.clientId, addr });
       if (group.channelInfoTable.size === 0) this.consumerTable.delete(name);
       this.consumerIdsChanged(group);
@@ -179,6 +180,7 @@ export class ConsumerManager implements ClientChannelTable {
       for (const [channel, info] of [...group.channelInfoTable]) {
         if (now - info.lastUpdateTimestamp <= CHANNEL_EXPIRED_TIMEOUT) continue;
         group.channelInfoTable.delete(channel);
+        this.env.probe('broker.consumer-expired');
         this.env.trace('broker.consumer-expired', { group: name, clientId: info.clientId });
       }
       if (group.channelInfoTable.size === 0) this.consumerTable.delete(name);

@@ -53,6 +53,7 @@ export class ConsumerOffsetManager extends ConfigManager {
     const stored = queues.get(queueId);
     queues.set(queueId, offset);
     if (stored !== undefined && offset < stored) {
+      this.env.probe('broker.offset-lowered');
       this.env.trace('broker.offset-lowered', { clientHost, key, queueId, offset, stored });
     }
   }

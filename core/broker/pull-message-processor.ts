@@ -99,6 +99,7 @@ export function pullMessageProcessors(
     let held = false;
     if (answer.code === ResponseCode.PULL_NOT_FOUND && brokerAllowSuspend && suspend && reply !== undefined) {
       const { longPollingEnable, shortPollingTimeMills } = ctx.conf.broker;
+      if (!longPollingEnable) ctx.env.probe('broker.short-polling-hold');
       holdService.suspendPullRequest(header.topic, header.queueId, {
         pullFromThisOffset: header.queueOffset,
         suspendTimestamp: ctx.env.now(),
@@ -179,6 +180,7 @@ function toResponse(
   let code = pullResponseCode(result.status, header.queueOffset);
   if (code === ResponseCode.PULL_OFFSET_MOVED) {
     if (brokerRole === 'SLAVE' && !offsetCheckInSlave) {
+      ctx.env.probe('broker.slave-pull-retry');
       code = ResponseCode.PULL_RETRY_IMMEDIATELY;
       suggestWhichBrokerId = MASTER_ID;
     } else {

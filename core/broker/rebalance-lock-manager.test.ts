@@ -45,7 +45,7 @@ describe('RebalanceLockManager', () => {
     expect(manager.tryLockBatch('G', [q0], 'B')).toEqual(new Set([q0]));
     expect([manager.isLocked('G', q0, 'A'), manager.isLocked('G', q0, 'B')]).toEqual([false, true]);
     expect(traced).toEqual(['broker.lock-refused', 'broker.lock-expired-taken']);
-    expect(probed).toEqual(['broker.lock-expired-taken']);
+    expect(probed).toEqual(['broker.lock-refused', 'broker.lock-expired-taken']);
   });
 
   test('isLocked is a query: it does not renew', () => {

@@ -55,6 +55,7 @@ export class RebalanceLockManager {
       const expired = this.isExpired(entry, now);
       const fields = { group, mq: key, holder: entry.clientId, clientId };
       if (entry.clientId !== clientId && !expired) {
+        this.env.probe('broker.lock-refused');
         this.env.trace('broker.lock-refused', fields);
         continue;
       }

@@ -160,6 +160,7 @@ export class ScheduleMessageService extends ConfigManager {
       if (cq === undefined) continue;
       const corrected = clampToQueue(cq, offset);
       if (corrected === offset) continue;
+      this.env.probe('broker.schedule-offset-corrected');
       this.env.trace('schedule.offset-corrected', { level, offset, corrected });
       this.offsetTable.set(level, corrected);
     }
@@ -269,6 +270,7 @@ export class ScheduleMessageService extends ConfigManager {
   ): boolean {
     const fields = { level, offset, topic: request.topic, queueId: request.queueId };
     if (result.status !== 'PUT_OK') {
+      this.env.probe('broker.schedule-put-failed');
       this.env.trace('schedule.put-failed', { ...fields, status: result.status });
       this.schedule(level, offset, DELAY_FOR_A_WHILE);
       return false;
@@ -283,6 +285,8 @@ export class ScheduleMessageService extends ConfigManager {
 
   /** A delivery time beyond now + the level's delay cannot be right (the clock went back): due now. */
   private correctDeliverTimestamp(level: number, now: number, deliverTimestamp: number): number {
-    return deliverTimestamp > this.computeDeliverTimestamp(level, now) ? now : deliverTimestamp;
+    if (deliverTimestamp <= this.computeDeliverTimestamp(level, now)) return deliverTimestamp;
+    this.env.probe('broker.schedule-time-corrected');
+    return now;
   }
 }

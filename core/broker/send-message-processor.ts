@@ -195,13 +195,16 @@ export class SendMessageProcessor {
     if (!isWriteable(retryConfig.perm))
       return answer(ResponseCode.NO_PERMISSION, `the topic[${topic}] sending message is forbidden`);
     const original = this.ctx.store.lookMessageByOffset(header.offset);
-    if (original === undefined)
+    if (original === undefined) {
+      this.ctx.env.probe('broker.send-back-lookup-failed');
       return answer(ResponseCode.SYSTEM_ERROR, `look message by offset failed, ${header.offset}`);
+    }
     const properties = new Map(original.properties);
     if (!properties.has(MessageConst.RETRY_TOPIC)) properties.set(MessageConst.RETRY_TOPIC, original.topic);
     properties.set(MessageConst.WAIT, 'false');
     const maxReconsumeTimes = header.maxReconsumeTimes ?? group.retryMaxTimes;
     if (original.reconsumeTimes >= maxReconsumeTimes || header.delayLevel < 0) {
+      this.ctx.env.probe('broker.send-back-to-dlq');
       topic = dlqTopic(header.group);
       queueId = this.randomQueueId(DLQ_NUMS_PER_GROUP);
       this.options.topics.createTopicInSendMessageBackMethod(topic, DLQ_NUMS_PER_GROUP, READ_WRITE, 0);
@@ -231,9 +234,11 @@ export class SendMessageProcessor {
       reconsumeTimes: put.reconsumeTimes,
       delay: properties.get(MessageConst.DELAY),
     });
-    this.put(put, ({ status }) =>
-      status === 'PUT_OK' ? answer(ResponseCode.SUCCESS) : answer(ResponseCode.SYSTEM_ERROR, status),
-    );
+    this.put(put, ({ status }) => {
+      if (status === 'PUT_OK') return answer(ResponseCode.SUCCESS);
+      this.ctx.env.probe('broker.send-back-put-failed');
+      answer(ResponseCode.SYSTEM_ERROR, status);
+    });
   }
 
   /** AbstractSendMessageProcessor.msgCheck: the topic's config, created if it may be, or the refusal. */

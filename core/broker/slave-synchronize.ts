@@ -235,6 +235,7 @@ export class SlaveSynchronize {
   }
 
   private failed(table: Table, code: number, master: string, error: string): void {
+    this.env.probe('broker.slave-sync-failed');
     this.env.trace('slave.sync-failed', { table, request: requestCodeName(code), master, error });
   }
 }

@@ -48,6 +48,7 @@ function resetOffset(host: ClientRemotingHost, req: RemotingCommand): void {
   const topic = String(req.extFields?.['topic'] ?? '');
   const group = String(req.extFields?.['group'] ?? '');
   const table = resetOffsetTable((req.body as { offsetTable?: unknown } | undefined)?.offsetTable);
+  host.env.probe('client.reset-offset');
   host.env.trace('consumer.reset-offset', { clientId: host.clientId, group, topic, queues: table.size });
   host.resetOffset(topic, group, table);
 }

@@ -14,9 +14,18 @@
 //   default, which the broker turns into 3 + reconsumeTimes); if that fails, its reconsumeTimes
 //   grows by one and it is consumed again here after 5 s, staying in the ProcessQueue. The rest
 //   leave the ProcessQueue and the offset it answers is stored (increase only).
+// - The consume timeout (cleanExpireMsg): a request that takes a thread stamps its messages'
+//   CONSUME_START_TIME. Every consumeTimeout minutes (15 by default; the first after one period),
+//   each ProcessQueue of the consumer is looked at in turn, up to 16 times: while its first cached
+//   message started more than consumeTimeout ago, it is sent back with delay level 3 to the broker
+//   that stored it (its store host) and, if that worked and it is still first, dropped from the
+//   ProcessQueue; a failed send-back leaves it, and the next look tries it again. The handler still
+//   runs: the message is consumed again from the retry topic while (or after) it finishes, and the
+//   offset moves past it at the queue's next result. Orderly consumers have no such cleaning.
 // Simplifications: the send-back is asynchronous and does not hold the thread; no fallback send
-// through the instance's inner producer when the send-back fails (Java tries one); no consume
-// timeout (15 min) cleaning; no consume hooks or statistics.
+// through the instance's inner producer when the send-back fails (Java tries one); a clean round
+// that is still sending back when the next falls due delays it (Java's fixed-rate thread would
+// run it late too); no consume hooks or statistics.
 import type { Env } from '../env.ts';
 import { MessageConst, type MessageExt } from '../message/message.ts';
 import type { MessageQueue } from './message-queue.ts';
@@ -47,6 +56,12 @@ export type ConsumeServiceTime = number | ((msgs: readonly MessageExt[]) => numb
 
 /** Delay of the local retry after a failed send-back (ms). */
 export const CONSUME_LATER_DELAY = 5_000;
+/** DefaultMQPushConsumer.consumeTimeout's default, in minutes. */
+export const DEFAULT_CONSUME_TIMEOUT_MINUTES = 15;
+/** ProcessQueue.cleanExpiredMsg looks at most this many times a queue per round. */
+const CLEAN_EXPIRED_MAX_LOOKS = 16;
+/** The level cleanExpiredMsg sends an expired message back with (10 s by default). */
+const EXPIRED_DELAY_LEVEL = 3;
 /** Timeout of CONSUMER_SEND_MSG_BACK (ms). */
 const INTEGER_MAX = 0x7fff_ffff;
 
@@ -64,6 +79,10 @@ export interface ConsumeServiceHost {
   serviceTime(msgs: readonly MessageExt[]): number;
   /** The maxReconsumeTimes sent with a send-back (16 when the consumer says -1). */
   maxReconsumeTimes(): number;
+  /** consumeTimeout, in minutes. */
+  consumeTimeout(): number;
+  /** The consumer's ProcessQueues now (its rebalance's processQueueTable). */
+  processQueues(): Iterable<{ readonly mq: MessageQueue; readonly pq: ProcessQueue }>;
 }
 
 interface ConsumeRequest {
@@ -77,6 +96,8 @@ export class ConsumeMessageConcurrentlyService {
   private readonly scheduled: ScheduledExecutor;
   private busy = 0;
   private stopped = false;
+  /** A clean round is sending back; `again`: another fell due meanwhile. */
+  private cleaning: { again: boolean } | undefined;
 
   constructor(
     private readonly host: ConsumeServiceHost,
@@ -96,6 +117,12 @@ export class ConsumeMessageConcurrentlyService {
     this.schedule();
   }
 
+  /** Starts cleanExpireMsg every consumeTimeout minutes, the first one period after start. */
+  start(): void {
+    const period = this.host.consumeTimeout() * 60_000;
+    this.scheduled.scheduleAtFixedRate(period, period, () => this.cleanExpireMsg());
+  }
+
   shutdown(): void {
     this.stopped = true;
     this.scheduled.shutdown();
@@ -106,6 +133,8 @@ export class ConsumeMessageConcurrentlyService {
     while (!this.stopped && this.busy < this.host.consumeThreads() && this.waiting.length > 0) {
       const req = this.waiting.shift()!;
       this.busy++;
+      const started = String(this.host.env.now());
+      for (const msg of req.msgs) msg.putProperty(MessageConst.CONSUME_START_TIME, started);
       const serviceTime = Math.max(0, this.host.serviceTime(req.msgs));
       this.scheduled.schedule(serviceTime, () => {
         this.busy--;
@@ -119,12 +148,16 @@ export class ConsumeMessageConcurrentlyService {
     const { env, consumerGroup, factory } = this.host;
     const { msgs, pq, mq } = req;
     if (pq.dropped) {
+      env.probe('client.consume-skipped-dropped');
       env.trace('consumer.consume-skipped', { group: consumerGroup, mq: mq.key, reason: 'dropped' });
       return;
     }
     for (const msg of msgs) {
       const original = msg.getProperty(MessageConst.RETRY_TOPIC);
-      if (original !== undefined && msg.topic === this.host.retryTopic) msg.topic = original;
+      if (original !== undefined && msg.topic === this.host.retryTopic) {
+        env.probe('client.retry-message-consumed');
+        msg.topic = original;
+      }
       traceDelivery(env, msg, mq, { group: consumerGroup, clientId: factory.clientId, orderly: false });
     }
     const context: ConsumeConcurrentlyContext = {
@@ -141,6 +174,7 @@ export class ConsumeMessageConcurrentlyService {
     }
     pq.lastConsumeTimestamp = env.now();
     if (pq.dropped) {
+      env.probe('client.consume-result-discarded');
       env.trace('consumer.result-discarded', { group: consumerGroup, mq: mq.key, status });
       return;
     }
@@ -178,13 +212,51 @@ export class ConsumeMessageConcurrentlyService {
       return finish();
     }
     for (const msg of unacked) {
-      sendMessageBack(this.host, msg, mq, context.delayLevelWhenNextConsume, (ok) => {
+      sendMessageBack(this.host, msg, mq.brokerName, context.delayLevelWhenNextConsume, (ok) => {
         if (!ok) {
+          this.host.env.probe('client.send-back-failed');
           msg.reconsumeTimes++;
           failed.push(msg);
         }
         if (--left === 0) finish();
       });
     }
+  }
+
+  /** One round of cleanExpireMsg: each ProcessQueue in turn (one clean thread), then the next round if due. */
+  private cleanExpireMsg(): void {
+    if (this.cleaning !== undefined) {
+      this.cleaning.again = true;
+      return;
+    }
+    const round = (this.cleaning = { again: false });
+    const queues = [...this.host.processQueues()];
+    const next = (i: number): void => {
+      if (this.stopped) return;
+      if (i < queues.length) return this.cleanExpiredMsg(queues[i]!.pq, queues[i]!.mq, 0, () => next(i + 1));
+      this.cleaning = undefined;
+      if (round.again) this.cleanExpireMsg();
+    };
+    next(0);
+  }
+
+  /** ProcessQueue.cleanExpiredMsg: up to 16 looks at the queue's first message, each sending back an expired one. */
+  private cleanExpiredMsg(pq: ProcessQueue, mq: MessageQueue, looks: number, done: () => void): void {
+    const timeoutMs = this.host.consumeTimeout() * 60_000;
+    const msg = looks < CLEAN_EXPIRED_MAX_LOOKS ? pq.expiredHead(this.host.env.now(), timeoutMs) : undefined;
+    if (msg === undefined || this.stopped) return done();
+    sendMessageBack(this.host, msg, undefined, EXPIRED_DELAY_LEVEL, (ok) => {
+      if (ok) {
+        this.host.env.probe('client.consume-timeout-send-back');
+        pq.removeIfFirst(msg);
+      } else this.host.env.probe('client.consume-timeout-send-back-failed');
+      this.host.env.trace('consumer.consume-timeout', {
+        group: this.host.consumerGroup,
+        mq: mq.key,
+        queueOffset: msg.queueOffset,
+        sentBack: ok,
+      });
+      this.cleanExpiredMsg(pq, mq, looks + 1, done);
+    });
   }
 }

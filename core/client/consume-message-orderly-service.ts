@@ -156,6 +156,7 @@ export class ConsumeMessageOrderlyService {
     const { pq, mq } = req;
     if (this.stopped || pq.dropped) return this.end(req);
     if (!pq.locked || pq.isLockExpired(env.now())) {
+      env.probe('client.orderly-not-locked');
       env.trace('consumer.orderly-not-locked', {
         group: consumerGroup,
         clientId: factory.clientId,
@@ -215,6 +216,7 @@ export class ConsumeMessageOrderlyService {
       done(true);
     };
     if (status === 'SUCCESS') return commit();
+    this.host.env.probe('client.orderly-suspend');
     this.host.env.trace('consumer.orderly-suspend', {
       group: this.host.consumerGroup,
       mq: mq.key,
@@ -245,7 +247,7 @@ export class ConsumeMessageOrderlyService {
         one();
         continue;
       }
-      sendMessageBack(this.host, msg, mq, -1, (ok) => {
+      sendMessageBack(this.host, msg, mq.brokerName, -1, (ok) => {
         if (!ok) {
           suspend = true;
           msg.reconsumeTimes++;

@@ -296,13 +296,16 @@ export class DefaultMQProducerImpl implements MQProducerInner {
         mq = this.mqFaultStrategy.selectOneMessageQueue(info, lastBrokerName);
         if (lastBrokerName !== undefined && mq.brokerName !== lastBrokerName) {
           this.env.probe('client.send-retry-other-broker');
-        }
+        } else if (lastBrokerName !== undefined) this.env.probe('client.send-retry-same-broker');
         brokersSent.push(mq.brokerName);
         const beginTimestampPrev = this.env.now();
         const costTime = beginTimestampPrev - beginTimestampFirst;
         // Java's test is `timeout < costTime`; on the simulated clock a timeout lands exactly on
         // the budget's end, where Java's real clock is always a little past it: spent is spent.
-        if (timeout <= costTime) return failed(true);
+        if (timeout <= costTime) {
+          this.env.probe('client.send-timeout-spent');
+          return failed(true);
+        }
         const chosen = mq;
         this.sendKernelImpl(ctx, chosen, timeout - costTime, info, (outcome) => {
           const latency = this.env.now() - beginTimestampPrev;
@@ -338,6 +341,7 @@ export class DefaultMQProducerImpl implements MQProducerInner {
 
   /** Why a send found no route: no NameServer to ask, or none knows the topic. */
   private noRouteError(topic: string): MQClientException {
+    this.env.probe('client.send-no-route');
     if (this.mQClientFactory!.nameServerAddressList.length === 0) {
       const code = ClientErrorCode.NO_NAME_SERVER_EXCEPTION;
       return new MQClientException('No name server address, please set it.', undefined, code);

@@ -6,7 +6,8 @@
 // - start: registers with the process's client instance (one per clientId), auto-subscribes the
 //   group's %RETRY% topic, fetches the subscribed topics' routes, sends a heartbeat and
 //   rebalances; then rebalances every 20 s and at once on NOTIFY_CONSUMER_IDS_CHANGED, and
-//   persists offsets every 5 s (first after 10 s).
+//   persists offsets every 5 s (first after 10 s); a concurrent consumer sends back messages in
+//   its listener for longer than consumeTimeout (15 min) every consumeTimeout minutes.
 // - The pull loop, per assigned queue: flow control first (more than pullThresholdForQueue
 //   cached messages, pullThresholdSizeForQueue MiB, or a span over consumeConcurrentlyMaxSpan:
 //   again after 50 ms); then PULL_MESSAGE to the broker the last answer suggested (master by
@@ -39,6 +40,7 @@ import {
 } from './allocate-message-queue.ts';
 import {
   ConsumeMessageConcurrentlyService,
+  DEFAULT_CONSUME_TIMEOUT_MINUTES,
   type ConsumeServiceTime,
   type MessageListenerConcurrently,
 } from './consume-message-concurrently-service.ts';
@@ -99,6 +101,7 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
   private consumeMessageBatchMaxSize = 1;
   private maxReconsumeTimes = -1;
   private suspendCurrentQueueTimeMillis = 1_000;
+  private consumeTimeout = DEFAULT_CONSUME_TIMEOUT_MINUTES;
   private pause = false;
   private serviceTime: ConsumeServiceTime = 0;
   private readonly subscriptions = new Map<string, string>();
@@ -143,6 +146,10 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
   }
   setSuspendCurrentQueueTimeMillis(ms: number): void {
     this.suspendCurrentQueueTimeMillis = ms;
+  }
+  /** Minutes a concurrent consumer's message may be in its listener before it is sent back (15). */
+  setConsumeTimeout(minutes: number): void {
+    this.consumeTimeout = minutes;
   }
   /** Stops pulling (each pull waits 1 s) and rebalancing until resume. */
   suspend(): void {
@@ -229,6 +236,7 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
       );
     }
     this.startWith(factory, offsetStore, rebalance);
+    this.consumeService?.start();
     this.orderlyService?.start();
     env.trace('consumer.start', { group, clientId: factory.clientId });
     // updateTopicSubscribeInfoWhenSubscriptionChanged, then heartbeat and rebalanceImmediately.
@@ -274,6 +282,8 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
       ...common,
       broadcasting: () => this.messageModel === 'BROADCASTING',
       maxReconsumeTimes: () => (this.maxReconsumeTimes === -1 ? 16 : this.maxReconsumeTimes),
+      consumeTimeout: () => this.consumeTimeout,
+      processQueues: () => rebalance.processQueueTable.values(),
     };
     this.consumeService = new ConsumeMessageConcurrentlyService(
       host,
@@ -343,6 +353,7 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
     pq.lastPullTimestamp = this.env.now();
     if (this.pause) return this.executePullRequestLater(pr, PULL_TIME_DELAY_MILLS_WHEN_SUSPEND);
     const flowControl = (reason: string) => {
+      this.env.probe('client.pull-flow-control');
       this.env.trace('consumer.flow-control', { group: this.consumerGroup, mq: mq.key, reason });
       this.executePullRequestLater(pr, PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL);
     };
@@ -428,6 +439,7 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
   }
 
   private onPullException(pr: PullRequest, error: string): void {
+    this.env.probe('client.pull-failed');
     this.env.trace('consumer.pull-failed', { group: this.consumerGroup, mq: pr.messageQueue.key, error });
     this.executePullRequestLater(pr, PULL_TIME_DELAY_MILLS_WHEN_EXCEPTION);
   }
@@ -451,5 +463,10 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
       throw new MQClientException('consumeMessageBatchMaxSize Out of range [1, 1024]');
     if (this.pullBatchSize < 1 || this.pullBatchSize > 1024)
       throw new MQClientException('pullBatchSize Out of range [1, 1024]');
+    // Java's cleaner is scheduled at a fixed rate of consumeTimeout minutes, which must be positive.
+    if (!Number.isInteger(this.consumeTimeout) || this.consumeTimeout < 1)
+      throw new MQClientException(
+        `consumeTimeout must be a whole number of minutes >= 1, got ${this.consumeTimeout}`,
+      );
   }
 }

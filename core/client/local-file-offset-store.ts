@@ -180,6 +180,7 @@ export class LocalFileOffsetStore extends AbstractOffsetStore {
     try {
       return decodeOffsetTable(content);
     } catch {
+      this.env.probe('client.local-offset-file-corrupt');
       this.env.trace('consumer.offset-file-corrupt', { group: this.groupName, path: this.storePath });
       return this.readLocalOffsetBak();
     }

@@ -121,6 +121,7 @@ export class MQClientAPIImpl {
         ? mqFaultStrategy.selectOneMessageQueue(info, brokerName).brokerName
         : brokerName;
       const addr = factory.findBrokerAddressInPublish(retryBrokerName);
+      env.probe('client.send-async-retry');
       env.trace('producer.async-retry', {
         uniqKey: ctx.uniqKey,
         retry: times.value,

@@ -275,6 +275,7 @@ export class MQClientInstance {
     this.invokeNameServer(command, this.config.mqClientApiTimeout, (result) => {
       if (!this.isRunning) return finish(false);
       if (!result.ok) {
+        this.env.probe('client.route-update-failed');
         this.env.trace('client.route-failed', { topic: asked, error: describeError(result.error) });
         return finish(false);
       }
@@ -399,6 +400,7 @@ export class MQClientInstance {
         if (onlyMasters && id !== MASTER_ID) continue;
         const command = request(RequestCode.HEART_BEAT, undefined, body);
         this.invoke(addr, command, this.config.mqClientApiTimeout, (result) => {
+          if (!result.ok) this.env.probe('client.heartbeat-failed');
           const outcome = result.ok ? responseCodeName(result.response.code) : describeError(result.error);
           this.env.trace('client.heartbeat', { brokerName, brokerId: id, addr, outcome });
         });

@@ -10,9 +10,12 @@
 // pull does not dispatch another), takeMessages / commit / makeMessageToConsumeAgain over a
 // second map of the messages being consumed, and the consume lock, held while a batch is in the
 // listener, which rebalance waits for (up to 1 s) before unlocking a removed queue at the broker.
+// Concurrent consumption's consume timeout (cleanExpiredMsg) reads the first cached message's
+// CONSUME_START_TIME (expiredHead) and drops it once it was sent back (removeIfFirst); the loop and
+// the send-back are the consume service's (consume-message-concurrently-service.ts).
 // Simplifications: the consume lock is a flag with release callbacks, not a ReentrantLock; no
-// consuming-message snapshot for the admin tools, no expired-message cleaning (consumeTimeout).
-import type { MessageExt } from '../message/message.ts';
+// consuming-message snapshot for the admin tools.
+import { MessageConst, type MessageExt } from '../message/message.ts';
 
 /** RebalanceImpl's pull expiry: a queue not pulled for this long is dropped. */
 export const PULL_MAX_IDLE_TIME = 120_000;
@@ -170,6 +173,23 @@ export class ProcessQueue {
     const min = this.minOffset();
     if (min !== undefined) result = min;
     return result;
+  }
+
+  /**
+   * cleanExpiredMsg's test: the first cached message (the smallest offset) if its consumption
+   * started (CONSUME_START_TIME) more than `timeoutMs` before `now`; undefined otherwise.
+   */
+  expiredHead(now: number, timeoutMs: number): MessageExt | undefined {
+    const first = this.minOffset();
+    const msg = first === undefined ? undefined : this.msgTreeMap.get(first)!;
+    const started = msg?.getProperty(MessageConst.CONSUME_START_TIME);
+    if (started === undefined || started === '') return undefined;
+    return now - Number(started) > timeoutMs ? msg : undefined;
+  }
+
+  /** cleanExpiredMsg's removal of a message sent back: only while it is still the first cached. */
+  removeIfFirst(msg: MessageExt): void {
+    if (this.minOffset() === msg.queueOffset) this.removeMessage([msg]);
   }
 
   /** The cached offsets in order (for tests and traces). */

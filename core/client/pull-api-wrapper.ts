@@ -81,6 +81,7 @@ export class PullAPIWrapper {
     const send = (found: { brokerAddr: string; slave: boolean } | undefined) => {
       if (!stillWanted()) return;
       if (found === undefined) return done({ ok: false, error: `the broker[${mq.brokerName}] not exist` });
+      if (found.slave) factory.env.probe('client.pull-from-slave');
       const sysFlag = found.slave ? args.sysFlag & ~PullSysFlag.COMMIT_OFFSET : args.sysFlag;
       const command = request(RequestCode.PULL_MESSAGE, this.header(args, sysFlag));
       factory.invoke(found.brokerAddr, command, args.timeoutMillis, (result) => {

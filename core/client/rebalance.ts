@@ -187,6 +187,8 @@ export class RebalancePushImpl {
       pq.dropped = true;
       this.removeUnnecessaryMessageQueue(mq, pq);
       this.processQueueTable.delete(key);
+      if (expired) env.probe('client.rebalance-pull-expired');
+      else env.probe('client.rebalance-queue-removed');
       env.trace('consumer.queue-removed', {
         group: consumerGroup,
         clientId: this.host.factory.clientId,
@@ -214,6 +216,7 @@ export class RebalancePushImpl {
       this.lock(mq, (ok) => {
         if (ok) return add();
         this.adding.delete(mq.key);
+        env.probe('client.orderly-lock-failed');
         env.trace('consumer.queue-lock-failed', {
           group: consumerGroup,
           clientId: this.host.factory.clientId,
@@ -270,6 +273,7 @@ export class RebalancePushImpl {
       else this.unlock(mq);
     };
     if (!pq.isConsumeLocked) return unlockDelay();
+    env.probe('client.orderly-unlock-waits');
     let settled = false;
     const timer = env.setTimer(CONSUME_LOCK_WAIT, () => {
       if (settled) return;
@@ -416,19 +420,18 @@ export class RebalancePushImpl {
   /** MQClientInstance.findConsumerIdList: the group's client ids from a broker of the topic. */
   private findConsumerIdList(topic: string, done: (cids: string[] | undefined) => void): void {
     const { factory, env, consumerGroup } = this.host;
+    const failed = (why: { error: string } | { code: string }) => {
+      env.probe('client.cid-list-failed');
+      env.trace('consumer.cid-list-failed', { group: consumerGroup, ...why });
+      done(undefined);
+    };
     const ask = (addr: string | undefined) => {
       if (addr === undefined) return done(undefined);
       const command = request(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup });
       factory.invoke(addr, command, REBALANCE_REQUEST_TIMEOUT, (result) => {
-        if (!result.ok) {
-          env.trace('consumer.cid-list-failed', { group: consumerGroup, error: describeError(result.error) });
-          return done(undefined);
-        }
+        if (!result.ok) return failed({ error: describeError(result.error) });
         const { code, body } = result.response;
-        if (code !== ResponseCode.SUCCESS) {
-          env.trace('consumer.cid-list-failed', { group: consumerGroup, code: responseCodeName(code) });
-          return done(undefined);
-        }
+        if (code !== ResponseCode.SUCCESS) return failed({ code: responseCodeName(code) });
         const list = (body as { consumerIdList?: unknown } | undefined)?.consumerIdList;
         done(Array.isArray(list) ? list.map(String) : undefined);
       });

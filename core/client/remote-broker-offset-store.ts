@@ -39,6 +39,7 @@ export class RemoteBrokerOffsetStore extends AbstractOffsetStore {
       const command = request(RequestCode.QUERY_CONSUMER_OFFSET, header);
       this.factory.invoke(addr, command, QUERY_OFFSET_TIMEOUT, (result) => {
         if (!result.ok) {
+          this.factory.env.probe('client.offset-read-failed');
           this.factory.env.trace('consumer.offset-read-failed', {
             group: this.groupName,
             mq: mq.key,

@@ -139,6 +139,7 @@ export class BrokerRegistration {
   private onRegisterResult(namesrvAddr: string, result: NetResult): void {
     const answer = successOf(result);
     if (typeof answer === 'string') {
+      this.env.probe('broker.register-failed');
       this.env.trace('broker.register-failed', { namesrv: namesrvAddr, error: answer });
       this.hooks.onResult?.(namesrvAddr, { ok: false, error: answer });
       return;

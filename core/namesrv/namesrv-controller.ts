@@ -25,6 +25,7 @@ import {
 } from '../protocol/remoting-command.ts';
 import { RequestCode, requestCodeName } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
+import { MASTER_ID } from '../protocol/route-data.ts';
 import type { TopicConfigSerializeWrapper } from '../protocol/topic-config.ts';
 import { BROKER_CHANNEL_EXPIRED_TIME, RouteInfoManager } from './route-info-manager.ts';
 
@@ -63,7 +64,11 @@ export class NamesrvController implements Process {
     private readonly config: NamesrvConfig,
   ) {
     const { brokerChannelExpiredTime } = config;
-    this.routeInfoManager = new RouteInfoManager({ now: () => env.now(), brokerChannelExpiredTime });
+    this.routeInfoManager = new RouteInfoManager({
+      now: () => env.now(),
+      brokerChannelExpiredTime,
+      probe: (name) => env.probe(name),
+    });
     env.net.serve((_from, body, reply, channel) => this.onRequest(channel, body, reply));
     env.net.onDisconnect((_peer, channel) => this.onChannelDestroy(channel));
     this.scheduleScan(SCAN_INITIAL_DELAY_MS);
@@ -120,6 +125,7 @@ export class NamesrvController implements Process {
       channel,
     );
     if (isNew) this.env.trace('namesrv.broker-registered', { broker: brokerAddr, brokerName, brokerId });
+    if (brokerId !== MASTER_ID && master === undefined) this.env.probe('namesrv.slave-without-master');
     return response(ResponseCode.SUCCESS, undefined, master);
   }
 
@@ -127,6 +133,7 @@ export class NamesrvController implements Process {
     const header = unRegisterBrokerRequestHeaderSchema.safeParse(request.extFields ?? {});
     if (!header.success) return malformed('UNREGISTER_BROKER header', header.error);
     this.routeInfoManager.unregisterBroker(header.data);
+    this.env.probe('namesrv.broker-unregistered');
     this.env.trace('namesrv.broker-unregistered', { broker: header.data.brokerAddr });
     return response(ResponseCode.SUCCESS);
   }
@@ -142,12 +149,15 @@ export class NamesrvController implements Process {
 
   private onChannelDestroy(channel: ChannelId): void {
     const removed = this.routeInfoManager.onChannelDestroy(channel);
-    if (removed !== undefined) this.env.trace('namesrv.broker-channel-destroyed', { broker: removed });
+    if (removed === undefined) return;
+    this.env.probe('namesrv.broker-channel-destroyed');
+    this.env.trace('namesrv.broker-channel-destroyed', { broker: removed });
   }
 
   private scheduleScan(delayMs: number): void {
     this.scanTimer = this.env.setTimer(delayMs, () => {
       for (const broker of this.routeInfoManager.scanNotActiveBroker()) {
+        this.env.probe('namesrv.broker-expired');
         this.env.trace('namesrv.broker-expired', { broker });
       }
       this.scheduleScan(this.config.scanNotActiveBrokerInterval);

@@ -15,7 +15,7 @@
 // peer addresses are listening addresses, so that fallback is left out.)
 // Simplifications: no filter servers, no KV config, no wipe/add write perm, no 5.x topic queue mapping, no locks
 // (a handler runs to completion).
-import type { ChannelId } from '../env.ts';
+import type { ChannelId, Env } from '../env.ts';
 import type {
   RegisterBrokerRequestHeader,
   RegisterBrokerResponseHeader,
@@ -58,6 +58,8 @@ export interface RouteInfoManagerOptions {
   /** The NameServer's wall clock (Env.now). */
   now: () => number;
   brokerChannelExpiredTime?: number;
+  /** The NameServer's coverage probes (Env.probe); none by default. */
+  probe?: Env['probe'];
 }
 
 /** Read the tables freely; change them only through the operations, which keep them consistent. */
@@ -68,9 +70,11 @@ export class RouteInfoManager {
   readonly brokerLiveTable = new Map<string, BrokerLiveInfo>();
   private readonly now: () => number;
   private readonly brokerChannelExpiredTime: number;
+  private readonly probe: Env['probe'];
 
   constructor(options: RouteInfoManagerOptions) {
     this.now = options.now;
+    this.probe = options.probe ?? (() => {});
     this.brokerChannelExpiredTime = options.brokerChannelExpiredTime ?? BROKER_CHANNEL_EXPIRED_TIME;
   }
 
@@ -137,7 +141,10 @@ export class RouteInfoManager {
       const group = this.brokerAddrTable.get(brokerName);
       return group === undefined ? [] : [toBrokerData(group)];
     });
-    return brokerDatas.length === 0 ? null : { queueDatas, brokerDatas };
+    if (brokerDatas.length === 0) return null;
+    if (brokerDatas.some((b) => b.brokerAddrs[MASTER_ID] === undefined))
+      this.probe('namesrv.route-without-master');
+    return { queueDatas, brokerDatas };
   }
 
   /** Drops every broker silent for longer than brokerChannelExpiredTime; returns their addresses. */
@@ -205,6 +212,7 @@ export class RouteInfoManager {
   }
 
   private removeBrokerName(clusterName: string, brokerName: string): void {
+    this.probe('namesrv.broker-group-removed');
     this.brokerAddrTable.delete(brokerName);
     const names = this.clusterAddrTable.get(clusterName);
     names?.delete(brokerName);

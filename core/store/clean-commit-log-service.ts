@@ -48,6 +48,7 @@ export class CleanCommitLogService {
       (file) => now - (this.lastWrite.get(file.fileFromOffset) ?? now) > reservedMs,
     );
     if (deleted.length === 0) return;
+    this.env.probe('store.retention-deleted');
     for (const file of deleted) this.lastWrite.delete(file.fileFromOffset);
     const minOffset = this.commitLog.minOffset();
     this.consumeQueues.deleteExpiredFile(minOffset);

@@ -68,6 +68,7 @@ export class GroupCommitService extends FlushCommitLogService {
     this.waiting = [];
     this.flushCommitLog((stamp) => {
       this.onFlushed(stamp);
+      if (batch.length > 1) this.env.probe('store.group-commit-shared');
       const flushedWhere = this.commitLog.queue.flushedWhere;
       for (const request of batch) {
         this.settle(request, flushedWhere >= request.nextOffset ? 'PUT_OK' : 'FLUSH_DISK_TIMEOUT');

@@ -211,6 +211,8 @@ interface Located {
 }
 
 const END_OF_FILE: Failure = { kind: 'end-of-file' };
+/** The reason a record whose body fails its CRC is corrupt (recovery tells it apart). */
+export const BODY_CRC_MISMATCH = 'body CRC mismatch';
 
 function corrupt(size: number, reason: string): Failure {
   return { kind: 'corrupt', size, reason };
@@ -247,7 +249,7 @@ function locate(
   }
   if (checkCRC && bodyLength > 0) {
     const stored = view.getInt32(offset + RecordLayout.BODYCRC);
-    if (bodyCrc(buf.subarray(pos, pos + bodyLength)) !== stored) return corrupt(-1, 'body CRC mismatch');
+    if (bodyCrc(buf.subarray(pos, pos + bodyLength)) !== stored) return corrupt(-1, BODY_CRC_MISMATCH);
   }
   pos += bodyLength;
   if (pos >= buf.length) return corrupt(-1, 'short buffer at the topic length');

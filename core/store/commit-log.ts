@@ -76,8 +76,9 @@ export class CommitLog {
     try {
       return this.appendRecord(message, size);
     } catch (error) {
-      if (error instanceof DiskError) return { status: 'UNKNOWN_ERROR', detail: error.message };
-      throw error;
+      if (!(error instanceof DiskError)) throw error;
+      this.env.probe('store.put-disk-error');
+      return { status: 'UNKNOWN_ERROR', detail: error.message };
     }
   }
 

@@ -17,6 +17,7 @@ import { FlushRealTimeService, GroupCommitService } from './commit-log-flush.ts'
 import { checkRecord, RecordLayout, type DispatchRequest } from './commit-log-record.ts';
 import { CommitLog, isQueued, type PutMessageRequest } from './commit-log.ts';
 import { ConsumeQueueStore } from './consume-queue-store.ts';
+import type { PutPositionResult } from './consume-queue.ts';
 import { FlushConsumeQueueService } from './flush-consume-queue-service.ts';
 import { getMessage, type GetMessageRequest, type GetMessageResult } from './get-message.ts';
 import { getInt64, viewOf } from '../message/bytes.ts';
@@ -111,8 +112,10 @@ export class DefaultMessageStore {
     const disk = this.env.disk;
     const lastExitOK = !disk.exists(this.abortPath);
     if (!lastExitOK) this.env.probe('store.recover-abnormal');
-    this.checkpoint.load();
+    const hadCheckpoint = this.checkpoint.load();
     this.commitLog.queue.load();
+    if (!hadCheckpoint && this.commitLog.queue.files.length > 0)
+      this.env.probe('store.recover-no-checkpoint');
     this.consumeQueues.load();
     this.indexService.load(lastExitOK);
     const dispatch = (request: DispatchRequest) => this.dispatchAll(request);
@@ -179,7 +182,9 @@ export class DefaultMessageStore {
   }
 
   getMessage(topic: string, queueId: number, request: GetMessageRequest): GetMessageResult {
-    return getMessage(this.commitLog, this.consumeQueues.find(topic, queueId), this.config, request);
+    const result = getMessage(this.commitLog, this.consumeQueues.find(topic, queueId), this.config, request);
+    if (result.status === 'OFFSET_OVERFLOW_BADLY') this.env.probe('store.pull-offset-overflow-badly');
+    return result;
   }
 
   getMaxOffsetInQueue(topic: string, queueId: number): number {
@@ -242,21 +247,30 @@ export class DefaultMessageStore {
     this.consumeQueues.flush(flushed);
   }
 
+  /** Abnormal recovery's re-dispatch of a valid record. */
   private dispatchAll(request: DispatchRequest): void {
-    this.dispatchToConsumeQueue(request);
+    if (this.putToConsumeQueue(request) === 'put') this.env.probe('store.recover-redispatch-restored');
     if (this.config.messageIndexEnable) this.dispatchToIndex(request);
   }
 
-  private readonly dispatchToConsumeQueue: Dispatcher = (request) => {
-    if (!isQueued(request.sysFlag)) return;
+  private readonly dispatchToConsumeQueue: Dispatcher = (request) => void this.putToConsumeQueue(request);
+
+  private putToConsumeQueue(request: DispatchRequest): PutPositionResult | undefined {
+    if (!isQueued(request.sysFlag)) return undefined;
     const cq = this.consumeQueues.findOrCreate(request.topic, request.queueId);
     const { commitLogOffset, storeSize, tagsCode, queueOffset } = request;
+    const files = cq.files.length;
     const result = cq.putMessagePositionInfo(commitLogOffset, storeSize, tagsCode, queueOffset);
+    if (files > 0 && cq.files.length > files) this.env.probe('store.cq-file-roll');
+    if (result === 'already-dispatched' || result === 'already-there') {
+      this.env.probe('store.redispatch-already-there');
+    }
     if (result === 'misplaced') {
       this.env.trace('store.cq-order-bug', { topic: request.topic, queueId: request.queueId, queueOffset });
     }
     this.checkpoint.logicsMsgTimestamp = request.storeTimestamp;
-  };
+    return result;
+  }
 
   private readonly dispatchToIndex: Dispatcher = (request) => this.indexService.buildIndex(request);
 

@@ -75,6 +75,7 @@ export class ReputMessageService {
         return true;
       }
       if (result.kind === 'corrupt' && result.size <= 0) {
+        this.env.probe('store.reput-unreadable');
         this.env.trace('store.reput-unreadable', { offset: this.reputFromOffset, reason: result.reason });
         if (isMaster) this.reputFromOffset += buffer.length - pos;
         return isMaster;

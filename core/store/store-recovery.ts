@@ -10,7 +10,7 @@
 // 4. each queue's next offset is taken from its ConsumeQueue, and its minimum corrected.
 // Simplification: a CommitLog file is read whole into memory to validate it.
 import type { Env } from '../env.ts';
-import { checkRecordForDispatch, type DispatchRequest } from './commit-log-record.ts';
+import { BODY_CRC_MISMATCH, checkRecordForDispatch, type DispatchRequest } from './commit-log-record.ts';
 import type { CommitLog } from './commit-log.ts';
 import type { ConsumeQueueStore } from './consume-queue-store.ts';
 import type { MappedFile } from './mapped-file.ts';
@@ -45,11 +45,13 @@ export function recoverStore(parts: RecoveryParts, lastExitOK: boolean): Recover
   const queue = parts.commitLog.queue;
   const before = queue.maxOffset();
   const start = lastExitOK ? Math.max(0, queue.files.length - 3) : abnormalStartIndex(parts);
+  if (!lastExitOK && start < queue.files.length - 1) parts.probe('store.recover-from-earlier-file');
   const scan = scanCommitLog(parts, start, lastExitOK ? undefined : parts.dispatch);
   if (scan.processOffset < before) parts.probe('store.recover-cut-invalid-record');
   queue.flushedWhere = scan.processOffset;
   queue.truncateDirtyFiles(scan.processOffset);
   if (maxPhyOffsetOfConsumeQueue >= scan.processOffset) {
+    if (maxPhyOffsetOfConsumeQueue > scan.processOffset) parts.probe('store.recover-cq-truncated');
     parts.consumeQueues.truncateDirtyLogicFiles(scan.processOffset);
   }
   recoverTopicQueueTable(parts);
@@ -98,6 +100,8 @@ function scanCommitLog(parts: RecoveryParts, index: number, redispatch?: (r: Dis
     for (;;) {
       const result = checkRecordForDispatch(bytes, pos, options);
       if (result.kind === 'end-of-file' && index + 1 < files.length) break;
+      if (result.kind === 'corrupt' && result.reason === BODY_CRC_MISMATCH)
+        parts.probe('store.recover-crc-mismatch');
       if (result.kind !== 'valid') return { processOffset: file.fileFromOffset + pos, redispatched };
       redispatch?.(result.record);
       redispatched += redispatch ? 1 : 0;

@@ -11,6 +11,7 @@ import { scenario as syncMasterDiskLoss } from './sync-master-disk-loss.ts';
 import { scenario as producerRetryDuplicates } from './producer-retry-duplicates.ts';
 import { scenario as consumerCrashRedelivery } from './consumer-crash-redelivery.ts';
 import { scenario as retriesToDlq } from './retries-to-dlq.ts';
+import { scenario as consumeTimeoutRedelivery } from './consume-timeout-redelivery.ts';
 import { scenario as orderlyConsumerCrash } from './orderly-consumer-crash.ts';
 import { scenario as orderedBrokerFailure } from './ordered-broker-failure.ts';
 import { scenario as concurrentReordering } from './concurrent-reordering.ts';
@@ -32,6 +33,7 @@ export const BUILT_IN_SCENARIOS: readonly ScenarioInput[] = [
   producerRetryDuplicates,
   consumerCrashRedelivery,
   retriesToDlq,
+  consumeTimeoutRedelivery,
   orderlyConsumerCrash,
   orderedBrokerFailure,
   concurrentReordering,

@@ -71,10 +71,12 @@ export class HAClient {
     this.lastReadTimestamp = this.env.now();
     const slaveMax = this.store.commitLog.maxOffset();
     if (slaveMax !== 0 && slaveMax !== body.offset) {
+      this.env.probe('ha.slave-offset-mismatch');
       this.closeMaster(`master sent offset ${body.offset}, slave has ${slaveMax}`, 0);
       return;
     }
     if (body.data.length > 0 && !this.store.appendToCommitLog(body.offset, body.data)) {
+      this.env.probe('ha.slave-append-refused');
       this.closeMaster(`append at ${body.offset} refused`, 0);
       return;
     }
@@ -96,6 +98,7 @@ export class HAClient {
         this.report(this.currentReportedOffset);
       }
       if (now - this.lastReadTimestamp > this.config.haHousekeepingInterval) {
+        this.env.probe('ha.slave-housekeeping');
         this.closeMaster('housekeeping: the master said nothing', 0);
       }
     }

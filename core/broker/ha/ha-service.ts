@@ -80,6 +80,7 @@ export class HAConnection {
     if (this.slaveRequestOffset < 0) {
       this.slaveRequestOffset = maxOffset;
     } else if (maxOffset > this.service.store.commitLog.maxOffset()) {
+      this.service.env.probe('ha.report-beyond-master');
       return false;
     }
     this.slaveAckOffset = maxOffset;
@@ -96,6 +97,7 @@ export class HAConnection {
       if (this.slaveRequestOffset === 0) {
         const max = store.commitLog.maxOffset();
         this.nextTransferFromWhere = max - (max % store.config.mappedFileSizeCommitLog);
+        if (this.nextTransferFromWhere > 0) env.probe('ha.transfer-skips-earlier-files');
       } else {
         this.nextTransferFromWhere = this.slaveRequestOffset;
       }
@@ -142,6 +144,7 @@ export class HAConnection {
     this.timer = undefined;
     const { env, config } = this.service;
     if (env.now() - this.lastReadTimestamp > config.haHousekeepingInterval) {
+      env.probe('ha.master-housekeeping');
       this.service.removeConnection(this, 'housekeeping');
       return;
     }
@@ -196,6 +199,7 @@ export class GroupTransferService {
   }
 
   shutdown(): void {
+    if (this.requests.length > 0) this.env.probe('ha.shutdown-drops-waiting');
     for (const request of this.requests) {
       if (request.timer !== undefined) this.env.cancelTimer(request.timer);
     }
@@ -265,7 +269,10 @@ export class HAService {
     }
     let conn = same ? current : undefined;
     if (conn === undefined) {
-      if (current !== undefined) this.removeConnection(current, 'replaced');
+      if (current !== undefined) {
+        this.env.probe('ha.connection-replaced');
+        this.removeConnection(current, 'replaced');
+      }
       conn = new HAConnection(this, from, channel, body.session);
       this.connections.set(from, conn);
       this.env.trace('ha.connection', { slave: from, channel, session: body.session });
@@ -291,7 +298,8 @@ export class HAService {
     const combine = (replica: PutMessageStatus) =>
       done(replica === 'PUT_OK' ? result : { ...result, status: replica });
     if (!this.isSlaveOK(nextOffset)) {
-      this.env.probe('ha.slave-not-available');
+      if (this.connections.size === 0) this.env.probe('ha.slave-not-available');
+      else this.env.probe('ha.slave-fall-behind');
       return combine('SLAVE_NOT_AVAILABLE');
     }
     this.groupTransfer.putRequest(nextOffset, combine);
