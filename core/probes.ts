@@ -55,7 +55,8 @@ export const PROBES = {
     "an empty slave's transfer starts at the master's last CommitLog file, not at its first byte",
   'ha.slave-offset-mismatch':
     'the slave got a transfer that does not start where its CommitLog ends: it reconnects',
-  'ha.slave-append-refused': "the slave's store refused replicated bytes: it reconnects",
+  'ha.slave-ack-answers-several':
+    'SYNC_MASTER: one slave acknowledgement answered several puts waiting for it (a group transfer)',
   // ---- broker (core/broker) ----
   'broker.lock-refused': 'an orderly consumer asked for a queue lock another client holds, and was refused',
   'broker.lock-expired-taken':

@@ -76,7 +76,6 @@ export class HAClient {
       return;
     }
     if (body.data.length > 0 && !this.store.appendToCommitLog(body.offset, body.data)) {
-      this.env.probe('ha.slave-append-refused');
       this.closeMaster(`append at ${body.offset} refused`, 0);
       return;
     }

@@ -187,6 +187,7 @@ export class GroupTransferService {
     const acked = this.push2SlaveMaxOffset();
     const ready = this.requests.filter((r) => r.nextOffset <= acked);
     if (ready.length === 0) return;
+    if (ready.length > 1) this.env.probe('ha.slave-ack-answers-several');
     this.requests = this.requests.filter((r) => r.nextOffset > acked);
     for (const request of ready) {
       if (request.timer !== undefined) this.env.cancelTimer(request.timer);
