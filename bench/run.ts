@@ -1,8 +1,9 @@
 // npm run bench: every benchmark, each figure beside its baseline measured in the same run.
-// `npm run bench -- sim` (or scheduler, store, cli, frames) runs one group.
+// `npm run bench -- sim` (or scheduler, store, cli, frames, live) runs one group.
 import os from 'node:os';
 import { benchCli } from './cli.ts';
 import { benchFrames } from './frames.ts';
+import { benchLive } from './live.ts';
 import { benchScheduler } from './scheduler.ts';
 import { benchSim } from './sim.ts';
 import { benchStore } from './store.ts';
@@ -21,3 +22,4 @@ if (only === undefined || only === 'store') benchStore();
 if (only === undefined || only === 'sim') await benchSim();
 if (only === undefined || only === 'cli') benchCli();
 if (only === undefined || only === 'frames') await benchFrames();
+if (only === undefined || only === 'live') await benchLive();

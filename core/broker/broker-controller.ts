@@ -7,8 +7,9 @@
 // Shutdown, in RocketMQ's order: stop the scheduled tasks (the slave's synchronization),
 // unregister from the NameServers, stop the delay service,
 // replication and the store (which flushes and removes its abort file), then persist offsets.
-// Simplifications: one address per node carries client and HA traffic alike (RocketMQ listens on
-// listenPort and listenPort+1); no transactions (no check-back service), no ACL, no statistics.
+// Simplifications: in the simulation one address per node carries client and HA traffic alike
+// (RocketMQ listens on listenPort and listenPort+1, as a live broker does: BrokerEndpoints); no
+// transactions (no check-back service), no ACL, no statistics.
 import { parseOrThrow } from '../config-error.ts';
 import type { ChannelId, Env, Process, ProcessMain, Reply } from '../env.ts';
 import { parseHost } from '../message/host.ts';

@@ -47,12 +47,16 @@ export interface BodyCodec {
 /** MQVersion.Version.V4_9_4.ordinal(): from here on a route is answered in standard JSON. */
 export const V4_9_4 = 401;
 
+/** A JSON body; `javaMaps`: it holds maps with keys that are not text, which need fastjson's writer. */
 const json = (
   encode: (body: never, answering: RequestInfo | undefined) => unknown,
   decode: (value: unknown) => unknown,
-  standard = false,
+  javaMaps = false,
 ): BodyCodec => ({
-  encode: (body, answering) => utf8Encoder.encode(toFastjson(encode(body as never, answering), standard)),
+  encode: (body, answering) => {
+    const bean = encode(body as never, answering);
+    return utf8Encoder.encode(javaMaps ? toFastjson(bean) : JSON.stringify(bean));
+  },
   decode: (bytes) => decode(parseFastjson(utf8Decoder.decode(bytes))),
 });
 
@@ -161,6 +165,7 @@ const resetOffsetBody = json(
       })),
     };
   },
+  true,
 );
 
 const consumerList = json(
@@ -252,6 +257,7 @@ const clusterInfo = json(
     clusterAddrTable: c.clusterAddrTable,
   }),
   (value) => clusterInfoSchema.parse(value),
+  true,
 );
 
 /** Request bodies by request code. */

@@ -13,7 +13,7 @@
 // length beyond the frame, an unknown serialize type or language, a header that is not an object.
 // Simplification: extFields are written in insertion order (Java writes HashMap order).
 import { utf8Decoder, utf8Encoder } from '../message/bytes.ts';
-import { FastjsonError, parseFastjson, setOwn, toFastjson } from './fastjson.ts';
+import { FastjsonError, parseFastjson, setOwn } from './fastjson.ts';
 
 export type SerializeType = 'JSON' | 'ROCKETMQ';
 
@@ -72,6 +72,7 @@ export function encodeFrame(frame: Frame): Uint8Array {
   return out;
 }
 
+/** fastjson's field order; JSON.stringify leaves an undefined remark or extFields out, as fastjson does null. */
 function jsonHeader(frame: Frame): Uint8Array {
   const fields = {
     code: frame.code,
@@ -83,7 +84,7 @@ function jsonHeader(frame: Frame): Uint8Array {
     serializeTypeCurrentRPC: frame.serializeType,
     version: frame.version,
   };
-  return utf8Encoder.encode(toFastjson(fields));
+  return utf8Encoder.encode(JSON.stringify(fields));
 }
 
 function rocketmqHeader(frame: Frame): Uint8Array {

@@ -316,7 +316,9 @@ describe("a pull's body", () => {
     world.runUntil(world.now + 10);
     const found = store().getMessage('T', 0, { offset: 0, maxMsgNums: 32 });
     expect(found.messages).toHaveLength(puts.length);
-    const stored = concatBytes(found.messages.map((m) => store().commitLog.read(m.commitLogOffset, m.storeSize)!));
+    const stored = concatBytes(
+      found.messages.map((m) => store().commitLog.read(m.commitLogOffset, m.storeSize)!),
+    );
     const wire = commandToFrame(
       { code: 0, body: found.messages },
       { kind: 'response', opaque: 1, answering: { code: RequestCode.PULL_MESSAGE, version: 0 } },

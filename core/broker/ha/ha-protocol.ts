@@ -1,8 +1,10 @@
 // What a master and its slaves say to each other for CommitLog replication (RocketMQ 4.x HA,
 // no DLedger). RocketMQ runs it on its own TCP port (listenPort + 1) as raw frames: the slave
-// writes its CommitLog max offset as 8 bytes, the master writes [offset 8][size 4][bytes]. A
-// simulated node has one address, so here the same frames travel on the node's Net as bodies
-// with a distinct `type`, and the broker's serve() hands them to the HA parts (isHaMessage).
+// writes its CommitLog max offset as 8 bytes, the master writes [offset 8][size 4][bytes]
+// (ha-frame.ts). The broker's HA parts speak these messages on its Net: a simulated node has one
+// address, so they travel there as bodies with a distinct `type`, and the broker's serve() hands
+// them to the HA parts (isHaMessage); a live broker's Net carries them on the HA port in those
+// frames (live/ha-transport.ts).
 // `session` stands for one slave-side TCP connection (HAClient.connectMaster to closeMaster):
 // the master keys its HAConnection on it, and the slave ignores frames of a session it closed,
 // as the bytes of a closed socket are never read.
