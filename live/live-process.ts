@@ -2,7 +2,7 @@
 // Env is a LiveEnv over a FileDisk and a TcpNet. Listening comes first, so a port in use fails
 // the start before the process has written anything. stop() is the clean shutdown a JVM shutdown
 // hook runs on SIGTERM (the process finishes its flushes, then its sockets and files close);
-// untilSignal() waits for SIGTERM or SIGINT and then stops.
+// The live commands stop it at SIGTERM or SIGINT (stop-signal.ts).
 import type { Process, ProcessMain } from '../core/env.ts';
 import { FileDisk, type FileDiskOptions } from './file-disk.ts';
 import { LiveEnv, type TraceSink } from './live-env.ts';
@@ -70,19 +70,6 @@ export class LiveProcess {
       else shutdown(resolve);
     }).then(() => this.release());
     return this.stopping;
-  }
-
-  /** Waits for SIGTERM or SIGINT, then stops cleanly. */
-  untilSignal(): Promise<void> {
-    return new Promise((resolve) => {
-      const onSignal = () => {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
-        void this.stop().then(resolve);
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
-    });
   }
 
   private async release(): Promise<void> {

@@ -1,6 +1,7 @@
 // `rmqsim broker -c broker.conf`: a live broker (real files, TCP, clock), as RocketMQ's mqbroker;
 // SIGTERM shuts it down cleanly (flushes, removes the abort file).
 import type { Command } from 'commander';
+import { stopSignal } from '../../live/stop-signal.ts';
 import { act } from '../action.ts';
 import { textOption } from '../options.ts';
 
@@ -15,9 +16,11 @@ export function registerBroker(program: Command): void {
         '\nexample: rmqsim broker -c broker.conf',
     );
   act(command, async (flags: { config: string }) => {
+    const stopped = stopSignal();
     const { readBrokerConf, startBroker } = await import('../../live/servers.ts');
     const live = await startBroker({ conf: readBrokerConf(flags.config) });
-    await live.untilSignal();
+    await stopped;
+    await live.stop();
     return 0;
   });
 }

@@ -1,5 +1,6 @@
 // `rmqsim namesrv`: a live NameServer (real TCP), as RocketMQ's mqnamesrv; SIGTERM stops it.
 import type { Command } from 'commander';
+import { stopSignal } from '../../live/stop-signal.ts';
 import { act } from '../action.ts';
 import { textOption, valueOption, wholeNumber } from '../options.ts';
 
@@ -14,12 +15,14 @@ export function registerNamesrv(program: Command): void {
       '\nprints "The Name Server boot success. serializeType=JSON"\nexample: rmqsim namesrv --port 9876',
     );
   act(command, async (flags: { port?: number; host?: string }) => {
+    const stopped = stopSignal();
     const { startNamesrv } = await import('../../live/servers.ts');
     const live = await startNamesrv({
       port: flags.port ?? 9876,
       ...(flags.host !== undefined && { host: flags.host }),
     });
-    await live.untilSignal();
+    await stopped;
+    await live.stop();
     return 0;
   });
 }
