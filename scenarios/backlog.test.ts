@@ -104,6 +104,18 @@ describe('a million messages at interval 0', () => {
       /stopped at [\d.]+ s of virtual time, after \d+ events and \d+ of 1000000 messages sent: it would hold more than its memory budget of 64 MB[\s\S]*at run\.maxMemoryMb/,
     );
   });
+
+  test('ends at the memory budget in the drain too, which runs a second at a time', () => {
+    const million: ScenarioInput = {
+      ...slow,
+      topology: {},
+      workload: { messages: 1_000_000, intervalMs: 0 },
+      run: { durationMs: 5_000, drainMs: 1_000, drainMaxMs: 120_000, maxMemoryMb: 64 },
+    };
+    expect(() => runScenario(million, { keepTrace: true })).toThrow(
+      /stopped at ([6-9]|\d\d+)\.\d s of virtual time[\s\S]*memory budget of 64 MB/,
+    );
+  });
 });
 
 describe('a workload that does not fit in its run', () => {

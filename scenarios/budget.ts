@@ -73,6 +73,8 @@ export function runWithin(world: World, until: number, limits: Limits): StopReas
       world.scheduler.halt();
     },
   });
+  // A short call (the drain's steps of a second) may fire fewer events than a slice: look once more.
+  if (stop === 'until' && memoryEstimateMb(world) > limits.maxMemoryMb) return 'memory-budget';
   return overBudget ? 'memory-budget' : stop;
 }
 
