@@ -13,7 +13,8 @@
 //   does not commit the new offsets itself: the clients do, after their 10 s pause.
 // Simplifications: GET_MIN_OFFSET of a queue the store never created answers 0 (4.9 creates the
 // queue, whose min offset is 0, where this store answers -1); no client version check; the
-// offset table is a list of {mq, offset}, not a JSON map keyed by MessageQueue.
+// offset table is a list of {mq, offset} (on the wire, the map keyed by MessageQueue that
+// fastjson writes: command-bodies.ts).
 import { z } from 'zod';
 import { RequestCode } from '../protocol/request-code.ts';
 import { request, response, type RemotingCommand } from '../protocol/remoting-command.ts';

@@ -8,7 +8,7 @@
 //   (checkInDiskByConsumeOffset: the entry is absent, or its CommitLog offset is within
 //   accessMessageInMemoryMaxRatio% of physical memory behind the CommitLog's end). So a new
 //   group whose clients say CONSUME_FROM_LAST_OFFSET starts from 0 on a young queue.
-// Simplifications: none in the logic; bodies are objects, not JSON.
+// Simplifications: none in the logic (bodies are objects here, JSON on the wire: command-bodies.ts).
 import { z } from 'zod';
 import { RequestCode } from '../protocol/request-code.ts';
 import { response } from '../protocol/remoting-command.ts';

@@ -20,7 +20,8 @@
 // Simplifications: every group's subscription group config exists with its defaults (consume
 // enabled, broadcast allowed, whichBrokerWhenConsumeSlowly 1, brokerId 0); only TAG
 // expressions (others answer SYSTEM_ERROR, as with enablePropertyFilter off); no
-// OffsetMovedEvent message; the body is the decoded messages, not their bytes; no consume hooks.
+// OffsetMovedEvent message; the body is the decoded messages (on the wire, their records'
+// bytes: command-bodies.ts); no consume hooks.
 import type { Reply } from '../env.ts';
 import { isReadable } from '../protocol/perm-name.ts';
 import { malformed, response, type ExtFields, type RemotingCommand } from '../protocol/remoting-command.ts';

@@ -3,9 +3,9 @@
 // body of REGISTER_BROKER. The schemas play the part of decodeCommandCustomHeader (numbers may be
 // text, read as Java reads them): a missing or ill-typed field makes the request fail with
 // SYSTEM_ERROR. Unknown fields are ignored.
-// Simplifications: no bodyCrc32 and no compressed flag (nothing is serialized), and the register
-// body is the topic table and its DataVersion alone (RocketMQ's RegisterBrokerBody also carries
-// a filter-server list).
+// Simplifications: no bodyCrc32 and no compressed flag (a compressed body is refused), and the
+// register body is the topic table and its DataVersion alone (on the wire, RocketMQ's
+// RegisterBrokerBody with an empty filter-server list: command-bodies.ts).
 import { z } from 'zod';
 import { topicConfigSerializeWrapperSchema } from './topic-config.ts';
 import { javaLong } from './header-reader.ts';
