@@ -82,47 +82,7 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
   const scenario = parseScenario(input);
   const seed = options.seed ?? scenario.seed;
   const nodes = layout(scenario);
-  const faults = planFaults(scenario, nodes, seed);
-  const keepDown = new Set(
-    scenario.run.keepDown.map((name, k) => addressOf(nodes, name, ['run', 'keepDown', k])),
-  );
-  const { durationMs, maxEvents, maxMemoryMb } = scenario.run;
-  const limits = { maxEvents, maxMemoryMb };
-  checkBeforeRun(scenario, nodes, limits);
-  const world = new World({
-    seed,
-    network: scenario.network,
-    budget: { maxEvents, maxTimeMs: durationMs + drainCapMs(scenario.run) + 60_000 },
-    keepTrace: options.keepTrace === true ? true : isHistoryRecord,
-  });
-  let aborted: HandlerError | undefined;
-  const abort = (error: HandlerError) => {
-    aborted ??= error;
-    world.scheduler.halt();
-  };
-  const built = addNodes(world, scenario, nodes, options.handler, abort);
-  const { brokers, consumers } = built;
-  const groups = scenario.topology.consumerGroups.map((g) => g.group);
-  const series = startSampler(world, nodes, brokers, scenario.workload.topic, groups);
-  world.scheduleFaults(faults);
-  let stopReason = runWithin(world, durationMs, limits);
-  const networkFaulted = faults.some((f) => NETWORK_FAULTS.has(f.fault));
-  const simNodes = nodes.map((n) => world.node(n.address));
-  world.scheduleFaults(finalHeal(world.now, simNodes, networkFaulted, keepDown));
-  const running = () => runningNow(world, nodes, brokers, consumers, scenario.workload.topic);
-  const drained = stopReason === 'until' ? drain(world, scenario, running, limits) : undefined;
-  stopReason = drained?.stop ?? stopReason;
-  if (aborted !== undefined) throw aborted;
-  const sent = built.sent();
-  if (stopReason === 'event-budget' || stopReason === 'memory-budget') {
-    const progress = {
-      virtualTimeMs: world.now,
-      events: world.scheduler.eventsFired,
-      sent,
-      messages: scenario.workload.messages,
-    };
-    throw budgetError(stopReason, limits, progress);
-  }
+  const { world, faults, series, running, drain, sent } = simulate(scenario, seed, nodes, options);
   const history = recordHistory(world.trace.records);
   // Only a broker still running at the end has a store to read (one kept down has none).
   const end = running();
@@ -141,11 +101,11 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
     traceHash: world.trace.hash,
     virtualTimeMs: world.now,
     events: world.scheduler.eventsFired,
-    stopReason,
+    stopReason: 'until',
     stats,
     checks,
-    drain: drained!.report,
-    warnings: warnings(scenario, sent, drained!.report, history),
+    drain,
+    warnings: warnings(scenario, sent, drain, history),
     replay: `npx rmqsim replay ${source}@${seed}`,
     ok: checks.every((c) => !c.guaranteed || c.holds),
     nodes,
@@ -158,6 +118,55 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
     ),
     probes: world.probes.hits(),
   };
+}
+
+/**
+ * Builds the world and runs it: the faults until run.durationMs, the final heal, the drain. A
+ * broken handler contract or a spent budget ends it with an error instead of a verdict.
+ */
+function simulate(scenario: Scenario, seed: number, nodes: readonly NodeSpec[], options: RunOptions) {
+  const faults = planFaults(scenario, nodes, seed);
+  const keepDown = new Set(
+    scenario.run.keepDown.map((name, k) => addressOf(nodes, name, ['run', 'keepDown', k])),
+  );
+  const { durationMs, maxEvents, maxMemoryMb } = scenario.run;
+  const limits = { maxEvents, maxMemoryMb };
+  checkBeforeRun(scenario, nodes, limits);
+  const world = new World({
+    seed,
+    network: scenario.network,
+    budget: { maxEvents, maxTimeMs: durationMs + drainCapMs(scenario.run) + 60_000 },
+    keepTrace: options.keepTrace === true ? true : isHistoryRecord,
+  });
+  let aborted: HandlerError | undefined;
+  const abort = (error: HandlerError) => {
+    aborted ??= error;
+    world.scheduler.halt();
+  };
+  const { brokers, consumers, sent } = addNodes(world, scenario, nodes, options.handler, abort);
+  const groups = scenario.topology.consumerGroups.map((g) => g.group);
+  const series = startSampler(world, nodes, brokers, scenario.workload.topic, groups);
+  world.scheduleFaults(faults);
+  let stopReason = runWithin(world, durationMs, limits);
+  const networkFaulted = faults.some((f) => NETWORK_FAULTS.has(f.fault));
+  const simNodes = nodes.map((n) => world.node(n.address));
+  world.scheduleFaults(finalHeal(world.now, simNodes, networkFaulted, keepDown));
+  const running = () => runningNow(world, nodes, brokers, consumers, scenario.workload.topic);
+  const drained = stopReason === 'until' ? drain(world, scenario, running, limits) : undefined;
+  stopReason = drained?.stop ?? stopReason;
+  if (aborted !== undefined) throw aborted;
+  if (stopReason === 'event-budget' || stopReason === 'memory-budget') {
+    const progress = {
+      virtualTimeMs: world.now,
+      events: world.scheduler.eventsFired,
+      sent: sent(),
+      messages: scenario.workload.messages,
+    };
+    throw budgetError(stopReason, limits, progress);
+  }
+  // The time budget lies past the drain's cap and nothing else halts a run: a bug if it happens.
+  if (drained === undefined || stopReason !== 'until') throw new Error(`the run stopped: ${stopReason}`);
+  return { world, faults, series, running, drain: drained.report, sent: sent() };
 }
 
 /**
