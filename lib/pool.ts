@@ -20,7 +20,19 @@ export function createPool(workers: number): Pool {
     maxThreads: workers,
   });
   return {
-    run: (task) => pool.run(task),
+    run: (task) => pool.run(task).catch((error: unknown) => Promise.reject(revived(error))),
     destroy: () => pool.destroy(),
   };
+}
+
+/**
+ * A worker's error crosses the process boundary as a plain object: made an Error again, with its
+ * name and message, so that bad input found in a worker (a scenario's ConfigError: a spent budget)
+ * is still reported as bad input.
+ */
+function revived(error: unknown): unknown {
+  if (error instanceof Error || typeof error !== 'object' || error === null) return error;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  if (typeof name !== 'string' || typeof message !== 'string') return error;
+  return Object.assign(new Error(message), { name });
 }

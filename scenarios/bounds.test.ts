@@ -236,33 +236,38 @@ describe('more than 255 producers, consumers and broker groups get addresses of 
   });
 });
 
-describe('rmqsim run file.json', () => {
-  test.each<[string, unknown, RegExp]>([
-    ['run.durationMs of 10 years', { ...base, run: { durationMs: TEN_YEARS } }, /at run\.durationMs/],
+const spentMemory = { ...base, workload: { messages: 1_000_000, intervalMs: 0 }, run: { maxMemoryMb: 64 } };
+
+describe('rmqsim run (and sweep) file.json', () => {
+  test.each<[string, string, unknown, RegExp]>([
+    ['run', 'run.durationMs of 10 years', { ...base, run: { durationMs: TEN_YEARS } }, /at run\.durationMs/],
     [
+      'run',
       'a fault 1e12 ms past the end',
       { ...base, faults: { schedule: [{ at: 1e12, fault: 'kill', node: 'broker-a-master' }] } },
       /at faults\.schedule\[0\]\.at/,
     ],
-    [
-      'a spent memory budget',
-      { ...base, workload: { messages: 1_000_000, intervalMs: 0 }, run: { maxMemoryMb: 64 } },
-      /memory budget of 64 MB[\s\S]*at run\.maxMemoryMb/,
-    ],
-  ])('%s: exit 2, the field named, no stack trace, nothing written', (_, input, message) => {
+    ['run', 'a spent memory budget', spentMemory, /memory budget of 64 MB[\s\S]*at run\.maxMemoryMb/],
+    // The budget is spent in a worker process: its ConfigError crosses back as bad input.
+    ['sweep', 'a spent memory budget', spentMemory, /memory budget of 64 MB[\s\S]*at run\.maxMemoryMb/],
+  ])('%s, %s: exit 2, the field named, no stack trace, nothing written', (command, _, input, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'rmqsim-bounds-'));
     const file = join(dir, 'scenario.json');
     writeFileSync(file, JSON.stringify(input));
     const out = join(dir, 'out');
     const root = resolve(import.meta.dirname, '..');
+    const args =
+      command === 'run'
+        ? ['run', file, '--out', out]
+        : ['sweep', file, '--seeds', '1', '--workers', '1', '--out', out];
     let status = 0;
     let stderr = '';
     try {
-      execFileSync(
-        process.execPath,
-        ['--import', 'tsx', join(root, 'bin/rmqsim.ts'), 'run', file, '--out', out],
-        { cwd: root, encoding: 'utf8', stdio: 'pipe' },
-      );
+      execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bin/rmqsim.ts'), ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
     } catch (error) {
       ({ status, stderr } = error as { status: number; stderr: string });
     }
