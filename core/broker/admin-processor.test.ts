@@ -7,6 +7,7 @@ import { ResponseCode } from '../protocol/response-code.ts';
 import type { LockBatchResponseBody, ResetOffsetBody } from './admin-processor.ts';
 import { REBALANCE_LOCK_MAX_LIVE_TIME } from './rebalance-lock-manager.ts';
 import { runs } from '../../properties/fc-setup.ts';
+import { asRead } from '../../properties/harness/as-read.ts';
 
 function world() {
   const w = consumeBrokerWorld({ clients: ['c1', 'c2', 'admin'] });
@@ -97,7 +98,7 @@ describe('resetOffsetByTime', () => {
     const pushes = (client: string) =>
       w
         .probe(client)
-        .deliveries.map((d) => d.body as RemotingCommand)
+        .deliveries.map((d) => asRead(d.body as RemotingCommand))
         .filter((c) => c.code === RequestCode.RESET_CONSUMER_CLIENT_OFFSET);
     return { ...w, t0, t1, pushes };
   }

@@ -10,6 +10,7 @@ import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import { brokerMain, type BrokerController } from './broker-controller.ts';
 import { testBrokerConf } from './test-broker-conf.ts';
+import { asRead } from '../../properties/harness/as-read.ts';
 
 const NAMESRV = '10.0.0.9:9876';
 const MASTER = '10.0.0.1:10911';
@@ -102,7 +103,7 @@ describe('the broker process', () => {
     const pull = (queueOffset: number) =>
       request(RequestCode.PULL_MESSAGE, pullHeader({ topic: 'Orders', queueOffset }));
     const first = call(MASTER, pull(0));
-    expect(first.ok && (first.body as RemotingCommand).extFields).toMatchObject({ nextBeginOffset: 1 });
+    expect(first.ok && asRead(first.body as RemotingCommand).extFields).toMatchObject({ nextBeginOffset: 1 });
     const held = later(MASTER, pull(1));
     world.runUntil(world.now + 2_000);
     expect(held).toEqual([]);

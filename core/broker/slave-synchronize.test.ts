@@ -14,6 +14,7 @@ import { testBrokerConf } from './test-broker-conf.ts';
 import { newSubscriptionGroupConfig } from './subscription-group-manager.ts';
 import { SLAVE_SYNC_INITIAL_DELAY_MS, SLAVE_SYNC_PERIOD_MS } from './slave-synchronize.ts';
 import { PullSysFlag } from '../protocol/pull-message-header.ts';
+import { asRead } from '../../properties/harness/as-read.ts';
 
 const NAMESRV = '10.0.0.9:9876';
 const MASTER = '10.0.0.1:10911';
@@ -53,7 +54,7 @@ function cluster() {
     const deadline = world.now + 3_100;
     while (result === undefined && world.now < deadline) world.runUntil(world.now + 10);
     expect(result?.ok).toBe(true);
-    return (result as { body: RemotingCommand }).body;
+    return asRead((result as { body: RemotingCommand }).body);
   };
   const send = (topic: string, queueId: number, body: string) => {
     const header = { producerGroup: 'P', topic, defaultTopic: 'TBW102', defaultTopicQueueNums: 4, queueId };

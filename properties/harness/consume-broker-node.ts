@@ -35,6 +35,7 @@ import { DefaultMessageStore } from '../../core/store/message-store.ts';
 import type { PutMessageResult } from '../../core/store/put-message-result.ts';
 import { probeProcess, type Probe } from '../../sim/probe-process.ts';
 import { World } from '../../sim/world.ts';
+import { asRead } from './as-read.ts';
 import { SMALL_FILES } from './store-node.ts';
 import { type HeartbeatData, buildSubscriptionData } from '../../core/protocol/heartbeat-data.ts';
 
@@ -147,7 +148,7 @@ export function consumeBrokerWorld(options: ConsumeBrokerOptions = {}) {
   const call = (client: string, command: RemotingCommand, untilMs = world.now + 60_000) => {
     const answers = send(client, command);
     while (answers.length === 0 && world.now < untilMs && world.scheduler.step());
-    return answers[0]?.result.ok ? (answers[0].result.body as RemotingCommand) : undefined;
+    return answers[0]?.result.ok ? asRead(answers[0].result.body as RemotingCommand) : undefined;
   };
 
   let sent = 0;
