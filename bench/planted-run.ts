@@ -147,15 +147,17 @@ interface SweepAnswer {
   }[];
 }
 
-/** `sweep NAME --seeds N`: its first violation, a crash, or undefined (every seed held). */
+/** `sweep NAME --from S --seeds N`: its first violation, a crash, or undefined (every seed held). */
 export async function sweepOutcome(
   cwd: string,
   scenario: string,
+  from: number,
   seeds: number,
   workers: number,
   timeoutMs: number,
 ): Promise<Outcome | undefined> {
-  const args = ['sweep', scenario, '--seeds', String(seeds), '--json', '--workers', String(workers)];
+  const range = ['--from', String(from), '--seeds', String(seeds)];
+  const args = ['sweep', scenario, ...range, '--json', '--workers', String(workers)];
   const result = await runCli(cwd, args, timeoutMs);
   const json = lastJson(result.stdout) as SweepAnswer | undefined;
   if (result.code === 0 && json?.results !== undefined) return undefined;

@@ -2,9 +2,11 @@
 // bench/planted/ is applied alone to a throwaway copy of the tree, and only what a user has is
 // run on it: `rmqsim claims` at default seeds (--fail-fast against the unpatched baseline's own
 // result), then, if nothing showed, each library scenario that is clean on the baseline swept over
-// up to 200 seeds. A patch is refuted by the first difference a user would see (a cell the
+// up to 200 seeds (breadth first: every scenario's first 20 seeds, then the rest). A patch is refuted by the first difference a user would see (a cell the
 // baseline holds refuted, a lesson failing, a sweep violation) or crashes a run (reported as such).
-// The baseline (claims and sweeps of the unpatched tree) is measured once per suite run.
+// The baseline is measured once per suite run: its claims (what --fail-fast compares with) and, for
+// each seed a patched sweep violates, the same seed on the unpatched tree (a shared violation is
+// no difference).
 // Flags: --only NAME[,NAME] (or repeated), --json, --seeds N (sweeps, default 200), --workers K,
 // --markdown FILE (a table of the results), --typecheck (tsc on each patched copy first), --tree
 // DIR (the tree to copy and patch, e.g. /work/main; default: this checkout).
@@ -32,6 +34,8 @@ import { markdownTable, median, outcomeText, type PatchResult } from './planted-
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLAIMS_TIMEOUT = 20 * 60_000;
 const SWEEP_TIMEOUT = 10 * 60_000;
+/** The sweeps' first stage: every scenario over this many seeds before any goes further. */
+const SWEEP_FIRST_SEEDS = 20;
 
 interface Options {
   only: string[];
@@ -96,11 +100,13 @@ function selected(bugs: PlantedBug[], only: string[]): PlantedBug[] {
 
 interface Baseline {
   file: string;
+  /** The unpatched copy: a seed a patched sweep violates is run on it too. */
+  tree: string;
   ms: number;
-  /** Library scenarios whose sweep held at every seed on the unpatched tree. */
-  clean: string[];
-  /** The others, with their first violating seed. */
-  dirty: string[];
+  /** The library's scenarios. */
+  scenarios: string[];
+  /** Scenario and seed the unpatched tree violates too (found lazily): not a difference. */
+  violates: Set<string>;
 }
 
 async function measureBaseline(
@@ -110,11 +116,15 @@ async function measureBaseline(
 ): Promise<Baseline> {
   const started = performance.now();
   const tree = ws.copy('baseline');
-  const claims = await runCli(
-    tree,
-    ['claims', '--json', '--out', join(ws.root, 'baseline-out'), '--workers', String(options.workers)],
-    CLAIMS_TIMEOUT,
-  );
+  const args = [
+    'claims',
+    '--json',
+    '--out',
+    join(ws.root, 'baseline-out'),
+    '--workers',
+    String(options.workers),
+  ];
+  const claims = await runCli(tree, args, CLAIMS_TIMEOUT);
   const matrix = lastJson(claims.stdout);
   if (matrix?.['claims'] === undefined)
     throw new PlantedError(`the baseline's claims did not answer: ${crashDetail(claims)}`);
@@ -123,18 +133,64 @@ async function measureBaseline(
   log(`baseline claims: exit ${claims.code} in ${(claims.ms / 1000).toFixed(1)} s`);
   const list = lastJson((await runCli(tree, ['list', '--json'], 60_000)).stdout) as
     { scenarios?: { name: string }[] } | undefined;
-  const clean: string[] = [];
-  const dirty: string[] = [];
-  for (const { name } of list?.scenarios ?? []) {
-    const outcome = await sweepOutcome(tree, name, options.seeds, options.workers, SWEEP_TIMEOUT);
-    if (outcome === undefined) clean.push(name);
-    else dirty.push(`${name} (${outcome.kind === 'escaped' ? '' : outcome.detail})`);
-  }
-  if (clean.length + dirty.length === 0) throw new PlantedError('the baseline lists no library scenario');
-  log(
-    `baseline sweeps: ${clean.length} scenarios clean over ${options.seeds} seeds${dirty.length > 0 ? `; not swept for patches: ${dirty.join('; ')}` : ''}`,
+  const scenarios = (list?.scenarios ?? []).map((s) => s.name);
+  if (scenarios.length === 0) throw new PlantedError('the baseline lists no library scenario');
+  return { file, tree, ms: performance.now() - started, scenarios, violates: new Set() };
+}
+
+/** Whether the unpatched tree violates the scenario's guarantees at that seed too (one run). */
+async function baselineViolates(baseline: Baseline, scenario: string, seed: number): Promise<boolean> {
+  const key = `${scenario}@${seed}`;
+  if (baseline.violates.has(key)) return true;
+  const out = join(baseline.tree, 'out', 'runs-check');
+  const run = await runCli(
+    baseline.tree,
+    ['run', scenario, '--seed', String(seed), '--json', '--out', out],
+    SWEEP_TIMEOUT,
   );
-  return { file, ms: performance.now() - started, clean, dirty };
+  if (run.code === 0) return false;
+  baseline.violates.add(key);
+  return true;
+}
+
+/**
+ * The library's sweeps, breadth first: every scenario over the first seeds, then over the rest,
+ * so a bug any scenario shows early is found early. A violation the unpatched tree shares at the
+ * same seed is no difference: that scenario is not swept further for this patch.
+ */
+async function sweepsOutcome(
+  tree: string,
+  baseline: Baseline,
+  options: Options,
+): Promise<{ outcome?: Outcome; sweeps: number }> {
+  const first = Math.min(SWEEP_FIRST_SEEDS, options.seeds);
+  const stages = [
+    { from: 1, seeds: first },
+    ...(options.seeds > first ? [{ from: first + 1, seeds: options.seeds - first }] : []),
+  ];
+  const shared = new Set<string>();
+  let sweeps = 0;
+  for (const stage of stages) {
+    for (const scenario of baseline.scenarios) {
+      if (shared.has(scenario)) continue;
+      sweeps++;
+      const outcome = await sweepOutcome(
+        tree,
+        scenario,
+        stage.from,
+        stage.seeds,
+        options.workers,
+        SWEEP_TIMEOUT,
+      );
+      if (outcome === undefined) continue;
+      if (outcome.kind === 'refuted' && (await baselineViolates(baseline, scenario, outcome.seed))) {
+        shared.add(scenario);
+        continue;
+      }
+      return { outcome, sweeps };
+    }
+  }
+  return { sweeps };
 }
 
 async function runPatch(
@@ -151,7 +207,9 @@ async function runPatch(
       const tsc = spawnSync(
         process.execPath,
         [join(tree, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', tree],
-        { encoding: 'utf8' },
+        {
+          encoding: 'utf8',
+        },
       );
       if (tsc.status !== 0)
         throw new PlantedError(`${bug.name} does not type-check: ${tsc.stdout.split('\n')[0]}`);
@@ -166,11 +224,8 @@ async function runPatch(
     });
     const claims = await claimsOutcome(tree, baseline.file, options.workers, CLAIMS_TIMEOUT);
     if (claims !== undefined) return done(claims, 0);
-    for (const [i, scenario] of baseline.clean.entries()) {
-      const swept = await sweepOutcome(tree, scenario, options.seeds, options.workers, SWEEP_TIMEOUT);
-      if (swept !== undefined) return done(swept, i + 1);
-    }
-    return done({ kind: 'escaped' }, baseline.clean.length);
+    const swept = await sweepsOutcome(tree, baseline, options);
+    return done(swept.outcome ?? { kind: 'escaped' }, swept.sweeps);
   } finally {
     rmSync(tree, { recursive: true, force: true });
   }
