@@ -217,7 +217,7 @@ function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, p
   const faulted = { ...base, ...FAULTS[fault] };
   if (fault === 'master-disk-loss') {
     faulted.run = { ...base.run, keepDown: ['broker-a-master'] };
-    faulted.workload = { ...base.workload, messages: 600, intervalMs: 10, startAtMs: 12_000 };
+    faulted.workload = { ...base.workload, messages: 600, intervalMs: 10 * c.producers, startAtMs: 12_000 };
   }
   if (fault === 'index-roll-power-loss') {
     const conf = { mappedFileSizeCommitLog: 16_384, maxIndexNum: 200 };
