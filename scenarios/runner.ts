@@ -18,7 +18,15 @@ import { drain, runningNow, type DrainReport } from './drain.ts';
 import { finalHeal, planFaults } from './fault-plan.ts';
 import { startSampler, type Sample } from './sampler.ts';
 import { drainCapMs, parseScenario, type Scenario } from './scenario-schema.ts';
-import { addressOf, brokerConfValues, layout, namesrvAddr, type NodeSpec } from './topology.ts';
+import {
+  addressOf,
+  brokerConfValues,
+  checkDiskTargets,
+  diskOf,
+  layout,
+  namesrvAddr,
+  type NodeSpec,
+} from './topology.ts';
 import {
   adminMain,
   builtInHandler,
@@ -131,6 +139,7 @@ function simulate(scenario: Scenario, seed: number, nodes: readonly NodeSpec[], 
   );
   const { durationMs, maxEvents, maxMemoryMb } = scenario.run;
   const limits = { maxEvents, maxMemoryMb };
+  checkDiskTargets(scenario, nodes);
   checkBeforeRun(scenario, nodes, limits);
   const world = new World({
     seed,
@@ -243,6 +252,7 @@ function addNodes(
     const startAt = startTime(node, scenario);
     const added = world.addNode(node.address, captured, {
       clock: scenario.topology.clocks[node.name] ?? {},
+      disk: diskOf(scenario, node),
       start: startAt === 0,
     });
     if (startAt > 0) world.scheduler.scheduleAt(startAt, () => added.state === 'stopped' && added.start());

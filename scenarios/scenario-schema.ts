@@ -9,6 +9,7 @@ import { parseOrThrow } from '../core/config-error.ts';
 import { faultSchema } from '../sim/nemesis.ts';
 import { networkConfigSchema } from '../sim/network.ts';
 import { clockConfigSchema } from '../sim/clock.ts';
+import { diskConfigShape, type DiskConfigInput } from '../sim/disk.ts';
 
 export const PROPERTIES = [
   'lost',
@@ -170,6 +171,26 @@ const swarmSchema = z.strictObject({
   swarm: z.boolean().default(false),
 });
 
+/**
+ * Some of a disk's settings, without their defaults (a node's name overrides only what it says
+ * over its role's); checked together when the disk is made, and here as far as they go.
+ */
+const diskOverrideSchema = (
+  z.strictObject(
+    Object.fromEntries(
+      Object.entries(diskConfigShape.shape).map(([key, field]) => [
+        key,
+        (field instanceof z.ZodDefault ? field.unwrap() : field).optional(),
+      ]),
+    ),
+  ) as unknown as z.ZodType<Partial<DiskConfigInput>>
+).refine(
+  (d) =>
+    (d.pageSize ?? 4096) % (d.sectorSize ?? 512) === 0 &&
+    (d.flushLatencyMaxMs === undefined || d.flushLatencyMaxMs >= (d.flushLatencyMs ?? 0)),
+  'sectorSize must divide pageSize, and flushLatencyMaxMs be at least flushLatencyMs',
+);
+
 export const scenarioSchema = z
   .strictObject({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.+_-]*$/, 'letters, digits and . + _ - only'),
@@ -194,6 +215,12 @@ export const scenarioSchema = z
       })
       .prefault({}),
     network: networkConfigSchema.prefault({}),
+    /**
+     * The machines' disks (sim/disk.ts): flush latency and bandwidth, torn pages on power loss,
+     * capacity. Keyed by role (namesrv, master, slave, producer, consumer) or node name; a node
+     * takes its role's settings, then its name's, over the defaults (a flush costs no time).
+     */
+    disk: z.record(z.union([z.enum(FAULT_TARGETS), name]), diskOverrideSchema).default({}),
     workload: workloadSchema.prefault({}),
     faults: z
       .union([
@@ -330,6 +357,7 @@ export type BrokerGroup = Scenario['topology']['brokers'][number];
 export type ConsumerGroup = Scenario['topology']['consumerGroups'][number];
 export type Handler = ConsumerGroup['handler'];
 export type SwarmSpec = z.output<typeof swarmSchema>;
+export type DiskOverride = z.output<typeof diskOverrideSchema>;
 
 /** Validates a scenario; a ConfigError names each field at fault (z.prettifyError). */
 export function parseScenario(input: unknown, what = 'scenario'): Scenario {

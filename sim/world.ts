@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { ProcessMain } from '../core/env.ts';
 import { clockConfigSchema, NodeClock, type ClockConfig } from './clock.ts';
 import { parseOrThrow } from '../core/config-error.ts';
-import { diskConfigSchema, SimDisk } from './disk.ts';
+import { diskConfigSchema, SimDisk, type DiskConfigInput } from './disk.ts';
 import { parseFaultSchedule, type Fault } from './nemesis.ts';
 import { networkConfigSchema, SimNetwork } from './network.ts';
 import { SimNode, type NodeState } from './node.ts';
@@ -43,6 +43,8 @@ export type WorldConfigInput = z.input<typeof worldConfigSchema>;
 
 export interface NodeOptions {
   clock?: Partial<ClockConfig>;
+  /** This machine's disk settings, over the world's (`disk`). */
+  disk?: DiskConfigInput;
   /** Start the process at once (default true). */
   start?: boolean;
 }
@@ -95,7 +97,12 @@ export class World {
 
   addNode(address: string, main: ProcessMain, options: NodeOptions = {}): SimNode {
     const clockConfig = parseOrThrow(clockConfigSchema, options.clock ?? {}, `clock of ${address}`);
-    const { seed, disk, epochMs } = this.config;
+    const { seed, epochMs } = this.config;
+    const disk = parseOrThrow(
+      diskConfigSchema,
+      { ...this.config.disk, ...options.disk },
+      `disk of ${address}`,
+    );
     let disks = 0;
     const freshDisk = () =>
       new SimDisk({
