@@ -3,8 +3,10 @@
 // the DLQ; backtracking by time") crossed with the configurations and faults that matter. A cell
 // is one scenario built from a base workload, a configuration and a fault template; `promised`
 // says whether RocketMQ's documentation promises the claim there (a refuted promised cell is a
-// finding; a refuted unpromised cell is the lesson).
-import type { Property, ScenarioInput } from './scenario-schema.ts';
+// finding; a refuted unpromised cell is the lesson). `space` says which parts of the randomized
+// fault and timing space (space.ts) each seed of the cell draws from: only parts whose faults the
+// cell's promise covers, so a seed that breaks it is a finding, not an unfair draw.
+import { SPACE_PARTS, type Property, type ScenarioInput, type SpacePart } from './scenario-schema.ts';
 
 export const CLAIM_NAMES = [
   'deterministic',
@@ -26,7 +28,9 @@ export type FaultName =
   | 'partition'
   | 'consumer-crash'
   | 'pause'
-  | 'clock-skew';
+  | 'clock-skew'
+  | 'bit-rot'
+  | 'slave-cut-shutdown';
 
 export interface CellConfig {
   flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH';
@@ -46,6 +50,8 @@ export interface ClaimCell {
   readonly promised: boolean;
   /** Hours of virtual time per seed (the retry schedule): run with a quarter of the seeds. */
   readonly heavy: boolean;
+  /** The parts of the randomized space its seeds draw from. */
+  readonly space: readonly SpacePart[];
   readonly scenario: ScenarioInput;
 }
 
@@ -84,6 +90,35 @@ const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
         ...window,
         recoverAfterMs: [500, 15_000],
       },
+    },
+  },
+  'bit-rot': {
+    // A kill as in process-kill, and as it strikes one bit flips in the master's newest CommitLog
+    // file (bit rot that recovery may or may not see: RocketMQ's CRC covers the body only).
+    faults: {
+      generate: {
+        faults: 2,
+        kinds: { kill: 1 },
+        targets: ['master'],
+        ...window,
+        recoverAfterMs: [500, 15_000],
+        corruptOnCrash: 'store/commitlog/',
+      },
+    },
+  },
+  'slave-cut-shutdown': {
+    // The master is cut from its slave (SYNC_MASTER puts wait up to slaveTimeout), then shut down
+    // cleanly while they wait, and started again; then the slave loses its disk and starts empty,
+    // once the master's 16 KiB CommitLog files (cell()) have rolled.
+    faults: {
+      schedule: [
+        { at: 14_000, fault: 'partition', from: ['broker-a-master'], to: ['broker-a-slave1'] },
+        { at: 15_000, fault: 'shutdown', node: 'broker-a-master' },
+        { at: 20_000, fault: 'heal' },
+        { at: 45_000, fault: 'restart', node: 'broker-a-master' },
+        { at: 50_000, fault: 'disk-loss', node: 'broker-a-slave1' },
+        { at: 51_000, fault: 'restart', node: 'broker-a-slave1' },
+      ],
     },
   },
   'power-loss': {
@@ -194,10 +229,15 @@ function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, p
     faulted.run = { ...base.run, keepDown: ['broker-a-master'] };
     faulted.workload = { ...base.workload, messages: 600, intervalMs: 10, startAtMs: 12_000 };
   }
+  if (fault === 'slave-cut-shutdown') {
+    const conf = { mappedFileSizeCommitLog: 16_384 };
+    faulted.topology = { ...base.topology, brokers: [{ brokerName: 'broker-a', ...broker(c), conf }] };
+  }
   if (fault === 'index-roll-power-loss') {
     const conf = { mappedFileSizeCommitLog: 16_384, maxIndexNum: 200 };
     faulted.topology = { ...base.topology, brokers: [{ brokerName: 'broker-a', ...broker(c), conf }] };
   }
+  const space = spaceOf(claim, c, fault);
   return {
     id,
     claim,
@@ -206,8 +246,51 @@ function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, p
     fault,
     promised,
     heavy: claim === 'retry-then-dlq',
-    scenario: { ...faulted, name: id },
+    space,
+    scenario: { ...faulted, name: id, space: [...space] },
   };
+}
+
+/** Knobs and disks that change when things happen, never what a configuration promises. */
+const TIMING: SpacePart[] = ['disk', 'files', 'flush', 'polling'];
+
+/**
+ * The parts of the space a cell draws from: timing everywhere; clients where the claim allows them
+ * (a handler that fails on purpose redelivers, which not-duplicated would count); faults no
+ * stronger than the cell's own (a clean shutdown beside a kill, a kill beside a power loss), bit
+ * rot where only the ConsumeQueue's agreement with the CommitLog is judged. The index-roll cells
+ * keep their exact setup (a finding); the determinism cell draws from all of it.
+ */
+function spaceOf(claim: ClaimName, c: CellConfig, fault: FaultName): SpacePart[] {
+  if (fault === 'index-roll-power-loss') return [];
+  const crash = ['process-kill', 'power-loss', 'bit-rot'].includes(fault) ? (['processes'] as const) : [];
+  switch (claim) {
+    case 'deterministic':
+      return SPACE_PARTS.filter((p) => p !== 'retention');
+    case 'not-lost':
+      return [
+        ...TIMING,
+        ...crash,
+        ...(c.slaves > 0 ? (['ha'] as const) : []),
+        ...(c.slaves === 0 && (fault === 'process-kill' || fault === 'partition')
+          ? (['brokers'] as const)
+          : []),
+        ...(fault === 'clock-skew' ? (['clock'] as const) : []),
+        'producers',
+        'handlers',
+      ];
+    case 'not-disordered':
+      return [...TIMING, ...crash, ...(c.consumeMode === 'orderly' ? (['handlers'] as const) : [])];
+    case 'cq-rebuild':
+      // Handlers that fail fill the delay levels (SCHEDULE_TOPIC) before the crash.
+      return [...TIMING, ...crash, 'handlers'];
+    case 'retry-then-dlq':
+      return [...TIMING, ...crash, 'retention'];
+    case 'backtrack':
+      return [...TIMING, ...(fault === 'clock-skew' ? (['clock'] as const) : [])];
+    default:
+      return [...TIMING, ...crash];
+  }
 }
 
 function baseScenario(claim: ClaimName, c: CellConfig): ScenarioInput {
@@ -288,6 +371,8 @@ export const CLAIM_CELLS: readonly ClaimCell[] = [
   cell('not-lost', { sendMode: 'async' }, 'power-loss', false),
   cell('not-lost', { flushDiskType: 'SYNC_FLUSH', sendMode: 'async' }, 'power-loss', true),
   cell('not-lost', { flushDiskType: 'SYNC_FLUSH' }, 'index-roll-power-loss', true),
+  // A clean shutdown drops the puts waiting for the slave unanswered: their outcome is unknown.
+  cell('not-lost', { brokerRole: 'SYNC_MASTER', slaves: 1, sendMode: 'async' }, 'slave-cut-shutdown', true),
   ...(['none', 'process-kill', 'consumer-crash', 'partition'] as const).map((f) =>
     cell('not-duplicated', {}, f, f === 'none'),
   ),
@@ -306,6 +391,8 @@ export const CLAIM_CELLS: readonly ClaimCell[] = [
       cell('cq-rebuild', { flushDiskType }, f, true),
     ),
   ),
+  // RocketMQ's CRC covers a record's body: a flipped bit elsewhere passes recovery (not promised).
+  cell('cq-rebuild', { flushDiskType: 'SYNC_FLUSH' }, 'bit-rot', false),
   cell('retry-then-dlq', {}, 'none', true),
   cell('retry-then-dlq', {}, 'process-kill', false),
   cell('backtrack', {}, 'none', true),

@@ -18,6 +18,7 @@ import { drain, runningNow, type DrainReport } from './drain.ts';
 import { finalHeal, planFaults } from './fault-plan.ts';
 import { startSampler, type Sample } from './sampler.ts';
 import { drainCapMs, parseScenario, type Scenario } from './scenario-schema.ts';
+import { drawSpace, seededChooser } from './space.ts';
 import {
   addressOf,
   brokerConfValues,
@@ -82,13 +83,16 @@ export interface RunResult {
   brokers: ReadonlyMap<string, BrokerController>;
   /** The coverage probes the run hit (core/probes.ts), each with how many times. */
   probes: ProbeHits;
+  /** What the seed drew from the scenario's space (space.ts), by choice; empty if it has none. */
+  space: Record<string, unknown>;
 }
 
 const NETWORK_FAULTS = new Set(['partition', 'isolate', 'reset']);
 
 export function runScenario(input: Scenario | unknown, options: RunOptions = {}): RunResult {
-  const scenario = parseScenario(input);
-  const seed = options.seed ?? scenario.seed;
+  const parsed = parseScenario(input);
+  const seed = options.seed ?? parsed.seed;
+  const { scenario, choices } = drawSpace(parsed, seededChooser(seed, parsed.name));
   const nodes = layout(scenario);
   const { world, faults, series, running, drain, sent } = simulate(scenario, seed, nodes, options);
   const history = recordHistory(world.trace.records);
@@ -125,6 +129,7 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
       nodes.filter((n) => end.brokers.has(n.address)).map((n) => [n.name, end.brokers.get(n.address)!]),
     ),
     probes: world.probes.hits(),
+    space: choices,
   };
 }
 

@@ -135,6 +135,23 @@ export const MAX_PRODUCERS = 1_000;
 export const MAX_CONSUMER_GROUPS = 100;
 
 export const FAULT_TARGETS = ['namesrv', 'master', 'slave', 'producer', 'consumer'] as const;
+
+/** The parts of the randomized fault and timing space a scenario may draw from (space.ts). */
+export const SPACE_PARTS = [
+  'disk',
+  'files',
+  'flush',
+  'ha',
+  'polling',
+  'retention',
+  'processes',
+  'clock',
+  'corruption',
+  'producers',
+  'handlers',
+  'brokers',
+] as const;
+export type SpacePart = (typeof SPACE_PARTS)[number];
 const SWARM_KINDS = [
   'reset',
   'kill',
@@ -169,6 +186,13 @@ const swarmSchema = z.strictObject({
   recover: z.boolean().default(true),
   /** Also let each seed switch off a random subset of the kinds (swarm testing). */
   swarm: z.boolean().default(false),
+  /** A clock jump is drawn in [-clockJumpMs, clockJumpMs]. */
+  clockJumpMs: ms(HOUR_MS).int().default(60_000),
+  /**
+   * Bit rot found at recovery: as each kill or power loss strikes, one bit flips in the last file
+   * under this directory of the node's disk (store/commitlog/: the CommitLog file being written).
+   */
+  corruptOnCrash: z.string().min(1).endsWith('/').optional(),
 });
 
 /**
@@ -263,6 +287,11 @@ export const scenarioSchema = z
      * SYNC_MASTER make their promise for (the others are treated as outcome unknown).
      */
     acknowledged: z.enum(['stored', 'SEND_OK']).default('stored'),
+    /**
+     * The parts of the randomized fault and timing space each seed draws from (space.ts): broker.conf
+     * knobs, disks, clients and faults, drawn before the run from a stream of their own.
+     */
+    space: z.array(z.enum(SPACE_PARTS)).max(SPACE_PARTS.length).default([]),
     /** The properties this configuration promises; the others are checked and reported only. */
     guarantees: z.array(z.enum(PROPERTIES)).default(['unexpected', 'cq-consistent']),
     /** The properties the lesson shows broken at the scenario's seed (a test holds it to that). */

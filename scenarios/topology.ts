@@ -6,7 +6,7 @@
 // files) so that runs roll files and stay light; RocketMQ's own defaults are 1 GiB, 300,000
 // entries and 5 million slots. A scenario's `conf` overrides them.
 import { configIssue } from '../core/config-error.ts';
-import type { BrokerGroup, DiskOverride, Scenario } from './scenario-schema.ts';
+import { FAULT_TARGETS, type BrokerGroup, type DiskOverride, type Scenario } from './scenario-schema.ts';
 
 export type Role = 'namesrv' | 'master' | 'slave' | 'producer' | 'consumer' | 'admin';
 
@@ -137,6 +137,6 @@ export function diskOf(scenario: Scenario, node: NodeSpec): DiskOverride {
 /** Each key of the scenario's `disk` is a role or a node's name; a ConfigError names one that is not. */
 export function checkDiskTargets(scenario: Scenario, nodes: readonly NodeSpec[]): void {
   for (const key of Object.keys(scenario.disk)) {
-    if (!nodes.some((n) => n.role === key)) addressOf(nodes, key, ['disk', key]);
+    if (!(FAULT_TARGETS as readonly string[]).includes(key)) addressOf(nodes, key, ['disk', key]);
   }
 }

@@ -196,15 +196,20 @@ export class World {
     }
   }
 
-  /** Flips one bit of `path`, or of a file picked at random; a disk with no file is left alone. */
+  /**
+   * Flips one bit of `path`, of the last file under it if it ends in '/', or of a file picked at
+   * random; a disk with no such file is left alone.
+   */
   private corrupt(node: SimNode, path: string | undefined): void {
     const files = node.disk.paths().filter((file) => node.disk.size(file) > 0);
-    const target = path ?? (files.length > 0 ? this.nemesisRng.pick(files) : undefined);
+    const target = path?.endsWith('/')
+      ? files.filter((file) => file.startsWith(path)).at(-1)
+      : (path ?? (files.length > 0 ? this.nemesisRng.pick(files) : undefined));
     if (target === undefined || !files.includes(target)) {
       this.trace.record(this.now, 'nemesis', 'skipped', {
         fault: 'corrupt',
         node: node.address,
-        path: target ?? null,
+        path: target ?? path ?? null,
       });
       return;
     }
