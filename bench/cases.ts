@@ -5,6 +5,7 @@ import { computeOnly } from './machine.ts';
 import { rate } from './measure.ts';
 import {
   allocationPerMessage,
+  backgroundSeed,
   bytesPerMessageInFlight,
   bytesPerStoredMessage,
   chaosSeed,
@@ -23,6 +24,7 @@ const cases: Record<string, () => unknown> = {
   },
   'sim-throughput': simThroughput,
   'chaos-seed': chaosSeed,
+  'background-seed': backgroundSeed,
   'chaos-seeds-per-minute': chaosSeedsPerMinute,
   'compute-only': computeOnly,
   'memory-stored': bytesPerStoredMessage,

@@ -26,7 +26,7 @@ import { isRemotingCommand } from '../core/protocol/remoting-command.ts';
 import { decodeCommand, encodeCommand, RMQSIM_VERSION } from '../core/protocol/wire-codec.ts';
 import type { ProcessContext } from './process-context.ts';
 import type { SeededRng } from './rng.ts';
-import type { Scheduler, SimEvent } from './scheduler.ts';
+import { ScheduledTask, type Scheduler } from './scheduler.ts';
 import type { Trace } from './trace.ts';
 
 /** The longest a packet may take, or a retransmission wait: a minute is already a dead link. */
@@ -84,21 +84,55 @@ interface Connection {
   readonly pending: Set<number>;
 }
 
-interface PendingRequest {
-  readonly ctx: ProcessContext;
-  readonly to: string;
-  readonly conn: Connection;
-  readonly timer: SimEvent;
-  readonly done: (result: NetResult) => void;
+/** A request awaiting its response; it is also its own timeout event. */
+class PendingRequest extends ScheduledTask {
+  constructor(
+    private readonly network: SimNetwork,
+    readonly id: number,
+    readonly ctx: ProcessContext,
+    readonly conn: Connection,
+    readonly done: (result: NetResult) => void,
+  ) {
+    super();
+  }
+
+  fire(): void {
+    this.network.timedOut(this.id);
+  }
 }
 
-type Packet =
-  | { kind: 'request'; id: number; body: unknown }
-  | { kind: 'oneway'; body: unknown }
-  /** `answering`: the request's code and fields, which a frame's body is read against. */
-  | { kind: 'response'; id: number; body: unknown; answering?: RequestInfo }
-  /** The sender's process closed the connection; nothing follows it. */
-  | { kind: 'fin' };
+const TIMEOUT: NetResult = Object.freeze({ ok: false, error: 'timeout' });
+
+/** 'fin': the sender's process closed the connection; nothing follows it. */
+type PacketKind = 'request' | 'oneway' | 'response' | 'fin';
+
+/** The trace event of each kind's delivery, made once. */
+const DELIVERED = { request: 'net.request', oneway: 'net.oneway', response: 'net.response', fin: 'net.fin' };
+
+/** A packet on its way: its own delivery event (the network sends one for every message). */
+class Packet extends ScheduledTask {
+  constructor(
+    private readonly network: SimNetwork,
+    readonly conn: Connection,
+    readonly from: string,
+    readonly to: string,
+    readonly kind: PacketKind,
+    /** The request's id, for a request or a response; 0 otherwise. */
+    readonly id: number,
+    public body: unknown,
+    /** A response's request (code and fields), which a frame's body is read against. */
+    readonly answering: RequestInfo | undefined,
+  ) {
+    super();
+  }
+
+  fire(): void {
+    this.network.deliver(this);
+  }
+}
+
+/** The fields of a delivery's trace record, filled in place: the trace reads them at once. */
+const deliveryFields: { from: string; label: string | number | null } = { from: '', label: null };
 
 const MAX_RETRANSMISSIONS = 8;
 
@@ -149,7 +183,7 @@ export class SimNetwork {
     this.endpoints.delete(address);
     if (how === 'power-off') this.powered.delete(address);
     for (const conn of this.connectionsOf(address)) {
-      if (how === 'kill') this.send(conn, address, peerOf(conn, address), { kind: 'fin' });
+      if (how === 'kill') this.send(conn, address, peerOf(conn, address), 'fin', 0, undefined, undefined);
       else this.breakSilently(conn);
     }
   }
@@ -173,16 +207,20 @@ export class SimNetwork {
   ): void {
     const id = ++this.requestIds;
     const conn = this.connectionFor(ctx.address, to);
-    const timer = this.scheduler.schedule(timeoutWorldMs, () =>
-      this.complete(id, { ok: false, error: 'timeout' }),
-    );
-    this.pending.set(id, { ctx, to, conn, timer, done });
+    const request = new PendingRequest(this, id, ctx, conn, done);
+    this.scheduler.scheduleTask(timeoutWorldMs, request);
+    this.pending.set(id, request);
     conn.pending.add(id);
-    this.send(conn, ctx.address, to, { kind: 'request', id, body });
+    this.send(conn, ctx.address, to, 'request', id, body, undefined);
   }
 
   oneway(ctx: ProcessContext, to: string, body: unknown): void {
-    this.send(this.connectionFor(ctx.address, to), ctx.address, to, { kind: 'oneway', body });
+    this.send(this.connectionFor(ctx.address, to), ctx.address, to, 'oneway', 0, body, undefined);
+  }
+
+  /** A request's timeout event fired. */
+  timedOut(id: number): void {
+    this.complete(id, TIMEOUT);
   }
 
   // --- faults -------------------------------------------------------------------------------
@@ -259,7 +297,15 @@ export class SimNetwork {
     }
   }
 
-  private send(conn: Connection, from: string, to: string, packet: Packet): void {
+  private send(
+    conn: Connection,
+    from: string,
+    to: string,
+    kind: PacketKind,
+    id: number,
+    body: unknown,
+    answering: RequestInfo | undefined,
+  ): void {
     if (!conn.alive) return;
     if (this.isBlocked(from, to)) {
       this.breakSilently(conn);
@@ -268,8 +314,9 @@ export class SimNetwork {
     const direction = endIndex(conn, from);
     const at = Math.max(this.scheduler.now + this.transitTime(), conn.lastDelivery[direction]);
     conn.lastDelivery[direction] = at;
-    const carried = this.overTheWire(packet);
-    this.scheduler.scheduleAt(at, () => this.deliver(conn, from, to, carried));
+    const packet = new Packet(this, conn, from, to, kind, id, body, answering);
+    this.overTheWire(packet);
+    this.scheduler.scheduleTaskAt(at, packet);
   }
 
   private transitTime(): number {
@@ -288,7 +335,9 @@ export class SimNetwork {
     return ms;
   }
 
-  private deliver(conn: Connection, from: string, to: string, packet: Packet): void {
+  /** A packet's delivery event fired. */
+  deliver(packet: Packet): void {
+    const { conn, from, to } = packet;
     if (!conn.alive) return;
     if (this.isBlocked(from, to)) {
       this.breakSilently(conn);
@@ -305,36 +354,47 @@ export class SimNetwork {
       this.notifyDisconnect(to, from, conn);
       return;
     }
-    this.trace.record(this.scheduler.now, to, `net.${packet.kind}`, { from, label: labelOf(packet.body) });
+    deliveryFields.from = from;
+    deliveryFields.label = labelOf(packet.body);
+    this.trace.recordTransient(this.scheduler.now, to, DELIVERED[packet.kind], deliveryFields);
     if (packet.kind === 'response') {
       this.complete(packet.id, { ok: true, body: packet.body });
       return;
     }
     const reply =
       packet.kind === 'request' ? this.replier(conn, to, from, packet.id, packet.body) : undefined;
-    endpoint.ctx.post(() => endpoint.serve?.(from, packet.body, reply, conn.id));
+    if (endpoint.ctx.runsNow()) endpoint.serve?.(from, packet.body, reply, conn.id);
+    else endpoint.ctx.post(() => endpoint.serve?.(from, packet.body, reply, conn.id));
   }
 
   private replier(conn: Connection, server: string, client: string, id: number, asked: unknown): Reply {
     let replied = false;
-    const answering = isRemotingCommand(asked)
-      ? { code: asked.code, version: RMQSIM_VERSION, ...(asked.extFields && { extFields: asked.extFields }) }
-      : undefined;
+    const answering =
+      this.carriesFrames() && isRemotingCommand(asked)
+        ? {
+            code: asked.code,
+            version: RMQSIM_VERSION,
+            ...(asked.extFields && { extFields: asked.extFields }),
+          }
+        : undefined;
     return (body) => {
       if (replied) throw new Error(`request ${id} from ${client} answered twice by ${server}`);
       replied = true;
-      this.send(conn, server, client, { kind: 'response', id, body, ...(answering && { answering }) });
+      this.send(conn, server, client, 'response', id, body, answering);
     };
   }
 
-  /** With `frames`, the packet's command as the receiver decodes it from its frame's bytes. */
-  private overTheWire(packet: Packet): Packet {
-    if (!(this.config.frames || framesByDefault) || packet.kind === 'fin' || !isRemotingCommand(packet.body))
-      return packet;
+  private carriesFrames(): boolean {
+    return this.config.frames || framesByDefault;
+  }
+
+  /** With `frames`, the packet's command becomes what the receiver decodes from its frame's bytes. */
+  private overTheWire(packet: Packet): void {
+    if (!this.carriesFrames() || packet.kind === 'fin' || !isRemotingCommand(packet.body)) return;
     const opaque = packet.kind === 'oneway' ? 0 : packet.id;
     const answering = packet.kind === 'response' ? packet.answering : undefined;
     const bytes = encodeCommand(packet.body, { kind: packet.kind, opaque, ...(answering && { answering }) });
-    return { ...packet, body: decodeCommand(bytes.subarray(4), answering) };
+    packet.body = decodeCommand(bytes.subarray(4), answering);
   }
 
   /** Nobody (or a newer process) listens at `to`: a live machine resets, a dead one is silent. */
@@ -373,8 +433,9 @@ export class SimNetwork {
     if (request === undefined) return;
     this.pending.delete(id);
     request.conn.pending.delete(id);
-    this.scheduler.cancel(request.timer);
-    request.ctx.post(() => request.done(result));
+    this.scheduler.cancel(request);
+    if (request.ctx.runsNow()) request.done(result);
+    else request.ctx.post(() => request.done(result));
   }
 }
 

@@ -172,6 +172,7 @@ export class SimNode {
         if (this.currentState === 'running') fn();
         else if (this.currentState === 'paused') this.deferred.push(fn);
       },
+      runsNow: () => incarnation === this.incarnation && this.currentState === 'running',
     };
   }
 

@@ -8,4 +8,6 @@ export interface ProcessContext {
   readonly incarnation: number;
   /** Runs `fn` as this incarnation: now if running, at resume if paused, never once it has died. */
   post(fn: () => void): void;
+  /** True when post() would run a callback at once: a hot caller then calls it with no closure. */
+  runsNow(): boolean;
 }

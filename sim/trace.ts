@@ -48,6 +48,16 @@ export class Trace {
     if (keep) this.records.push(fields === undefined ? { t, node, event } : { t, node, event, fields });
   }
 
+  /**
+   * record() for fields the caller fills in place and reuses: hashed as they are, copied only
+   * when the record is kept.
+   */
+  recordTransient(t: number, node: string, event: string, fields: Record<string, unknown>): void {
+    this.mix(t, node, event, fields);
+    const keep = this.keep === true || (this.keep !== false && this.keep(node, event));
+    if (keep) this.records.push({ t, node, event, fields: { ...fields } });
+  }
+
   /** A timer fired on `node`: hashed as record(t, node, 'timer'); kept only when every record is. */
   timer(t: number, node: string): void {
     this.mix(t, node, 'timer', undefined);

@@ -18,6 +18,7 @@ import type { BrokerContext, RequestProcessor } from './broker-context.ts';
 import { malformed } from '../protocol/remoting-command.ts';
 import type { ConsumerManager } from './consumer-manager.ts';
 import { javaInt, javaLong } from '../protocol/header-reader.ts';
+import { plainSafeParse } from '../protocol/plain-reader.ts';
 
 const queueHeader = { consumerGroup: z.string().min(1), topic: z.string().min(1), queueId: javaInt() };
 export const queryConsumerOffsetRequestHeaderSchema = z.object(queueHeader);
@@ -26,6 +27,10 @@ export const updateConsumerOffsetRequestHeaderSchema = z.object({
   commitOffset: javaLong(),
 });
 export const getConsumerListByGroupRequestHeaderSchema = z.object({ consumerGroup: z.string().min(1) });
+
+const readConsumerListHeader = plainSafeParse(getConsumerListByGroupRequestHeaderSchema);
+const readUpdateOffsetHeader = plainSafeParse(updateConsumerOffsetRequestHeaderSchema);
+const readQueryOffsetHeader = plainSafeParse(queryConsumerOffsetRequestHeaderSchema);
 
 /** GetConsumerListByGroupResponseBody. */
 export interface GetConsumerListByGroupResponseBody {
@@ -51,7 +56,7 @@ export function consumerManageProcessors(
   consumers: ConsumerManager,
 ): Map<number, RequestProcessor> {
   const getConsumerListByGroup: RequestProcessor = (req, reply) => {
-    const header = getConsumerListByGroupRequestHeaderSchema.safeParse(req.extFields ?? {});
+    const header = readConsumerListHeader(req.extFields ?? {});
     if (!header.success) return reply?.(malformed('GET_CONSUMER_LIST_BY_GROUP header', header.error));
     const group = header.data.consumerGroup;
     const consumerIdList = consumers.getConsumerGroupInfo(group)?.getAllClientId() ?? [];
@@ -63,14 +68,14 @@ export function consumerManageProcessors(
     );
   };
   const updateConsumerOffset: RequestProcessor = (req, reply, from) => {
-    const header = updateConsumerOffsetRequestHeaderSchema.safeParse(req.extFields ?? {});
+    const header = readUpdateOffsetHeader(req.extFields ?? {});
     if (!header.success) return reply?.(malformed('UPDATE_CONSUMER_OFFSET header', header.error));
     const { consumerGroup, topic, queueId, commitOffset } = header.data;
     ctx.offsets.commitOffset(from, consumerGroup, topic, queueId, commitOffset);
     reply?.(response(ResponseCode.SUCCESS));
   };
   const queryConsumerOffset: RequestProcessor = (req, reply) => {
-    const header = queryConsumerOffsetRequestHeaderSchema.safeParse(req.extFields ?? {});
+    const header = readQueryOffsetHeader(req.extFields ?? {});
     if (!header.success) return reply?.(malformed('QUERY_CONSUMER_OFFSET header', header.error));
     const { consumerGroup, topic, queueId } = header.data;
     const offset = ctx.offsets.queryOffset(consumerGroup, topic, queueId);

@@ -20,6 +20,7 @@ import type { ChannelId, Env, TimerId } from '../env.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { malformed, request, response } from '../protocol/remoting-command.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
+import { plainSafeParse } from '../protocol/plain-reader.ts';
 import type { TagsCodeFilter } from '../store/get-message.ts';
 import type { BrokerConfig } from './broker-config.ts';
 import type { BrokerContext, RequestProcessor } from './broker-context.ts';
@@ -31,6 +32,8 @@ import {
 } from '../protocol/heartbeat-data.ts';
 
 /** ConsumerManager.CHANNEL_EXPIRED_TIMEOUT. */
+const readHeartbeat = plainSafeParse(heartbeatDataSchema);
+
 export const CHANNEL_EXPIRED_TIMEOUT = 120_000;
 /** ClientHousekeepingService's scan: first after 10 s, then every 10 s. */
 export const HOUSEKEEPING_INTERVAL = 10_000;
@@ -234,7 +237,7 @@ export function clientManageProcessors(
   retryTopics?: RetryTopicCreator,
 ): Map<number, RequestProcessor> {
   const heartBeat: RequestProcessor = (req, reply, from, channel) => {
-    const body = heartbeatDataSchema.safeParse(req.body);
+    const body = readHeartbeat(req.body);
     if (!body.success) return reply?.(malformed('HEART_BEAT body', body.error));
     const { clientID, producerDataSet, consumerDataSet } = body.data;
     const info = (): ClientChannelInfo => ({

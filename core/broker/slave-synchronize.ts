@@ -30,6 +30,7 @@ import type { Env, NetResult, TimerId } from '../env.ts';
 import { isRemotingCommand, request } from '../protocol/remoting-command.ts';
 import { RequestCode, requestCodeName } from '../protocol/request-code.ts';
 import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
+import { plainParse } from '../protocol/plain-reader.ts';
 import {
   dataVersionEquals,
   topicConfigSerializeWrapperSchema,
@@ -45,6 +46,10 @@ import {
 import type { TopicConfigManager } from './topic-config-manager.ts';
 
 /** handleSlaveSynchronize: the first round 3 s after start, then every 10 s. */
+const readTopicConfigs = plainParse(topicConfigSerializeWrapperSchema);
+const readConsumerOffsets = plainParse(consumerOffsetWrapperSchema);
+const readSubscriptionGroups = plainParse(subscriptionGroupWrapperSchema);
+
 export const SLAVE_SYNC_INITIAL_DELAY_MS = 3_000;
 export const SLAVE_SYNC_PERIOD_MS = 10_000;
 /** BrokerOuterAPI's getAll* requests wait 3 s for the master. */
@@ -150,7 +155,7 @@ export class SlaveSynchronize {
 
   private syncTopicConfig(next: () => void): void {
     this.fetch('topicConfig', RequestCode.GET_ALL_TOPIC_CONFIG, next, (text, master) => {
-      const wrapper = topicConfigSerializeWrapperSchema.parse(parseFastjson(text));
+      const wrapper = readTopicConfigs(parseFastjson(text));
       const { topics } = this.options;
       if (
         !replaceVersionedTable(topics, topics.topicConfigTable, wrapper.dataVersion, wrapper.topicConfigTable)
@@ -167,7 +172,7 @@ export class SlaveSynchronize {
 
   private syncConsumerOffset(next: () => void): void {
     this.fetch('consumerOffset', RequestCode.GET_ALL_CONSUMER_OFFSET, next, (text, master) => {
-      const { offsetTable } = consumerOffsetWrapperSchema.parse(parseFastjson(text));
+      const { offsetTable } = readConsumerOffsets(parseFastjson(text));
       const { offsets } = this.options;
       for (const [key, queues] of Object.entries(offsetTable)) {
         const copy = Object.entries(queues).map(([queueId, offset]) => [Number(queueId), offset] as const);
@@ -192,7 +197,7 @@ export class SlaveSynchronize {
 
   private syncSubscriptionGroupConfig(next: () => void): void {
     this.fetch('subscriptionGroup', RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, next, (text, master) => {
-      const wrapper = subscriptionGroupWrapperSchema.parse(parseFastjson(text));
+      const wrapper = readSubscriptionGroups(parseFastjson(text));
       const { groups } = this.options;
       const table = wrapper.subscriptionGroupTable;
       if (!replaceVersionedTable(groups, groups.subscriptionGroupTable, wrapper.dataVersion, table)) return;

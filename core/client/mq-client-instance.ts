@@ -26,6 +26,7 @@
 // unit name or namespace, no VIP channel, no fetching of NameServer addresses from a web server,
 // no inner producer of its own (its group only appears in heartbeats), UNREGISTER_CLIENT goes to
 // the brokers in parallel rather than one after another.
+import { sameRoute } from './same-route.ts';
 import type { ChannelId, Env, Reply } from '../env.ts';
 import { parseNamesrvAddr } from '../namesrv/broker-registration.ts';
 import { isRemotingCommand, request, response, type RemotingCommand } from '../protocol/remoting-command.ts';
@@ -293,7 +294,7 @@ export class MQClientInstance {
   /** Applies a fetched route if it changed or some table wants it; true if applied. */
   private applyTopicRoute(topic: string, route: TopicRouteData): boolean {
     const old = this.topicRouteTable.get(topic);
-    const changed = old === undefined || canonicalRoute(old) !== canonicalRoute(route);
+    const changed = old === undefined || !sameRoute(old, route);
     if (!changed && !this.isNeedUpdateTopicRouteInfo(topic)) return false;
     for (const broker of route.brokerDatas) {
       const addrs = new Map(Object.entries(broker.brokerAddrs).map(([id, addr]) => [Number(id), addr]));
@@ -453,19 +454,6 @@ function withDefaultQueueNums(route: TopicRouteData, defaultTopicQueueNums: numb
 }
 
 /** A route as comparable text: groups sorted by name, keys sorted (topicRouteDataIsChange). */
-function canonicalRoute(route: TopicRouteData): string {
-  const sortKeys = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(sortKeys);
-    if (typeof value !== 'object' || value === null) return value;
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
-  };
-  const byName = <T extends { brokerName: string }>(list: readonly T[]) =>
-    [...list].sort((a, b) => (a.brokerName < b.brokerName ? -1 : a.brokerName > b.brokerName ? 1 : 0));
-  return JSON.stringify(
-    sortKeys({ queueDatas: byName(route.queueDatas), brokerDatas: byName(route.brokerDatas) }),
-  );
-}
 
 /** The process id that stands for instanceName "DEFAULT": one per process incarnation. */
 const pids = new WeakMap<Env, number>();

@@ -22,10 +22,13 @@ import {
 import { isRemotingCommand, request, type RemotingCommand } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
+import { plainSafeParse } from '../protocol/plain-reader.ts';
 import { MASTER_ID } from '../protocol/route-data.ts';
 import type { TopicConfigSerializeWrapper } from '../protocol/topic-config.ts';
 
 /** RocketMQ's namesrvAddr format: addresses separated by ';', blanks ignored. */
+const readRegisterAnswer = plainSafeParse(registerBrokerResponseHeaderSchema);
+
 export function parseNamesrvAddr(namesrvAddr: string): string[] {
   return namesrvAddr
     .split(';')
@@ -144,7 +147,7 @@ export class BrokerRegistration {
       this.hooks.onResult?.(namesrvAddr, { ok: false, error: answer });
       return;
     }
-    const master = registerBrokerResponseHeaderSchema.safeParse(answer.extFields);
+    const master = readRegisterAnswer(answer.extFields);
     this.hooks.onResult?.(namesrvAddr, master.success ? { ok: true, master: master.data } : { ok: true });
   }
 }

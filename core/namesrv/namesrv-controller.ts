@@ -25,11 +25,16 @@ import {
 } from '../protocol/remoting-command.ts';
 import { RequestCode, requestCodeName } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
+import { plainSafeParse } from '../protocol/plain-reader.ts';
 import { MASTER_ID } from '../protocol/route-data.ts';
 import type { TopicConfigSerializeWrapper } from '../protocol/topic-config.ts';
 import { BROKER_CHANNEL_EXPIRED_TIME, RouteInfoManager } from './route-info-manager.ts';
 
 const positiveMs = z.number().int().positive();
+
+const readRegisterHeader = plainSafeParse(registerBrokerRequestHeaderSchema);
+const readRegisterBody = plainSafeParse(registerBrokerBodySchema.optional());
+const readRouteInfoHeader = plainSafeParse(getRouteInfoRequestHeaderSchema);
 
 export const namesrvConfigSchema = z.strictObject({
   /** 4.x scans every 10 s (a constant there); 5.x makes it configurable with 5 s. */
@@ -113,9 +118,9 @@ export class NamesrvController implements Process {
   }
 
   private registerBroker(channel: ChannelId, request: RemotingCommand): RemotingCommand {
-    const header = registerBrokerRequestHeaderSchema.safeParse(request.extFields ?? {});
+    const header = readRegisterHeader(request.extFields ?? {});
     if (!header.success) return malformed('REGISTER_BROKER header', header.error);
-    const body = registerBrokerBodySchema.optional().safeParse(request.body);
+    const body = readRegisterBody(request.body);
     if (!body.success) return malformed('REGISTER_BROKER body', body.error);
     const { brokerAddr, brokerName, brokerId } = header.data;
     const isNew = !this.routeInfoManager.brokerLiveTable.has(brokerAddr);
@@ -139,7 +144,7 @@ export class NamesrvController implements Process {
   }
 
   private getRouteInfoByTopic(request: RemotingCommand): RemotingCommand {
-    const header = getRouteInfoRequestHeaderSchema.safeParse(request.extFields ?? {});
+    const header = readRouteInfoHeader(request.extFields ?? {});
     if (!header.success) return malformed('GET_ROUTEINFO_BY_TOPIC header', header.error);
     const route = this.routeInfoManager.pickupTopicRouteData(header.data.topic);
     return route === null
