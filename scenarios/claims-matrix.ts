@@ -30,7 +30,10 @@ export type FaultName =
   | 'pause'
   | 'clock-skew'
   | 'bit-rot'
-  | 'slave-cut-shutdown';
+  | 'slave-cut-shutdown'
+  | 'slow-disk-power-loss'
+  | 'lazy-flush-power-loss'
+  | 'broadcasting-power-loss';
 
 export interface CellConfig {
   flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH';
@@ -120,6 +123,47 @@ const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
         { at: 51_000, fault: 'restart', node: 'broker-a-slave1' },
       ],
     },
+  },
+  'slow-disk-power-loss': {
+    // The master's fsyncs take 100-300 ms against a syncFlushTimeout of 200 ms (cell()), and a
+    // handler fails every 5th message once: puts, send-backs and due delayed messages time out
+    // on the flush, and the power fails while the slave already has what the master never forced.
+    // At 40 s the broker rewrites consumerOffset.json and delayOffset.json (every 5 s and 10 s
+    // from its start): their .bak first, forced, then the file; the power fails 250 ms later,
+    // and again at 52 s.
+    faults: {
+      schedule: [
+        { at: 40_250, fault: 'power-off', node: 'broker-a-master' },
+        { at: 43_000, fault: 'restart', node: 'broker-a-master' },
+        { at: 52_000, fault: 'power-off', node: 'broker-a-master' },
+        { at: 54_000, fault: 'restart', node: 'broker-a-master' },
+      ],
+    },
+    disk: { master: { flushLatencyMs: 100, flushLatencyMaxMs: 300 } },
+  },
+  'lazy-flush-power-loss': {
+    // The flush service forces the CommitLog only every 30 s or 64 KiB (cell()), a handler fails
+    // every 5th message once: the power fails with the retries' delayed messages of the last
+    // 30 s unforced, though the delay service had delivered some and saved its progress.
+    faults: {
+      schedule: [
+        { at: 55_000, fault: 'power-off', node: 'broker-a-master' },
+        { at: 57_000, fault: 'restart', node: 'broker-a-master' },
+      ],
+    },
+  },
+  'broadcasting-power-loss': {
+    // A BROADCASTING consumer with its own instanceName (cell()) keeps its offsets.json across
+    // restarts; it rewrites it every 5 s from 10 s after its start without fsync, so at 22 s the
+    // file is a second old and unflushed when the power fails, and its disk tears the page (the
+    // group's 16 queues make the file span sectors): the next start reads a broken file.
+    faults: {
+      schedule: [
+        { at: 22_000, fault: 'power-off', node: 'consumer-1' },
+        { at: 26_000, fault: 'restart', node: 'consumer-1' },
+      ],
+    },
+    disk: { consumer: { tornWriteProbability: 1 } },
   },
   'power-loss': {
     faults: {
@@ -229,6 +273,27 @@ function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, p
     faulted.run = { ...base.run, keepDown: ['broker-a-master'] };
     faulted.workload = { ...base.workload, messages: 600, intervalMs: 10, startAtMs: 12_000 };
   }
+  if (fault === 'slow-disk-power-loss' || fault === 'lazy-flush-power-loss') {
+    const conf: Record<string, number> =
+      fault === 'slow-disk-power-loss'
+        ? { syncFlushTimeout: 200 }
+        : { flushCommitLogLeastPages: 16, flushCommitLogThoroughInterval: 30_000 };
+    const handler = { kind: 'fail' as const, every: 5, times: 1 };
+    const consumerGroups = base.topology!.consumerGroups!.map((g) => ({ ...g, handler }));
+    const brokers = [{ brokerName: 'broker-a', ...broker(c), conf }];
+    faulted.topology = { ...base.topology, brokers, consumerGroups };
+  }
+  if (fault === 'broadcasting-power-loss') {
+    const consumerGroups = base.topology!.consumerGroups!.map((g) => ({
+      ...g,
+      messageModel: 'BROADCASTING' as const,
+      instanceName: 'app',
+    }));
+    faulted.topology = { ...base.topology, consumerGroups };
+    faulted.workload = { ...base.workload, queues: 16 };
+    // A consumer that cannot start again is seen in liveness, by the end of the usual drain.
+    faulted.run = { ...base.run, drainMaxMs: base.run!.drainMs };
+  }
   if (fault === 'slave-cut-shutdown') {
     const conf = { mappedFileSizeCommitLog: 16_384 };
     faulted.topology = { ...base.topology, brokers: [{ brokerName: 'broker-a', ...broker(c), conf }] };
@@ -241,7 +306,8 @@ function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, p
   return {
     id,
     claim,
-    properties: CLAIM_PROPERTIES[claim],
+    // A broadcasting consumer that cannot start again leaves a backlog that never drains.
+    properties: fault === 'broadcasting-power-loss' ? ['lost', 'liveness'] : CLAIM_PROPERTIES[claim],
     config: c,
     fault,
     promised,
@@ -262,8 +328,11 @@ const TIMING: SpacePart[] = ['disk', 'files', 'flush', 'polling'];
  * keep their exact setup (a finding); the determinism cell draws from all of it.
  */
 function spaceOf(claim: ClaimName, c: CellConfig, fault: FaultName): SpacePart[] {
-  if (fault === 'index-roll-power-loss') return [];
+  if (fault === 'index-roll-power-loss' || fault === 'broadcasting-power-loss') return [];
   const crash = ['process-kill', 'power-loss', 'bit-rot'].includes(fault) ? (['processes'] as const) : [];
+  // These cells set their own disk or flush and handlers: the rest of the timing space stays open.
+  if (fault === 'slow-disk-power-loss' || fault === 'lazy-flush-power-loss')
+    return ['files', 'polling', 'producers'];
   switch (claim) {
     case 'deterministic':
       return SPACE_PARTS.filter((p) => p !== 'retention');
@@ -371,6 +440,15 @@ export const CLAIM_CELLS: readonly ClaimCell[] = [
   cell('not-lost', { sendMode: 'async' }, 'power-loss', false),
   cell('not-lost', { flushDiskType: 'SYNC_FLUSH', sendMode: 'async' }, 'power-loss', true),
   cell('not-lost', { flushDiskType: 'SYNC_FLUSH' }, 'index-roll-power-loss', true),
+  // Broadcasting progress lives in a local file written without fsync (not promised).
+  cell('not-lost', {}, 'broadcasting-power-loss', false),
+  // Flushes slower than syncFlushTimeout: FLUSH_DISK_TIMEOUT is no SEND_OK, what was is durable.
+  cell(
+    'not-lost',
+    { flushDiskType: 'SYNC_FLUSH', brokerRole: 'SYNC_MASTER', slaves: 1 },
+    'slow-disk-power-loss',
+    true,
+  ),
   // A clean shutdown drops the puts waiting for the slave unanswered: their outcome is unknown.
   cell('not-lost', { brokerRole: 'SYNC_MASTER', slaves: 1, sendMode: 'async' }, 'slave-cut-shutdown', true),
   ...(['none', 'process-kill', 'consumer-crash', 'partition'] as const).map((f) =>
@@ -391,6 +469,8 @@ export const CLAIM_CELLS: readonly ClaimCell[] = [
       cell('cq-rebuild', { flushDiskType }, f, true),
     ),
   ),
+  // Delay levels' saved progress past what the CommitLog kept after a power loss.
+  cell('cq-rebuild', {}, 'lazy-flush-power-loss', true),
   // RocketMQ's CRC covers a record's body: a flipped bit elsewhere passes recovery (not promised).
   cell('cq-rebuild', { flushDiskType: 'SYNC_FLUSH' }, 'bit-rot', false),
   cell('retry-then-dlq', {}, 'none', true),

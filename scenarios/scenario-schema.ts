@@ -82,6 +82,11 @@ const consumerGroupSchema = z.strictObject({
     .enum(['CONSUME_FROM_LAST_OFFSET', 'CONSUME_FROM_FIRST_OFFSET'])
     .default('CONSUME_FROM_LAST_OFFSET'),
   consumeThreads: z.number().int().min(1).max(64).default(20),
+  /**
+   * ClientConfig.instanceName of its consumers. Absent: "DEFAULT", which RocketMQ replaces by the
+   * process id, new at each start, so a restarted BROADCASTING consumer never finds its offsets file.
+   */
+  instanceName: name.optional(),
   /** Simulated time the handler takes per call, in ms: fixed, or drawn per call from [min, max]. */
   serviceTimeMs: z
     .union([ms(HOUR_MS), z.tuple([ms(HOUR_MS).int(), ms(HOUR_MS).int()])])
