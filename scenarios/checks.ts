@@ -28,6 +28,8 @@ import {
   type Op,
   type Violation,
 } from '../properties/history.ts';
+import type { WireSeen } from '../properties/answers.ts';
+import { momentChecks } from './moment-checks.ts';
 import { reach, storedMessages, subscribers, type Running } from './backlog.ts';
 import type { Property, Scenario } from './scenario-schema.ts';
 import type { NodeSpec } from './topology.ts';
@@ -63,6 +65,8 @@ export interface CheckInput {
   scenario: Scenario;
   nodes: readonly NodeSpec[];
   history: History;
+  /** What the world saw of the sends on the wire (answer-witness.ts). */
+  wire: WireSeen;
   /** The brokers running at the end, by address. */
   brokers: ReadonlyMap<string, BrokerController>;
   /** The consumers running at the end, by address (a broadcasting consumer's position is its own). */
@@ -100,6 +104,9 @@ export function runChecks(input: CheckInput): { stats: RunStats; checks: CheckRe
     ['durable', checkDurable(acknowledged, stored)],
   ]);
   if (scenario.workload.shardingKeys > 0) found.set('key-order', checkKeyOrder(history));
+  for (const [property, violations] of momentChecks(scenario, input.nodes, history, input.wire)) {
+    found.set(property, violations);
+  }
   if (scenario.workload.resets.length > 0) found.set('backtrack', checkBacktrack(history));
   const failing = scenario.topology.consumerGroups.filter(
     (g) => g.handler.kind === 'fail' && g.consumeMode === 'concurrently',

@@ -16,6 +16,7 @@ export const CLAIM_NAMES = [
   'cq-rebuild',
   'retry-then-dlq',
   'backtrack',
+  'available',
 ] as const;
 export type ClaimName = (typeof CLAIM_NAMES)[number];
 export type FaultName =
@@ -39,9 +40,15 @@ export interface CellConfig {
   flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH';
   brokerRole: 'ASYNC_MASTER' | 'SYNC_MASTER';
   slaves: number;
-  sendMode: 'sync' | 'async' | 'oneway';
+  /** 'sync+async': the producers alternate, sync first, so sync and async puts wait at once. */
+  sendMode: 'sync' | 'async' | 'oneway' | 'sync+async';
+  /** How many producers share the workload (each its share, one message after another); 1 if absent. */
+  producers?: number;
   consumeMode: 'concurrently' | 'orderly';
+  /** Broker groups (masters, each with `slaves` slaves); the claim's usual number if absent. */
+  brokers?: number;
 }
+type Settings = Required<CellConfig>;
 
 export interface ClaimCell {
   readonly id: string;
@@ -66,7 +73,21 @@ const CLAIM_PROPERTIES: Record<ClaimName, readonly Property[]> = {
   'cq-rebuild': ['cq-consistent'],
   'retry-then-dlq': ['retry-schedule', 'dlq'],
   backtrack: ['backtrack'],
+  available: ['available'],
 };
+
+/**
+ * The promises of the moment of the answer a configuration makes besides its claim's: a SEND_OK
+ * from a SYNC_FLUSH master is flushed, one from a SYNC_MASTER acknowledged by a slave, when it
+ * leaves (both decide "not lost": they are what makes it hold).
+ */
+function answerProperties(claim: ClaimName, c: Settings, promised: boolean): Property[] {
+  if (claim !== 'not-lost' || !promised) return [];
+  return [
+    ...(c.flushDiskType === 'SYNC_FLUSH' ? (['flushed-at-answer'] as const) : []),
+    ...(c.brokerRole === 'SYNC_MASTER' && c.slaves > 0 ? (['replicated-at-answer'] as const) : []),
+  ];
+}
 
 const window = { fromMs: 5_000, toMs: 30_000 };
 
@@ -255,16 +276,20 @@ const LESSON = {
 };
 
 function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, promised: boolean): ClaimCell {
-  const c: CellConfig = {
+  const c: Settings = {
     flushDiskType: 'ASYNC_FLUSH',
     brokerRole: 'ASYNC_MASTER',
     slaves: 0,
     sendMode: 'sync',
+    producers: 1,
     consumeMode: 'concurrently',
+    brokers: claim === 'not-disordered' ? 2 : 1,
     ...config,
   };
   const role = c.slaves > 0 ? `${c.brokerRole}+slave` : c.brokerRole;
-  const id = `${claim}.${c.flushDiskType}.${role}.${c.sendMode}.${c.consumeMode}.${fault}`
+  const groups = c.brokers === (claim === 'not-disordered' ? 2 : 1) ? '' : `x${c.brokers}`;
+  const sends = c.producers > 1 ? `${c.sendMode}x${c.producers}` : c.sendMode;
+  const id = `${claim}.${c.flushDiskType}.${role}${groups}.${sends}.${c.consumeMode}.${fault}`
     .toLowerCase()
     .replace(/_/g, '-');
   const base = baseScenario(claim, c);
@@ -307,7 +332,10 @@ function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, p
     id,
     claim,
     // A broadcasting consumer that cannot start again leaves a backlog that never drains.
-    properties: fault === 'broadcasting-power-loss' ? ['lost', 'liveness'] : CLAIM_PROPERTIES[claim],
+    properties: [
+      ...(fault === 'broadcasting-power-loss' ? (['lost', 'liveness'] as const) : CLAIM_PROPERTIES[claim]),
+      ...answerProperties(claim, c, promised),
+    ],
     config: c,
     fault,
     promised,
@@ -357,26 +385,26 @@ function spaceOf(claim: ClaimName, c: CellConfig, fault: FaultName): SpacePart[]
       return [...TIMING, ...crash, 'retention'];
     case 'backtrack':
       return [...TIMING, ...(fault === 'clock-skew' ? (['clock'] as const) : [])];
+    case 'available':
+      // The availability cells judge each send against the brokers' reachability: kept as built.
+      return [];
     default:
       return [...TIMING, ...crash];
   }
 }
 
-function baseScenario(claim: ClaimName, c: CellConfig): ScenarioInput {
+function baseScenario(claim: ClaimName, c: Settings): ScenarioInput {
   const ordered = claim === 'not-disordered';
   const dlq = claim === 'retry-then-dlq';
+  const names = ['broker-a', 'broker-b', 'broker-c'];
+  const mode = (p: number) => (c.sendMode === 'sync+async' ? (p % 2 === 0 ? 'sync' : 'async') : c.sendMode);
   return {
     name: 'cell',
     title: `${claim} under ${c.flushDiskType}, ${c.brokerRole}`,
     lesson: LESSON,
     topology: {
-      brokers: ordered
-        ? [
-            { brokerName: 'broker-a', ...broker(c) },
-            { brokerName: 'broker-b', ...broker(c) },
-          ]
-        : [{ brokerName: 'broker-a', ...broker(c) }],
-      producers: [{ sendMode: c.sendMode }],
+      brokers: names.slice(0, c.brokers).map((brokerName) => ({ brokerName, ...broker(c) })),
+      producers: Array.from({ length: c.producers }, (_, p) => ({ sendMode: mode(p) })),
       consumerGroups: [
         {
           consumers: 2,
@@ -390,7 +418,8 @@ function baseScenario(claim: ClaimName, c: CellConfig): ScenarioInput {
     workload: {
       messages: dlq ? 50 : ordered ? 875 : 350,
       // Ordered cells: a key's messages 120 ms apart, closer than the handler's spread of 1-300 ms.
-      intervalMs: ordered ? 40 : 100,
+      // Several producers share the pace: each sends its share, so the workload lasts as long.
+      intervalMs: (ordered ? 40 : 100) * c.producers,
       shardingKeys: ordered ? 3 : 0,
       resets: claim === 'backtrack' ? [{ atMs: 60_000, toMs: 15_000, group: 'myConsumerGroup' }] : [],
     },
@@ -426,9 +455,16 @@ const LOST_CONFIGS: Partial<CellConfig>[] = [
   {},
   { flushDiskType: 'SYNC_FLUSH' },
   { slaves: 1 },
-  { brokerRole: 'SYNC_MASTER', slaves: 1 },
-  { flushDiskType: 'SYNC_FLUSH', brokerRole: 'SYNC_MASTER', slaves: 1 },
+  // Several producers, sync and async at once, so several puts wait for the slave at a time.
+  { brokerRole: 'SYNC_MASTER', slaves: 1, sendMode: 'sync+async', producers: 3 },
+  { flushDiskType: 'SYNC_FLUSH', brokerRole: 'SYNC_MASTER', slaves: 1, sendMode: 'sync+async', producers: 3 },
 ];
+
+/**
+ * Faults that leave one master of two unable to take sends for a while (the other can): a killed
+ * one refuses at once (a retry is owed), a partitioned one times out (the budget is spent).
+ */
+const AVAILABILITY_FAULTS = ['process-kill', 'partition'] as const;
 
 export const CLAIM_CELLS: readonly ClaimCell[] = [
   cell('deterministic', { slaves: 1 }, 'swarm', true),
@@ -458,7 +494,8 @@ export const CLAIM_CELLS: readonly ClaimCell[] = [
     (['none', 'consumer-crash', 'process-kill', 'pause'] as const).map((f) =>
       cell(
         'not-disordered',
-        { consumeMode },
+        // Two producers send every key: each one's order is promised, not an order between them.
+        { consumeMode, producers: 2 },
         f,
         consumeMode === 'orderly' && (f === 'none' || f === 'consumer-crash'),
       ),
@@ -473,6 +510,9 @@ export const CLAIM_CELLS: readonly ClaimCell[] = [
   cell('cq-rebuild', {}, 'lazy-flush-power-loss', true),
   // RocketMQ's CRC covers a record's body: a flipped bit elsewhere passes recovery (not promised).
   cell('cq-rebuild', { flushDiskType: 'SYNC_FLUSH' }, 'bit-rot', false),
+  ...AVAILABILITY_FAULTS.map((f) =>
+    cell('available', { brokers: 2, sendMode: 'sync+async', producers: 2 }, f, true),
+  ),
   cell('retry-then-dlq', {}, 'none', true),
   cell('retry-then-dlq', {}, 'process-kill', false),
   cell('backtrack', {}, 'none', true),

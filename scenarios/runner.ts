@@ -10,12 +10,15 @@ import type { StopReason } from '../sim/scheduler.ts';
 import type { ProbeHits } from '../sim/probe-tally.ts';
 import type { TraceRecord } from '../sim/trace.ts';
 import { World } from '../sim/world.ts';
+import { witnessSends } from '../properties/answer-witness.ts';
+import type { WireSeen } from '../properties/answers.ts';
 import { isHistoryRecord, recordHistory } from '../properties/history-recorder.ts';
 import { isSend, type History } from '../properties/history.ts';
 import { budgetError, checkBeforeRun, runWithin } from './budget.ts';
 import { runChecks, type CheckResult, type RunStats } from './checks.ts';
 import { drain, runningNow, type DrainReport } from './drain.ts';
 import { finalHeal, planFaults } from './fault-plan.ts';
+import { witnessedBrokers } from './moment-checks.ts';
 import { startSampler, type Sample } from './sampler.ts';
 import { drainCapMs, parseScenario, type Scenario } from './scenario-schema.ts';
 import { drawSpace, seededChooser } from './space.ts';
@@ -85,6 +88,8 @@ export interface RunResult {
   probes: ProbeHits;
   /** What the seed drew from the scenario's space (space.ts), by choice; empty if it has none. */
   space: Record<string, unknown>;
+  /** What the world saw of the sends on the wire: each request, each answer as it left (answers.ts). */
+  wire: WireSeen;
 }
 
 const NETWORK_FAULTS = new Set(['partition', 'isolate', 'reset']);
@@ -94,7 +99,7 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
   const seed = options.seed ?? parsed.seed;
   const { scenario, choices } = drawSpace(parsed, seededChooser(seed, parsed.name));
   const nodes = layout(scenario);
-  const { world, faults, series, running, drain, sent } = simulate(scenario, seed, nodes, options);
+  const { world, faults, series, running, drain, sent, wire } = simulate(scenario, seed, nodes, options);
   const history = recordHistory(world.trace.records);
   // Only a broker still running at the end has a store to read (one kept down has none).
   const end = running();
@@ -102,6 +107,7 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
     scenario,
     nodes,
     history,
+    wire,
     brokers: end.brokers,
     consumers: end.consumers,
     endMs: world.now,
@@ -130,6 +136,7 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
     ),
     probes: world.probes.hits(),
     space: choices,
+    wire,
   };
 }
 
@@ -152,6 +159,14 @@ function simulate(scenario: Scenario, seed: number, nodes: readonly NodeSpec[], 
     budget: { maxEvents, maxTimeMs: durationMs + drainCapMs(scenario.run) + 60_000 },
     keepTrace: options.keepTrace === true ? true : isHistoryRecord,
   });
+  const wire: WireSeen = witnessSends(
+    {
+      now: () => world.now,
+      diskOf: (address) => world.node(address).disk,
+      observe: (o) => world.network.observe(o),
+    },
+    witnessedBrokers(nodes),
+  );
   let aborted: HandlerError | undefined;
   const abort = (error: HandlerError) => {
     aborted ??= error;
@@ -180,7 +195,7 @@ function simulate(scenario: Scenario, seed: number, nodes: readonly NodeSpec[], 
   }
   // The time budget lies past the drain's cap and nothing else halts a run: a bug if it happens.
   if (drained === undefined || stopReason !== 'until') throw new Error(`the run stopped: ${stopReason}`);
-  return { world, faults, series, running, drain: drained.report, sent: sent() };
+  return { world, faults, series, running, drain: drained.report, sent: sent(), wire };
 }
 
 /**

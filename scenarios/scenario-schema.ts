@@ -24,6 +24,9 @@ export const PROPERTIES = [
   'liveness',
   'effects-once',
   'durable',
+  'flushed-at-answer',
+  'replicated-at-answer',
+  'available',
 ] as const;
 export type Property = (typeof PROPERTIES)[number];
 

@@ -447,6 +447,21 @@ export class SimDisk implements Disk {
     return file.durable.slice(Math.min(offset, end), end);
   }
 
+  /**
+   * How many bytes of [offset, offset + length) a power loss now would take: written but on no
+   * medium yet, or not written at all (past the file's end).
+   */
+  unflushedIn(path: string, offset: number, length: number): number {
+    checkIndex('offset', offset);
+    checkIndex('length', length);
+    const file = this.get(path);
+    const end = offset + length;
+    return (
+      file.dirty.bytesIn(offset, Math.min(end, file.length)) +
+      Math.max(0, end - Math.max(offset, file.length))
+    );
+  }
+
   /** Bytes written but not yet durable, in one file or in all. */
   dirtyBytes(path?: string): number {
     if (path !== undefined) return this.get(path).dirty.bytes;

@@ -67,6 +67,19 @@ export type ServeHandler = (
 ) => void;
 export type DisconnectHandler = (peer: string, channel: ChannelId) => void;
 
+/**
+ * Sees traffic as the world does, for checkers that judge a moment (what the disks held when an
+ * answer left). Passive: it must not schedule, draw randomness or trace, so hashes do not change.
+ */
+export interface WireObserver {
+  /** A process put a request on the wire to `to` (whatever then becomes of it). */
+  requested?(from: string, to: string, body: unknown): void;
+  /** `server` answered `request` with `response`: the moment the answer leaves it. */
+  answered?(server: string, client: string, request: unknown, response: unknown): void;
+  /** A request or one-way reached the live process at `to`, incarnation `incarnation`. */
+  delivered?(from: string, to: string, body: unknown, incarnation: number): void;
+}
+
 interface Endpoint {
   readonly ctx: ProcessContext;
   serve?: ServeHandler;
@@ -155,6 +168,7 @@ export class SimNetwork {
   private readonly blocked = new Set<string>();
   private requestIds = 0;
   private connectionIds = 0;
+  private observer: WireObserver | undefined;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -196,6 +210,11 @@ export class SimNetwork {
     this.endpointOf(ctx).disconnectHandlers.push(handler);
   }
 
+  /** Installs the one observer (scenarios/ installs the answer witness). */
+  observe(observer: WireObserver): void {
+    this.observer = observer;
+  }
+
   // --- sending ------------------------------------------------------------------------------
 
   request(
@@ -211,6 +230,7 @@ export class SimNetwork {
     this.scheduler.scheduleTask(timeoutWorldMs, request);
     this.pending.set(id, request);
     conn.pending.add(id);
+    this.observer?.requested?.(ctx.address, to, body);
     this.send(conn, ctx.address, to, 'request', id, body, undefined);
   }
 
@@ -361,6 +381,7 @@ export class SimNetwork {
       this.complete(packet.id, { ok: true, body: packet.body });
       return;
     }
+    this.observer?.delivered?.(from, to, packet.body, endpoint.ctx.incarnation);
     const reply =
       packet.kind === 'request' ? this.replier(conn, to, from, packet.id, packet.body) : undefined;
     if (endpoint.ctx.runsNow()) endpoint.serve?.(from, packet.body, reply, conn.id);
@@ -380,6 +401,7 @@ export class SimNetwork {
     return (body) => {
       if (replied) throw new Error(`request ${id} from ${client} answered twice by ${server}`);
       replied = true;
+      this.observer?.answered?.(server, client, asked, body);
       this.send(conn, server, client, 'response', id, body, answering);
     };
   }

@@ -1,0 +1,172 @@
+// The world's witness of sends (answers.ts says what it records and why): it watches the wire
+// (SimNetwork.observe) and, as a broker's answer to a SEND_MESSAGE leaves it, reads that broker's
+// simulated disk: the CommitLog file holding the offset the answer's msgId carries, the record's
+// bytes there (its UNIQ_KEY) and how many of them no flush had reached. It also keeps, per broker
+// incarnation, the highest offset a slave's HA report delivered to it carried. It reads files as
+// the disk holds them, by their names (a CommitLog file is named after its first offset), never
+// through the broker's objects. It is passive: no event, no randomness, no trace record, so a run
+// watched has the trace hash of a run not watched.
+// Not seen: batch sends (not modelled), sends that never reach the wire (no route, no address).
+import type { RemotingCommand } from '../core/protocol/remoting-command.ts';
+import { isRemotingCommand } from '../core/protocol/remoting-command.ts';
+import { RequestCode } from '../core/protocol/request-code.ts';
+import { parseSendMessageHeader } from '../core/protocol/send-message-header.ts';
+import { isWriteable } from '../core/protocol/perm-name.ts';
+import { MASTER_ID, type TopicRouteData } from '../core/protocol/route-data.ts';
+import { checkRecord } from '../core/store/commit-log-record.ts';
+import { decodeOffsetMsgId } from '../core/message/message-id.ts';
+import { MessageConst } from '../core/message/message.ts';
+import { stringToProperties } from '../core/message/properties.ts';
+import type { SimDisk } from '../sim/disk.ts';
+import type { WireObserver } from '../sim/network.ts';
+import type { RecordSeen, RouteSeen, SendAnswerSeen, SendRequestSeen, WireSeen } from './answers.ts';
+
+/** A broker the witness reads: its group's name and where its CommitLog files live. */
+export interface WitnessedBroker {
+  readonly brokerName: string;
+  readonly commitLogDir: string;
+}
+
+export interface WitnessWorld {
+  now(): number;
+  /** The machine's current disk (a lost disk is replaced by a fresh one). */
+  diskOf(address: string): SimDisk;
+  observe(observer: WireObserver): void;
+}
+
+interface SendSeen {
+  readonly uniqKey: string;
+  readonly waitStoreMsgOK: boolean;
+}
+
+/** Starts watching `world`; the returned lists grow as the run goes. */
+export function witnessSends(world: WitnessWorld, brokers: ReadonlyMap<string, WitnessedBroker>): WireSeen {
+  const requests: SendRequestSeen[] = [];
+  const answers: SendAnswerSeen[] = [];
+  const routes: RouteSeen[] = [];
+  /** Per broker: the incarnation that last received a packet, and its slaves' highest report. */
+  const reports = new Map<string, { incarnation: number; acked: number }>();
+  const incarnations = new Map<string, number>();
+  world.observe({
+    requested(from, to, body) {
+      const broker = brokers.get(to);
+      const send = broker === undefined ? undefined : sendOf(body);
+      if (send === undefined) return;
+      requests.push({
+        time: world.now(),
+        producer: from,
+        broker: to,
+        brokerName: broker!.brokerName,
+        uniqKey: send.uniqKey,
+      });
+    },
+    delivered(_from, to, body, incarnation) {
+      if (!brokers.has(to)) return;
+      incarnations.set(to, incarnation);
+      const report = haReportOffset(body);
+      if (report === undefined) return;
+      const seen = reports.get(to);
+      if (seen === undefined || seen.incarnation !== incarnation)
+        reports.set(to, { incarnation, acked: report });
+      else seen.acked = Math.max(seen.acked, report);
+    },
+    answered(server, client, request, response) {
+      const route = routeOf(request, response);
+      if (route !== undefined) routes.push({ time: world.now(), producer: client, ...route });
+      const broker = brokers.get(server);
+      const send = broker === undefined ? undefined : sendOf(request);
+      if (broker === undefined || send === undefined || !isRemotingCommand(response)) return;
+      const seen = reports.get(server);
+      const acked = seen !== undefined && seen.incarnation === incarnations.get(server) ? seen.acked : -1;
+      const fields = response.extFields ?? {};
+      const msgId = fields.msgId === undefined ? undefined : String(fields.msgId);
+      answers.push({
+        time: world.now(),
+        broker: server,
+        brokerName: broker.brokerName,
+        producer: client,
+        uniqKey: send.uniqKey,
+        code: response.code,
+        waitStoreMsgOK: send.waitStoreMsgOK,
+        ...(fields.queueId !== undefined && { queueId: Number(fields.queueId) }),
+        ...(fields.queueOffset !== undefined && { queueOffset: Number(fields.queueOffset) }),
+        ...(msgId !== undefined && { record: recordAt(world.diskOf(server), broker.commitLogDir, msgId) }),
+        slaveAckedOffset: acked,
+      });
+    },
+  });
+  return { requests, answers, routes };
+}
+
+/** A GET_ROUTEINFO_BY_TOPIC answer's topic and the groups a producer could publish to by it. */
+function routeOf(request: unknown, response: unknown): { topic: string; writable: string[] } | undefined {
+  if (!isRemotingCommand(request) || request.code !== RequestCode.GET_ROUTEINFO_BY_TOPIC) return undefined;
+  if (!isRemotingCommand(response) || response.code !== 0) return undefined;
+  const route = response.body as TopicRouteData | undefined;
+  const topic = request.extFields?.topic;
+  if (route === undefined || !Array.isArray(route.queueDatas) || topic === undefined) return undefined;
+  const withMaster = new Set(
+    route.brokerDatas.filter((b) => b.brokerAddrs[MASTER_ID] !== undefined).map((b) => b.brokerName),
+  );
+  const writable = route.queueDatas
+    .filter((q) => isWriteable(q.perm) && q.writeQueueNums > 0 && withMaster.has(q.brokerName))
+    .map((q) => q.brokerName);
+  return { topic: String(topic), writable };
+}
+
+/** A SEND_MESSAGE(_V2) request's message id and WAIT property; undefined for any other body. */
+function sendOf(body: unknown): SendSeen | undefined {
+  if (!isRemotingCommand(body)) return undefined;
+  const command = body as RemotingCommand;
+  if (command.code !== RequestCode.SEND_MESSAGE && command.code !== RequestCode.SEND_MESSAGE_V2)
+    return undefined;
+  let properties: Map<string, string>;
+  try {
+    properties = stringToProperties(parseSendMessageHeader(command).properties ?? '');
+  } catch {
+    return undefined;
+  }
+  const uniqKey = properties.get(MessageConst.UNIQ_KEY);
+  if (uniqKey === undefined) return undefined;
+  const wait = properties.get(MessageConst.WAIT);
+  return { uniqKey, waitStoreMsgOK: wait === undefined || wait.toLowerCase() === 'true' };
+}
+
+function haReportOffset(body: unknown): number | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const report = body as { type?: unknown; maxOffset?: unknown };
+  return report.type === 'ha.report' && typeof report.maxOffset === 'number' ? report.maxOffset : undefined;
+}
+
+/** The CommitLog file names: 20 digits, the offset of its first byte. */
+const FILE_NAME = /^\d{20}$/;
+
+/** The record at CommitLog offset `msgId` names, as `disk` holds it now. */
+function recordAt(disk: SimDisk, dir: string, msgId: string): RecordSeen {
+  let offset: number;
+  try {
+    offset = decodeOffsetMsgId(msgId).commitLogOffset;
+  } catch {
+    return { offset: -1, size: 0, unflushedBytes: 0, problem: `the msgId ${msgId} is not an offsetMsgId` };
+  }
+  const starts = disk
+    .list(dir)
+    .filter((name) => FILE_NAME.test(name))
+    .map(Number)
+    .filter((start) => start <= offset);
+  const missing = (problem: string): RecordSeen => ({ offset, size: 0, unflushedBytes: 0, problem });
+  if (starts.length === 0) return missing(`no CommitLog file holds offset ${offset}`);
+  const start = Math.max(...starts);
+  const path = `${dir}/${String(start).padStart(20, '0')}`;
+  const at = offset - start;
+  const fileSize = disk.size(path);
+  if (at >= fileSize) return missing(`offset ${offset} lies past the end of ${path}`);
+  const checked = checkRecord(disk.view(path, 0, fileSize), at, { checkCRC: true });
+  if (checked.kind !== 'valid') return missing(`no record at offset ${offset} of the CommitLog`);
+  return {
+    offset,
+    size: checked.size,
+    uniqKey: checked.record.getUniqKey(),
+    unflushedBytes: disk.unflushedIn(path, at, checked.size),
+  };
+}

@@ -1,0 +1,71 @@
+// The checks that judge a moment rather than the end (issue 15): what the world held as each
+// send's answer left its broker (flushed-at-answer for SYNC_FLUSH groups, replicated-at-answer for
+// SYNC_MASTER groups), and whether a failed send had retries owed while a master was reachable
+// (available). Each is checked where the scenario's configuration makes its promise.
+import type { Violation, History } from '../properties/history.ts';
+import type { WireSeen } from '../properties/answers.ts';
+import { checkAvailable, type ProducerPromise } from '../properties/checkers/available.ts';
+import { checkFlushedAtAnswer } from '../properties/checkers/flushed-at-answer.ts';
+import { checkReplicatedAtAnswer } from '../properties/checkers/replicated-at-answer.ts';
+import type { WitnessedBroker } from '../properties/answer-witness.ts';
+import type { Property, Scenario } from './scenario-schema.ts';
+import type { NodeSpec } from './topology.ts';
+
+/** DefaultMQProducer.retryTimesWhenSendAsyncFailed, which scenarios leave at RocketMQ's default. */
+const ASYNC_RETRIES = 2;
+
+export function momentChecks(
+  scenario: Scenario,
+  nodes: readonly NodeSpec[],
+  history: History,
+  wire: WireSeen,
+): [Property, Violation[]][] {
+  const groups = (promises: (b: Scenario['topology']['brokers'][number]) => boolean) =>
+    new Set(scenario.topology.brokers.filter(promises).map((b) => b.brokerName));
+  const syncFlush = groups((b) => b.flushDiskType === 'SYNC_FLUSH');
+  const syncMaster = groups((b) => b.brokerRole === 'SYNC_MASTER');
+  const found: [Property, Violation[]][] = [];
+  if (syncFlush.size > 0)
+    found.push(['flushed-at-answer', checkFlushedAtAnswer(history, wire.answers, syncFlush)]);
+  if (syncMaster.size > 0) {
+    found.push(['replicated-at-answer', checkReplicatedAtAnswer(history, wire.answers, syncMaster)]);
+  }
+  if (scenario.workload.shardingKeys === 0) {
+    const masters = nodes
+      .filter((n) => n.role === 'master')
+      .map((n) => ({ address: n.address, brokerName: n.brokerGroup!.brokerName }));
+    const producers = producerPromises(scenario, nodes);
+    found.push(['available', checkAvailable(history, { producers, masters, ...wire })]);
+  }
+  return found;
+}
+
+function producerPromises(scenario: Scenario, nodes: readonly NodeSpec[]): Map<string, ProducerPromise> {
+  const promises = new Map<string, ProducerPromise>();
+  for (const node of nodes) {
+    if (node.role !== 'producer') continue;
+    const spec = scenario.topology.producers[node.index]!;
+    const retries = spec.sendMode === 'async' ? ASYNC_RETRIES : spec.retryTimesWhenSendFailed;
+    // The producer's clock measures sendMsgTimeout: a fast clock spends it in less world time.
+    const drift = scenario.topology.clocks[node.name]?.driftPpm ?? 0;
+    promises.set(node.address, {
+      mode: spec.sendMode,
+      attempts: 1 + retries,
+      timeoutMs: spec.sendMsgTimeout / (1 + drift / 1_000_000),
+    });
+  }
+  return promises;
+}
+
+/** The brokers the witness reads: each broker node's group and CommitLog directory. */
+export function witnessedBrokers(nodes: readonly NodeSpec[]): Map<string, WitnessedBroker> {
+  const brokers = new Map<string, WitnessedBroker>();
+  for (const node of nodes) {
+    const group = node.brokerGroup;
+    if (group === undefined) continue;
+    const root = group.conf.storePathRootDir;
+    const commitLogDir = `${typeof root === 'string' ? root : 'store'}/commitlog`;
+    brokers.set(node.address, { brokerName: group.brokerName, commitLogDir });
+  }
+  return brokers;
+}
