@@ -14,14 +14,24 @@ import { startClaims } from '../scenarios/matrix.ts';
 import type { Pool } from '../scenarios/pool-task.ts';
 import { rangeFlags, shardSize, WHOLE, type SeedRange } from '../scenarios/seed-range.ts';
 import type { ClaimName } from '../scenarios/claims-matrix.ts';
-import type { CellVerdict } from '../scenarios/verdict.ts';
+import type { CellSeedAnswer, CellVerdict } from '../scenarios/verdict.ts';
+import {
+  cellSurprise,
+  firstSurprise,
+  lessonSurprise,
+  readBaseline,
+  surpriseText,
+  type Surprise,
+} from './claims-fail-fast.ts';
 import { onInterrupt } from './interrupt.ts';
-import { checkRange, type RangeFlags } from './options.ts';
+import { checkRange, UsageError, type RangeFlags } from './options.ts';
 import { checkOutDir } from './out-dir.ts';
 import { progress } from './progress.ts';
 
 export interface ClaimsFlags extends RangeFlags {
   claim?: ClaimName;
+  failFast?: true;
+  baseline?: string;
 }
 
 /** The matrix with each counterexample's file and replay in `out`, and the files to write there. */
@@ -88,33 +98,46 @@ export function reportClaims(
 export async function claimsCommand(flags: ClaimsFlags): Promise<number> {
   const range: SeedRange = { from: flags.from ?? 1, seeds: flags.seeds ?? 6, shard: flags.shard ?? WHOLE };
   checkRange(range.from, range.seeds);
+  if (flags.baseline !== undefined && flags.failFast !== true) {
+    throw new UsageError('--baseline is read by --fail-fast only: give both');
+  }
+  const baseline = flags.baseline === undefined ? undefined : readBaseline(flags.baseline);
   const out = flags.out ?? 'out';
   checkOutDir(out);
   const workers = flags.workers ?? defaultWorkers();
   const pool = createPool(workers);
   const bar = progress(flags.json === true, 'claims', 'cell seeds');
-  const started = startClaims(pool, { range, claim: flags.claim, workers, onProgress: bar.update });
+  const surprise = firstSurprise();
+  const failFast = flags.failFast === true;
+  const started = startClaims(pool, {
+    range,
+    claim: flags.claim,
+    workers,
+    onProgress: bar.update,
+    ...(failFast && {
+      onAnswer: (cell: string, answer: CellSeedAnswer) =>
+        surprise.report(cellSurprise(cell, answer, baseline)),
+      onLesson: (verdict: LessonVerdict) => surprise.report(lessonSurprise(verdict, baseline)),
+    }),
+  });
   bar.update(0, started.total);
   const interrupt = onInterrupt(
     () => {
       bar.stop();
-      const next = started.resume();
-      if (next === undefined) return 'interrupted: every cell was judged; nothing written.';
-      const judged =
-        next.from > range.from
-          ? `; every cell judged each seed below ${next.from} (a refuted cell stops at its counterexample)`
-          : '';
-      return (
-        `interrupted: ${started.done()} cell seeds judged${judged}; nothing written.\n` +
-        `resume: npx rmqsim claims ${rangeFlags(next)}` +
-        (flags.claim === undefined ? '' : ` --claim ${flags.claim}`) +
-        (flags.out === undefined ? '' : ` --out ${flags.out}`)
-      );
+      return interruptedText(started.resume(), started.done(), range, flags);
     },
     () => pool.destroy(),
   );
   try {
-    const [verdicts, lessons] = await interrupt.guard(Promise.all([started.result, started.lessons]));
+    const work = interrupt.guard(Promise.all([started.result, started.lessons]));
+    const first = await Promise.race([work, surprise.first]);
+    if (!Array.isArray(first)) {
+      // The workers are stopped under the tasks still running: their failures are the stop's.
+      work.catch(() => {});
+      bar.stop();
+      return reportSurprise(first, started.done(), flags.json === true);
+    }
+    const [verdicts, lessons] = first;
     bar.stop();
     const { matrix, files } = await claimsFiles(out, range, flags.claim, verdicts, lessons, pool);
     return reportClaims(matrix, flags.json === true, writeFiles(out, files), flags.coverage === true);
@@ -122,4 +145,29 @@ export async function claimsCommand(flags: ClaimsFlags): Promise<number> {
     interrupt.dispose();
     await pool.destroy();
   }
+}
+
+function reportSurprise(surprise: Surprise, judged: number, json: boolean): number {
+  if (json) console.log(JSON.stringify({ failFast: surprise, judged }));
+  else console.log(surpriseText(surprise, judged));
+  return 1;
+}
+
+function interruptedText(
+  next: SeedRange | undefined,
+  done: number,
+  range: SeedRange,
+  flags: ClaimsFlags,
+): string {
+  if (next === undefined) return 'interrupted: every cell was judged; nothing written.';
+  const judged =
+    next.from > range.from
+      ? `; every cell judged each seed below ${next.from} (a refuted cell stops at its counterexample)`
+      : '';
+  return (
+    `interrupted: ${done} cell seeds judged${judged}; nothing written.\n` +
+    `resume: npx rmqsim claims ${rangeFlags(next)}` +
+    (flags.claim === undefined ? '' : ` --claim ${flags.claim}`) +
+    (flags.out === undefined ? '' : ` --out ${flags.out}`)
+  );
 }

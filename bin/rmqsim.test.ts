@@ -44,6 +44,12 @@ describe('bad input: exit 2 at once, the fault named, nothing written', () => {
       ['claims', '--claim', 'fast'],
       /argument 'fast' is invalid\. Allowed choices are deterministic, not-lost/,
     ],
+    [['claims', '--baseline', 'package.json'], /--baseline is read by --fail-fast only: give both/],
+    [
+      ['claims', '--fail-fast', '--baseline', 'package.json'],
+      /--baseline package\.json is not the --json result of `rmqsim claims`/,
+    ],
+    [['claims', '--fail-fast', '--baseline', 'no-such.json'], /cannot read --baseline no-such\.json/],
     [['merge'], /missing required argument 'results'/],
     [
       ['merge', 'package.json'],

@@ -4,7 +4,7 @@
 // records them in a run; tests build them by hand). The checkers that judge a promise at the
 // moment of the answer (flushed-at-answer, replicated-at-answer, available) read these, never
 // core's own variables, so a core that lies about durability or replication is caught.
-import { formatTime, isSend, type History, type SendOp, type Violation } from './history.ts';
+import { formatTime, isSend, type History, type Violation } from './history.ts';
 
 /** A producer put a SEND_MESSAGE request for the message `uniqKey` on the wire. */
 export interface SendRequestSeen {
@@ -70,63 +70,47 @@ export interface WireSeen {
 
 export const SUCCESS_CODE = 0;
 
-/** One SEND_OK send of the history with the broker answer it was given (undefined if none was seen). */
-interface AnsweredSend {
-  readonly send: SendOp;
-  readonly answer: SendAnswerSeen | undefined;
-}
+const copyOf = (uniqKey: string, brokerName: string, queueId: number, queueOffset: number) =>
+  `${uniqKey}|${brokerName}|${queueId}|${queueOffset}`;
 
 /**
- * Each SEND_OK send stored by a group in `brokerNames`, with the SUCCESS answer that carried it:
- * the same message, group, queue and queue offset (a queue offset names one stored copy).
- */
-function sendOkAnswers(
-  history: History,
-  answers: readonly SendAnswerSeen[],
-  brokerNames: ReadonlySet<string>,
-): AnsweredSend[] {
-  const byCopy = new Map<string, SendAnswerSeen>();
-  const copy = (uniqKey: string, brokerName: string, queueId: number, queueOffset: number) =>
-    `${uniqKey}|${brokerName}|${queueId}|${queueOffset}`;
-  for (const a of answers) {
-    if (a.code !== SUCCESS_CODE || a.queueId === undefined || a.queueOffset === undefined) continue;
-    byCopy.set(copy(a.uniqKey, a.brokerName, a.queueId, a.queueOffset), a);
-  }
-  const out: AnsweredSend[] = [];
-  for (const op of history) {
-    if (!isSend(op) || op.type !== 'ok' || op.value.sendStatus !== 'SEND_OK') continue;
-    const { uniqKey, brokerName, queueId, queueOffset } = op.value;
-    if (brokerName === undefined || !brokerNames.has(brokerName)) continue;
-    const answer = byCopy.get(copy(String(uniqKey), brokerName, Number(queueId), Number(queueOffset)));
-    out.push({ send: op, answer });
-  }
-  return out;
-}
-
-/**
- * The violations of a promise about SEND_OK answers of `groups`: each SEND_OK send whose answer
- * no broker of the groups was seen giving, and each whose answer `judge` finds wanting (it says
- * why, after "…acknowledged SEND_OK at t (where), "). A message with WAIT=false is owed nothing.
+ * The violations of a promise about the SUCCESS answers (SEND_OK) of `groups`, judged as they left
+ * the broker whether or not the producer was still waiting for them: each one `judge` finds
+ * wanting (it says why, after "…'s SEND_OK left <broker> at t (where), "), a message with
+ * WAIT=false being owed nothing; and each SEND_OK of the history that no broker of the groups
+ * was seen giving (the same message, group, queue and queue offset: one stored copy).
  */
 export function judgeSendOkAnswers(
   property: string,
   history: History,
   answers: readonly SendAnswerSeen[],
   groups: ReadonlySet<string>,
-  judge: (answer: SendAnswerSeen, send: SendOp) => string | undefined,
+  judge: (answer: SendAnswerSeen) => string | undefined,
 ): Violation[] {
+  const keys = new Map<string, string>();
+  for (const op of history)
+    if (isSend(op) && op.value.uniqKey !== undefined) keys.set(op.value.uniqKey, op.value.key);
   const violations: Violation[] = [];
-  for (const { send, answer } of sendOkAnswers(history, answers, groups)) {
-    const why =
-      answer === undefined
-        ? 'but no broker of its group was seen answering it so'
-        : answer.waitStoreMsgOK
-          ? judge(answer, send)
-          : undefined;
+  const given = new Set<string>();
+  for (const a of answers) {
+    if (a.code !== SUCCESS_CODE || !groups.has(a.brokerName)) continue;
+    given.add(copyOf(a.uniqKey, a.brokerName, Number(a.queueId), Number(a.queueOffset)));
+    const why = a.waitStoreMsgOK ? judge(a) : undefined;
     if (why === undefined) continue;
-    const { key, brokerName, queueId, queueOffset } = send.value;
-    const said = `message ${key} was acknowledged SEND_OK at ${formatTime(send.time)} (${brokerName}/${queueId} offset ${queueOffset})`;
+    const key = keys.get(a.uniqKey) ?? a.uniqKey;
+    const said = `message ${key}'s SEND_OK left ${a.broker} at ${formatTime(a.time)} (${a.brokerName}/${a.queueId} offset ${a.queueOffset})`;
     violations.push({ property, key, explanation: `${said}, ${why}` });
+  }
+  for (const op of history) {
+    if (!isSend(op) || op.type !== 'ok' || op.value.sendStatus !== 'SEND_OK') continue;
+    const { key, uniqKey, brokerName, queueId, queueOffset } = op.value;
+    if (brokerName === undefined || !groups.has(brokerName)) continue;
+    if (given.has(copyOf(String(uniqKey), brokerName, Number(queueId), Number(queueOffset)))) continue;
+    violations.push({
+      property,
+      key,
+      explanation: `message ${key} was acknowledged SEND_OK at ${formatTime(op.time)} (${brokerName}/${queueId} offset ${queueOffset}), but no broker of its group was seen answering it so`,
+    });
   }
   return violations;
 }

@@ -297,7 +297,7 @@ function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, p
   const faulted = { ...base, ...FAULTS[fault] };
   if (fault === 'master-disk-loss') {
     faulted.run = { ...base.run, keepDown: ['broker-a-master'] };
-    faulted.workload = { ...base.workload, messages: 600, intervalMs: 10, startAtMs: 12_000 };
+    faulted.workload = { ...base.workload, messages: 600, intervalMs: 10 * c.producers, startAtMs: 12_000 };
   }
   if (fault === 'slow-disk-power-loss' || fault === 'lazy-flush-power-loss') {
     const conf: Record<string, number> =

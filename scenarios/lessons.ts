@@ -26,6 +26,7 @@ export interface LessonVerdict {
 export async function judgeLessons(
   pool: Pool,
   scenarios: readonly ScenarioInput[] = BUILT_IN_SCENARIOS,
+  onVerdict?: (verdict: LessonVerdict) => void,
 ): Promise<LessonVerdict[]> {
   return Promise.all(
     scenarios.map(async (scenario) => {
@@ -36,7 +37,17 @@ export async function judgeLessons(
       const notShown = (scenario.demonstrates ?? []).filter((p) => !violated.has(p));
       const verdict = broken.length > 0 ? 'violated' : notShown.length > 0 ? 'not shown' : 'holds';
       const probes = Object.keys(run.probes);
-      return { scenario: scenario.name, seed, broken, notShown, verdict, replay: run.replay, probes };
+      const judged: LessonVerdict = {
+        scenario: scenario.name,
+        seed,
+        broken,
+        notShown,
+        verdict,
+        replay: run.replay,
+        probes,
+      };
+      onVerdict?.(judged);
+      return judged;
     }),
   );
 }

@@ -21,6 +21,10 @@ export interface MatrixOptions {
   claim?: ClaimName;
   workers: number;
   onProgress?: (done: number, total: number) => void;
+  /** Each cell seed as it is judged (in the order answers come back), for `claims --fail-fast`. */
+  onAnswer?: (cell: string, answer: CellSeedAnswer) => void;
+  /** Each lesson as it is judged (startClaims only). */
+  onLesson?: (verdict: LessonVerdict) => void;
 }
 
 export interface StartedMatrix {
@@ -53,7 +57,11 @@ export function startMatrix(pool: Pool, options: MatrixOptions): StartedMatrix {
   const search = new OrderedSearch<CellSeedAnswer>((answer) => answer.counterexample !== null);
   const total = cells.reduce((sum, cell) => sum + shardSize(cellRange(cell, range)), 0);
   let answered = 0;
-  const runJob = ({ group, seed }: Job) => pool.run<CellSeedAnswer>({ kind: 'cell-seed', cell: group, seed });
+  const runJob = async ({ group, seed }: Job) => {
+    const answer = await pool.run<CellSeedAnswer>({ kind: 'cell-seed', cell: group, seed });
+    options.onAnswer?.(group, answer);
+    return answer;
+  };
   const result = search
     .run(interleaved(cells, range), options.workers, runJob, (n) => {
       answered = n;
@@ -82,5 +90,8 @@ export function startClaims(
   options: MatrixOptions,
 ): StartedMatrix & { lessons: Promise<LessonVerdict[]> } {
   const judged = options.range.shard.index === 1 && options.claim === undefined;
-  return { ...startMatrix(pool, options), lessons: judged ? judgeLessons(pool) : Promise.resolve([]) };
+  return {
+    ...startMatrix(pool, options),
+    lessons: judged ? judgeLessons(pool, undefined, options.onLesson) : Promise.resolve([]),
+  };
 }

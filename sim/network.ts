@@ -275,7 +275,8 @@ export class SimNetwork {
   }
 
   isBlocked(from: string, to: string): boolean {
-    return this.blocked.has(`${from}>${to}`);
+    // No key is built while nothing is blocked: every packet asks, twice.
+    return this.blocked.size > 0 && this.blocked.has(`${from}>${to}`);
   }
 
   // --- internals ----------------------------------------------------------------------------

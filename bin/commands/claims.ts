@@ -10,6 +10,7 @@ import {
   outOption,
   seedsOption,
   shardOption,
+  textOption,
   workersOption,
 } from '../options.ts';
 import type { ClaimsFlags } from '../claims-run.ts';
@@ -28,6 +29,18 @@ export function registerClaims(program: Command): void {
     .addOption(outOption('out'))
     .addOption(jsonOption())
     .addOption(coverageOption())
+    .addOption(
+      new Option(
+        '--fail-fast',
+        'stop at the first cell refuted or lesson failed that --baseline (or, without it, RocketMQ) says holds; write nothing',
+      ),
+    )
+    .addOption(
+      textOption(
+        '--baseline <claims.json>',
+        "an earlier run's --json result: its refutations do not stop --fail-fast",
+      ),
+    )
     .addHelpText(
       'after',
       '\njudges every cell over N seeds (cells of hours of virtual time over a quarter of them), shrinks' +

@@ -35,4 +35,11 @@ describe('RemotingCommand', () => {
     expect(isRemotingCommand(request(code, fields, { any: 'body' }))).toBe(true);
     expect(isRemotingCommand(response(code, remark, fields))).toBe(true);
   });
+
+  ptest.prop([extFields, fc.string(), fc.constantFrom(null, undefined, {}, [], () => 1, 1n, Symbol('s'))])(
+    'one field that is not a string, number or boolean refuses the command',
+    (fields, key, bad) => {
+      expect(isRemotingCommand({ code: 1, extFields: { ...fields, [key]: bad } })).toBe(false);
+    },
+  );
 });

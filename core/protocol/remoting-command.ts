@@ -56,9 +56,16 @@ export function isRemotingCommand(x: unknown): x is RemotingCommand {
   );
 }
 
+/** Every own value a string, number or boolean (read in place: every packet is asked this). */
 function isExtFields(x: unknown): boolean {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  return Object.values(x).every((v) => ['string', 'number', 'boolean'].includes(typeof v));
+  const fields = x as Record<string, unknown>;
+  for (const key in fields) {
+    if (!Object.hasOwn(fields, key)) continue;
+    const type = typeof fields[key];
+    if (type !== 'string' && type !== 'number' && type !== 'boolean') return false;
+  }
+  return true;
 }
 
 /** The answer to a request whose header or body does not parse: SYSTEM_ERROR naming the field. */

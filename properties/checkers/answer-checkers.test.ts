@@ -146,6 +146,24 @@ describe('flushed-at-answer and replicated-at-answer', () => {
     },
   );
 
+  ptest.prop([sends, fc.nat()])(
+    'a SUCCESS answer that came too late for its producer is judged all the same',
+    (list, pick) => {
+      const i = sendOkAt(list, pick);
+      fc.pre(i !== undefined);
+      const { history, answers } = clean(list);
+      // The producer had given up (a timeout: outcome unknown) when the answer left.
+      const late = history.map((op) =>
+        op.f === 'send' && op.type === 'ok' && op.value.key === `m${i}`
+          ? { ...op, type: 'info' as const }
+          : op,
+      );
+      const { offset, size } = answers[i!]!.record!;
+      answers[i!] = { ...answers[i!]!, slaveAckedOffset: offset + size - 1 };
+      expect(checkReplicatedAtAnswer(late, answers, both).map((v) => v.key)).toEqual([`m${i}`]);
+    },
+  );
+
   test('a SEND_OK no broker was seen giving, or a message that asked not to wait', () => {
     const { history, answers } = clean([
       { status: 'SEND_OK', broker: 'broker-a', size: 120 },

@@ -192,6 +192,8 @@ function reachableThroughout(
     // The state before this op held from `from` (or the previous op) up to it.
     if (during && cut()) return false;
     const v = op.value as FaultValue;
+    // A restart of a running process kills it first: its connections break.
+    if (during && v.node === master && op.f === 'restart') return false;
     if (v.node === master && DOWN.has(op.f)) down = true;
     else if (v.node === master && UP.has(op.f)) down = false;
     else if (op.f === 'reset' && during && [v.a, v.b].includes(producer) && [v.a, v.b].includes(master))
