@@ -107,7 +107,9 @@ export function judgeCell(cell: ClaimCell, seeds: number, from = 1): CellVerdict
  */
 function asLesson(cell: ClaimCell, cx: Counterexample): Counterexample {
   const c = cell.config;
-  const config = `${c.flushDiskType}, ${c.brokerRole}${c.slaves > 0 ? ' with a slave' : ''}, ${c.sendMode} sends, ${c.consumeMode} consumption`;
+  const groups = (c.brokers ?? 1) > 1 ? ` (${c.brokers} groups)` : '';
+  const producers = (c.producers ?? 1) > 1 ? ` from ${c.producers} producers` : '';
+  const config = `${c.flushDiskType}, ${c.brokerRole}${c.slaves > 0 ? ' with a slave' : ''}${groups}, ${c.sendMode} sends${producers}, ${c.consumeMode} consumption`;
   const lesson = {
     teaches: `The claim "${cell.claim}" under ${config}, with the fault ${cell.fault}.`,
     expect: `Refuted at seed ${cx.seed} (${cx.faults} faults, ${cx.messages} messages): ${cx.explanation}`,
