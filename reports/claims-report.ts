@@ -53,11 +53,16 @@ function lessonsTable(lessons: readonly LessonVerdict[]): string {
   return table(['lesson (built-in scenario)', 'seed', 'verdict'], rows);
 }
 
-/** A cell's configuration in one line: flush type, role (+slave), send mode, consume mode. */
+/**
+ * A cell's configuration in one line: flush type, role (+slave), broker groups and producers when
+ * more than one, send mode, consume mode.
+ */
 export function configText(row: ClaimRow): string {
   const c = row.config;
   const role = c.slaves > 0 ? `${c.brokerRole}+slave` : c.brokerRole;
-  return `${c.flushDiskType} ${role} ${c.sendMode} ${c.consumeMode}`;
+  const groups = (c.brokers ?? 1) > 1 ? ` ×${c.brokers}` : '';
+  const producers = (c.producers ?? 1) > 1 ? ` ×${c.producers}` : '';
+  return `${c.flushDiskType} ${role}${groups} ${c.sendMode}${producers} ${c.consumeMode}`;
 }
 
 export function claimsText(matrix: ClaimsMatrix): string {
