@@ -29,6 +29,8 @@ export function runJson(result: RunResult) {
     nodes: result.nodes.map(({ name, address, role }) => ({ name, address, role })),
     replay,
     probes: result.probes,
+    // What the seed drew from the scenario's randomized space (none for most scenarios).
+    ...(Object.keys(result.space).length > 0 ? { space: result.space } : {}),
   };
 }
 
@@ -44,6 +46,12 @@ function drainText({ drain }: RunResult): string {
   return `  drain: from ${seconds(drain.fromMs)} to ${seconds(drain.endedAtMs)}, ${how}`;
 }
 
+/** What the seed drew from the scenario's space, on one line, if it has one. */
+function spaceText({ space }: RunResult): string[] {
+  const drawn = Object.entries(space).map(([choice, value]) => `${choice}=${String(value)}`);
+  return drawn.length === 0 ? [] : [`  drawn: ${drawn.join(' ')}`];
+}
+
 export function runText(result: RunResult): string {
   const { stats } = result;
   const lines = [
@@ -54,6 +62,7 @@ export function runText(result: RunResult): string {
       `${stats.stored} stored, ${stats.consumed} consumed (${stats.deliveries} deliveries), ` +
       `${stats.duplicated} duplicated, ${stats.lost} lost, ${stats.backlog} backlog, ${stats.recovered} recovered`,
     drainText(result),
+    ...spaceText(result),
     ...result.warnings.map((w) => `  WARNING: ${w}`),
     '',
   ];

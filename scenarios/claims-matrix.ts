@@ -3,8 +3,10 @@
 // the DLQ; backtracking by time") crossed with the configurations and faults that matter. A cell
 // is one scenario built from a base workload, a configuration and a fault template; `promised`
 // says whether RocketMQ's documentation promises the claim there (a refuted promised cell is a
-// finding; a refuted unpromised cell is the lesson).
-import type { Property, ScenarioInput } from './scenario-schema.ts';
+// finding; a refuted unpromised cell is the lesson). `space` says which parts of the randomized
+// fault and timing space (space.ts) each seed of the cell draws from: only parts whose faults the
+// cell's promise covers, so a seed that breaks it is a finding, not an unfair draw.
+import type { Property, ScenarioInput, SpacePart } from './scenario-schema.ts';
 
 export const CLAIM_NAMES = [
   'deterministic',
@@ -27,7 +29,12 @@ export type FaultName =
   | 'partition'
   | 'consumer-crash'
   | 'pause'
-  | 'clock-skew';
+  | 'clock-skew'
+  | 'bit-rot'
+  | 'slave-cut-shutdown'
+  | 'slow-disk-power-loss'
+  | 'lazy-flush-power-loss'
+  | 'broadcasting-power-loss';
 
 export interface CellConfig {
   flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH';
@@ -53,6 +60,8 @@ export interface ClaimCell {
   readonly promised: boolean;
   /** Hours of virtual time per seed (the retry schedule): run with a quarter of the seeds. */
   readonly heavy: boolean;
+  /** The parts of the randomized space its seeds draw from. */
+  readonly space: readonly SpacePart[];
   readonly scenario: ScenarioInput;
 }
 
@@ -106,6 +115,77 @@ const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
         recoverAfterMs: [500, 15_000],
       },
     },
+  },
+  'bit-rot': {
+    // A kill as in process-kill, and as it strikes one bit flips in the master's newest CommitLog
+    // file (bit rot that recovery may or may not see: RocketMQ's CRC covers the body only).
+    faults: {
+      generate: {
+        faults: 2,
+        kinds: { kill: 1 },
+        targets: ['master'],
+        ...window,
+        recoverAfterMs: [500, 15_000],
+        corruptOnCrash: 'store/commitlog/',
+      },
+    },
+  },
+  'slave-cut-shutdown': {
+    // The master is cut from its slave (SYNC_MASTER puts wait up to slaveTimeout), then shut down
+    // cleanly while they wait, and started again (soon: meanwhile consumers ahead of the slave
+    // retry their pulls there at once); then the slave loses its disk and starts empty, once the
+    // master's 16 KiB CommitLog files (cell()) have rolled.
+    faults: {
+      schedule: [
+        { at: 14_000, fault: 'partition', from: ['broker-a-master'], to: ['broker-a-slave1'] },
+        { at: 15_000, fault: 'shutdown', node: 'broker-a-master' },
+        { at: 20_000, fault: 'heal' },
+        { at: 21_000, fault: 'restart', node: 'broker-a-master' },
+        { at: 50_000, fault: 'disk-loss', node: 'broker-a-slave1' },
+        { at: 51_000, fault: 'restart', node: 'broker-a-slave1' },
+      ],
+    },
+  },
+  'slow-disk-power-loss': {
+    // The master's fsyncs take 100-300 ms against a syncFlushTimeout of 200 ms (cell()), and a
+    // handler fails every 5th message once: puts, send-backs and due delayed messages time out
+    // on the flush, and the power fails while the slave already has what the master never forced.
+    // At 40 s the broker rewrites consumerOffset.json and delayOffset.json (every 5 s and 10 s
+    // from its start): their .bak first, forced, then the file; the power fails 250 ms later,
+    // and again at 52 s.
+    faults: {
+      schedule: [
+        { at: 40_250, fault: 'power-off', node: 'broker-a-master' },
+        { at: 43_000, fault: 'restart', node: 'broker-a-master' },
+        { at: 52_000, fault: 'power-off', node: 'broker-a-master' },
+        { at: 54_000, fault: 'restart', node: 'broker-a-master' },
+      ],
+    },
+    disk: { master: { flushLatencyMs: 100, flushLatencyMaxMs: 300 } },
+  },
+  'lazy-flush-power-loss': {
+    // The flush service forces the CommitLog only every 30 s or 64 KiB (cell()), a handler fails
+    // every 5th message once: the power fails with the retries' delayed messages of the last
+    // 30 s unforced, though the delay service had delivered some and saved its progress.
+    faults: {
+      schedule: [
+        { at: 55_000, fault: 'power-off', node: 'broker-a-master' },
+        { at: 57_000, fault: 'restart', node: 'broker-a-master' },
+      ],
+    },
+  },
+  'broadcasting-power-loss': {
+    // A BROADCASTING consumer with its own instanceName (cell()) keeps its offsets.json across
+    // restarts; it rewrites it every 5 s from 10 s after its start without fsync, so at 22 s the
+    // file is a second old and unflushed when the power fails, and its disk tears the page (the
+    // group's 16 queues make the file span sectors): the next start reads a broken file.
+    faults: {
+      schedule: [
+        { at: 22_000, fault: 'power-off', node: 'consumer-1' },
+        { at: 26_000, fault: 'restart', node: 'consumer-1' },
+      ],
+    },
+    disk: { consumer: { tornWriteProbability: 1 } },
   },
   'power-loss': {
     faults: {
@@ -219,20 +299,115 @@ function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, p
     faulted.run = { ...base.run, keepDown: ['broker-a-master'] };
     faulted.workload = { ...base.workload, messages: 600, intervalMs: 10 * c.producers, startAtMs: 12_000 };
   }
+  if (fault === 'slow-disk-power-loss' || fault === 'lazy-flush-power-loss') {
+    const conf: Record<string, number> =
+      fault === 'slow-disk-power-loss'
+        ? { syncFlushTimeout: 200 }
+        : { flushCommitLogLeastPages: 16, flushCommitLogThoroughInterval: 30_000 };
+    const handler = { kind: 'fail' as const, every: 5, times: 1 };
+    const consumerGroups = base.topology!.consumerGroups!.map((g) => ({ ...g, handler }));
+    const brokers = [{ brokerName: 'broker-a', ...broker(c), conf }];
+    faulted.topology = { ...base.topology, brokers, consumerGroups };
+  }
+  if (fault === 'broadcasting-power-loss') {
+    const consumerGroups = base.topology!.consumerGroups!.map((g) => ({
+      ...g,
+      messageModel: 'BROADCASTING' as const,
+      instanceName: 'app',
+    }));
+    faulted.topology = { ...base.topology, consumerGroups };
+    faulted.workload = { ...base.workload, queues: 16 };
+    // A consumer that cannot start again is seen in liveness, by the end of the usual drain.
+    faulted.run = { ...base.run, drainMaxMs: base.run!.drainMs };
+  }
+  if (fault === 'slave-cut-shutdown') {
+    const conf = { mappedFileSizeCommitLog: 16_384 };
+    faulted.topology = { ...base.topology, brokers: [{ brokerName: 'broker-a', ...broker(c), conf }] };
+  }
+  if (claim === 'deterministic') {
+    // Same trace twice is the claim: a group that lags after what its seed drew need not be drained.
+    faulted.run = { ...base.run, drainMaxMs: base.run!.drainMs };
+  }
   if (fault === 'index-roll-power-loss') {
     const conf = { mappedFileSizeCommitLog: 16_384, maxIndexNum: 200 };
     faulted.topology = { ...base.topology, brokers: [{ brokerName: 'broker-a', ...broker(c), conf }] };
   }
+  const space = spaceOf(claim, c, fault);
   return {
     id,
     claim,
-    properties: [...CLAIM_PROPERTIES[claim], ...answerProperties(claim, c, promised)],
+    // A broadcasting consumer that cannot start again leaves a backlog that never drains.
+    properties: [
+      ...(fault === 'broadcasting-power-loss' ? (['lost', 'liveness'] as const) : CLAIM_PROPERTIES[claim]),
+      ...answerProperties(claim, c, promised),
+    ],
     config: c,
     fault,
     promised,
     heavy: claim === 'retry-then-dlq',
-    scenario: { ...faulted, name: id },
+    space,
+    scenario: { ...faulted, name: id, space: [...space] },
   };
+}
+
+/** Knobs and disks that change when things happen, never what a configuration promises. */
+const TIMING: SpacePart[] = ['disk', 'files', 'flush'];
+/**
+ * Polling knobs cost time where pulls go on for long: short polling answers every empty pull in
+ * 1 s (hours of retries, ordered cells' 16 queues), and reads from a slave whose master stays down
+ * retry at once. They go where neither is so.
+ */
+const POLLING: SpacePart[] = ['polling'];
+
+/**
+ * The parts of the space a cell draws from: timing everywhere; clients where the claim allows them
+ * (a handler that fails on purpose redelivers, which not-duplicated would count); faults no
+ * stronger than the cell's own (a clean shutdown beside a kill, a kill beside a power loss), bit
+ * rot where only the ConsumeQueue's agreement with the CommitLog is judged. The index-roll cells
+ * keep their exact setup (a finding); the determinism cell draws what adds randomness inside a run.
+ */
+function spaceOf(claim: ClaimName, c: CellConfig, fault: FaultName): SpacePart[] {
+  if (fault === 'index-roll-power-loss' || fault === 'broadcasting-power-loss') return [];
+  const crash = ['process-kill', 'power-loss', 'bit-rot'].includes(fault) ? (['processes'] as const) : [];
+  // These cells set their own disk or flush and handlers: the rest of the timing space stays open.
+  if (fault === 'slow-disk-power-loss' || fault === 'lazy-flush-power-loss')
+    return ['files', 'polling', 'producers'];
+  switch (claim) {
+    case 'deterministic':
+      // The draws that add randomness of their own inside a run: per-flush latencies, bit flips.
+      return ['disk', 'files', 'corruption', 'processes'];
+    case 'not-lost': {
+      const masterDown = fault === 'master-disk-loss' || fault === 'slave-cut-shutdown';
+      return [
+        ...TIMING,
+        ...(masterDown ? [] : POLLING),
+        ...crash,
+        ...(c.slaves > 0 ? (['ha'] as const) : []),
+        ...(c.slaves === 0 && (fault === 'process-kill' || fault === 'partition')
+          ? (['brokers'] as const)
+          : []),
+        ...(fault === 'clock-skew' ? (['clock'] as const) : []),
+        'producers',
+        // The master-disk-loss cells pause the consumers meanwhile: handlers change nothing there.
+        ...(fault === 'master-disk-loss' ? [] : (['handlers'] as const)),
+      ];
+    }
+    case 'not-disordered':
+      return [...TIMING, ...crash, ...(c.consumeMode === 'orderly' ? (['handlers'] as const) : [])];
+    case 'cq-rebuild':
+      // Handlers that fail fill the delay levels (SCHEDULE_TOPIC) before the crash.
+      return [...TIMING, ...POLLING, ...crash, 'handlers'];
+    case 'retry-then-dlq':
+      // Hours of virtual time: flush services ticking every 200 ms would cost more than they find.
+      return ['files', ...crash, 'retention'];
+    case 'backtrack':
+      return [...TIMING, ...POLLING, ...(fault === 'clock-skew' ? (['clock'] as const) : [])];
+    case 'available':
+      // The availability cells judge each send against the brokers' reachability: kept as built.
+      return [];
+    default:
+      return [...TIMING, ...POLLING, ...crash];
+  }
 }
 
 function baseScenario(claim: ClaimName, c: Settings): ScenarioInput {
@@ -318,6 +493,17 @@ export const CLAIM_CELLS: readonly ClaimCell[] = [
   cell('not-lost', { sendMode: 'async' }, 'power-loss', false),
   cell('not-lost', { flushDiskType: 'SYNC_FLUSH', sendMode: 'async' }, 'power-loss', true),
   cell('not-lost', { flushDiskType: 'SYNC_FLUSH' }, 'index-roll-power-loss', true),
+  // Broadcasting progress lives in a local file written without fsync (not promised).
+  cell('not-lost', {}, 'broadcasting-power-loss', false),
+  // Flushes slower than syncFlushTimeout: FLUSH_DISK_TIMEOUT is no SEND_OK, what was is durable.
+  cell(
+    'not-lost',
+    { flushDiskType: 'SYNC_FLUSH', brokerRole: 'SYNC_MASTER', slaves: 1 },
+    'slow-disk-power-loss',
+    true,
+  ),
+  // A clean shutdown drops the puts waiting for the slave unanswered: their outcome is unknown.
+  cell('not-lost', { brokerRole: 'SYNC_MASTER', slaves: 1, sendMode: 'async' }, 'slave-cut-shutdown', true),
   ...(['none', 'process-kill', 'consumer-crash', 'partition'] as const).map((f) =>
     cell('not-duplicated', {}, f, f === 'none'),
   ),
@@ -337,6 +523,10 @@ export const CLAIM_CELLS: readonly ClaimCell[] = [
       cell('cq-rebuild', { flushDiskType }, f, true),
     ),
   ),
+  // Delay levels' saved progress past what the CommitLog kept after a power loss.
+  cell('cq-rebuild', {}, 'lazy-flush-power-loss', true),
+  // RocketMQ's CRC covers a record's body: a flipped bit elsewhere passes recovery (not promised).
+  cell('cq-rebuild', { flushDiskType: 'SYNC_FLUSH' }, 'bit-rot', false),
   ...AVAILABILITY_FAULTS.map((f) =>
     cell('available', { brokers: 2, sendMode: 'sync+async', producers: 2 }, f, true),
   ),

@@ -49,7 +49,11 @@ export function drawFaults(spec: SwarmSpec, nodes: readonly NodeSpec[], seed: nu
     const node = rng.pick(targets);
     const at = spec.fromMs + rng.int(Math.max(1, Math.floor(spec.toMs - spec.fromMs)));
     const recoverAt = at + lo + rng.int(Math.max(1, Math.floor(hi - lo) + 1));
-    const [fault, ...recovery] = withRecovery(kind, node, at, recoverAt, nodes, rng);
+    const [fault, ...recovery] = withRecovery(kind, node, at, recoverAt, nodes, rng, spec.clockJumpMs);
+    const crash = kind === 'kill' || kind === 'power-off';
+    if (crash && spec.corruptOnCrash !== undefined) {
+      faults.push({ at, fault: 'corrupt', node, path: spec.corruptOnCrash });
+    }
     faults.push(fault!, ...(spec.recover ? recovery : []));
   }
   return faults.sort((x, y) => x.at - y.at);
@@ -77,6 +81,7 @@ function withRecovery(
   recoverAt: number,
   nodes: readonly NodeSpec[],
   rng: SeededRng,
+  clockJumpMs: number,
 ): FaultInput[] {
   switch (kind) {
     case 'pause':
@@ -104,7 +109,7 @@ function withRecovery(
       return [{ at, fault: 'reset', a: node, b: rng.pick(peers).name }];
     }
     case 'clock-jump':
-      return [{ at, fault: 'clock-jump', node, deltaMs: rng.int(120_001) - 60_000 }];
+      return [{ at, fault: 'clock-jump', node, deltaMs: rng.int(2 * clockJumpMs + 1) - clockJumpMs }];
     default:
       return [
         { at, fault: kind, node },

@@ -21,7 +21,16 @@ import { finalHeal, planFaults } from './fault-plan.ts';
 import { witnessedBrokers } from './moment-checks.ts';
 import { startSampler, type Sample } from './sampler.ts';
 import { drainCapMs, parseScenario, type Scenario } from './scenario-schema.ts';
-import { addressOf, brokerConfValues, layout, namesrvAddr, type NodeSpec } from './topology.ts';
+import { drawSpace, seededChooser } from './space.ts';
+import {
+  addressOf,
+  brokerConfValues,
+  checkDiskTargets,
+  diskOf,
+  layout,
+  namesrvAddr,
+  type NodeSpec,
+} from './topology.ts';
 import {
   adminMain,
   builtInHandler,
@@ -77,6 +86,8 @@ export interface RunResult {
   brokers: ReadonlyMap<string, BrokerController>;
   /** The coverage probes the run hit (core/probes.ts), each with how many times. */
   probes: ProbeHits;
+  /** What the seed drew from the scenario's space (space.ts), by choice; empty if it has none. */
+  space: Record<string, unknown>;
   /** What the world saw of the sends on the wire: each request, each answer as it left (answers.ts). */
   wire: WireSeen;
 }
@@ -84,8 +95,9 @@ export interface RunResult {
 const NETWORK_FAULTS = new Set(['partition', 'isolate', 'reset']);
 
 export function runScenario(input: Scenario | unknown, options: RunOptions = {}): RunResult {
-  const scenario = parseScenario(input);
-  const seed = options.seed ?? scenario.seed;
+  const parsed = parseScenario(input);
+  const seed = options.seed ?? parsed.seed;
+  const { scenario, choices } = drawSpace(parsed, seededChooser(seed, parsed.name));
   const nodes = layout(scenario);
   const { world, faults, series, running, drain, sent, wire } = simulate(scenario, seed, nodes, options);
   const history = recordHistory(world.trace.records);
@@ -123,6 +135,7 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
       nodes.filter((n) => end.brokers.has(n.address)).map((n) => [n.name, end.brokers.get(n.address)!]),
     ),
     probes: world.probes.hits(),
+    space: choices,
     wire,
   };
 }
@@ -138,6 +151,7 @@ function simulate(scenario: Scenario, seed: number, nodes: readonly NodeSpec[], 
   );
   const { durationMs, maxEvents, maxMemoryMb } = scenario.run;
   const limits = { maxEvents, maxMemoryMb };
+  checkDiskTargets(scenario, nodes);
   checkBeforeRun(scenario, nodes, limits);
   const world = new World({
     seed,
@@ -258,6 +272,7 @@ function addNodes(
     const startAt = startTime(node, scenario);
     const added = world.addNode(node.address, captured, {
       clock: scenario.topology.clocks[node.name] ?? {},
+      disk: diskOf(scenario, node),
       start: startAt === 0,
     });
     if (startAt > 0) world.scheduler.scheduleAt(startAt, () => added.state === 'stopped' && added.start());

@@ -9,6 +9,7 @@ import { parseOrThrow } from '../core/config-error.ts';
 import { faultSchema } from '../sim/nemesis.ts';
 import { networkConfigSchema } from '../sim/network.ts';
 import { clockConfigSchema } from '../sim/clock.ts';
+import { diskConfigShape, type DiskConfigInput } from '../sim/disk.ts';
 
 export const PROPERTIES = [
   'lost',
@@ -84,6 +85,11 @@ const consumerGroupSchema = z.strictObject({
     .enum(['CONSUME_FROM_LAST_OFFSET', 'CONSUME_FROM_FIRST_OFFSET'])
     .default('CONSUME_FROM_LAST_OFFSET'),
   consumeThreads: z.number().int().min(1).max(64).default(20),
+  /**
+   * ClientConfig.instanceName of its consumers. Absent: "DEFAULT", which RocketMQ replaces by the
+   * process id, new at each start, so a restarted BROADCASTING consumer never finds its offsets file.
+   */
+  instanceName: name.optional(),
   /** Simulated time the handler takes per call, in ms: fixed, or drawn per call from [min, max]. */
   serviceTimeMs: z
     .union([ms(HOUR_MS), z.tuple([ms(HOUR_MS).int(), ms(HOUR_MS).int()])])
@@ -137,6 +143,23 @@ export const MAX_PRODUCERS = 1_000;
 export const MAX_CONSUMER_GROUPS = 100;
 
 export const FAULT_TARGETS = ['namesrv', 'master', 'slave', 'producer', 'consumer'] as const;
+
+/** The parts of the randomized fault and timing space a scenario may draw from (space.ts). */
+export const SPACE_PARTS = [
+  'disk',
+  'files',
+  'flush',
+  'ha',
+  'polling',
+  'retention',
+  'processes',
+  'clock',
+  'corruption',
+  'producers',
+  'handlers',
+  'brokers',
+] as const;
+export type SpacePart = (typeof SPACE_PARTS)[number];
 const SWARM_KINDS = [
   'reset',
   'kill',
@@ -171,7 +194,34 @@ const swarmSchema = z.strictObject({
   recover: z.boolean().default(true),
   /** Also let each seed switch off a random subset of the kinds (swarm testing). */
   swarm: z.boolean().default(false),
+  /** A clock jump is drawn in [-clockJumpMs, clockJumpMs]. */
+  clockJumpMs: ms(HOUR_MS).int().default(60_000),
+  /**
+   * Bit rot found at recovery: as each kill or power loss strikes, one bit flips in the last file
+   * under this directory of the node's disk (store/commitlog/: the CommitLog file being written).
+   */
+  corruptOnCrash: z.string().min(1).endsWith('/').optional(),
 });
+
+/**
+ * Some of a disk's settings, without their defaults (a node's name overrides only what it says
+ * over its role's); checked together when the disk is made, and here as far as they go.
+ */
+const diskOverrideSchema = (
+  z.strictObject(
+    Object.fromEntries(
+      Object.entries(diskConfigShape.shape).map(([key, field]) => [
+        key,
+        (field instanceof z.ZodDefault ? field.unwrap() : field).optional(),
+      ]),
+    ),
+  ) as unknown as z.ZodType<Partial<DiskConfigInput>>
+).refine(
+  (d) =>
+    (d.pageSize ?? 4096) % (d.sectorSize ?? 512) === 0 &&
+    (d.flushLatencyMaxMs === undefined || d.flushLatencyMaxMs >= (d.flushLatencyMs ?? 0)),
+  'sectorSize must divide pageSize, and flushLatencyMaxMs be at least flushLatencyMs',
+);
 
 export const scenarioSchema = z
   .strictObject({
@@ -197,6 +247,12 @@ export const scenarioSchema = z
       })
       .prefault({}),
     network: networkConfigSchema.prefault({}),
+    /**
+     * The machines' disks (sim/disk.ts): flush latency and bandwidth, torn pages on power loss,
+     * capacity. Keyed by role (namesrv, master, slave, producer, consumer) or node name; a node
+     * takes its role's settings, then its name's, over the defaults (a flush costs no time).
+     */
+    disk: z.record(z.union([z.enum(FAULT_TARGETS), name]), diskOverrideSchema).default({}),
     workload: workloadSchema.prefault({}),
     faults: z
       .union([
@@ -239,6 +295,11 @@ export const scenarioSchema = z
      * SYNC_MASTER make their promise for (the others are treated as outcome unknown).
      */
     acknowledged: z.enum(['stored', 'SEND_OK']).default('stored'),
+    /**
+     * The parts of the randomized fault and timing space each seed draws from (space.ts): broker.conf
+     * knobs, disks, clients and faults, drawn before the run from a stream of their own.
+     */
+    space: z.array(z.enum(SPACE_PARTS)).max(SPACE_PARTS.length).default([]),
     /** The properties this configuration promises; the others are checked and reported only. */
     guarantees: z.array(z.enum(PROPERTIES)).default(['unexpected', 'cq-consistent']),
     /** The properties the lesson shows broken at the scenario's seed (a test holds it to that). */
@@ -333,6 +394,7 @@ export type BrokerGroup = Scenario['topology']['brokers'][number];
 export type ConsumerGroup = Scenario['topology']['consumerGroups'][number];
 export type Handler = ConsumerGroup['handler'];
 export type SwarmSpec = z.output<typeof swarmSchema>;
+export type DiskOverride = z.output<typeof diskOverrideSchema>;
 
 /** Validates a scenario; a ConfigError names each field at fault (z.prettifyError). */
 export function parseScenario(input: unknown, what = 'scenario'): Scenario {

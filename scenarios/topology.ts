@@ -6,7 +6,7 @@
 // files) so that runs roll files and stay light; RocketMQ's own defaults are 1 GiB, 300,000
 // entries and 5 million slots. A scenario's `conf` overrides them.
 import { configIssue } from '../core/config-error.ts';
-import type { BrokerGroup, Scenario } from './scenario-schema.ts';
+import { FAULT_TARGETS, type BrokerGroup, type DiskOverride, type Scenario } from './scenario-schema.ts';
 
 export type Role = 'namesrv' | 'master' | 'slave' | 'producer' | 'consumer' | 'admin';
 
@@ -127,4 +127,16 @@ export function brokerConfValues(node: NodeSpec, nodes: readonly NodeSpec[]): Re
     ...SCENARIO_FILE_SIZES,
     ...group.conf,
   };
+}
+
+/** A node's disk settings: its role's entry of the scenario's `disk`, then its name's. */
+export function diskOf(scenario: Scenario, node: NodeSpec): DiskOverride {
+  return { ...scenario.disk[node.role], ...scenario.disk[node.name] };
+}
+
+/** Each key of the scenario's `disk` is a role or a node's name; a ConfigError names one that is not. */
+export function checkDiskTargets(scenario: Scenario, nodes: readonly NodeSpec[]): void {
+  for (const key of Object.keys(scenario.disk)) {
+    if (!(FAULT_TARGETS as readonly string[]).includes(key)) addressOf(nodes, key, ['disk', key]);
+  }
 }

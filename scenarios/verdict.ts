@@ -8,6 +8,7 @@ import { probeSeeds, type ProbeSeeds } from './coverage.ts';
 import { drawFaults } from './fault-plan.ts';
 import { runScenario, type RunResult } from './runner.ts';
 import { parseScenario, type Property, type Scenario, type ScenarioInput } from './scenario-schema.ts';
+import { drawSpace, seededChooser } from './space.ts';
 import { layout } from './topology.ts';
 
 export interface Counterexample {
@@ -27,6 +28,8 @@ export interface CellVerdict {
   config: ClaimCell['config'];
   fault: string;
   promised: boolean;
+  /** The parts of the randomized space its seeds drew from (absent in results of older versions). */
+  space?: readonly string[];
   verdict: 'holds' | 'refuted';
   seeds: number;
   counterexample?: Counterexample;
@@ -56,6 +59,7 @@ function cellBase(cell: ClaimCell) {
     config: cell.config,
     fault: cell.fault,
     promised: cell.promised,
+    space: cell.space,
   };
 }
 
@@ -66,7 +70,7 @@ export function judgeCellSeed(cell: ClaimCell, seed: number): CellSeedAnswer {
   const probes = Object.keys(run.probes);
   if (broken(run, cell.properties) === undefined) return { seed, counterexample: null, probes };
   const budget = cell.heavy ? HEAVY_SHRINK_BUDGET : SHRINK_BUDGET;
-  const counterexample = asLesson(cell, shrink(parseScenario(cell.scenario), seed, cell.properties, budget));
+  const counterexample = asLesson(cell, shrink(drawnAt(cell, seed), seed, cell.properties, budget));
   return { seed, counterexample, probes };
 }
 
@@ -129,11 +133,17 @@ function judgeDeterminism(cell: ClaimCell, seed: number): CellSeedAnswer {
     seed,
     property: 'deterministic',
     explanation: `seed ${seed} gave trace ${a.traceHash}, then ${b.traceHash}`,
-    scenario: withFixedFaults(parseScenario(cell.scenario), seed) as ScenarioInput,
+    scenario: withFixedFaults(drawnAt(cell, seed), seed) as ScenarioInput,
     faults: a.faults.length,
     messages: a.stats.sent,
   };
   return { seed, counterexample, probes };
+}
+
+/** The cell's scenario with the seed's draw from its space: the same run, as fixed data. */
+function drawnAt(cell: ClaimCell, seed: number): Scenario {
+  const scenario = parseScenario(cell.scenario);
+  return drawSpace(scenario, seededChooser(seed, scenario.name)).scenario;
 }
 
 /** The seed's faults as a fixed schedule: the same run, now open to shrinking. */

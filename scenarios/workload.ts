@@ -8,6 +8,7 @@
 import type { Env, ProcessMain } from '../core/env.ts';
 import { DefaultMQProducer } from '../core/client/default-mq-producer.ts';
 import { DefaultMQPushConsumer } from '../core/client/default-mq-push-consumer.ts';
+import { MQClientException } from '../core/client/exceptions.ts';
 import { Message } from '../core/message/message.ts';
 import { SelectMessageQueueByHash } from '../core/client/message-queue-selector.ts';
 import type { MessageExt } from '../core/message/message.ts';
@@ -152,6 +153,7 @@ export function consumerMain(
     consumer.setNamesrvAddr(outside.namesrvAddr);
     consumer.subscribe(scenario.workload.topic, '*');
     consumer.setMessageModel(group.messageModel);
+    if (group.instanceName !== undefined) consumer.setInstanceName(group.instanceName);
     consumer.setConsumeFromWhere(group.consumeFromWhere);
     consumer.setConsumeThreadMin(group.consumeThreads);
     consumer.setConsumeThreadMax(group.consumeThreads);
@@ -186,7 +188,14 @@ export function consumerMain(
         consumeMessage: (msgs: MessageExt[]) => consume(msgs) as ConsumeConcurrentlyStatus,
       });
     }
-    consumer.start();
+    try {
+      consumer.start();
+    } catch (error) {
+      // start() throws as RocketMQ's does (a BROADCASTING consumer whose offsets file and its .bak
+      // are both unreadable): the application consumes nothing from this process.
+      if (!(error instanceof MQClientException)) throw error;
+      env.trace('consumer.start-failed', { group: group.group, error: error.message });
+    }
     return consumer;
   };
 }

@@ -4,7 +4,10 @@
 //   file: it costs no time, and the only write latency here is the fsync's) and reaches the
 //   medium only through a flush that covers it;
 // - flush (fsync, or msync of a range) as one scheduled event, flushLatencyMs + the range's
-//   unflushed bytes / flushBytesPerMs after the call, never synchronous. At completion the range,
+//   unflushed bytes / flushBytesPerMs after the call, never synchronous. With flushLatencyMaxMs,
+//   each flush's latency is drawn from [flushLatencyMs, flushLatencyMaxMs] (a device's tail
+//   latency), so flushes of one file may complete out of call order, as fsyncs of separate threads
+//   can. At completion the range,
 //   cut to the file's size at the call, is copied from the cache as it is then: bytes appended
 //   after the call stay unflushed, but an overwrite inside the range that landed meanwhile is
 //   flushed too (writeback reads a page when it writes it). Then `done` runs;
@@ -40,29 +43,38 @@ import type { Scheduler, SimEvent } from './scheduler.ts';
 
 const unbounded = (finite: z.ZodNumber) => finite.or(z.literal(Infinity)).default(Infinity);
 
-export const diskConfigSchema = z
-  .strictObject({
-    /** Granularity of a torn write, in bytes. */
-    pageSize: z.number().int().positive().default(4096),
-    /** The unit a torn page is cut at. */
-    sectorSize: z.number().int().positive().default(512),
-    /** On power loss, chance per file with unflushed bytes that one page is partly written. */
-    tornWriteProbability: z.number().min(0).max(1).default(0),
-    flushLatencyMs: z.number().nonnegative().default(0),
-    /** Bandwidth of a flush; Infinity means a flush costs only its latency. */
-    flushBytesPerMs: unbounded(z.number().positive()),
-    /** Bound on the sum of all file sizes. */
-    capacityBytes: unbounded(z.number().int().nonnegative()),
-    /** How often the kernel's flusher wakes (Linux: dirty_writeback_centisecs = 500). */
-    writebackIntervalMs: z.number().positive().default(5_000),
-    /** How long a byte stays dirty before the flusher writes it (dirty_expire_centisecs = 3000). */
-    dirtyExpireMs: z.number().nonnegative().or(z.literal(Infinity)).default(30_000),
-  })
+/** The disk's settings and their defaults (diskConfigSchema adds the checks across fields). */
+export const diskConfigShape = z.strictObject({
+  /** Granularity of a torn write, in bytes. */
+  pageSize: z.number().int().positive().default(4096),
+  /** The unit a torn page is cut at. */
+  sectorSize: z.number().int().positive().default(512),
+  /** On power loss, chance per file with unflushed bytes that one page is partly written. */
+  tornWriteProbability: z.number().min(0).max(1).default(0),
+  flushLatencyMs: z.number().nonnegative().default(0),
+  /** If set, each flush's latency is drawn uniformly from [flushLatencyMs, this] (the disk's rng). */
+  flushLatencyMaxMs: z.number().nonnegative().optional(),
+  /** Bandwidth of a flush; Infinity means a flush costs only its latency. */
+  flushBytesPerMs: unbounded(z.number().positive()),
+  /** Bound on the sum of all file sizes. */
+  capacityBytes: unbounded(z.number().int().nonnegative()),
+  /** How often the kernel's flusher wakes (Linux: dirty_writeback_centisecs = 500). */
+  writebackIntervalMs: z.number().positive().default(5_000),
+  /** How long a byte stays dirty before the flusher writes it (dirty_expire_centisecs = 3000). */
+  dirtyExpireMs: z.number().nonnegative().or(z.literal(Infinity)).default(30_000),
+});
+
+export const diskConfigSchema = diskConfigShape
   .refine((c) => c.pageSize % c.sectorSize === 0, {
     path: ['sectorSize'],
     message: 'sectorSize must divide pageSize',
+  })
+  .refine((c) => c.flushLatencyMaxMs === undefined || c.flushLatencyMaxMs >= c.flushLatencyMs, {
+    path: ['flushLatencyMaxMs'],
+    message: 'flushLatencyMaxMs must be at least flushLatencyMs',
   });
 export type DiskConfig = z.infer<typeof diskConfigSchema>;
+export type DiskConfigInput = z.input<typeof diskConfigShape>;
 
 export interface DiskOptions {
   scheduler: Scheduler;
@@ -343,8 +355,12 @@ export class SimDisk implements Disk {
     const file = this.get(path);
     const start = Math.min(range?.offset ?? 0, file.length);
     const end = range === undefined ? file.length : Math.min(range.offset + range.length, file.length);
-    const { flushLatencyMs, flushBytesPerMs } = this.config;
-    const delayMs = flushLatencyMs + file.dirty.bytesIn(start, end) / flushBytesPerMs;
+    const { flushLatencyMs, flushLatencyMaxMs, flushBytesPerMs } = this.config;
+    const latencyMs =
+      flushLatencyMaxMs === undefined || flushLatencyMaxMs === flushLatencyMs
+        ? flushLatencyMs
+        : this.rng.between(flushLatencyMs, flushLatencyMaxMs);
+    const delayMs = latencyMs + file.dirty.bytesIn(start, end) / flushBytesPerMs;
     const event = this.scheduler.schedule(delayMs, () => {
       this.pending.delete(event);
       // A file deleted or replaced meanwhile is not this one: its bytes are gone already.

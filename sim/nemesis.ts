@@ -19,6 +19,7 @@ export const faultSchema = z.discriminatedUnion('fault', [
   onNode('resume'),
   onNode('disk-loss'),
   onNode('isolate'),
+  /** One flipped bit in `path`; a path ending in '/' names a directory: its last file by name (for a CommitLog, the newest). */
   z.strictObject({ at, fault: z.literal('corrupt'), node, path: z.string().min(1).optional() }),
   z.strictObject({
     at,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { ProcessMain } from '../core/env.ts';
 import { clockConfigSchema, NodeClock, type ClockConfig } from './clock.ts';
 import { parseOrThrow } from '../core/config-error.ts';
-import { diskConfigSchema, SimDisk } from './disk.ts';
+import { diskConfigSchema, SimDisk, type DiskConfigInput } from './disk.ts';
 import { parseFaultSchedule, type Fault } from './nemesis.ts';
 import { networkConfigSchema, SimNetwork } from './network.ts';
 import { SimNode, type NodeState } from './node.ts';
@@ -43,6 +43,8 @@ export type WorldConfigInput = z.input<typeof worldConfigSchema>;
 
 export interface NodeOptions {
   clock?: Partial<ClockConfig>;
+  /** This machine's disk settings, over the world's (`disk`). */
+  disk?: DiskConfigInput;
   /** Start the process at once (default true). */
   start?: boolean;
 }
@@ -95,7 +97,12 @@ export class World {
 
   addNode(address: string, main: ProcessMain, options: NodeOptions = {}): SimNode {
     const clockConfig = parseOrThrow(clockConfigSchema, options.clock ?? {}, `clock of ${address}`);
-    const { seed, disk, epochMs } = this.config;
+    const { seed, epochMs } = this.config;
+    const disk = parseOrThrow(
+      diskConfigSchema,
+      { ...this.config.disk, ...options.disk },
+      `disk of ${address}`,
+    );
     let disks = 0;
     const freshDisk = () =>
       new SimDisk({
@@ -189,15 +196,20 @@ export class World {
     }
   }
 
-  /** Flips one bit of `path`, or of a file picked at random; a disk with no file is left alone. */
+  /**
+   * Flips one bit of `path`, of the last file under it if it ends in '/', or of a file picked at
+   * random; a disk with no such file is left alone.
+   */
   private corrupt(node: SimNode, path: string | undefined): void {
     const files = node.disk.paths().filter((file) => node.disk.size(file) > 0);
-    const target = path ?? (files.length > 0 ? this.nemesisRng.pick(files) : undefined);
+    const target = path?.endsWith('/')
+      ? files.filter((file) => file.startsWith(path)).at(-1)
+      : (path ?? (files.length > 0 ? this.nemesisRng.pick(files) : undefined));
     if (target === undefined || !files.includes(target)) {
       this.trace.record(this.now, 'nemesis', 'skipped', {
         fault: 'corrupt',
         node: node.address,
-        path: target ?? null,
+        path: target ?? path ?? null,
       });
       return;
     }

@@ -8,5 +8,5 @@ export default {
   find: "    } else if (maxOffset > this.service.store.commitLog.maxOffset()) {\n      this.service.env.probe('ha.report-beyond-master');\n      return false;\n    }",
   replace: '    }',
   rocketmq:
-    "A slave's report beyond the master's own log accepted (the check missing, as in HAConnection before it had one): after a master lost its tail to a power loss, push2SlaveMaxOffset counts bytes of the old history the slave holds as acknowledgements of new puts.",
+    "apache/rocketmq#3015 and #1155: a report beyond the master's own log accepted as the slave's ack; push2SlaveMaxOffset then covers puts the slave never received ('subsequent writes may return to the producer before the slave synced'), fixed by closing the connection (#3016).",
 } satisfies PlantedBug;

@@ -8,5 +8,5 @@ export default {
   find: '        this.nextTransferFromWhere = max - (max % store.config.mappedFileSizeCommitLog);',
   replace: '        this.nextTransferFromWhere = max;',
   rocketmq:
-    "An empty slave's transfer starting at the master's current end instead of the start of its last file (RocketMQ's masterOffset - masterOffset % mappedFileSizeCommitLog), so the slave never has the current file's earlier records.",
+    "An empty slave's transfer starting at the master's current end instead of the start of its last file (RocketMQ: masterOffset - masterOffset % mappedFileSizeCommitLog; apache/rocketmq#3661 discusses what an empty or far-behind slave gets), so it never has the current file's earlier records.",
 } satisfies PlantedBug;

@@ -7,8 +7,9 @@
 //   that time is over (the moment its effects happen), so requests of one queue that start in
 //   order can finish, and be seen, out of order.
 // - Before the listener, a message from the %RETRY% topic gets its original topic back
-//   (RETRY_TOPIC). A dropped ProcessQueue skips the request, and a result that comes back after
-//   the queue was dropped is discarded (the queue's next owner consumes it again).
+//   (RETRY_TOPIC). A request whose ProcessQueue is dropped when a thread takes it is skipped; one
+//   whose queue is dropped while its listener runs (its service time) has its result discarded,
+//   after the listener's effects happened (the queue's next owner consumes it again).
 // - CONSUME_SUCCESS acks up to context.ackIndex; RECONSUME_LATER (or a throw) acks nothing. Each
 //   unacked message is sent back (CONSUMER_SEND_MSG_BACK, delayLevel from the context, 0 by
 //   default, which the broker turns into 3 + reconsumeTimes); if that fails, its reconsumeTimes
@@ -132,6 +133,17 @@ export class ConsumeMessageConcurrentlyService {
   private schedule(): void {
     while (!this.stopped && this.busy < this.host.consumeThreads() && this.waiting.length > 0) {
       const req = this.waiting.shift()!;
+      // ConsumeRequest.run checks the queue as a thread picks the request up, before the listener
+      // runs (its service time); a queue dropped while it runs is seen after it (run()).
+      if (req.pq.dropped) {
+        this.host.env.probe('client.consume-skipped-dropped');
+        this.host.env.trace('consumer.consume-skipped', {
+          group: this.host.consumerGroup,
+          mq: req.mq.key,
+          reason: 'dropped',
+        });
+        continue;
+      }
       this.busy++;
       const started = String(this.host.env.now());
       for (const msg of req.msgs) msg.putProperty(MessageConst.CONSUME_START_TIME, started);
@@ -147,11 +159,6 @@ export class ConsumeMessageConcurrentlyService {
   private run(req: ConsumeRequest): void {
     const { env, consumerGroup, factory } = this.host;
     const { msgs, pq, mq } = req;
-    if (pq.dropped) {
-      env.probe('client.consume-skipped-dropped');
-      env.trace('consumer.consume-skipped', { group: consumerGroup, mq: mq.key, reason: 'dropped' });
-      return;
-    }
     for (const msg of msgs) {
       const original = msg.getProperty(MessageConst.RETRY_TOPIC);
       if (original !== undefined && msg.topic === this.host.retryTopic) {

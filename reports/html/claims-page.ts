@@ -31,8 +31,11 @@ function cell(row: ClaimRow | undefined, linked: boolean): Html {
   const cls = verdictClass(row);
   const word = { holds: 'holds', refuted: 'refuted', finding: 'FINDING' }[cls];
   const probes = Object.keys(row.probes).length;
+  // The parts of the randomized space its seeds drew from (scenarios/space.ts), if any.
+  const space = row.space !== undefined && row.space.length > 0 ? `; space: ${row.space.join(', ')}` : '';
   const title =
-    row.counterexample?.explanation ?? `${row.verdict} over ${row.seeds} seeds, ${probes} probes hit`;
+    (row.counterexample?.explanation ?? `${row.verdict} over ${row.seeds} seeds, ${probes} probes hit`) +
+    space;
   const verdict =
     row.counterexample !== undefined && linked
       ? html`<a href="${counterexampleReport(row.cell)}">${word}</a>`
@@ -43,6 +46,7 @@ function cell(row: ClaimRow | undefined, linked: boolean): Html {
     data-verdict="${row.verdict}"
     data-promised="${row.promised}"
     data-probes="${probes}"
+    data-space="${(row.space ?? []).join(' ')}"
     title="${title}"
   >
     ${verdict} <span class="seeds">(${row.seeds})</span
