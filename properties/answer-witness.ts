@@ -13,7 +13,7 @@ import { RequestCode } from '../core/protocol/request-code.ts';
 import { parseSendMessageHeader } from '../core/protocol/send-message-header.ts';
 import { isWriteable } from '../core/protocol/perm-name.ts';
 import { MASTER_ID, type TopicRouteData } from '../core/protocol/route-data.ts';
-import { checkRecord } from '../core/store/commit-log-record.ts';
+import { checkRecordForDispatch } from '../core/store/commit-log-record.ts';
 import { decodeOffsetMsgId } from '../core/message/message-id.ts';
 import { MessageConst } from '../core/message/message.ts';
 import { stringToProperties } from '../core/message/properties.ts';
@@ -47,6 +47,8 @@ export function witnessSends(world: WitnessWorld, brokers: ReadonlyMap<string, W
   /** Per broker: the incarnation that last received a packet, and its slaves' highest report. */
   const reports = new Map<string, { incarnation: number; acked: number }>();
   const incarnations = new Map<string, number>();
+  /** Per disk: the CommitLog file the last answer's record was in (most answers' is too). */
+  const lastFiles: LastFiles = new Map();
   world.observe({
     requested(from, to, body) {
       const broker = brokers.get(to);
@@ -90,7 +92,9 @@ export function witnessSends(world: WitnessWorld, brokers: ReadonlyMap<string, W
         waitStoreMsgOK: send.waitStoreMsgOK,
         ...(fields.queueId !== undefined && { queueId: Number(fields.queueId) }),
         ...(fields.queueOffset !== undefined && { queueOffset: Number(fields.queueOffset) }),
-        ...(msgId !== undefined && { record: recordAt(world.diskOf(server), broker.commitLogDir, msgId) }),
+        ...(msgId !== undefined && {
+          record: recordAt(world.diskOf(server), broker.commitLogDir, msgId, lastFiles),
+        }),
         slaveAckedOffset: acked,
       });
     },
@@ -114,20 +118,32 @@ function routeOf(request: unknown, response: unknown): { topic: string; writable
   return { topic: String(topic), writable };
 }
 
+/** Each request is read once: the answer's turn finds what its request's turn read. */
+const sendsRead = new WeakMap<object, SendSeen | null>();
+
 /** A SEND_MESSAGE(_V2) request's message id and WAIT property; undefined for any other body. */
 function sendOf(body: unknown): SendSeen | undefined {
   if (!isRemotingCommand(body)) return undefined;
   const command = body as RemotingCommand;
   if (command.code !== RequestCode.SEND_MESSAGE && command.code !== RequestCode.SEND_MESSAGE_V2)
     return undefined;
+  let seen = sendsRead.get(command);
+  if (seen === undefined) {
+    seen = readSend(command);
+    sendsRead.set(command, seen);
+  }
+  return seen ?? undefined;
+}
+
+function readSend(command: RemotingCommand): SendSeen | null {
   let properties: Map<string, string>;
   try {
     properties = stringToProperties(parseSendMessageHeader(command).properties ?? '');
   } catch {
-    return undefined;
+    return null;
   }
   const uniqKey = properties.get(MessageConst.UNIQ_KEY);
-  if (uniqKey === undefined) return undefined;
+  if (uniqKey === undefined) return null;
   const wait = properties.get(MessageConst.WAIT);
   return { uniqKey, waitStoreMsgOK: wait === undefined || wait.toLowerCase() === 'true' };
 }
@@ -141,32 +157,47 @@ function haReportOffset(body: unknown): number | undefined {
 /** The CommitLog file names: 20 digits, the offset of its first byte. */
 const FILE_NAME = /^\d{20}$/;
 
+type LastFiles = Map<SimDisk, { dir: string; start: number }>;
+
+/** The first offset of the CommitLog file holding `offset`, or -1: the last file that starts at or before it. */
+function fileStartOf(disk: SimDisk, dir: string, offset: number, lastFiles: LastFiles): number {
+  const last = lastFiles.get(disk);
+  if (last !== undefined && last.dir === dir && last.start <= offset) {
+    const path = `${dir}/${String(last.start).padStart(20, '0')}`;
+    if (disk.exists(path) && offset < last.start + disk.size(path)) return last.start;
+  }
+  let start = -1;
+  for (const name of disk.list(dir)) {
+    if (!FILE_NAME.test(name)) continue;
+    const first = Number(name);
+    if (first <= offset && first > start) start = first;
+  }
+  if (start >= 0) lastFiles.set(disk, { dir, start });
+  return start;
+}
+
 /** The record at CommitLog offset `msgId` names, as `disk` holds it now. */
-function recordAt(disk: SimDisk, dir: string, msgId: string): RecordSeen {
+function recordAt(disk: SimDisk, dir: string, msgId: string, lastFiles: LastFiles): RecordSeen {
   let offset: number;
   try {
     offset = decodeOffsetMsgId(msgId).commitLogOffset;
   } catch {
     return { offset: -1, size: 0, unflushedBytes: 0, problem: `the msgId ${msgId} is not an offsetMsgId` };
   }
-  const starts = disk
-    .list(dir)
-    .filter((name) => FILE_NAME.test(name))
-    .map(Number)
-    .filter((start) => start <= offset);
+  const start = fileStartOf(disk, dir, offset, lastFiles);
   const missing = (problem: string): RecordSeen => ({ offset, size: 0, unflushedBytes: 0, problem });
-  if (starts.length === 0) return missing(`no CommitLog file holds offset ${offset}`);
-  const start = Math.max(...starts);
+  if (start < 0) return missing(`no CommitLog file holds offset ${offset}`);
   const path = `${dir}/${String(start).padStart(20, '0')}`;
   const at = offset - start;
   const fileSize = disk.size(path);
   if (at >= fileSize) return missing(`offset ${offset} lies past the end of ${path}`);
-  const checked = checkRecord(disk.view(path, 0, fileSize), at, { checkCRC: true });
+  // Only what dispatch reads (its UNIQ_KEY among them), the body's CRC checked.
+  const checked = checkRecordForDispatch(disk.view(path, 0, fileSize), at, { checkCRC: true });
   if (checked.kind !== 'valid') return missing(`no record at offset ${offset} of the CommitLog`);
   return {
     offset,
     size: checked.size,
-    uniqKey: checked.record.getUniqKey(),
+    ...(checked.record.uniqKey !== undefined && { uniqKey: checked.record.uniqKey }),
     unflushedBytes: disk.unflushedIn(path, at, checked.size),
   };
 }
