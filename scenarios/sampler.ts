@@ -63,8 +63,7 @@ function addQueues(
   groups: readonly string[],
   offsets: BrokerController['ctx']['offsets'],
 ): void {
-  for (const cq of broker.ctx.store.consumeQueues) {
-    if (cq.topic !== topic) continue;
+  for (const cq of broker.ctx.store.consumeQueues.queuesOf(topic)) {
     const committed: Record<string, number> = {};
     for (const group of groups) {
       const offset = offsets.queryOffset(group, topic, cq.queueId);

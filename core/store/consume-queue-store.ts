@@ -7,6 +7,8 @@
 import type { Disk } from '../env.ts';
 import { ConsumeQueue, consumeQueueDir } from './consume-queue.ts';
 
+const NO_QUEUES: readonly ConsumeQueue[] = [];
+
 export class ConsumeQueueStore {
   private readonly table = new Map<string, Map<number, ConsumeQueue>>();
 
@@ -91,6 +93,11 @@ export class ConsumeQueueStore {
   /** Empties every queue (RocketMQ's destroyLogics, before a rebuild); the queues stay in the table. */
   destroy(): void {
     for (const cq of this) cq.destroy();
+  }
+
+  /** One topic's queues in creation order, with no generator (the report's sampler asks every second). */
+  queuesOf(topic: string): Iterable<ConsumeQueue> {
+    return this.table.get(topic)?.values() ?? NO_QUEUES;
   }
 
   /** Every queue, by topic then queue id in creation order (for recovery, checkers and reports). */
