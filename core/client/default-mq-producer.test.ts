@@ -280,6 +280,30 @@ describe('DefaultMQProducer: queue selection and retries', () => {
     expect(c.stored(BROKER_A, 'Orders').filter((m) => m.getUniqKey() === msg.getUniqKey())).toHaveLength(2);
   });
 
+  test('async: a timed-out attempt is heard of at the next response scan, so its retries never reach the wire', () => {
+    const c = warmedUp({ network: { latency: { dist: 'constant', ms: 5 } } });
+    const msg = new Message('Orders', 'stalled', utf8('async'));
+    const t0 = c.world.now;
+    // The broker stalls past the 3 s timeout, then stores what it received and answers.
+    c.world.node(BROKER_A).pause();
+    c.world.scheduler.scheduleAt(t0 + 6_000, () => c.world.node(BROKER_A).resume());
+    const { error, at } = runSend(c, (done) =>
+      c.producer.send(msg, { onSuccess: (r) => done(undefined, r), onException: (e) => done(e, undefined) }),
+    );
+    expect(error).toBeDefined();
+    // scanResponseTable expires it once t0 + 3 s + 1 s has passed, at its next one-second tick.
+    expect(at - t0).toBeGreaterThanOrEqual(4_000);
+    expect(at - t0).toBeLessThan(5_001);
+    const results = c.records('producer.attempt-result').filter((r) => r.fields?.uniqKey === msg.getUniqKey());
+    expect(results.map((r) => String(r.fields?.error).split(':')[0])).toEqual([
+      'RemotingTimeoutException',
+      'RemotingTooMuchRequestException',
+      'RemotingTooMuchRequestException',
+    ]);
+    c.world.runUntil(c.world.now + 10_000);
+    expect(c.stored(BROKER_A, 'Orders').filter((m) => m.getUniqKey() === msg.getUniqKey())).toHaveLength(1);
+  });
+
   test('sendMsgTimeout is the budget of all attempts: "call timeout", yet the broker stored both', () => {
     const c = warmedUp({ network: { latency: { dist: 'constant', ms: 5 } } });
     const msg = new Message('Orders', 'slow', utf8('late'));

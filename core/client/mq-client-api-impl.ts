@@ -6,10 +6,14 @@
 //   retryTimesWhenSendAsyncFailed times when no answer came (a network failure or a timeout:
 //   onExceptionImpl), the same request, queueId included, to the broker a new selection of the
 //   fault strategy names, with the time the failed attempt left; a broker's error answer is final.
+//   The callback hears of a timeout from the client's scanResponseTable, a second or two after the
+//   timeout (MQClientInstance.invokeAsync), so a timed-out attempt leaves no time and its retries
+//   are refused before the wire; only a request that failed at once is retried on the wire.
 // - processSendResponse: a stored status (SEND_OK, FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT,
 //   SLAVE_NOT_AVAILABLE) is a SendResult; any other code is an MQBrokerException.
 // Every attempt and its outcome is traced (producer.attempt, producer.attempt-result) with the
-// send's UNIQ_KEY. Simplifications: no send hooks, no async sender executor, no compression.
+// send's UNIQ_KEY. Simplifications: no send hooks, no async sender executor, no compression; pulls
+// (also invokeAsync in 4.9) time out at their timeout exactly.
 import type { Env } from '../env.ts';
 import type { Message } from '../message/message.ts';
 import { request, type RemotingCommand } from '../protocol/remoting-command.ts';
@@ -144,7 +148,7 @@ export class MQClientAPIImpl {
       mqFaultStrategy.updateFaultItem(brokerName, 0, true);
       return onException(early, true, timeoutMillis);
     }
-    factory.invoke(brokerAddr!, command, timeoutMillis, (result) => {
+    factory.invokeAsync(brokerAddr!, command, timeoutMillis, (result) => {
       const cost = env.now() - beginStartTime;
       const outcome = result.ok
         ? processSendResponse(brokerName, ctx.msg, result.response, brokerAddr!)

@@ -55,6 +55,11 @@ export const CLIENT_INNER_PRODUCER_GROUP = 'CLIENT_INNER_PRODUCER';
 /** The initial delays of MQClientInstance.startScheduledTask. */
 export const POLL_NAMESRV_INITIAL_DELAY = 10;
 export const HEARTBEAT_INITIAL_DELAY = 1_000;
+/** NettyRemotingAbstract.scanResponseTable: first 3 s after start, then every second. */
+const SCAN_RESPONSE_DELAY_MS = 3_000;
+const SCAN_RESPONSE_PERIOD_MS = 1_000;
+/** A response future is expired once begin + timeout + 1000 ms <= now. */
+const SCAN_RESPONSE_GRACE_MS = 1_000;
 
 /** What the instance needs of a producer (MQProducerInner). */
 export interface MQProducerInner {
@@ -105,6 +110,7 @@ export class MQClientInstance {
   private namesrvIndex: number;
   private namesrvChosen: string | undefined;
   private state: ServiceState = 'CREATE_JUST';
+  private startedAtMs = 0;
 
   constructor(
     readonly env: Env,
@@ -135,6 +141,7 @@ export class MQClientInstance {
   start(): void {
     if (this.state !== 'CREATE_JUST') return;
     this.state = 'RUNNING';
+    this.startedAtMs = this.env.now();
     const { env, config } = this;
     env.net.serve((from, body, reply, channel) => this.serve(from, body, reply, channel));
     env.net.onDisconnect((peer, channel) => {
@@ -214,7 +221,39 @@ export class MQClientInstance {
     timeoutMs: number,
     done: (result: InvokeResult) => void,
   ): void {
-    this.env.net.request(addr, command, Math.max(0, timeoutMs), (result) => {
+    this.request(addr, command, timeoutMs, timeoutMs, done);
+  }
+
+  /**
+   * NettyRemotingClient.invokeAsync, as an async send uses it: its callback hears of a timeout only
+   * from scanResponseTable, which runs every second from 3 s after start and expires a request once
+   * begin + timeout + 1000 ms have passed. So the retry of a timed-out async send finds its time
+   * spent, and is refused before it reaches the wire.
+   */
+  invokeAsync(
+    addr: string,
+    command: RemotingCommand,
+    timeoutMs: number,
+    done: (result: InvokeResult) => void,
+  ): void {
+    const now = this.env.now();
+    const expired = now + Math.max(0, timeoutMs) + SCAN_RESPONSE_GRACE_MS;
+    const firstScan = this.startedAtMs + SCAN_RESPONSE_DELAY_MS;
+    const scan =
+      expired <= firstScan
+        ? firstScan
+        : firstScan + Math.ceil((expired - firstScan) / SCAN_RESPONSE_PERIOD_MS) * SCAN_RESPONSE_PERIOD_MS;
+    this.request(addr, command, scan - now, timeoutMs, done);
+  }
+
+  private request(
+    addr: string,
+    command: RemotingCommand,
+    waitMs: number,
+    timeoutMs: number,
+    done: (result: InvokeResult) => void,
+  ): void {
+    this.env.net.request(addr, command, Math.max(0, waitMs), (result) => {
       if (!result.ok) return done({ ok: false, error: remotingExceptionOf(result.error, addr, timeoutMs) });
       if (!isRemotingCommand(result.body)) {
         return done({ ok: false, error: remotingExceptionOf('closed', addr, timeoutMs) });
