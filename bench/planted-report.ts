@@ -42,6 +42,7 @@ export function outcomeText(result: PatchResult): string {
 
 export function markdownTable(
   results: readonly PatchResult[],
+  unfinished: readonly { name: string; area: string; reached: string; seconds: number }[],
   bugs: readonly PlantedBug[],
   summary: { percentCaught: number; medianSecondsToRefute: number | null; load1m: number },
 ): string {
@@ -52,11 +53,14 @@ export function markdownTable(
   });
   const median = summary.medianSecondsToRefute === null ? '—' : `${summary.medianSecondsToRefute} s`;
   return [
-    `${results.length} of ${bugs.length} planted bugs run: **${summary.percentCaught}% refuted end to end** (crashes included), median time to refute **${median}**.`,
+    `${results.length} of ${bugs.length} planted bugs judged to the end: **${summary.percentCaught}% refuted end to end** (crashes included), median time to refute **${median}**.`,
     '',
     '| planted bug | area | result | by (cell, lesson or sweep, seed, property) | seconds | load |',
     '| --- | --- | --- | --- | --- | --- |',
     ...rows,
+    ...unfinished.map(
+      (u) => `| \`${u.name}\` | ${u.area} | not finished | ${u.reached} so far | ${u.seconds.toFixed(1)} | |`,
+    ),
     '',
   ].join('\n');
 }

@@ -153,82 +153,124 @@ async function baselineViolates(baseline: Baseline, scenario: string, seed: numb
   return true;
 }
 
-/**
- * The library's sweeps, breadth first: every scenario over the first seeds, then over the rest,
- * so a bug any scenario shows early is found early. A violation the unpatched tree shares at the
- * same seed is no difference: that scenario is not swept further for this patch.
- */
-async function sweepsOutcome(
-  tree: string,
+/** A crash counts against a patch only if the unpatched tree still runs (node_modules intact...). */
+async function checkEnvironment(baseline: Baseline): Promise<void> {
+  const list = await runCli(baseline.tree, ['list', '--json'], 60_000);
+  if (list.code !== 0) throw new PlantedError(`the unpatched tree no longer runs: ${crashDetail(list)}`);
+}
+
+/** A patch not refuted yet: its patched copy, and what it has spent and reached so far. */
+interface Pending {
+  bug: PlantedBug;
+  tree: string;
+  seconds: number;
+  sweeps: number;
+  /** Scenarios whose violation the unpatched tree shares: not swept further for this patch. */
+  shared: Set<string>;
+  reached: string;
+}
+
+function finished(p: Pending, outcome: Outcome): PatchResult {
+  rmSync(p.tree, { recursive: true, force: true });
+  const load1m = Number(os.loadavg()[0]!.toFixed(2));
+  return { name: p.bug.name, area: p.bug.area, outcome, sweeps: p.sweeps, seconds: p.seconds, load1m };
+}
+
+/** The patched copy, and `claims --fail-fast` on it: a result, or the patch still pending. */
+async function claimsPhase(ws: Workspace, bug: PlantedBug, baseline: Baseline, options: Options) {
+  const started = performance.now();
+  const tree = ws.copy(bug.name);
+  applyPlanted(tree, bug);
+  if (options.typecheck) {
+    const tsc = spawnSync(
+      process.execPath,
+      [join(tree, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', tree],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (tsc.status !== 0)
+      throw new PlantedError(`${bug.name} does not type-check: ${tsc.stdout.split('\n')[0]}`);
+  }
+  const outcome = await claimsOutcome(tree, baseline.file, options.workers, CLAIMS_TIMEOUT);
+  if (outcome?.kind === 'crashed') await checkEnvironment(baseline);
+  const p: Pending = {
+    bug,
+    tree,
+    seconds: (performance.now() - started) / 1000,
+    sweeps: 0,
+    shared: new Set(),
+    reached: 'claims held',
+  };
+  return outcome === undefined ? p : finished(p, outcome);
+}
+
+/** One stage of the library's sweeps on a pending patch: every scenario over the stage's seeds. */
+async function sweepStage(
+  p: Pending,
+  stage: { from: number; seeds: number },
   baseline: Baseline,
   options: Options,
-): Promise<{ outcome?: Outcome; sweeps: number }> {
+) {
+  for (const scenario of baseline.scenarios) {
+    if (p.shared.has(scenario)) continue;
+    const started = performance.now();
+    p.sweeps++;
+    const outcome = await sweepOutcome(
+      p.tree,
+      scenario,
+      stage.from,
+      stage.seeds,
+      options.workers,
+      SWEEP_TIMEOUT,
+    );
+    if (outcome?.kind === 'crashed') await checkEnvironment(baseline);
+    const shared = outcome?.kind === 'refuted' && (await baselineViolates(baseline, scenario, outcome.seed));
+    p.seconds += (performance.now() - started) / 1000;
+    if (shared) p.shared.add(scenario);
+    else if (outcome !== undefined) return finished(p, outcome);
+  }
+  p.reached = `claims and sweeps of seeds 1-${stage.from + stage.seeds - 1} held`;
+  return p;
+}
+
+/**
+ * Breadth first over the patches: claims on every patch, then every scenario's first seeds on
+ * those still standing, then the rest of the seeds; so an interrupted suite has judged every
+ * patch as far as the others. `onResult` gets each patch as it is refuted or escapes.
+ */
+async function runSuite(
+  ws: Workspace,
+  bugs: readonly PlantedBug[],
+  baseline: Baseline,
+  options: Options,
+  state: { interrupted: boolean; pending: Pending[] },
+  onResult: (r: PatchResult) => void,
+): Promise<void> {
+  for (const bug of bugs) {
+    if (state.interrupted) return;
+    const judged = await claimsPhase(ws, bug, baseline, options);
+    if (state.interrupted) return;
+    if ('outcome' in judged) onResult(judged);
+    else state.pending.push(judged);
+  }
   const first = Math.min(SWEEP_FIRST_SEEDS, options.seeds);
   const stages = [
     { from: 1, seeds: first },
     ...(options.seeds > first ? [{ from: first + 1, seeds: options.seeds - first }] : []),
   ];
-  const shared = new Set<string>();
-  let sweeps = 0;
   for (const stage of stages) {
-    for (const scenario of baseline.scenarios) {
-      if (shared.has(scenario)) continue;
-      sweeps++;
-      const outcome = await sweepOutcome(
-        tree,
-        scenario,
-        stage.from,
-        stage.seeds,
-        options.workers,
-        SWEEP_TIMEOUT,
-      );
-      if (outcome === undefined) continue;
-      if (outcome.kind === 'refuted' && (await baselineViolates(baseline, scenario, outcome.seed))) {
-        shared.add(scenario);
-        continue;
+    for (const p of [...state.pending]) {
+      const judged = await sweepStage(p, stage, baseline, options);
+      if (state.interrupted) return;
+      if ('outcome' in judged) {
+        state.pending = state.pending.filter((q) => q !== p);
+        onResult(judged);
       }
-      return { outcome, sweeps };
     }
   }
-  return { sweeps };
-}
-
-async function runPatch(
-  ws: Workspace,
-  bug: PlantedBug,
-  baseline: Baseline,
-  options: Options,
-): Promise<PatchResult> {
-  const started = performance.now();
-  const tree = ws.copy(bug.name);
-  try {
-    applyPlanted(tree, bug);
-    if (options.typecheck) {
-      const tsc = spawnSync(
-        process.execPath,
-        [join(tree, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', tree],
-        {
-          encoding: 'utf8',
-        },
-      );
-      if (tsc.status !== 0)
-        throw new PlantedError(`${bug.name} does not type-check: ${tsc.stdout.split('\n')[0]}`);
-    }
-    const done = (outcome: Outcome, sweeps: number): PatchResult => ({
-      name: bug.name,
-      area: bug.area,
-      outcome,
-      sweeps,
-      seconds: (performance.now() - started) / 1000,
-      load1m: Number(os.loadavg()[0]!.toFixed(2)),
-    });
-    const claims = await claimsOutcome(tree, baseline.file, options.workers, CLAIMS_TIMEOUT);
-    if (claims !== undefined) return done(claims, 0);
-    const swept = await sweepsOutcome(tree, baseline, options);
-    return done(swept.outcome ?? { kind: 'escaped' }, swept.sweeps);
-  } finally {
-    rmSync(tree, { recursive: true, force: true });
-  }
+  for (const p of state.pending) onResult(finished(p, { kind: 'escaped' }));
+  state.pending = [];
 }
 
 function summary(results: readonly PatchResult[], total: number) {
@@ -274,36 +316,39 @@ async function main(): Promise<void> {
   let baseline: Baseline | undefined;
   const finish = (code: number) => {
     ws.dispose();
-    const report = { tree, machine, baseline, results, summary: summary(results, bugs.length) };
+    const unfinished = state.pending.map((p) => ({
+      name: p.bug.name,
+      area: p.bug.area,
+      reached: p.reached,
+      seconds: p.seconds,
+    }));
+    const report = { tree, machine, baseline, results, unfinished, summary: summary(results, bugs.length) };
     if (options.json) console.log(JSON.stringify(report));
     else log(`\n${results.length} of ${bugs.length} run: ${JSON.stringify(report.summary)}`);
     if (options.markdown !== undefined)
-      writeFileSync(options.markdown, markdownTable(results, bugs, report.summary));
+      writeFileSync(options.markdown, markdownTable(results, unfinished, bugs, report.summary));
     process.exit(code);
   };
-  let interrupted = false;
+  const state = { interrupted: false, pending: [] as Pending[] };
   process.on('SIGINT', () => {
-    if (interrupted) return;
-    interrupted = true;
+    if (state.interrupted) return;
+    state.interrupted = true;
     log('\ninterrupted: the results so far; the copies are removed.');
     stopCurrent();
   });
   try {
     baseline = await measureBaseline(ws, options, log);
-    for (const bug of bugs) {
-      if (interrupted) break;
-      const result = await runPatch(ws, bug, baseline, options);
-      if (interrupted) break;
+    await runSuite(ws, bugs, baseline, options, state, (result) => {
       results.push(result);
-      log(`${bug.name.padEnd(44)} ${bug.area.padEnd(6)} ${outcomeText(result)}`);
-    }
+      log(`${result.name.padEnd(44)} ${result.area.padEnd(6)} ${outcomeText(result)}`);
+    });
   } catch (error) {
-    if (!interrupted) {
+    if (!state.interrupted) {
       log(`error: ${(error as Error).message}`);
       return finish(2);
     }
   }
-  finish(interrupted ? 130 : 0);
+  finish(state.interrupted ? 130 : 0);
 }
 
 await main();
