@@ -1,9 +1,9 @@
 // The planted bugs stay plantable: each applies to today's core/ exactly once (a patch whose text
 // moved is caught here, not halfway through a suite run), and a patch that does not is refused.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { expect, test } from 'vitest';
+import { onTestFinished, expect, test } from 'vitest';
 import { applyPlanted, loadPlanted, patchProblem, type PlantedBug } from './planted-bug.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -22,6 +22,7 @@ test.each(bugs.map((b) => [b.name, b] as const))('%s applies to core/ exactly on
 
 test('a patch whose text is missing or repeated is refused, and the file is left as it was', () => {
   const root = mkdtempSync(join(tmpdir(), 'planted-test-'));
+  onTestFinished(() => rmSync(root, { recursive: true, force: true }));
   mkdirSync(join(root, 'core'));
   const file = join(root, 'core/x.ts');
   writeFileSync(file, 'a < b;\na < b;\nc < d;\n');
