@@ -91,6 +91,14 @@ function answerProperties(claim: ClaimName, c: Settings, promised: boolean): Pro
 
 const window = { fromMs: 5_000, toMs: 30_000 };
 
+/** A node's power fails at `offAt` and comes back at `onAt`. */
+function powerCycle(node: string, offAt: number, onAt: number) {
+  return [
+    { at: offAt, fault: 'power-off' as const, node },
+    { at: onAt, fault: 'restart' as const, node },
+  ];
+}
+
 /** What each fault does, as a swarm spec over the base workload's 35 s of sending. */
 const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
   swarm: {
@@ -155,10 +163,8 @@ const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
     // and again at 52 s.
     faults: {
       schedule: [
-        { at: 40_250, fault: 'power-off', node: 'broker-a-master' },
-        { at: 43_000, fault: 'restart', node: 'broker-a-master' },
-        { at: 52_000, fault: 'power-off', node: 'broker-a-master' },
-        { at: 54_000, fault: 'restart', node: 'broker-a-master' },
+        ...powerCycle('broker-a-master', 40_250, 43_000),
+        ...powerCycle('broker-a-master', 52_000, 54_000),
       ],
     },
     disk: { master: { flushLatencyMs: 100, flushLatencyMaxMs: 300 } },
@@ -168,10 +174,7 @@ const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
     // every 5th message once: the power fails with the retries' delayed messages of the last
     // 30 s unforced, though the delay service had delivered some and saved its progress.
     faults: {
-      schedule: [
-        { at: 55_000, fault: 'power-off', node: 'broker-a-master' },
-        { at: 57_000, fault: 'restart', node: 'broker-a-master' },
-      ],
+      schedule: [...powerCycle('broker-a-master', 55_000, 57_000)],
     },
   },
   'broadcasting-power-loss': {
@@ -180,10 +183,7 @@ const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
     // file is a second old and unflushed when the power fails, and its disk tears the page (the
     // group's 16 queues make the file span sectors): the next start reads a broken file.
     faults: {
-      schedule: [
-        { at: 22_000, fault: 'power-off', node: 'consumer-1' },
-        { at: 26_000, fault: 'restart', node: 'consumer-1' },
-      ],
+      schedule: [...powerCycle('consumer-1', 22_000, 26_000)],
     },
     disk: { consumer: { tornWriteProbability: 1 } },
   },
@@ -203,10 +203,7 @@ const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
     // (cell()) roll every few seconds of the burst: the last IndexFile roll flushed the checkpoint,
     // claiming ConsumeQueue entries still in the page cache (see "What the harness has found").
     faults: {
-      schedule: [
-        { at: 36_000, fault: 'power-off', node: 'broker-a-master' },
-        { at: 39_000, fault: 'restart', node: 'broker-a-master' },
-      ],
+      schedule: [...powerCycle('broker-a-master', 36_000, 39_000)],
     },
   },
   'master-disk-loss': {
