@@ -1,0 +1,200 @@
+// The fault templates of the guarantees matrix (claims-matrix.ts): what each fault a cell names does,
+// as a swarm spec or an exact schedule over the base workload's 35 s of sending. A template
+// changes only the faults and the disks; what a fault needs of the cell's configuration (file
+// sizes, broker.conf, handlers) is set where the cell is built.
+import type { ScenarioInput } from './scenario-schema.ts';
+
+export type FaultName =
+  | 'swarm'
+  | 'none'
+  | 'process-kill'
+  | 'power-loss'
+  | 'index-roll-power-loss'
+  | 'master-disk-loss'
+  | 'partition'
+  | 'consumer-crash'
+  | 'pause'
+  | 'clock-skew'
+  | 'bit-rot'
+  | 'slave-cut-shutdown'
+  | 'slow-disk-power-loss'
+  | 'lazy-flush-power-loss'
+  | 'broadcasting-power-loss';
+
+const window = { fromMs: 5_000, toMs: 30_000 };
+
+/** A node's power fails at `offAt` and comes back at `onAt`. */
+function powerCycle(node: string, offAt: number, onAt: number) {
+  return [
+    { at: offAt, fault: 'power-off' as const, node },
+    { at: onAt, fault: 'restart' as const, node },
+  ];
+}
+
+/** What each fault does, as a swarm spec over the base workload's 35 s of sending. */
+export const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
+  swarm: {
+    faults: {
+      generate: {
+        faults: 6,
+        kinds: { kill: 1, 'power-off': 1, pause: 1, partition: 1, isolate: 1, reset: 1, 'clock-jump': 1 },
+        targets: ['namesrv', 'master', 'slave', 'producer', 'consumer'],
+        ...window,
+        swarm: true,
+      },
+    },
+  },
+  none: { faults: { schedule: [] } },
+  'process-kill': {
+    faults: {
+      generate: {
+        faults: 2,
+        kinds: { kill: 1 },
+        targets: ['master'],
+        ...window,
+        recoverAfterMs: [500, 15_000],
+      },
+    },
+  },
+  'bit-rot': {
+    // A kill as in process-kill, and as it strikes one bit flips in the master's newest CommitLog
+    // file (bit rot that recovery may or may not see: RocketMQ's CRC covers the body only).
+    faults: {
+      generate: {
+        faults: 2,
+        kinds: { kill: 1 },
+        targets: ['master'],
+        ...window,
+        recoverAfterMs: [500, 15_000],
+        corruptOnCrash: 'store/commitlog/',
+      },
+    },
+  },
+  'slave-cut-shutdown': {
+    // The master is cut from its slave (SYNC_MASTER puts wait up to slaveTimeout), then shut down
+    // cleanly while they wait, and started again (soon: meanwhile consumers ahead of the slave
+    // retry their pulls there at once); then the slave loses its disk and starts empty, once the
+    // master's 16 KiB CommitLog files (cell()) have rolled.
+    faults: {
+      schedule: [
+        { at: 14_000, fault: 'partition', from: ['broker-a-master'], to: ['broker-a-slave1'] },
+        { at: 15_000, fault: 'shutdown', node: 'broker-a-master' },
+        { at: 20_000, fault: 'heal' },
+        { at: 21_000, fault: 'restart', node: 'broker-a-master' },
+        { at: 50_000, fault: 'disk-loss', node: 'broker-a-slave1' },
+        { at: 51_000, fault: 'restart', node: 'broker-a-slave1' },
+      ],
+    },
+  },
+  'slow-disk-power-loss': {
+    // The master's fsyncs take 100-300 ms against a syncFlushTimeout of 200 ms (cell()), and a
+    // handler fails every 5th message once: puts, send-backs and due delayed messages time out
+    // on the flush, and the power fails while the slave already has what the master never forced.
+    // At 40 s the broker rewrites consumerOffset.json and delayOffset.json (every 5 s and 10 s
+    // from its start): their .bak first, forced, then the file; the power fails 250 ms later,
+    // and again at 52 s.
+    faults: {
+      schedule: [
+        ...powerCycle('broker-a-master', 40_250, 43_000),
+        ...powerCycle('broker-a-master', 52_000, 54_000),
+      ],
+    },
+    disk: { master: { flushLatencyMs: 100, flushLatencyMaxMs: 300 } },
+  },
+  'lazy-flush-power-loss': {
+    // The flush service forces the CommitLog only every 30 s or 64 KiB (cell()), a handler fails
+    // every 5th message once: the power fails with the retries' delayed messages of the last
+    // 30 s unforced, though the delay service had delivered some and saved its progress.
+    faults: {
+      schedule: [...powerCycle('broker-a-master', 55_000, 57_000)],
+    },
+  },
+  'broadcasting-power-loss': {
+    // A BROADCASTING consumer with its own instanceName (cell()) keeps its offsets.json across
+    // restarts; it rewrites it every 5 s from 10 s after its start without fsync, so at 22 s the
+    // file is a second old and unflushed when the power fails, and its disk tears the page (the
+    // group's 16 queues make the file span sectors): the next start reads a broken file.
+    faults: {
+      schedule: [...powerCycle('consumer-1', 22_000, 26_000)],
+    },
+    disk: { consumer: { tornWriteProbability: 1 } },
+  },
+  'power-loss': {
+    faults: {
+      generate: {
+        faults: 2,
+        kinds: { 'power-off': 1 },
+        targets: ['master'],
+        ...window,
+        recoverAfterMs: [500, 15_000],
+      },
+    },
+  },
+  'index-roll-power-loss': {
+    // The master loses power at 36 s, as its 16 KiB CommitLog files and 200-entry IndexFiles
+    // (cell()) roll every few seconds of the burst: the last IndexFile roll flushed the checkpoint,
+    // claiming ConsumeQueue entries still in the page cache (see "What the harness has found").
+    faults: {
+      schedule: [...powerCycle('broker-a-master', 36_000, 39_000)],
+    },
+  },
+  'master-disk-loss': {
+    // Replication is cut first, then the master's disk is lost mid-burst (600 messages 10 ms apart
+    // from 12 s, once the slave replicates): what it acknowledged since exists nowhere else, unless
+    // a SYNC_MASTER refused SEND_OK for it. The consumers are paused meanwhile (a long GC), so
+    // they have not pulled it into their memory either.
+    faults: {
+      schedule: [
+        { at: 13_000, fault: 'pause', node: 'consumer-1' },
+        { at: 13_000, fault: 'pause', node: 'consumer-2' },
+        { at: 14_000, fault: 'partition', from: ['broker-a-master'], to: ['broker-a-slave1'] },
+        { at: 16_000, fault: 'disk-loss', node: 'broker-a-master' },
+        { at: 25_000, fault: 'resume', node: 'consumer-1' },
+        { at: 25_000, fault: 'resume', node: 'consumer-2' },
+      ],
+    },
+  },
+  partition: {
+    faults: {
+      generate: {
+        faults: 2,
+        kinds: { partition: 1, isolate: 1 },
+        targets: ['master', 'producer', 'consumer'],
+        ...window,
+        recoverAfterMs: [2_000, 40_000],
+      },
+    },
+  },
+  'consumer-crash': {
+    faults: {
+      generate: {
+        faults: 2,
+        kinds: { kill: 1 },
+        targets: ['consumer'],
+        ...window,
+        recoverAfterMs: [500, 10_000],
+      },
+    },
+  },
+  pause: {
+    faults: {
+      generate: {
+        faults: 2,
+        kinds: { pause: 1 },
+        targets: ['master', 'consumer'],
+        ...window,
+        recoverAfterMs: [1_000, 30_000],
+      },
+    },
+  },
+  'clock-skew': {
+    faults: {
+      generate: {
+        faults: 3,
+        kinds: { 'clock-jump': 1 },
+        targets: ['master', 'producer', 'consumer'],
+        ...window,
+      },
+    },
+  },
+};
