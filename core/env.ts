@@ -65,6 +65,20 @@ export interface Disk {
    * `done` is never called and nothing of that flush is promised.
    */
   flush(path: string, done?: (error?: DiskError) => void, range?: ByteRange): void;
+  /**
+   * Reserves the blocks of [0, length) for `path` (created empty if absent) without changing its
+   * size or what reads see, as fallocate(2) with FALLOC_FL_KEEP_SIZE: later writes within it take
+   * no more space. ENOSPC if the blocks are not free; then nothing changes.
+   */
+  allocate(path: string, length: number): void;
+  /** The partition's space (statfs): bytes taken by files and reservations, and its size. */
+  usage(): DiskUsage;
+}
+
+export interface DiskUsage {
+  usedBytes: number;
+  /** Infinity for a disk without a capacity (the simulated default). */
+  capacityBytes: number;
 }
 
 /** Why a request got no response: no answer in time, nobody listening, or the connection broke. */

@@ -16,7 +16,10 @@ export const PROBES = {
   'store.commitlog-file-roll':
     'a record did not fit in the CommitLog file: an END_OF_FILE blank fills its tail and the next file opens',
   'store.cq-file-roll': 'a ConsumeQueue file is full and the next one opens',
-  'store.put-disk-error': 'a CommitLog append failed on the disk (full, or an I/O error): UNKNOWN_ERROR',
+  'store.disk-full':
+    'the disk check found more than 90% of the disk used: the store refuses puts (SERVICE_NOT_AVAILABLE) until it is not',
+  'store.put-disk-error':
+    "a put found no room on the disk for the CommitLog's next file (it is created whole): CREATE_MAPEDFILE_FAILED",
   'store.group-commit-flush-timeout':
     'SYNC_FLUSH: a put waited syncFlushTimeout for its flush and is answered FLUSH_DISK_TIMEOUT',
   'store.group-commit-shared': 'SYNC_FLUSH: one fsync answered several waiting puts (a group commit)',
@@ -36,7 +39,8 @@ export const PROBES = {
     'dispatch met an unreadable record (a master skips what it read, a slave waits for the rest)',
   'store.pull-offset-overflow-badly':
     "a pull asked for an offset past the queue's end (the queue lost its tail, or the consumer is ahead)",
-  'store.retention-deleted': 'retention deleted expired CommitLog files (fileReservedTime)',
+  'store.retention-deleted':
+    'retention deleted CommitLog files: expired (fileReservedTime), or the oldest on a disk over 85% used',
   // ---- ha (core/broker/ha) ----
   'ha.slave-not-available':
     'SYNC_MASTER: no slave connected: the put is answered SLAVE_NOT_AVAILABLE at once',

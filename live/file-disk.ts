@@ -7,10 +7,11 @@
 // simulated disk's directories exist only while they hold a file.
 // Errors become DiskErrors: ENOENT and ENOSPC by name, anything else as EIO.
 // Not modelled: a file's preallocation (RocketMQ maps a whole 1 GB file; here a file grows as it
-// is written, as on the simulated disk).
+// is written): allocate only creates the file (Node has no fallocate). usage() is the partition's
+// statfs, so the store's disk-space checks see the real disk, as RocketMQ's do.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DiskError, type ByteRange, type Disk, type DiskErrorCode } from '../core/env.ts';
+import { DiskError, type ByteRange, type Disk, type DiskErrorCode, type DiskUsage } from '../core/env.ts';
 
 function diskError(error: unknown, file: string): DiskError {
   const code = (error as NodeJS.ErrnoException).code;
@@ -135,6 +136,15 @@ export class FileDisk implements Disk {
       return;
     }
     fs.fsync(fd, (error) => done?.(error ? diskError(error, file) : undefined));
+  }
+
+  allocate(file: string, _length: number): void {
+    this.fd(file, true);
+  }
+
+  usage(): DiskUsage {
+    const stats = fs.statfsSync(path.resolve(this.options.base));
+    return { usedBytes: (stats.blocks - stats.bfree) * stats.bsize, capacityBytes: stats.blocks * stats.bsize };
   }
 
   /** Closes every file (the process is stopping); the files stay as written. */

@@ -15,6 +15,7 @@ import { checkKeyOrder } from '../properties/checkers/key-order.ts';
 import { checkLiveness } from '../properties/checkers/liveness.ts';
 import { checkLost } from '../properties/checkers/lost.ts';
 import { checkQueueOrder } from '../properties/checkers/queue-order.ts';
+import { checkRetried } from '../properties/checkers/retried.ts';
 import { checkRetrySchedule } from '../properties/checkers/retry-schedule.ts';
 import { checkUnexpected } from '../properties/checkers/unexpected.ts';
 import {
@@ -33,7 +34,7 @@ import { momentChecks } from './moment-checks.ts';
 import { reach, storedMessages, subscribers, type Running } from './backlog.ts';
 import type { Property, Scenario } from './scenario-schema.ts';
 import type { NodeSpec } from './topology.ts';
-import { failsAlways, messageKey } from './workload.ts';
+import { failsAlways, failsDelivery, messageKey } from './workload.ts';
 
 export interface CheckResult {
   property: Property;
@@ -108,6 +109,8 @@ export function runChecks(input: CheckInput): { stats: RunStats; checks: CheckRe
     found.set(property, violations);
   }
   if (scenario.workload.resets.length > 0) found.set('backtrack', checkBacktrack(history));
+  const retried = retriedViolations(scenario, history);
+  if (retried !== undefined) found.set('retried', retried);
   const failing = scenario.topology.consumerGroups.filter(
     (g) => g.handler.kind === 'fail' && g.consumeMode === 'concurrently',
   );
@@ -150,6 +153,8 @@ const FAULT_WORDS: Record<string, string> = {
   pause: 'was paused',
   resume: 'resumed',
   isolate: 'was isolated',
+  'fill-disk': 'had its disk filled',
+  'free-disk': 'had its disk freed',
 };
 
 /** A lost message's explanation, followed by the faults just before and after it was acknowledged. */
@@ -266,4 +271,18 @@ function accounting(
     backlog: lost.backlog.length,
     recovered: lost.recovered.length,
   };
+}
+
+/** retried, for the clustering groups whose handler fails some deliveries (not those it fails always: dlq). */
+function retriedViolations(scenario: Scenario, history: History): Violation[] | undefined {
+  const handlers = new Map(
+    scenario.topology.consumerGroups
+      .filter((g) => g.messageModel === 'CLUSTERING' && g.handler.kind === 'fail')
+      .map((g) => [g.group, g.handler]),
+  );
+  if (handlers.size === 0) return undefined;
+  return checkRetried(history, [...handlers.keys()], ({ value }) => {
+    const handler = handlers.get(value.group)!;
+    return failsDelivery(handler, value.key, value.reconsumeTimes) && !failsAlways(handler, value.key);
+  });
 }

@@ -143,6 +143,7 @@ function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, p
     properties: [
       ...(fault === 'broadcasting-power-loss' ? (['lost', 'liveness'] as const) : CLAIM_PROPERTIES[claim]),
       ...answerProperties(claim, c, promised),
+      ...(claim === 'not-lost' && keepsSendBacks(fault) ? (['retried'] as const) : []),
     ],
     config: c,
     fault,
@@ -151,6 +152,16 @@ function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, p
     space,
     scenario: { ...faulted, name: id, space: [...space] },
   };
+}
+
+/**
+ * Whether a fault keeps what a send-back stored: a message its handler failed is then delivered
+ * again (retried). A power loss or a lost disk can take the retry copy, which the broker stored
+ * without waiting for a flush or a slave (4.9's send-back does not wait), and a broadcasting
+ * consumer drops what fails.
+ */
+function keepsSendBacks(fault: FaultName): boolean {
+  return !['power-loss', 'master-disk-loss', 'index-roll-power-loss', 'slow-disk-power-loss', 'broadcasting-power-loss'].includes(fault);
 }
 
 /** Knobs and disks that change when things happen, never what a configuration promises. */
@@ -193,16 +204,20 @@ function spaceOf(claim: ClaimName, c: CellConfig, fault: FaultName): SpacePart[]
         'producers',
         // The master-disk-loss cells pause the consumers meanwhile: handlers change nothing there.
         ...(fault === 'master-disk-loss' ? [] : (['handlers'] as const)),
+        // A full disk refuses puts (not acknowledged, not owed) and keeps what it stored.
+        'full-disk',
       ];
     }
     case 'not-disordered':
       return [...TIMING, ...crash, ...(c.consumeMode === 'orderly' ? (['handlers'] as const) : [])];
     case 'cq-rebuild':
       // Handlers that fail fill the delay levels (SCHEDULE_TOPIC) before the crash.
-      return [...TIMING, ...POLLING, ...crash, 'handlers'];
+      // The bit-rot cell keeps its draws: a full disk would move where its bits flip.
+      return [...TIMING, ...POLLING, ...crash, 'handlers', ...(fault === 'bit-rot' ? [] : (['full-disk'] as const))];
     case 'retry-then-dlq':
       // Hours of virtual time: flush services ticking every 200 ms would cost more than they find.
-      return ['files', ...crash, 'retention'];
+      // A full disk makes send-backs and the delay levels' puts fail for a while.
+      return ['files', ...crash, 'retention', 'full-disk'];
     case 'backtrack':
       return [...TIMING, ...POLLING, ...(fault === 'clock-skew' ? (['clock'] as const) : [])];
     case 'available':

@@ -3,7 +3,7 @@
 // the end of the run every fault is healed so the final drain can show what was lost.
 // Swarm testing (Groce et al.): with `swarm: true` each seed also switches off a random subset
 // of the fault kinds, so rare combinations are not drowned by the common ones.
-import type { FaultInput } from '../sim/nemesis.ts';
+import { FILL_PATH, type FaultInput } from '../sim/nemesis.ts';
 import type { SimNode } from '../sim/node.ts';
 import { rngStream, type SeededRng } from '../sim/rng.ts';
 import { FAULT_TARGETS, type Scenario, type SwarmKind, type SwarmSpec } from './scenario-schema.ts';
@@ -14,11 +14,7 @@ const NAMED_FIELDS = ['node', 'a', 'b'] as const;
 /** The scenario's schedule, or this seed's draw, with addresses in place of names. */
 export function planFaults(scenario: Scenario, nodes: readonly NodeSpec[], seed: number): FaultInput[] {
   const address = (name: string, index: number) => addressOf(nodes, name, ['faults', index]);
-  const faults =
-    'schedule' in scenario.faults
-      ? scenario.faults.schedule
-      : drawFaults(scenario.faults.generate, nodes, seed);
-  return faults.map((fault, index) => {
+  return seedSchedule(scenario, nodes, seed).map((fault, index) => {
     const resolved: Record<string, unknown> = { ...fault };
     for (const field of NAMED_FIELDS) {
       if (typeof resolved[field] === 'string') resolved[field] = address(resolved[field], index);
@@ -29,6 +25,13 @@ export function planFaults(scenario: Scenario, nodes: readonly NodeSpec[], seed:
     }
     return resolved as FaultInput;
   });
+}
+
+/** The scenario's fixed faults and the seed's drawn ones, in node names, sorted by time. */
+export function seedSchedule(scenario: Scenario, nodes: readonly NodeSpec[], seed: number): FaultInput[] {
+  const fixed = scenario.faults.schedule ?? [];
+  if (!('generate' in scenario.faults)) return fixed;
+  return [...drawFaults(scenario.faults.generate, nodes, seed), ...fixed].sort((x, y) => x.at - y.at);
 }
 
 /** Each drawn fault with its recovery, in node names, sorted by time. */
@@ -118,7 +121,7 @@ function withRecovery(
   }
 }
 
-/** What the end of the run heals: network faults, paused and stopped nodes (restarted). */
+/** What the end of the run heals: network faults, filled disks, paused and stopped nodes (restarted). */
 export function finalHeal(
   at: number,
   nodes: readonly SimNode[],
@@ -128,6 +131,7 @@ export function finalHeal(
   const heal: FaultInput[] = networkFaulted ? [{ at, fault: 'heal' }] : [];
   for (const node of nodes) {
     if (keepDown.has(node.address)) continue;
+    if (node.disk.exists(FILL_PATH)) heal.push({ at, fault: 'free-disk', node: node.address });
     if (node.state === 'paused') heal.push({ at, fault: 'resume', node: node.address });
     else if (node.state !== 'running' || node.isStopping) {
       // A clean shutdown still under way ends within its deadline; restart it after that.

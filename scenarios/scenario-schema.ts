@@ -20,6 +20,7 @@ export const PROPERTIES = [
   'cq-consistent',
   'retry-schedule',
   'dlq',
+  'retried',
   'backtrack',
   'liveness',
   'effects-once',
@@ -147,6 +148,7 @@ export const FAULT_TARGETS = ['namesrv', 'master', 'slave', 'producer', 'consume
 /** The parts of the randomized fault and timing space a scenario may draw from (space.ts). */
 export const SPACE_PARTS = [
   'disk',
+  'full-disk',
   'files',
   'flush',
   'ha',
@@ -257,7 +259,8 @@ export const scenarioSchema = z
     faults: z
       .union([
         z.strictObject({ schedule: z.array(faultSchema).max(10_000) }),
-        z.strictObject({ generate: swarmSchema }),
+        /** A swarm's draw, and (optionally) faults at fixed times beside it. */
+        z.strictObject({ generate: swarmSchema, schedule: z.array(faultSchema).max(10_000).optional() }),
       ])
       .default({ schedule: [] }),
     run: z
@@ -315,7 +318,9 @@ type Parsed = {
     clientsStartAtMs: number;
   };
   workload: { shardingKeys: number; startAtMs: number; resets: { group: string; atMs: number }[] };
-  faults: { schedule: { at: number }[] } | { generate: { fromMs: number; toMs: number } };
+  faults:
+    | { schedule: { at: number }[] }
+    | { generate: { fromMs: number; toMs: number }; schedule?: { at: number }[] | undefined };
   run: { durationMs: number; drainMs: number; drainMaxMs?: number | undefined };
 };
 
@@ -362,9 +367,8 @@ function checkTimes(s: Parsed, issue: Issue): void {
   };
   before(['topology', 'clientsStartAtMs'], s.topology.clientsStartAtMs, 'the clients start');
   before(['workload', 'startAtMs'], s.workload.startAtMs, 'the workload starts');
-  if ('schedule' in s.faults) {
-    s.faults.schedule.forEach((f, i) => before(['faults', 'schedule', i, 'at'], f.at, 'this fault'));
-  } else {
+  s.faults.schedule?.forEach((f, i) => before(['faults', 'schedule', i, 'at'], f.at, 'this fault'));
+  if ('generate' in s.faults) {
     const { fromMs, toMs } = s.faults.generate;
     if (toMs > durationMs)
       issue(['faults', 'generate', 'toMs'], `faults drawn up to ${toMs} ms: toMs must be at most ${end}`);

@@ -71,6 +71,25 @@ const DISK = {
   tornWriteProbability: [0, 1],
 } as const;
 
+/**
+ * A full disk. 4.9 refuses puts once its disk check (every 10 s) finds more than 90% of the disk
+ * used (SERVICE_NOT_AVAILABLE; a send-back answers SYSTEM_ERROR, a due delayed message waits), and
+ * a put whose CommitLog file cannot be created fails (CREATE_MAPEDFILE_FAILED). Another process
+ * fills the first master's 64 GiB disk for 12 or 20 s, leaving 3 GiB free (95% used: the check
+ * marks it full)
+ * or nothing (until the check, a put that needs a new CommitLog file fails and a ConsumeQueue entry
+ * whose file cannot be created waits), then frees it. At most 20 s: 4.9 gives a ConsumeQueue
+ * entry 30 tries 1 s apart, then skips it and refuses puts until a restart. Forcible cleaning is
+ * off (cleanFileForciblyEnable=false): on, 4.9 deletes the oldest CommitLog files past 85% used,
+ * consumed or not, which no claim about lost or retried messages survives.
+ */
+const FULL_DISK = {
+  freeBytes: ['as-is', 3 * 2 ** 30, 0],
+  atMs: [8_000, 20_000, 35_000],
+  forMs: [12_000, 20_000],
+} as const;
+const FULL_DISK_CAPACITY = 2 ** 36;
+
 /** What the scenario's seed drew, by choice name (for reports), and the scenario as drawn. */
 export interface Drawn {
   scenario: Scenario;
@@ -94,6 +113,7 @@ export function drawSpace(scenario: Scenario, chooser: Chooser): Drawn {
   if (parts.has('producers')) drawn = withProducers(drawn, choose);
   if (parts.has('handlers')) drawn = withHandlers(drawn, choose);
   drawn = withFaults(drawn, parts, choose);
+  if (parts.has('full-disk')) drawn = withFullDisk(drawn, choose);
   return { scenario: drawn, choices };
 }
 
@@ -178,6 +198,31 @@ function withHandlers(scenario: Scenario, choose: Choose): Scenario {
     };
   });
   return { ...scenario, topology: { ...scenario.topology, consumerGroups } };
+}
+
+/** Another process fills the first master's disk for a while, then frees it (FULL_DISK). */
+function withFullDisk(scenario: Scenario, choose: Choose): Scenario {
+  const freeBytes = choose('full-disk.freeBytes', FULL_DISK.freeBytes);
+  if (freeBytes === 'as-is') return scenario;
+  const at = choose('full-disk.atMs', FULL_DISK.atMs);
+  const until = at + choose('full-disk.forMs', FULL_DISK.forMs);
+  const [first, ...rest] = scenario.topology.brokers;
+  if (first === undefined || until >= scenario.run.durationMs) return scenario;
+  const node = `${first.brokerName}-master`;
+  const own = scenario.disk;
+  const disk = { ...own, [node]: { capacityBytes: FULL_DISK_CAPACITY, ...own[node] } };
+  const conf = { cleanFileForciblyEnable: false, ...first.conf };
+  const fill = [
+    { at, fault: 'fill-disk' as const, node, freeBytes },
+    { at: until, fault: 'free-disk' as const, node },
+  ];
+  const schedule = [...(scenario.faults.schedule ?? []), ...fill].sort((x, y) => x.at - y.at);
+  return {
+    ...scenario,
+    disk,
+    topology: { ...scenario.topology, brokers: [{ ...first, conf }, ...rest] },
+    faults: { ...scenario.faults, schedule },
+  };
 }
 
 /** Kinds a drawn fault may also take, no stronger than the scenario's own for what it promises. */

@@ -5,7 +5,7 @@
 // left is the smallest counterexample this search found (not necessarily the smallest there is).
 import type { ClaimCell } from './claims-matrix.ts';
 import { probeSeeds, type ProbeSeeds } from './coverage.ts';
-import { drawFaults } from './fault-plan.ts';
+import { seedSchedule } from './fault-plan.ts';
 import { runScenario, type RunResult } from './runner.ts';
 import { parseScenario, type Property, type Scenario, type ScenarioInput } from './scenario-schema.ts';
 import { drawSpace, seededChooser } from './space.ts';
@@ -148,8 +148,8 @@ function drawnAt(cell: ClaimCell, seed: number): Scenario {
 
 /** The seed's faults as a fixed schedule: the same run, now open to shrinking. */
 function withFixedFaults(scenario: Scenario, seed: number): Scenario {
-  if ('schedule' in scenario.faults) return scenario;
-  const schedule = drawFaults(scenario.faults.generate, layout(scenario), seed);
+  if (!('generate' in scenario.faults)) return scenario;
+  const schedule = seedSchedule(scenario, layout(scenario), seed);
   return { ...scenario, faults: { schedule } } as Scenario;
 }
 
@@ -165,7 +165,7 @@ function shrink(
     if (budget-- <= 0) return false;
     return broken(runScenario(candidate, { seed }), properties) !== undefined;
   };
-  const schedule = () => ('schedule' in current.faults ? current.faults.schedule : []);
+  const schedule = () => current.faults.schedule ?? [];
   for (let i = schedule().length - 1; i >= 0; i--) {
     const fewer = schedule().filter((_, j) => j !== i);
     const candidate = { ...current, faults: { schedule: fewer } } as Scenario;

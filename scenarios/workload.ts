@@ -93,8 +93,14 @@ export function failsAlways(handler: Handler, key: string): boolean {
 }
 
 function isFailure(handler: Extract<Handler, { kind: 'fail' }>, msg: MessageExt): boolean {
+  return failsDelivery(handler, msg.getKeys()!, msg.reconsumeTimes);
+}
+
+/** Whether a handler fails the delivery of `key` with `reconsumeTimes` (a fail handler's own rule). */
+export function failsDelivery(handler: Handler, key: string, reconsumeTimes: number): boolean {
+  if (handler.kind !== 'fail') return false;
   const times = handler.times === 'always' ? Infinity : handler.times;
-  return messageIndex(msg.getKeys()!) % handler.every === 0 && msg.reconsumeTimes < times;
+  return messageIndex(key) % handler.every === 0 && reconsumeTimes < times;
 }
 
 /** Where the harness is: world time, and the applications' state that outlives their processes. */

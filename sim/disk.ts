@@ -20,7 +20,10 @@
 //   whole number (at least one) of sectors, from the sector of that byte on, reach the medium;
 // - disk loss: an empty disk replaces this one;
 // - bit rot: one flipped bit in a stored byte, in the cache and on the medium, which reads see;
-// - ENOSPC: capacityBytes bounds the sum of file sizes; a write that would pass it changes nothing.
+// - ENOSPC: capacityBytes bounds the space files take: each file its size, or its reservation
+//   (allocate: fallocate with FALLOC_FL_KEEP_SIZE, as a preallocated mapped file) if larger; a
+//   write or reservation that would pass it changes nothing. A reservation is metadata (durable at
+//   once, kept by a truncate, gone with the file); usage() is what statfs reports.
 // Simplified: metadata is durable at once (create, delete and truncate, with no directory fsync;
 // a truncate that grows a file makes its new size durable, the bytes no flush reached as zeros),
 // except a size growth by a write, which lasts only as far as a flush reached: after power loss a
@@ -37,7 +40,7 @@
 // shared by concurrent flushes, sparse files (a file's size is its bytes in memory), and
 // corruption of bytes in flight.
 import { z } from 'zod';
-import { DiskError, type ByteRange, type Disk } from '../core/env.ts';
+import { DiskError, type ByteRange, type Disk, type DiskUsage } from '../core/env.ts';
 import type { SeededRng } from './rng.ts';
 import type { Scheduler, SimEvent } from './scheduler.ts';
 
@@ -56,7 +59,7 @@ export const diskConfigShape = z.strictObject({
   flushLatencyMaxMs: z.number().nonnegative().optional(),
   /** Bandwidth of a flush; Infinity means a flush costs only its latency. */
   flushBytesPerMs: unbounded(z.number().positive()),
-  /** Bound on the sum of all file sizes. */
+  /** Bound on the space files take (their sizes, or their reservations if larger). */
   capacityBytes: unbounded(z.number().int().nonnegative()),
   /** How often the kernel's flusher wakes (Linux: dirty_writeback_centisecs = 500). */
   writebackIntervalMs: z.number().positive().default(5_000),
@@ -234,7 +237,13 @@ class SimFile {
   length = 0;
   durable: Uint8Array = new Uint8Array(0);
   durableLength = 0;
+  /** Bytes reserved by allocate (the file takes max(length, allocated) of the disk). */
+  allocated = 0;
   readonly dirty = new SpanSet();
+
+  get space(): number {
+    return Math.max(this.length, this.allocated);
+  }
 
   check(): void {
     invariant(this.durableLength <= this.length, 'durable length past the size');
@@ -265,6 +274,8 @@ export class SimDisk implements Disk {
   private files = new Map<string, SimFile>();
   private readonly pending = new Set<SimEvent>();
   private used = 0;
+  /** The space files take: each max(size, reservation). */
+  private occupied = 0;
   /** The dirty spans of each file at each writeback tick, oldest first. */
   private generations: { path: string; file: SimFile; spans: Span[] }[][] = [];
   private writebackEvent: SimEvent | undefined;
@@ -298,9 +309,11 @@ export class SimDisk implements Disk {
     const existing = this.files.get(path);
     const size = existing?.length ?? 0;
     const end = data.length === 0 ? size : Math.max(size, offset + data.length);
-    this.reserve(path, end - size);
+    const growth = Math.max(0, end - Math.max(size, existing?.allocated ?? 0));
+    this.reserve(path, growth);
     const file = existing ?? this.create(path);
     if (data.length === 0) return;
+    this.occupied += growth;
     file.cache = withRoom(file.cache, end);
     file.cache.set(data, offset);
     // A write past the end also makes the zero gap before it (new size, not yet durable) dirty.
@@ -325,8 +338,9 @@ export class SimDisk implements Disk {
   truncate(path: string, size: number): void {
     checkIndex('size', size);
     const file = this.get(path);
+    const spaceBefore = file.space;
     if (size > file.length) {
-      this.reserve(path, size - file.length);
+      this.reserve(path, Math.max(0, size - spaceBefore));
       file.cache = withRoom(file.cache, size);
       file.durable = withRoom(file.durable, size);
       file.durableLength = size; // the new size is metadata, durable at once; its bytes are zeros
@@ -338,6 +352,7 @@ export class SimDisk implements Disk {
     }
     this.used += size - file.length;
     file.length = size;
+    this.occupied += file.space - spaceBefore;
     file.check();
   }
 
@@ -345,6 +360,21 @@ export class SimDisk implements Disk {
     const file = this.get(path);
     this.files.delete(path);
     this.used -= file.length;
+    this.occupied -= file.space;
+  }
+
+  allocate(path: string, length: number): void {
+    checkIndex('length', length);
+    const existing = this.files.get(path);
+    const growth = Math.max(0, length - (existing?.space ?? 0));
+    this.reserve(path, growth);
+    const file = existing ?? this.create(path);
+    file.allocated = Math.max(file.allocated, length);
+    this.occupied += growth;
+  }
+
+  usage(): DiskUsage {
+    return { usedBytes: this.occupied, capacityBytes: this.config.capacityBytes };
   }
 
   flush(path: string, done?: (error?: DiskError) => void, range?: ByteRange): void {
@@ -401,6 +431,7 @@ export class SimDisk implements Disk {
     const summary = { paths: this.paths(), bytes: this.used, cancelledFlushes: this.cancelPending() };
     this.files = new Map();
     this.used = 0;
+    this.occupied = 0;
     return summary;
   }
 
@@ -470,7 +501,7 @@ export class SimDisk implements Disk {
     return total;
   }
 
-  /** The sum of all file sizes, as counted against capacityBytes. */
+  /** The sum of all file sizes: the bytes the disk holds (usage() counts reservations too). */
   get usedBytes(): number {
     return this.used;
   }
@@ -493,8 +524,8 @@ export class SimDisk implements Disk {
   }
 
   private reserve(path: string, growth: number): void {
-    if (this.used + growth <= this.config.capacityBytes) return;
-    const detail = `${growth} more bytes do not fit (${this.used} of ${this.config.capacityBytes} used)`;
+    if (this.occupied + growth <= this.config.capacityBytes) return;
+    const detail = `${growth} more bytes do not fit (${this.occupied} of ${this.config.capacityBytes} used)`;
     throw new DiskError('ENOSPC', path, detail);
   }
 
@@ -538,7 +569,9 @@ export class SimDisk implements Disk {
     const tornBytes = dirtyBefore - file.dirty.bytes;
     file.cache = file.durable.slice();
     this.used -= file.length - file.durableLength;
+    const spaceBefore = file.space;
     file.length = file.durableLength;
+    this.occupied += file.space - spaceBefore;
     file.dirty.clear();
     file.check();
     const sizeAfter = file.length;

@@ -19,6 +19,12 @@ export const faultSchema = z.discriminatedUnion('fault', [
   onNode('resume'),
   onNode('disk-loss'),
   onNode('isolate'),
+  /**
+   * Another process fills the machine's disk (a log, a dump: one preallocated file) until only
+   * `freeBytes` are left free; free-disk deletes that file. A disk without a capacity is left alone.
+   */
+  z.strictObject({ at, fault: z.literal('fill-disk'), node, freeBytes: z.number().int().nonnegative() }),
+  onNode('free-disk'),
   /** One flipped bit in `path`; a path ending in '/' names a directory: its last file by name (for a CommitLog, the newest). */
   z.strictObject({ at, fault: z.literal('corrupt'), node, path: z.string().min(1).optional() }),
   z.strictObject({
@@ -37,6 +43,9 @@ export const faultSchema = z.discriminatedUnion('fault', [
     deltaMs: z.number().min(-MAX_CLOCK_SKEW_MS).max(MAX_CLOCK_SKEW_MS),
   }),
 ]);
+/** The file another process fills a disk with (fill-disk), outside every store. */
+export const FILL_PATH = 'other/fill';
+
 export const faultScheduleSchema = z.array(faultSchema);
 
 export type Fault = z.output<typeof faultSchema>;

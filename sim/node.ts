@@ -232,6 +232,8 @@ export class SimNode {
       view: (path, offset, length) => this.machineDisk.view(path, offset, length),
       truncate: (path, size) => this.machineDisk.truncate(path, size),
       delete: (path) => this.machineDisk.delete(path),
+      allocate: (path, length) => this.machineDisk.allocate(path, length),
+      usage: () => this.machineDisk.usage(),
       flush: (path, done, range) =>
         this.machineDisk.flush(path, done && ((error) => ctx.post(() => done(error))), range),
     };

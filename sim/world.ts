@@ -7,7 +7,7 @@ import type { ProcessMain } from '../core/env.ts';
 import { clockConfigSchema, NodeClock, type ClockConfig } from './clock.ts';
 import { parseOrThrow } from '../core/config-error.ts';
 import { diskConfigSchema, SimDisk, type DiskConfigInput } from './disk.ts';
-import { parseFaultSchedule, type Fault } from './nemesis.ts';
+import { FILL_PATH, parseFaultSchedule, type Fault } from './nemesis.ts';
 import { networkConfigSchema, SimNetwork } from './network.ts';
 import { SimNode, type NodeState } from './node.ts';
 import { ProbeTally } from './probe-tally.ts';
@@ -62,7 +62,10 @@ const APPLICABLE: Record<NodeFault, readonly NodeState[]> = {
   'disk-loss': ['running', 'paused', 'stopped', 'off'],
   'clock-jump': ['running', 'paused', 'stopped', 'off'],
   corrupt: ['running', 'paused', 'stopped', 'off'],
+  'fill-disk': ['running', 'paused', 'stopped'],
+  'free-disk': ['running', 'paused', 'stopped', 'off'],
 };
+
 
 export class World {
   readonly config: WorldConfig;
@@ -193,7 +196,22 @@ export class World {
         return node.clock.jump(fault.deltaMs);
       case 'corrupt':
         return this.corrupt(node, fault.path);
+      case 'fill-disk':
+        return this.fillDisk(node, fault.freeBytes);
+      case 'free-disk':
+        if (node.disk.exists(FILL_PATH)) node.disk.delete(FILL_PATH);
+        return;
     }
+  }
+
+  /** Leaves `freeBytes` of the disk free (or what was free, if less), with one preallocated file. */
+  private fillDisk(node: SimNode, freeBytes: number): void {
+    const disk = node.disk;
+    if (disk.exists(FILL_PATH)) disk.delete(FILL_PATH);
+    const { usedBytes, capacityBytes } = disk.usage();
+    const fill = capacityBytes - usedBytes - freeBytes;
+    if (Number.isFinite(fill) && fill > 0) disk.allocate(FILL_PATH, fill);
+    this.trace.record(this.now, node.address, 'disk.filled', { ...disk.usage() });
   }
 
   /**

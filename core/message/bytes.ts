@@ -26,12 +26,27 @@ export function writeUtf8(text: string, dest: Uint8Array, pos: number): number {
   return pos + n;
 }
 
-/** Writes a Java long (big-endian, two's complement); refuses values a number cannot hold exactly. */
+/**
+ * A Java long's high (signed) and low (unsigned) 32 bits. Past 2^53 a number holds only some longs:
+ * such a value (a corrupted field read back, bit rot in an offset's high bits) is written as the
+ * number holds it; a value that is no long at all is refused.
+ */
+function int64Halves(value: number): [number, number] {
+  if (Number.isSafeInteger(value)) {
+    const hi = Math.floor(value / TWO_32);
+    return [hi, value - hi * TWO_32];
+  }
+  if (!Number.isInteger(value) || value < -(2 ** 63) || value >= 2 ** 63)
+    throw new RangeError(`not a 64-bit integer: ${value}`);
+  const bits = BigInt.asUintN(64, BigInt(value));
+  return [Number(BigInt.asIntN(32, bits >> 32n)), Number(bits & 0xffffffffn)];
+}
+
+/** Writes a Java long (big-endian, two's complement). */
 export function setInt64(view: DataView, pos: number, value: number): void {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`not a safe 64-bit integer: ${value}`);
-  const hi = Math.floor(value / TWO_32);
+  const [hi, lo] = int64Halves(value);
   view.setInt32(pos, hi);
-  view.setUint32(pos + 4, value - hi * TWO_32);
+  view.setUint32(pos + 4, lo);
 }
 
 export function getInt64(view: DataView, pos: number): number {
@@ -57,12 +72,11 @@ export function readInt64(bytes: Uint8Array, pos: number): number {
   return readInt32(bytes, pos) * TWO_32 + (readInt32(bytes, pos + 4) >>> 0);
 }
 
-/** Refuses values a number cannot hold exactly, as setInt64 does. */
+/** setInt64 on a byte array. */
 export function writeInt64(bytes: Uint8Array, pos: number, value: number): void {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`not a safe 64-bit integer: ${value}`);
-  const hi = Math.floor(value / TWO_32);
+  const [hi, lo] = int64Halves(value);
   writeInt32(bytes, pos, hi);
-  writeInt32(bytes, pos + 4, value - hi * TWO_32);
+  writeInt32(bytes, pos + 4, lo);
 }
 
 export function viewOf(bytes: Uint8Array): DataView {

@@ -68,12 +68,25 @@ describe('CommitLog.append', () => {
     expect(commitLog.maxOffset()).toBe(0);
   });
 
-  test('a disk that is full answers UNKNOWN_ERROR and leaves the log as it was', () => {
-    const { commitLog } = setup({}, { capacityBytes: 150 });
-    expect(commitLog.append(request('t', 0, 'a')).status).toBe('PUT_OK');
-    expect(commitLog.append(request('t', 0, 'b'))).toMatchObject({ status: 'UNKNOWN_ERROR' });
-    expect(commitLog.maxOffset()).toBe(sizeOf(1));
-    expect(commitLog.topicQueueTable.get('t-0')).toBe(1);
+  test('a disk without room for the next file answers CREATE_MAPEDFILE_FAILED and stores nothing, until it has room', () => {
+    // 1024-byte files on a 2048-byte disk that holds something else too: the second file cannot be made.
+    const { commitLog, node } = setup({}, { capacityBytes: 2048 });
+    node.disk.allocate('other', 1000);
+    const body = 'x'.repeat(100 - sizeOf(0));
+    for (let i = 0; i < 10; i++) expect(commitLog.append(request('t', 0, body)).status).toBe('PUT_OK');
+    const refused = commitLog.append(request('t', 0, body));
+    expect(refused).toMatchObject({ status: 'CREATE_MAPEDFILE_FAILED' });
+    expect(refused.appendResult).toBeUndefined();
+    // The first file ends with its blank, as in 4.9; no queue offset was used up.
+    expect(checkRecord(commitLog.queue.files[0]!.readRaw(1000, 8), 0, { checkCRC: true })).toEqual({
+      kind: 'end-of-file',
+    });
+    expect(commitLog.maxOffset()).toBe(1024);
+    expect(commitLog.topicQueueTable.get('t-0')).toBe(10);
+    expect(commitLog.append(request('t', 0, body)).status).toBe('CREATE_MAPEDFILE_FAILED');
+    node.disk.delete('other');
+    const stored = commitLog.append(request('t', 0, body));
+    expect(stored.appendResult).toMatchObject({ wroteOffset: 1024, logicsOffset: 10 });
   });
 
   test('a delayed message goes to SCHEDULE_TOPIC_XXXX, queue level-1, with its real place kept', () => {

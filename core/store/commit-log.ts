@@ -4,8 +4,13 @@
 // blank still fits after it; otherwise the blank fills the tail and the record opens the next
 // file), rewrites a delayed message to SCHEDULE_TOPIC_XXXX (as 4.x's CommitLog.putMessage does),
 // and stamps store time and host. Flushing is the flush services' job (commit-log-flush.ts).
+// A put that needs a new file the disk cannot hold (its blocks are reserved whole at creation,
+// MappedFileQueue) answers CREATE_MAPEDFILE_FAILED and stores nothing; when the record did not
+// fit the last file, that file keeps the END_OF_FILE blank written first, as in 4.9, and the next
+// put tries the creation again.
 // Simplifications: one put at a time (a handler runs to completion, so no put lock is needed);
-// a disk error on append answers UNKNOWN_ERROR (RocketMQ would crash on a SIGBUS of the mmap).
+// a disk error on append (only the live disk, whose files are not preallocated, can fail there)
+// answers UNKNOWN_ERROR (RocketMQ would crash on a SIGBUS of the mmap).
 import { DiskError, type Env } from '../env.ts';
 import type { Host } from '../message/host.ts';
 import { encodeOffsetMsgId } from '../message/message-id.ts';
@@ -77,7 +82,6 @@ export class CommitLog {
       return this.appendRecord(message, size);
     } catch (error) {
       if (!(error instanceof DiskError)) throw error;
-      this.env.probe('store.put-disk-error');
       return { status: 'UNKNOWN_ERROR', detail: error.message };
     }
   }
@@ -121,11 +125,16 @@ export class CommitLog {
 
   private appendRecord(message: PutMessageRequest, size: number): PutMessageResult {
     let file = this.queue.lastForAppend();
-    if (!fitsBeforeEndOfFile(size, file.remaining)) {
+    if (file !== undefined && !fitsBeforeEndOfFile(size, file.remaining)) {
       this.env.probe('store.commitlog-file-roll');
       file.append(encodeBlank(file.remaining));
       file.wrotePosition = file.fileSize;
       file = this.queue.lastForAppend();
+    }
+    if (file === undefined) {
+      this.env.probe('store.put-disk-error');
+      const detail = `create mapped file failed: no room on the disk for a ${this.queue.fileSize} B file`;
+      return { status: 'CREATE_MAPEDFILE_FAILED', detail };
     }
     const key = `${message.topic}-${message.queueId}`;
     const tracked = isQueued(message.sysFlag);

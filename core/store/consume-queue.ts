@@ -11,8 +11,9 @@
 //   entries (fillPreBlank) and moves the minimum offset there. Blanks are valid entries to
 //   recovery, so truncating back onto them leaves maxPhysicOffset at 2^31-1, as in RocketMQ;
 // - getOffsetInQueueByTime is 5.x's LOWER-boundary search (4.9 returned the nearest entry).
-// Simplifications: no ConsumeQueueExt; files are not preallocated, but a segment's unwritten part
-// below its write position reads as zeros, as a preallocated one does. Recovery takes the files
+// Simplifications: no ConsumeQueueExt; a file's blocks are reserved when it is created but its
+// size grows as written, and a segment's unwritten part below its write position reads as zeros,
+// as a preallocated one does. Recovery takes the files
 // before the third-last as full, as RocketMQ does: one that lost its tail (only if more than
 // three files were unflushed at a power loss) leaves zero entries in the queue. A time search
 // picks its file by the store time of each file's last entry (5.x), never by file mtime;
@@ -42,7 +43,9 @@ export type PutPositionResult =
   /** Skipped: cqOffset is behind the write position ("Build consume queue repeatedly"). */
   | 'already-there'
   /** Appended at the write position, which is not cqOffset ("[BUG]logic queue order maybe wrong"). */
-  | 'misplaced';
+  | 'misplaced'
+  /** Not appended: the disk had no room for the queue's next file (putMessagePositionInfo's false). */
+  | 'no-file';
 
 /** The store timestamp of the CommitLog record at (offset, size); undefined if it cannot be read. */
 export type StoreTimeLookup = (commitLogOffset: number, size: number) => number | undefined;
@@ -100,6 +103,7 @@ export class ConsumeQueue {
     const expected = cqOffset * UNIT;
     const firstInQueue = this.queue.files.length === 0;
     const file = this.queue.lastForAppend(expected);
+    if (file === undefined) return 'no-file';
     if (firstInQueue && cqOffset !== 0) this.fillPreBlank(file, expected);
     const current = file.fileFromOffset + file.wrotePosition;
     // RocketMQ checks the position only for cqOffset != 0; an entry for offset 0 always appends.

@@ -6,8 +6,9 @@
 // Like the mapped buffer, every change reaches the page cache at once, only the bytes that change
 // (entry 20 B, slot 4 B, header 40 B); flush() rewrites the header and fsyncs the whole file
 // (MappedByteBuffer.force), and nothing else makes it durable.
-// Simplification: the file is not preallocated; it grows as entries are written and bytes past
-// its end read as zeros, which is what the mapped zero-filled file would hold.
+// Its blocks are reserved whole at creation (a full disk fails create with ENOSPC), as 4.9 maps
+// the whole file. Simplification: its size grows as entries are written, and bytes past its end
+// read as zeros, which is what the mapped zero-filled file would hold.
 import type { Disk } from '../env.ts';
 import { readInt32, writeInt32, zeroPadded } from '../message/bytes.ts';
 import {
@@ -18,6 +19,7 @@ import {
   INDEX_ENTRY_SIZE,
   INDEX_HEADER_SIZE,
   INVALID_INDEX,
+  indexFileSize,
   indexKeyHash,
   slotOf,
   slotPosition,
@@ -69,6 +71,7 @@ export class IndexFile {
       indexCount: 1,
     };
     const file = new IndexFile(disk, dir, fileName, geometry, header);
+    disk.allocate(file.path, indexFileSize(geometry));
     file.writeHeader();
     return file;
   }

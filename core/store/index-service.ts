@@ -9,9 +9,10 @@
 // last file's endPhyOffset, which is that record's own offset, so it is indexed twice (RocketMQ).
 // Simplifications: a new file whose name is taken is named 1 ms later (RocketMQ would map the
 // same file twice if two were created in one millisecond, which tiny simulated files make
-// possible); a disk error propagates to the caller (RocketMQ retries three times, then marks the
-// index as broken).
-import type { Disk } from '../env.ts';
+// possible). A new file is created whole (its blocks reserved); when the disk has no room for it
+// the record's keys are not indexed and buildIndex says so: the store then marks the index broken
+// (4.9 tries the creation three times, 1 s apart, first).
+import { DiskError, type Disk } from '../env.ts';
 import { KEY_SEPARATOR, MessageSysFlag, transactionType } from '../message/message.ts';
 import type { DispatchRequest } from './commit-log-record.ts';
 import { IndexFile } from './index-file.ts';
@@ -89,15 +90,21 @@ export class IndexService {
     return true;
   }
 
-  /** Indexes one dispatched record under its UNIQ_KEY and each of its KEYS. */
-  buildIndex(req: DispatchRequest): void {
+  /**
+   * Indexes one dispatched record under its UNIQ_KEY and each of its KEYS; false if a new file
+   * was needed and the disk had no room for it (the rest of the record's keys are not indexed).
+   */
+  buildIndex(req: DispatchRequest): boolean {
     let file = this.lastFileForWrite();
-    if (req.commitLogOffset < file.endPhyOffset) return;
-    if (transactionType(req.sysFlag) === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) return;
-    if (req.uniqKey !== undefined) file = this.putKey(file, req, indexKey(req.topic, req.uniqKey));
-    for (const key of req.keys?.split(KEY_SEPARATOR) ?? []) {
-      if (key.length > 0) file = this.putKey(file, req, indexKey(req.topic, key));
+    if (file === undefined) return false;
+    if (req.commitLogOffset < file.endPhyOffset) return true;
+    if (transactionType(req.sysFlag) === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) return true;
+    const keys = (req.keys?.split(KEY_SEPARATOR) ?? []).filter((key) => key.length > 0);
+    for (const key of req.uniqKey === undefined ? keys : [req.uniqKey, ...keys]) {
+      file = this.putKey(file, req, indexKey(req.topic, key));
+      if (file === undefined) return false;
     }
+    return true;
   }
 
   /**
@@ -154,18 +161,25 @@ export class IndexService {
     });
   }
 
-  /** Puts the key, rolling to a new file each time the current one is full. */
-  private putKey(file: IndexFile, req: DispatchRequest, key: string): IndexFile {
-    let current = file;
-    while (!current.putKey(key, req.commitLogOffset, req.storeTimestamp)) current = this.lastFileForWrite();
+  /** Puts the key, rolling to a new file each time the current one is full (undefined: no room for one). */
+  private putKey(file: IndexFile, req: DispatchRequest, key: string): IndexFile | undefined {
+    let current: IndexFile | undefined = file;
+    while (current !== undefined && !current.putKey(key, req.commitLogOffset, req.storeTimestamp))
+      current = this.lastFileForWrite();
     return current;
   }
 
-  /** The newest file unless it is full; else a new one, and the full one is flushed. */
-  private lastFileForWrite(): IndexFile {
+  /** The newest file unless it is full; else a new one (undefined if the disk has no room), and the full one is flushed. */
+  private lastFileForWrite(): IndexFile | undefined {
     const last = this.indexFiles[this.indexFiles.length - 1];
     if (last !== undefined && !last.isFull()) return last;
-    const file = IndexFile.create(this.disk, this.dir, this.freshName(), this.geometry, last);
+    let file: IndexFile;
+    try {
+      file = IndexFile.create(this.disk, this.dir, this.freshName(), this.geometry, last);
+    } catch (error) {
+      if (error instanceof DiskError && error.code === 'ENOSPC') return undefined;
+      throw error;
+    }
     this.indexFiles.push(file);
     if (last !== undefined) this.flush(last);
     return file;

@@ -2,14 +2,14 @@ import { describe, expect, test } from 'vitest';
 import { probeMachine } from '../../sim/probe-process.ts';
 import { MappedFileQueue } from './mapped-file-queue.ts';
 
-function setup() {
-  const { world, node, disk } = probeMachine({ seed: 1, disk: { dirtyExpireMs: Infinity } }); // fsync alone
+function setup(capacityBytes = Infinity) {
+  const { world, node, disk } = probeMachine({ seed: 1, disk: { dirtyExpireMs: Infinity, capacityBytes } }); // fsync alone
   return { world, node, disk: disk(), queue: new MappedFileQueue(disk(), 'log', 100) };
 }
 
 const fill = (queue: MappedFileQueue, bytes: number) => {
   while (bytes > 0) {
-    const file = queue.lastForAppend();
+    const file = queue.lastForAppend()!;
     const n = Math.min(bytes, file.remaining);
     file.append(new Uint8Array(n).fill(7));
     bytes -= n;
@@ -17,6 +17,20 @@ const fill = (queue: MappedFileQueue, bytes: number) => {
 };
 
 describe('MappedFileQueue', () => {
+  test('a file takes its whole size on the disk when created; a disk without room refuses the next one', () => {
+    const { queue, disk, node } = setup(250);
+    fill(queue, 150);
+    expect(disk.usage()).toEqual({ usedBytes: 200, capacityBytes: 250 });
+    expect(node.disk.usedBytes).toBe(150);
+    queue.lastForAppend()!.append(new Uint8Array(50));
+    expect(queue.lastForAppend()).toBeUndefined();
+    expect(queue.files.map((f) => f.fileFromOffset)).toEqual([0, 100]);
+    expect(disk.list('log')).toHaveLength(2);
+    queue.deleteExpired(() => true);
+    expect(disk.usage().usedBytes).toBe(100);
+    expect(queue.lastForAppend()?.fileFromOffset).toBe(200);
+  });
+
   test('rolls to files named by their start offset', () => {
     const { queue, disk } = setup();
     fill(queue, 250);
@@ -34,7 +48,7 @@ describe('MappedFileQueue', () => {
 
   test('a first file starts at the file boundary below the start offset', () => {
     const { queue } = setup();
-    expect(queue.lastForAppend(250).fileFromOffset).toBe(200);
+    expect(queue.lastForAppend(250)?.fileFromOffset).toBe(200);
     expect(queue.flushedWhere).toBe(200);
   });
 

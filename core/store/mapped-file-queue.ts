@@ -1,9 +1,16 @@
 // The ordered segments of one log (RocketMQ's MappedFileQueue): a CommitLog or one ConsumeQueue
 // is a directory of MappedFiles of one size, each named by its start offset, rolled when full.
 // It tracks flushedWhere, the offset below which the whole log is durable.
+// A new segment is created whole: its fileSize is reserved on the disk (allocate), as 4.9's
+// MappedFile maps the whole file (a JDK 10+ FileChannel.map allocates the blocks, so a full disk
+// fails the creation with an IOException; on JDK 8 the mapping is sparse and a write to a page the
+// disk cannot hold raises SIGBUS). A creation the disk refuses (ENOSPC) returns no file and leaves
+// the queue as it was.
 // Simplification: one flush covers every dirty segment, in order (RocketMQ flushes one per call
-// and calls again); expired segments are deleted by a predicate the caller gives.
-import type { Disk } from '../env.ts';
+// and calls again); expired segments are deleted by a predicate the caller gives; the
+// AllocateMappedFileService's creation of the file after the next one ahead of time is not
+// modelled (a file is created when the log reaches it).
+import { DiskError, type Disk } from '../env.ts';
 import { MappedFile } from './mapped-file.ts';
 import { parseMappedFileName } from './mapped-file-name.ts';
 
@@ -49,13 +56,22 @@ export class MappedFileQueue {
     return this.files[0];
   }
 
-  /** The segment to append to: the last one unless it is full, else a new one after it. */
-  lastForAppend(startOffset = 0): MappedFile {
+  /**
+   * The segment to append to: the last one unless it is full, else a new one after it; undefined
+   * if the disk has no room for a new one (getLastMappedFile returning null).
+   */
+  lastForAppend(startOffset = 0): MappedFile | undefined {
     const last = this.last;
     if (last !== undefined && !last.isFull()) return last;
     const from =
       last === undefined ? startOffset - (startOffset % this.fileSize) : last.fileFromOffset + this.fileSize;
     const file = new MappedFile(this.disk, this.dir, from, this.fileSize);
+    try {
+      this.disk.allocate(file.path, this.fileSize);
+    } catch (error) {
+      if (error instanceof DiskError && error.code === 'ENOSPC') return undefined;
+      throw error;
+    }
     this.files.push(file);
     if (last === undefined) this.flushedWhere = from;
     return file;

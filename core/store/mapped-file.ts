@@ -1,9 +1,10 @@
 // One fixed-size segment of a CommitLog or ConsumeQueue (RocketMQ's MappedFile): a file named
 // by the offset of its first byte, written append-only, with a write position (what the page
 // cache holds) and a flushed position (what a completed fsync made durable).
-// Simplifications: files are not preallocated (a file grows as it is written; bytes past its
-// end read as absent, as zeros would fail the same checks); there is no transient store pool, so
-// the committed position is the write position; a flush fsyncs the dirty range in one call.
+// Simplifications: a file's blocks are reserved when it is created (MappedFileQueue), but its
+// size grows as it is written (bytes past its end read as absent, as zeros would fail the same
+// checks); there is no transient store pool, so the committed position is the write position; a
+// flush fsyncs the dirty range in one call.
 import type { Disk } from '../env.ts';
 import { zeroPadded } from '../message/bytes.ts';
 import { mappedFileName } from './mapped-file-name.ts';

@@ -25,6 +25,8 @@ export const messageStoreConfigSchema = z
     fileReservedTime: z.number().positive().default(72),
     /** How often the clean-up service looks for expired files. */
     cleanResourceInterval: positiveInt.default(10_000),
+    /** Past 85% used, the clean-up deletes the oldest CommitLog files whether expired or not. */
+    cleanFileForciblyEnable: z.boolean().default(true),
     maxMessageSize: positiveInt.max(4 * 1024 * 1024).default(4 * 1024 * 1024),
     messageIndexEnable: z.boolean().default(true),
     messageIndexSafe: z.boolean().default(false),

@@ -5,8 +5,15 @@
 // flushDiskType; a pull reads through the ConsumeQueue. shutdown() dispatches what is left,
 // flushes, writes the checkpoint and, once all of that is durable, deletes the abort file if
 // nothing is left undispatched.
+// A full disk (running-flags.ts): a put is refused SERVICE_NOT_AVAILABLE while the store is marked
+// not writable; a ConsumeQueue entry whose file the disk cannot hold is tried 30 times, 1 s apart
+// (dispatch waits meanwhile), then skipped and the store marked not writable until a restart, as
+// 4.9's putMessagePositionInfoWrapper does; an IndexFile that cannot be created marks it too.
 // Simplifications: no transient store pool, no HA here (the broker's replication wraps puts),
-// no DLedger.
+// no DLedger; abnormal recovery's re-dispatch does not wait for room on the disk (4.9's sleeps
+// in it, up to 30 s an entry): it stops at an entry it cannot write, and dispatch goes on from
+// there once the store has started, with the same tries; the OS page cache is never busy
+// (OS_PAGECACHE_BUSY).
 import { parseOrThrow } from '../config-error.ts';
 import type { Env } from '../env.ts';
 import type { ProbeName } from '../probes.ts';
@@ -28,9 +35,13 @@ import {
   type MessageStoreConfigInput,
 } from './message-store-config.ts';
 import type { PutMessageResult } from './put-message-result.ts';
-import { ReputMessageService, type Dispatcher } from './reput-message-service.ts';
+import { ReputMessageService, type Dispatcher, type StoreDispatcher } from './reput-message-service.ts';
+import { RunningFlags } from './running-flags.ts';
 import { StoreCheckpoint } from './store-checkpoint.ts';
 import { recoverStore, type RecoveryReport } from './store-recovery.ts';
+
+/** putMessagePositionInfoWrapper's maxRetries. */
+const CQ_PUT_MAX_TRIES = 30;
 
 export interface MessageStoreOptions {
   readonly env: Env;
@@ -49,7 +60,14 @@ export class DefaultMessageStore {
   readonly indexService: IndexService;
   readonly reput: ReputMessageService;
   recovery: RecoveryReport | undefined;
+  readonly flags = new RunningFlags();
   private readonly env: Env;
+  /** Failed tries of the ConsumeQueue entry dispatch is stuck on. */
+  private cqTries = 0;
+  /** Where abnormal recovery's re-dispatch found no room for a ConsumeQueue file: dispatch goes on from there. */
+  private recoveryStuckAt: number | undefined;
+  /** Past recoveryStuckAt: each queue's next offset after the records not dispatched yet. */
+  private readonly undispatched = new Map<string, number>();
   private readonly groupCommit: GroupCommitService | undefined;
   private readonly flushRealTime: FlushRealTimeService | undefined;
   private readonly clean: CleanCommitLogService;
@@ -100,6 +118,7 @@ export class DefaultMessageStore {
       this.consumeQueues,
       this.indexService,
       config,
+      this.flags,
     );
   }
 
@@ -126,7 +145,12 @@ export class DefaultMessageStore {
     };
     const probe = (name: ProbeName) => this.env.probe(name);
     this.recovery = recoverStore({ ...parts, config: this.config, dispatch, probe }, lastExitOK);
-    this.reput.reputFromOffset = Math.max(this.commitLog.minOffset(), this.maxPhysicOffsetOfConsumeQueues());
+    const from = this.recoveryStuckAt ?? this.maxPhysicOffsetOfConsumeQueues();
+    this.reput.reputFromOffset = Math.max(this.commitLog.minOffset(), from);
+    // Queue offsets of the records left for dispatch count as used, as once they are dispatched.
+    const table = this.commitLog.topicQueueTable;
+    for (const [key, next] of this.undispatched) table.set(key, Math.max(table.get(key) ?? 0, next));
+    this.undispatched.clear();
     this.reput.doReput();
     disk.write(this.abortPath, 0, new Uint8Array(0));
     this.groupCommit?.wakeup();
@@ -147,6 +171,11 @@ export class DefaultMessageStore {
     if (!this.running) return done({ status: 'SERVICE_NOT_AVAILABLE', detail: 'the store is not running' });
     if (this.config.brokerRole === 'SLAVE') {
       return done({ status: 'SERVICE_NOT_AVAILABLE', detail: 'a slave never accepts writes' });
+    }
+    if (!this.flags.isWriteable()) {
+      const detail =
+        "the message store is not writable: the broker's disk is full, or a ConsumeQueue or IndexFile could not be written";
+      return done({ status: 'SERVICE_NOT_AVAILABLE', detail });
     }
     const result = this.commitLog.append(request);
     if (result.status !== 'PUT_OK') return done(result);
@@ -175,7 +204,7 @@ export class DefaultMessageStore {
       queue.last === undefined ? startOffset - (startOffset % queue.fileSize) : queue.maxOffset();
     if (!this.running || startOffset !== expected) return false;
     const file = queue.lastForAppend(startOffset);
-    if (data.length > file.remaining) return false;
+    if (file === undefined || data.length > file.remaining) return false;
     file.append(data);
     this.reput.notifyAppended();
     return true;
@@ -249,11 +278,36 @@ export class DefaultMessageStore {
 
   /** Abnormal recovery's re-dispatch of a valid record. */
   private dispatchAll(request: DispatchRequest): void {
-    if (this.putToConsumeQueue(request) === 'put') this.env.probe('store.recover-redispatch-restored');
+    const result = this.recoveryStuckAt === undefined ? this.putToConsumeQueue(request) : 'no-file';
+    if (result === 'put') this.env.probe('store.recover-redispatch-restored');
+    if (result === 'no-file') {
+      this.recoveryStuckAt ??= request.commitLogOffset;
+      const key = `${request.topic}-${request.queueId}`;
+      if (isQueued(request.sysFlag))
+        this.undispatched.set(key, Math.max(this.undispatched.get(key) ?? 0, request.queueOffset + 1));
+      return;
+    }
     if (this.config.messageIndexEnable) this.dispatchToIndex(request);
   }
 
-  private readonly dispatchToConsumeQueue: Dispatcher = (request) => void this.putToConsumeQueue(request);
+  /** putMessagePositionInfoWrapper: false asks dispatch to try the record again (1 s later). */
+  private readonly dispatchToConsumeQueue: StoreDispatcher = (request) => {
+    if (!this.flags.isCQWriteable()) {
+      if (isQueued(request.sysFlag))
+        this.env.trace('store.cq-not-writable', { topic: request.topic, queueId: request.queueId });
+      return true;
+    }
+    if (this.putToConsumeQueue(request) !== 'no-file') {
+      this.cqTries = 0;
+      return true;
+    }
+    if (++this.cqTries < CQ_PUT_MAX_TRIES) return false;
+    this.cqTries = 0;
+    this.flags.logicsQueueError = true;
+    const { topic, queueId, queueOffset } = request;
+    this.env.trace('store.cq-write-failed', { topic, queueId, queueOffset });
+    return true;
+  };
 
   private putToConsumeQueue(request: DispatchRequest): PutPositionResult | undefined {
     if (!isQueued(request.sysFlag)) return undefined;
@@ -272,7 +326,14 @@ export class DefaultMessageStore {
     return result;
   }
 
-  private readonly dispatchToIndex: Dispatcher = (request) => this.indexService.buildIndex(request);
+  /** An IndexFile the disk cannot hold marks the store (IndexService's makeIndexFileError). */
+  private readonly dispatchToIndex: StoreDispatcher = (request) => {
+    if (!this.indexService.buildIndex(request) && !this.flags.indexFileError) {
+      this.flags.indexFileError = true;
+      this.env.trace('store.index-file-failed', { commitLogOffset: request.commitLogOffset });
+    }
+    return true;
+  };
 
   private storeTimestampAt(commitLogOffset: number): number | undefined {
     const bytes = this.commitLog.read(commitLogOffset + RecordLayout.STORETIMESTAMP, 8);

@@ -3,7 +3,10 @@
 // messages arrived. A message is visible to consumers only once dispatched, so the lag is real.
 // Reading follows RocketMQ: no CRC check; a blank rolls to the next file; a record whose lengths
 // disagree is skipped; an unreadable record stops the read, and a master skips the rest of what
-// it read (as 4.x does) while a slave waits for more bytes.
+// it read (as 4.x does) while a slave waits for more bytes. A dispatcher that cannot take a record
+// now (a ConsumeQueue whose next file the disk cannot hold) stops the dispatch at that record,
+// which is tried again 1 s later (4.9's dispatch thread sleeps 1 s between tries) and meanwhile
+// nothing else is dispatched.
 // Simplification: instead of polling every 1 ms, a put schedules the dispatch reputDelayMs later.
 import type { Env } from '../env.ts';
 import { checkRecordForDispatch, type DispatchRequest } from './commit-log-record.ts';
@@ -11,6 +14,11 @@ import type { CommitLog } from './commit-log.ts';
 import { parseDelayLevels, type MessageStoreConfig } from './message-store-config.ts';
 
 export type Dispatcher = (request: DispatchRequest) => void;
+/** Dispatches a record to a ConsumeQueue or the index; false: not now, try the record again later. */
+export type StoreDispatcher = (request: DispatchRequest) => boolean;
+
+/** How long dispatch waits before trying a record a dispatcher could not take (Thread.sleep(1000)). */
+export const DISPATCH_RETRY_MS = 1_000;
 
 /**
  * ScheduleMessageService.computeDeliverTimestamp: a delayed message's ConsumeQueue entry carries
@@ -27,13 +35,16 @@ export function deliverTimestampFor(
 export class ReputMessageService {
   reputFromOffset = 0;
   private scheduled = false;
+  /** A dispatcher refused a record: dispatch waits for the retry timer. */
+  private blocked = false;
   private readonly deliverTimestamp: (level: number, storeTimestamp: number) => number;
 
   constructor(
     private readonly env: Env,
     private readonly commitLog: CommitLog,
     private readonly config: MessageStoreConfig,
-    private readonly dispatchers: readonly Dispatcher[],
+    /** In order: a record goes to the next only once the previous took it. */
+    private readonly dispatchers: readonly StoreDispatcher[],
     /** Wakes long-polling pulls (master only). */
     private readonly arriving: Dispatcher,
   ) {
@@ -47,7 +58,7 @@ export class ReputMessageService {
 
   /** Something was appended: dispatch it after the reput delay. */
   notifyAppended(): void {
-    if (this.scheduled) return;
+    if (this.scheduled || this.blocked) return;
     this.scheduled = true;
     this.env.setTimer(this.config.reputDelayMs, () => {
       this.scheduled = false;
@@ -57,6 +68,7 @@ export class ReputMessageService {
 
   /** Dispatches everything readable now; recovery and tests call it directly. */
   doReput(): void {
+    if (this.blocked) return;
     if (this.reputFromOffset < this.commitLog.minOffset()) this.reputFromOffset = this.commitLog.minOffset();
     while (this.reputFromOffset < this.commitLog.maxOffset()) {
       const buffer = this.commitLog.getData(this.reputFromOffset);
@@ -81,12 +93,21 @@ export class ReputMessageService {
         return isMaster;
       }
       if (result.kind === 'valid') {
-        for (const dispatch of this.dispatchers) dispatch(result.record);
+        if (!this.dispatchers.every((dispatch) => dispatch(result.record))) return this.retryLater();
         if (isMaster) this.arriving(result.record);
       }
       pos += result.size;
       this.reputFromOffset += result.size;
     }
     return true;
+  }
+
+  private retryLater(): false {
+    this.blocked = true;
+    this.env.setTimer(DISPATCH_RETRY_MS, () => {
+      this.blocked = false;
+      this.doReput();
+    });
+    return false;
   }
 }

@@ -5,8 +5,9 @@
 // The fields live in memory; the services that own them set them, and only flush() writes them.
 // Simplification: the 4 KB page is written through the Disk and fsynced, not mapped; a process
 // kill keeps the written page (page cache), a power loss keeps only what a completed flush made
-// durable, as for RocketMQ's mapped page.
-import type { Disk } from '../env.ts';
+// durable, as for RocketMQ's mapped page. The file is created by its first flush (RocketMQ maps
+// it at start), so on a full disk that first write can fail: the flush is then skipped.
+import { DiskError, type Disk } from '../env.ts';
 import {
   CHECKPOINT_FILE_SIZE,
   decodeCheckpoint,
@@ -39,9 +40,14 @@ export class StoreCheckpoint implements CheckpointFields {
     return true;
   }
 
-  /** Writes the page in place and fsyncs it; `done` runs once it is durable. */
+  /** Writes the page in place and fsyncs it; `done` runs once it is durable (at once if the disk had no room). */
   flush(done: () => void = () => {}): void {
-    this.disk.write(this.path, 0, encodeCheckpoint(this));
+    try {
+      this.disk.write(this.path, 0, encodeCheckpoint(this));
+    } catch (error) {
+      if (!(error instanceof DiskError)) throw error;
+      return done();
+    }
     this.disk.flush(this.path, () => done());
   }
 

@@ -70,6 +70,36 @@ describe('retry-schedule', () => {
     expect(crash(10 * S - 5)).toHaveLength(1);
   });
 
+  test('a failed send-back retried locally: the same record again 5 s later, with reconsumeTimes one higher', () => {
+    // m1 came from %RETRY%G at offset 7 with reconsumeTimes 1; its send-back failed (the disk was
+    // full), so the consumer retried it itself; the next send-back stored a new record.
+    const retried = (localAt: number, sameRecord = true) =>
+      retrySchedule((h) => {
+        const record = { topic: '%RETRY%G', queueOffset: 7 };
+        h.at(0);
+        h.consume('m1');
+        h.at(10 * S);
+        h.consume('m1', { reconsumeTimes: 1, ...record });
+        h.at(localAt);
+        h.consume('m1', { reconsumeTimes: 2, ...(sameRecord ? record : { queueOffset: 8 }) });
+        h.at(localAt + 40 * S);
+        h.consume('m1', { reconsumeTimes: 2, topic: '%RETRY%G', queueOffset: 9 });
+        h.at(localAt + 40 * S + 1 * MIN);
+        h.consume('m1', { reconsumeTimes: 3, topic: '%RETRY%G', queueOffset: 10 });
+      });
+    expect(retried(15 * S)).toEqual([]);
+    expect(retried(15 * S - 1).map((v) => v.explanation)).toEqual([
+      expect.stringMatching(/reconsumeTimes 2 at 15\.0 s, .*too early, a local retry waits 5000 ms/),
+    ]);
+    // A new record 5 s later is no local retry: delay level 4 waits 30 s.
+    expect(retried(15 * S, false).map((v) => v.explanation)).toEqual([
+      expect.stringMatching(/too early, delay level 4 waits 30\.0 s/),
+    ]);
+    expect(retried(15 * S + 5 * S + 1).map((v) => v.explanation)).toEqual([
+      expect.stringMatching(/too late, a local retry is 5000 ms \(allowing 5000 ms slack\)/),
+    ]);
+  });
+
   test('a redelivery with no delivery one level below it skipped a level', () => {
     const skipped = retrySchedule((h) => {
       h.at(0);

@@ -32,13 +32,13 @@ export function historyOf(build: (h: Builder) => void): History {
       });
       if (type !== 'invoke') add({ type, process: 'p1', f: 'send', value: v });
     },
-    consume: (key, value = {}) =>
-      add({
-        type: 'ok',
-        process: value.consumer ?? 'c1',
-        f: 'consume',
-        value: { ...deliveryOf(key), ...value },
-      }),
+    consume: (key, value = {}) => {
+      // A redelivery comes from the group's retry topic, a new record each time, unless the test says.
+      const base = deliveryOf(key);
+      const retry =
+        (value.reconsumeTimes ?? 0) > 0 ? { topic: `%RETRY%${value.group ?? base.group}`, queueOffset: ops.length } : {};
+      add({ type: 'ok', process: value.consumer ?? 'c1', f: 'consume', value: { ...base, ...retry, ...value } });
+    },
     fault: (f, value) => add({ type: 'info', process: 'nemesis', f, value }),
     reset: (value) => add({ type: 'ok', process: 'admin', f: 'reset-offset', value }),
     effect: (key, group = 'G', consumer = 'c1') => {

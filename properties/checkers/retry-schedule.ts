@@ -9,6 +9,10 @@
 // given r - 1 delivery is judged late: later copies are duplicates (the duplicated checker's
 // business). Whether a failed delivery came back at all is the dlq checker's business (the
 // history does not say which deliveries failed). Orderly groups retry locally: leave them out.
+// A send-back that fails (the broker down, or its disk full) makes the consumer retry locally: the
+// same stored message comes again 5 s later with reconsumeTimes one higher (4.9's
+// submitConsumeRequestLater). Such a redelivery (the same queue and offset as the r - 1 delivery
+// just before it) is judged against those 5 s instead of the level's delay.
 import {
   deliveriesByGroup,
   formatTime,
@@ -33,6 +37,20 @@ export interface RetryScheduleOptions {
 }
 
 /** The delay level of the delivery with reconsumeTimes r; the broker caps it at the highest level. */
+/** ConsumeMessageConcurrentlyService's local retry after a failed send-back (submitConsumeRequestLater). */
+export const LOCAL_RETRY_DELAY_MS = 5_000;
+
+/** The same stored message: a local retry redelivers the record it has, not a new one. */
+function sameRecord(a: ConsumeOp, b: ConsumeOp): boolean {
+  const { brokerName, topic, queueId, queueOffset } = a.value;
+  return (
+    brokerName === b.value.brokerName &&
+    topic === b.value.topic &&
+    queueId === b.value.queueId &&
+    queueOffset === b.value.queueOffset
+  );
+}
+
 export function retryLevel(r: number, levels: readonly number[] = DEFAULT_DELAY_LEVELS_MS): number {
   return Math.min(2 + r, levels.length);
 }
@@ -68,19 +86,19 @@ function checkMessage(group: string, ops: ConsumeOp[], levels: readonly number[]
       );
       continue;
     }
+    const local = sameRecord(op, anchor);
     const level = retryLevel(r, levels);
-    const delay = levels[level - 1]!;
+    const delay = local ? LOCAL_RETRY_DELAY_MS : levels[level - 1]!;
+    const wait = local ? 'a local retry' : `delay level ${level}`;
     const since = (from: ConsumeOp) =>
       `${formatTime(op.time - from.time)} after the delivery with reconsumeTimes ${r - 1} at ${formatTime(from.time)}`;
-    const earliest = first.get(r - 1)!;
+    const earliest = local ? anchor : first.get(r - 1)!;
     if (op.time - earliest.time < delay) {
-      violations.push(
-        violation(`${got}, ${since(earliest)}: too early, delay level ${level} waits ${formatTime(delay)}`),
-      );
+      violations.push(violation(`${got}, ${since(earliest)}: too early, ${wait} waits ${formatTime(delay)}`));
     } else if (op.time - anchor.time > delay + slackMs && !judgedLate.has(anchor)) {
       violations.push(
         violation(
-          `${got}, ${since(anchor)}: too late, delay level ${level} is ${formatTime(delay)} (allowing ${formatTime(slackMs)} slack)`,
+          `${got}, ${since(anchor)}: too late, ${wait} is ${formatTime(delay)} (allowing ${formatTime(slackMs)} slack)`,
         ),
       );
     }

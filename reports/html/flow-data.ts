@@ -128,7 +128,13 @@ export function faultWindows(trace: readonly TraceRecord[], lanes: LaneIndex): F
       label: faultLabel(r, lanes),
     };
     windows.push(window);
-    const closedBy = DOWN.has(r.kind) ? 'down' : r.kind === 'pause' ? 'pause' : 'network';
+    const closedBy = DOWN.has(r.kind)
+      ? 'down'
+      : r.kind === 'pause'
+        ? 'pause'
+        : r.kind === 'fill-disk'
+          ? 'fill'
+          : 'network';
     if (!INSTANT.has(r.kind))
       open.push({ window, closedBy, ...(closedBy !== 'network' && { address: addresses[0] }) });
   }
@@ -140,9 +146,10 @@ function closers(kind: string): string[] {
   if (kind === 'restart') return ['down', 'pause'];
   if (kind === 'resume') return ['pause'];
   if (kind === 'heal') return ['network'];
+  if (kind === 'free-disk') return ['fill'];
   return [];
 }
 
 function isFault(kind: string): boolean {
-  return !['restart', 'resume', 'heal'].includes(kind);
+  return !['restart', 'resume', 'heal', 'free-disk'].includes(kind);
 }
