@@ -19,7 +19,8 @@ export type FaultName =
   | 'slave-cut-shutdown'
   | 'slow-disk-power-loss'
   | 'lazy-flush-power-loss'
-  | 'broadcasting-power-loss';
+  | 'broadcasting-power-loss'
+  | 'takeover-partition';
 
 const window = { fromMs: 5_000, toMs: 30_000 };
 
@@ -118,6 +119,21 @@ export const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
       schedule: [...powerCycle('consumer-1', 22_000, 26_000)],
     },
     disk: { consumer: { tornWriteProbability: 1 } },
+  },
+  'takeover-partition': {
+    // Two broker groups (cell()). consumer-2 dies while consumer-1 is cut from broker-b's master:
+    // told by broker-a, consumer-1 takes consumer-2's queues, and its QUERY_CONSUMER_OFFSET for
+    // those on broker-b is lost in the cut; the cut heals before the read times out (3 s), so a
+    // consumer that took the failed read for "no offset" would start CONSUME_FROM_LAST_OFFSET at
+    // the queues' end, past what consumer-2 left. consumer-2 comes back at 30 s.
+    faults: {
+      schedule: [
+        { at: 10_000, fault: 'partition', from: ['consumer-1'], to: ['broker-b-master'] },
+        { at: 10_100, fault: 'kill', node: 'consumer-2' },
+        { at: 11_000, fault: 'heal' },
+        { at: 30_000, fault: 'restart', node: 'consumer-2' },
+      ],
+    },
   },
   'power-loss': {
     faults: {

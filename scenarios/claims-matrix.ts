@@ -147,6 +147,9 @@ function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, p
     // A broadcasting consumer that cannot start again leaves a backlog that never drains.
     properties: [
       ...(fault === 'broadcasting-power-loss' ? (['lost', 'liveness'] as const) : CLAIM_PROPERTIES[claim]),
+      // Where nothing acknowledged may be lost, it must also be delivered: a stored message that no
+      // consumer is given (a queue left out of the allocation) is not behind the group's position.
+      ...(claim === 'not-lost' && promised ? (['liveness'] as const) : []),
       ...answerProperties(claim, c, promised),
     ],
     config: c,
@@ -196,8 +199,9 @@ function spaceOf(claim: ClaimName, c: CellConfig, fault: FaultName): SpacePart[]
           : []),
         ...(fault === 'clock-skew' ? (['clock'] as const) : []),
         'producers',
-        // The master-disk-loss cells pause the consumers meanwhile: handlers change nothing there.
-        ...(fault === 'master-disk-loss' ? [] : (['handlers'] as const)),
+        // The master-disk-loss cells pause the consumers meanwhile: handlers change nothing there,
+        // and a third consumer, not paused, would pull what the cell keeps in the broker.
+        ...(fault === 'master-disk-loss' ? [] : (['handlers', 'consumers'] as const)),
       ];
     }
     case 'not-disordered':
@@ -301,6 +305,8 @@ export const CLAIM_CELLS: readonly ClaimCell[] = [
   cell('not-lost', { sendMode: 'async' }, 'power-loss', false),
   cell('not-lost', { flushDiskType: 'SYNC_FLUSH', sendMode: 'async' }, 'power-loss', true),
   cell('not-lost', { flushDiskType: 'SYNC_FLUSH' }, 'index-roll-power-loss', true),
+  // A queue taken over while its broker cannot be asked for the group's offset.
+  cell('not-lost', { brokers: 2 }, 'takeover-partition', true),
   // Broadcasting progress lives in a local file written without fsync (not promised).
   cell('not-lost', {}, 'broadcasting-power-loss', false),
   // Flushes slower than syncFlushTimeout: FLUSH_DISK_TIMEOUT is no SEND_OK, what was is durable.

@@ -94,6 +94,8 @@ export function drawSpace(scenario: Scenario, chooser: Chooser): Drawn {
   if (parts.has('producers')) drawn = withProducers(drawn, choose);
   if (parts.has('handlers')) drawn = withHandlers(drawn, choose);
   drawn = withFaults(drawn, parts, choose);
+  // Drawn last, so the draws before it are what they were before the part existed.
+  if (parts.has('consumers')) drawn = withConsumers(drawn, choose);
   return { scenario: drawn, choices };
 }
 
@@ -177,6 +179,20 @@ function withHandlers(scenario: Scenario, choose: Choose): Scenario {
       slowCalls: slow ? { every: 10, times: 1, ms: slowMs } : g.slowCalls,
     };
   });
+  return { ...scenario, topology: { ...scenario.topology, consumerGroups } };
+}
+
+/**
+ * One more consumer in each clustering group: three consumers share four queues per master
+ * unevenly (AllocateMessageQueueAveragely gives the first the remainder), so every consumer's
+ * range must start where the previous one's ended.
+ */
+function withConsumers(scenario: Scenario, choose: Choose): Scenario {
+  const extra = choose('consumers.extra', [0, 1]);
+  if (extra === 0) return scenario;
+  const consumerGroups = scenario.topology.consumerGroups.map((g) =>
+    g.messageModel === 'CLUSTERING' ? { ...g, consumers: Math.min(8, g.consumers + extra) } : g,
+  );
   return { ...scenario, topology: { ...scenario.topology, consumerGroups } };
 }
 
