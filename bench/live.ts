@@ -15,10 +15,10 @@ import path from 'node:path';
 import { request, response } from '../core/protocol/remoting-command.ts';
 import { RequestCode } from '../core/protocol/request-code.ts';
 import { decodeCommand, encodeCommand } from '../core/protocol/wire-codec.ts';
-import { AdminClient, updateTopic } from '../live/admin.ts';
+import { AdminClient } from '../live/admin.ts';
 import { consume, produce } from '../live/clients.ts';
 import { FrameDecoder } from '../core/protocol/remoting-frame.ts';
-import { freePortPair } from '../live/live-test-helpers.ts';
+import { createTopic, freePortPair } from '../live/live-test-helpers.ts';
 import { startBroker, startNamesrv } from '../live/servers.ts';
 import { print, rate } from './measure.ts';
 
@@ -96,20 +96,7 @@ async function liveRates(): Promise<{ sends: number; consumed: number }> {
   });
   const admin = new AdminClient(namesrvAddr);
   try {
-    for (let i = 0; i < 100; i++) {
-      const created = await updateTopic(admin, {
-        topic: 'T',
-        cluster: 'DefaultCluster',
-        readQueueNums: 4,
-        writeQueueNums: 4,
-        perm: 6,
-      }).then(
-        () => true,
-        () => false,
-      );
-      if (created) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await createTopic(admin, 'T');
     const common = { namesrvAddr, topic: 'T', trace: silent };
     await produce({ ...common, group: 'P', body: 'warm-up', count: 200 });
     let start = performance.now();

@@ -13,6 +13,8 @@ export interface PatchResult {
   seconds: number;
   /** The machine's 1-minute load average when it ended. */
   load1m: number;
+  /** What it held when it ended: the claims, and the sweeps' seeds so far. */
+  reached: string;
 }
 
 export function median(values: readonly number[]): number {
@@ -35,7 +37,8 @@ export function byWhat(outcome: Outcome): string {
 
 export function outcomeText(result: PatchResult): string {
   const time = `${result.seconds.toFixed(1)} s (load ${result.load1m})`;
-  if (result.outcome.kind === 'escaped') return `ESCAPED: claims and ${result.sweeps} sweeps held, ${time}`;
+  if (result.outcome.kind === 'escaped')
+    return `ESCAPED: ${result.reached} (${result.sweeps} sweeps), ${time}`;
   const label = result.outcome.kind === 'refuted' ? 'REFUTED' : 'CRASHED';
   return `${label} by ${byWhat(result.outcome)} in ${time}`;
 }
@@ -48,7 +51,8 @@ export function markdownTable(
 ): string {
   const rows = results.map((r) => {
     const verdict = r.outcome.kind === 'escaped' ? 'escaped' : r.outcome.kind;
-    const cell = byWhat(r.outcome).replace(/\|/g, '\\|');
+    const by = r.outcome.kind === 'escaped' ? `nothing: ${r.reached}` : byWhat(r.outcome);
+    const cell = by.replace(/\|/g, '\\|');
     return `| \`${r.name}\` | ${r.area} | ${verdict} | ${cell} | ${r.seconds.toFixed(1)} | ${r.load1m} |`;
   });
   const median = summary.medianSecondsToRefute === null ? '—' : `${summary.medianSecondsToRefute} s`;

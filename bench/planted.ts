@@ -173,7 +173,15 @@ interface Pending {
 function finished(p: Pending, outcome: Outcome): PatchResult {
   rmSync(p.tree, { recursive: true, force: true });
   const load1m = Number(os.loadavg()[0]!.toFixed(2));
-  return { name: p.bug.name, area: p.bug.area, outcome, sweeps: p.sweeps, seconds: p.seconds, load1m };
+  return {
+    name: p.bug.name,
+    area: p.bug.area,
+    outcome,
+    sweeps: p.sweeps,
+    seconds: p.seconds,
+    load1m,
+    reached: p.reached,
+  };
 }
 
 /** The patched copy, and `claims --fail-fast` on it: a result, or the patch still pending. */
@@ -259,18 +267,17 @@ async function runSuite(
     { from: 1, seeds: first },
     ...(options.seeds > first ? [{ from: first + 1, seeds: options.seeds - first }] : []),
   ];
-  for (const stage of stages) {
+  for (const [i, stage] of stages.entries()) {
+    const last = i === stages.length - 1;
     for (const p of [...state.pending]) {
       const judged = await sweepStage(p, stage, baseline, options);
       if (state.interrupted) return;
-      if ('outcome' in judged) {
-        state.pending = state.pending.filter((q) => q !== p);
-        onResult(judged);
-      }
+      // A patch through the last stage has escaped now, not when the others are through too.
+      if (!('outcome' in judged) && !last) continue;
+      state.pending = state.pending.filter((q) => q !== p);
+      onResult('outcome' in judged ? judged : finished(p, { kind: 'escaped' }));
     }
   }
-  for (const p of state.pending) onResult(finished(p, { kind: 'escaped' }));
-  state.pending = [];
 }
 
 function summary(results: readonly PatchResult[], total: number) {

@@ -7,9 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ons from 'ali-ons';
 import { afterEach, describe, expect, test } from 'vitest';
-import { AdminClient, updateTopic } from './admin.ts';
+import { AdminClient } from './admin.ts';
 import {
   brokerConf,
+  createTopic,
   freePortPair,
   printed,
   scratchDir,
@@ -139,13 +140,7 @@ describe('ali-ons 3.12.0 against a live rmqsim', () => {
   test('its producer and push consumer; after SIGKILL and abnormal recovery a new group gets every acknowledged message', async () => {
     const c = await cluster();
     const broker = await c.startBroker();
-    await updateTopic(c.admin, {
-      topic: TOPIC,
-      cluster: 'DefaultCluster',
-      readQueueNums: 4,
-      writeQueueNums: 4,
-      perm: 6,
-    });
+    await createTopic(c.admin, TOPIC);
     const producer = await onsProducer(c.namesrvAddr);
     const sent = new Map<string, { tag: string; key: string; body: string }>();
     for (let i = 0; i < 8; i++) {

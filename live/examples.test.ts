@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { AdminClient, updateTopic } from './admin.ts';
-import { freePortPair, printed, scratchDir, startCli, waitFor } from './live-test-helpers.ts';
+import { AdminClient } from './admin.ts';
+import { createTopic, freePortPair, printed, scratchDir, startCli } from './live-test-helpers.ts';
 import { startNamesrv } from './servers.ts';
 
 const EXAMPLES = path.join(import.meta.dirname, '..', 'examples', 'live');
@@ -53,18 +53,7 @@ describe("the README's live examples", () => {
     );
     const admin = new AdminClient(namesrvAddr);
     cleanup.push(() => admin.close());
-    await waitFor('the broker registered', () =>
-      updateTopic(admin, {
-        topic: 'myTopic',
-        cluster: 'DefaultCluster',
-        readQueueNums: 4,
-        writeQueueNums: 4,
-        perm: 6,
-      }).then(
-        () => true,
-        () => undefined,
-      ),
-    );
+    await createTopic(admin, 'myTopic');
     const env = { NAMESRV_ADDR: namesrvAddr, COUNT: '2' };
     const sendOk = /^SendResult \[sendStatus=SEND_OK, msgId=[0-9A-F]+, /m;
     expect(await run('ProducerMain.mjs', env)).toMatchObject({ code: 0, out: expect.stringMatching(sendOk) });

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { updateTopic, type AdminClient } from './admin.ts';
 
 export const CLI = path.join(import.meta.dirname, '..', 'dist', 'bin', 'rmqsim.js');
 
@@ -103,5 +104,19 @@ export async function printed(child: Child, line: RegExp, timeoutMs = 15_000): P
       return undefined;
     },
     timeoutMs,
+  );
+}
+
+/**
+ * Creates a topic of 4 queues on the cluster's masters (perm 6), retrying while no broker has
+ * registered yet (updateTopic finds no master to send it to).
+ */
+export async function createTopic(admin: AdminClient, topic: string): Promise<void> {
+  const options = { topic, cluster: 'DefaultCluster', readQueueNums: 4, writeQueueNums: 4, perm: 6 };
+  await waitFor(`a registered broker to create topic ${topic} on`, () =>
+    updateTopic(admin, options).then(
+      () => true,
+      () => undefined,
+    ),
   );
 }

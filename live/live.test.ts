@@ -11,11 +11,12 @@ import { DefaultMQPushConsumer } from '../core/client/default-mq-push-consumer.t
 import type { SendResult } from '../core/client/send-result.ts';
 import { request } from '../core/protocol/remoting-command.ts';
 import { RequestCode } from '../core/protocol/request-code.ts';
-import { AdminClient, updateTopic } from './admin.ts';
+import { AdminClient } from './admin.ts';
 import { consume, produce, startClient } from './clients.ts';
 import type { LiveProcess } from './live-process.ts';
 import {
   brokerConf,
+  createTopic,
   freePortPair,
   printed,
   scratchDir,
@@ -69,16 +70,10 @@ async function registered(namesrvAddr: string): Promise<void> {
   }
 }
 
-async function createTopic(namesrvAddr: string, topic: string): Promise<void> {
+async function createTopicAt(namesrvAddr: string, topic: string): Promise<void> {
   const admin = new AdminClient(namesrvAddr);
   try {
-    await updateTopic(admin, {
-      topic,
-      cluster: 'DefaultCluster',
-      readQueueNums: 4,
-      writeQueueNums: 4,
-      perm: 6,
-    });
+    await createTopic(admin, topic);
   } finally {
     await admin.close();
   }
@@ -97,7 +92,7 @@ describe("rmqsim's own clients, live", () => {
     let broker = cliBroker(confFile, d);
     await printed(broker, BOOT);
     await registered(namesrvAddr);
-    await createTopic(namesrvAddr, 'T');
+    await createTopicAt(namesrvAddr, 'T');
     const common = { namesrvAddr, topic: 'T', trace: silent };
     const results = await produce({
       ...common,
@@ -186,7 +181,7 @@ describe("rmqsim's own clients, live", () => {
     const broker = await startBroker({ conf: brokerConf(conf), trace: silent });
     cleanup.push(() => broker.stop());
     await registered(namesrvAddr);
-    await createTopic(namesrvAddr, 'T');
+    await createTopicAt(namesrvAddr, 'T');
     const notices: string[] = [];
     const consumer = (name: string) =>
       startClient(
@@ -237,7 +232,7 @@ describe('master and slave, live', () => {
     });
     cleanup.push(() => master.stop());
     await registered(namesrvAddr);
-    await createTopic(namesrvAddr, 'T');
+    await createTopicAt(namesrvAddr, 'T');
     const slave = await startBroker({
       conf: brokerConf({
         brokerName: 'broker-a',

@@ -14,7 +14,7 @@ import { parseSendMessageHeader } from '../core/protocol/send-message-header.ts'
 import { isWriteable } from '../core/protocol/perm-name.ts';
 import { MASTER_ID, type TopicRouteData } from '../core/protocol/route-data.ts';
 import { checkRecordForDispatch } from '../core/store/commit-log-record.ts';
-import { decodeOffsetMsgId } from '../core/message/message-id.ts';
+import { commitLogOffsetOf } from '../core/message/message-id.ts';
 import { MessageConst } from '../core/message/message.ts';
 import { stringToProperties } from '../core/message/properties.ts';
 import type { SimDisk } from '../sim/disk.ts';
@@ -157,14 +157,19 @@ function haReportOffset(body: unknown): number | undefined {
 /** The CommitLog file names: 20 digits, the offset of its first byte. */
 const FILE_NAME = /^\d{20}$/;
 
-type LastFiles = Map<SimDisk, { dir: string; start: number }>;
+interface CommitLogFile {
+  readonly dir: string;
+  readonly start: number;
+  readonly path: string;
+}
 
-/** The first offset of the CommitLog file holding `offset`, or -1: the last file that starts at or before it. */
-function fileStartOf(disk: SimDisk, dir: string, offset: number, lastFiles: LastFiles): number {
+type LastFiles = Map<SimDisk, CommitLogFile>;
+
+/** The CommitLog file holding `offset`: the last file that starts at or before it. */
+function fileOf(disk: SimDisk, dir: string, offset: number, lastFiles: LastFiles): CommitLogFile | undefined {
   const last = lastFiles.get(disk);
   if (last !== undefined && last.dir === dir && last.start <= offset) {
-    const path = `${dir}/${String(last.start).padStart(20, '0')}`;
-    if (disk.exists(path) && offset < last.start + disk.size(path)) return last.start;
+    if (disk.exists(last.path) && offset < last.start + disk.size(last.path)) return last;
   }
   let start = -1;
   for (const name of disk.list(dir)) {
@@ -172,23 +177,25 @@ function fileStartOf(disk: SimDisk, dir: string, offset: number, lastFiles: Last
     const first = Number(name);
     if (first <= offset && first > start) start = first;
   }
-  if (start >= 0) lastFiles.set(disk, { dir, start });
-  return start;
+  if (start < 0) return undefined;
+  const file = { dir, start, path: `${dir}/${String(start).padStart(20, '0')}` };
+  lastFiles.set(disk, file);
+  return file;
 }
 
 /** The record at CommitLog offset `msgId` names, as `disk` holds it now. */
 function recordAt(disk: SimDisk, dir: string, msgId: string, lastFiles: LastFiles): RecordSeen {
   let offset: number;
   try {
-    offset = decodeOffsetMsgId(msgId).commitLogOffset;
+    offset = commitLogOffsetOf(msgId);
   } catch {
     return { offset: -1, size: 0, unflushedBytes: 0, problem: `the msgId ${msgId} is not an offsetMsgId` };
   }
-  const start = fileStartOf(disk, dir, offset, lastFiles);
+  const file = fileOf(disk, dir, offset, lastFiles);
   const missing = (problem: string): RecordSeen => ({ offset, size: 0, unflushedBytes: 0, problem });
-  if (start < 0) return missing(`no CommitLog file holds offset ${offset}`);
-  const path = `${dir}/${String(start).padStart(20, '0')}`;
-  const at = offset - start;
+  if (file === undefined) return missing(`no CommitLog file holds offset ${offset}`);
+  const { path } = file;
+  const at = offset - file.start;
   const fileSize = disk.size(path);
   if (at >= fileSize) return missing(`offset ${offset} lies past the end of ${path}`);
   // Only what dispatch reads (its UNIQ_KEY among them), the body's CRC checked.

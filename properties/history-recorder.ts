@@ -37,7 +37,10 @@ export function recordHistory(records: readonly TraceRecord[]): History {
   const mayBeStored = new Set<string>();
   /** Deliveries so far per (group, message key). */
   const attempts = new Map<string, number>();
-  const add = (op: Omit<Op, 'index'>) => ops.push(Object.assign(op, { index: ops.length }) as Op);
+  const add = (op: Omit<Op, 'index'>) => {
+    (op as { index?: number }).index = ops.length;
+    ops.push(op as Op);
+  };
   for (const r of records) {
     const f = r.fields ?? {};
     if (r.event === 'producer.send') {
@@ -97,23 +100,20 @@ function outcomeOf(f: Record<string, unknown>, error: string | undefined, mayBeS
 }
 
 function sendValue(sent: SendStarted, f: Record<string, unknown>): SendValue {
-  const stored =
-    f.sendStatus === undefined
-      ? {}
-      : {
-          sendStatus: String(f.sendStatus),
-          brokerName: String(f.brokerName),
-          queueId: Number(f.queueId),
-          queueOffset: Number(f.queueOffset),
-        };
-  const { key, topic, shardingKey } = sent;
-  return {
-    key,
-    topic,
+  // Filled in place, not spread: one object per op (a run has three ops a message).
+  const value: { -readonly [K in keyof SendValue]: SendValue[K] } = {
+    key: sent.key,
+    topic: sent.topic,
     uniqKey: String(f.uniqKey),
-    ...(shardingKey !== undefined && { shardingKey }),
-    ...stored,
   };
+  if (sent.shardingKey !== undefined) value.shardingKey = sent.shardingKey;
+  if (f.sendStatus !== undefined) {
+    value.sendStatus = String(f.sendStatus);
+    value.brokerName = String(f.brokerName);
+    value.queueId = Number(f.queueId);
+    value.queueOffset = Number(f.queueOffset);
+  }
+  return value;
 }
 
 function consumeValue(node: string, f: Record<string, unknown>, attempt: number): ConsumeValue {

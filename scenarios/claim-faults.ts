@@ -19,7 +19,10 @@ export type FaultName =
   | 'slave-cut-shutdown'
   | 'slow-disk-power-loss'
   | 'lazy-flush-power-loss'
-  | 'broadcasting-power-loss';
+  | 'broadcasting-power-loss'
+  | 'checkpoint-power-loss'
+  | 'index-roll-lazy-physic-power-loss'
+  | 'takeover-partition';
 
 const window = { fromMs: 5_000, toMs: 30_000 };
 
@@ -119,6 +122,21 @@ export const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
     },
     disk: { consumer: { tornWriteProbability: 1 } },
   },
+  'takeover-partition': {
+    // Two broker groups (cell()). consumer-2 dies while consumer-1 is cut from broker-b's master:
+    // told by broker-a, consumer-1 takes consumer-2's queues, and its QUERY_CONSUMER_OFFSET for
+    // those on broker-b is lost in the cut; the cut heals before the read times out (3 s), so a
+    // consumer that took the failed read for "no offset" would start CONSUME_FROM_LAST_OFFSET at
+    // the queues' end, past what consumer-2 left. consumer-2 comes back at 30 s.
+    faults: {
+      schedule: [
+        { at: 10_000, fault: 'partition', from: ['consumer-1'], to: ['broker-b-master'] },
+        { at: 10_100, fault: 'kill', node: 'consumer-2' },
+        { at: 11_000, fault: 'heal' },
+        { at: 30_000, fault: 'restart', node: 'consumer-2' },
+      ],
+    },
+  },
   'power-loss': {
     faults: {
       generate: {
@@ -138,19 +156,36 @@ export const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
       schedule: [...powerCycle('broker-a-master', 36_000, 39_000)],
     },
   },
+  'checkpoint-power-loss': {
+    // The ConsumeQueues' thorough flush at 20 s (cell(): every 20 s, 15-entry files, so each queue
+    // forces its three dirty files one after the other, 20 ms each) is still under way when the power
+    // fails at 20.03 s: the checkpoint it writes once they are durable must not be on disk yet.
+    faults: { schedule: [...powerCycle('broker-a-master', 20_030, 23_000)] },
+    disk: { master: { flushLatencyMs: 20 } },
+  },
+  'index-roll-lazy-physic-power-loss': {
+    // index-roll-power-loss's power loss, with no full CommitLog flush before it (cell():
+    // flushCommitLogThoroughInterval 60 s): the checkpoint's CommitLog time is still 0, so the
+    // older of its two times sends recovery back to the first file, past what the roll claimed.
+    faults: { schedule: [...powerCycle('broker-a-master', 36_000, 39_000)] },
+  },
   'master-disk-loss': {
-    // Replication is cut first, then the master's disk is lost mid-burst (600 messages 10 ms apart
-    // from 12 s, once the slave replicates): what it acknowledged since exists nowhere else, unless
-    // a SYNC_MASTER refused SEND_OK for it. The consumers are paused meanwhile (a long GC), so
-    // they have not pulled it into their memory either.
+    // The slave loses its disk 1 s into a burst (600 messages from 12 s, cell()) and starts
+    // empty: its master sends it its last CommitLog file, the whole log here (1 MiB files, cell()).
+    // Then replication is cut and the master's disk is lost mid-burst: what it acknowledged since
+    // exists nowhere else, unless a SYNC_MASTER refused SEND_OK for it, and what it acknowledged
+    // before the slave's loss is on the new slave only. The consumers are paused from before the
+    // burst (a long GC), so they have not pulled any of it into their memory either.
     faults: {
       schedule: [
-        { at: 13_000, fault: 'pause', node: 'consumer-1' },
-        { at: 13_000, fault: 'pause', node: 'consumer-2' },
-        { at: 14_000, fault: 'partition', from: ['broker-a-master'], to: ['broker-a-slave1'] },
-        { at: 16_000, fault: 'disk-loss', node: 'broker-a-master' },
-        { at: 25_000, fault: 'resume', node: 'consumer-1' },
-        { at: 25_000, fault: 'resume', node: 'consumer-2' },
+        { at: 11_000, fault: 'pause', node: 'consumer-1' },
+        { at: 11_000, fault: 'pause', node: 'consumer-2' },
+        { at: 13_000, fault: 'disk-loss', node: 'broker-a-slave1' },
+        { at: 14_000, fault: 'restart', node: 'broker-a-slave1' },
+        { at: 24_000, fault: 'partition', from: ['broker-a-master'], to: ['broker-a-slave1'] },
+        { at: 26_000, fault: 'disk-loss', node: 'broker-a-master' },
+        { at: 29_000, fault: 'resume', node: 'consumer-1' },
+        { at: 29_000, fault: 'resume', node: 'consumer-2' },
       ],
     },
   },

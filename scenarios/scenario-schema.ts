@@ -160,6 +160,7 @@ export const SPACE_PARTS = [
   'producers',
   'handlers',
   'brokers',
+  'consumers',
 ] as const;
 export type SpacePart = (typeof SPACE_PARTS)[number];
 const SWARM_KINDS = [

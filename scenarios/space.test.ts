@@ -81,6 +81,24 @@ describe('enumerating a small space', () => {
     });
   });
 
+  test('the consumers part adds one consumer to each clustering group, never to a broadcasting one', () => {
+    const groups = [
+      { group: 'shared', consumers: 2 },
+      { group: 'everyone', consumers: 2, messageModel: 'BROADCASTING' as const },
+    ];
+    const two = parseScenario({
+      ...base,
+      topology: { ...base.topology, consumerGroups: groups },
+      space: ['consumers'],
+    });
+    const points = [...enumerateSpace(two)];
+    expect(points.map((p) => p.choices)).toEqual([{ 'consumers.extra': 0 }, { 'consumers.extra': 1 }]);
+    expect(points.map((p) => p.scenario.topology.consumerGroups.map((g) => g.consumers))).toEqual([
+      [2, 2],
+      [3, 2],
+    ]);
+  });
+
   test('a choice that depends on an earlier one is walked as the tree it is', () => {
     const handlers = parseScenario({ ...base, space: ['handlers'] });
     // 'as-is' ends the walk; the three others each choose a slow time of 2 options.

@@ -113,6 +113,8 @@ export function drawSpace(scenario: Scenario, chooser: Chooser): Drawn {
   if (parts.has('producers')) drawn = withProducers(drawn, choose);
   if (parts.has('handlers')) drawn = withHandlers(drawn, choose);
   drawn = withFaults(drawn, parts, choose);
+  // Drawn last, so the draws before them are what they were before the parts existed.
+  if (parts.has('consumers')) drawn = withConsumers(drawn, choose);
   if (parts.has('full-disk')) drawn = withFullDisk(drawn, choose);
   return { scenario: drawn, choices };
 }
@@ -223,6 +225,20 @@ function withFullDisk(scenario: Scenario, choose: Choose): Scenario {
     topology: { ...scenario.topology, brokers: [{ ...first, conf }, ...rest] },
     faults: { ...scenario.faults, schedule },
   };
+}
+
+/**
+ * One more consumer in each clustering group: three consumers share four queues per master
+ * unevenly (AllocateMessageQueueAveragely gives the first the remainder), so every consumer's
+ * range must start where the previous one's ended.
+ */
+function withConsumers(scenario: Scenario, choose: Choose): Scenario {
+  const extra = choose('consumers.extra', [0, 1]);
+  if (extra === 0) return scenario;
+  const consumerGroups = scenario.topology.consumerGroups.map((g) =>
+    g.messageModel === 'CLUSTERING' ? { ...g, consumers: Math.min(8, g.consumers + extra) } : g,
+  );
+  return { ...scenario, topology: { ...scenario.topology, consumerGroups } };
 }
 
 /** Kinds a drawn fault may also take, no stronger than the scenario's own for what it promises. */

@@ -3,6 +3,7 @@ import { fc, test as ptest } from '@fast-check/vitest';
 import { host } from './arbitraries.ts';
 import {
   civilFromEpochMs,
+  commitLogOffsetOf,
   decodeOffsetMsgId,
   encodeOffsetMsgId,
   epochMsFromCivil,
@@ -132,5 +133,16 @@ describe('offsetMsgId', () => {
     const id = encodeOffsetMsgId(storeHost, commitLogOffset);
     expect(id).toMatch(/^[0-9A-F]{32}$/);
     expect(decodeOffsetMsgId(id)).toEqual({ storeHost, commitLogOffset });
+  });
+
+  ptest.prop([host, fc.maxSafeInteger()])('commitLogOffsetOf reads the offset alone', (storeHost, offset) => {
+    const id = encodeOffsetMsgId(storeHost, offset);
+    expect(commitLogOffsetOf(id)).toBe(offset);
+    expect(commitLogOffsetOf(id.toLowerCase())).toBe(offset);
+  });
+
+  test('commitLogOffsetOf refuses what is not 32 hex chars', () => {
+    for (const bad of ['', 'ABC', 'G'.repeat(32), '0'.repeat(31), '0'.repeat(33), ' '.repeat(32)])
+      expect(() => commitLogOffsetOf(bad)).toThrow(RangeError);
   });
 });

@@ -136,6 +136,15 @@ export function decodeOffsetMsgId(id: string): { storeHost: Host; commitLogOffse
   return { storeHost: readHost(view, 0), commitLogOffset: getInt64(view, 8) };
 }
 
+const OFFSET_MSG_ID = /^[0-9A-Fa-f]{32}$/;
+
+/** The CommitLog offset an offsetMsgId carries (its last 8 bytes, signed), without its host. */
+export function commitLogOffsetOf(id: string): number {
+  if (!OFFSET_MSG_ID.test(id))
+    throw new RangeError(`an offsetMsgId has 32 hex chars, got ${JSON.stringify(id)}`);
+  return (Number.parseInt(id.slice(16, 24), 16) | 0) * 2 ** 32 + Number.parseInt(id.slice(24), 16);
+}
+
 function fixedLengthHex(id: string, byteLength: number): Uint8Array {
   if (id.length !== byteLength * 2) {
     throw new RangeError(`a message id has ${byteLength * 2} hex chars, got ${JSON.stringify(id)}`);

@@ -65,13 +65,9 @@ const SYNC_RETRIED = new Set<number>([
 
 export function checkAvailable(history: History, input: AvailabilityInput): Violation[] {
   const faults = appliedFaults(history);
-  const byKey = <T extends { uniqKey: string }>(list: readonly T[]) => {
-    const map = new Map<string, T[]>();
-    for (const item of list) map.set(item.uniqKey, [...(map.get(item.uniqKey) ?? []), item]);
-    return map;
-  };
-  const requests = byKey(input.requests);
-  const answers = byKey(input.answers);
+  // Indexed at the first failed send: most runs have none.
+  let requests: Map<string, SendRequestSeen[]> | undefined;
+  let answers: Map<string, SendAnswerSeen[]> | undefined;
   const invoked = new Map<string, number>();
   const violations: Violation[] = [];
   for (const op of history) {
@@ -88,6 +84,8 @@ export function checkAvailable(history: History, input: AvailabilityInput): Viol
     if (promise.mode === 'oneway') continue;
     const within = <T extends { time: number; producer: string }>(list: T[] | undefined) =>
       (list ?? []).filter((x) => x.producer === op.process && x.time >= start && x.time <= op.time);
+    requests ??= byUniqKey(input.requests);
+    answers ??= byUniqKey(input.answers);
     const sent = within(requests.get(String(op.value.uniqKey)));
     const answered = within(answers.get(String(op.value.uniqKey)));
     const routes = input.routes.filter((r) => r.producer === op.process && r.topic === op.value.topic);
@@ -107,6 +105,16 @@ export function checkAvailable(history: History, input: AvailabilityInput): Viol
     });
   }
   return violations;
+}
+
+function byUniqKey<T extends { uniqKey: string }>(list: readonly T[]): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of list) {
+    const same = map.get(item.uniqKey);
+    if (same === undefined) map.set(item.uniqKey, [item]);
+    else same.push(item);
+  }
+  return map;
 }
 
 /** Why a retry was owed when the send failed, or undefined when RocketMQ would have given up too. */
