@@ -81,6 +81,28 @@ describe('enumerating a small space', () => {
     });
   });
 
+  test('the full-disk part fills the first master for a while before the run ends, forcible cleaning off', () => {
+    const full = parseScenario({ ...base, run: { durationMs: 30_000, drainMs: 30_000 }, space: ['full-disk'] });
+    const points = [...enumerateSpace(full)];
+    // 'as-is', then two fills (3 GiB free, or nothing) at 3 times for 2 lengths.
+    expect(points).toHaveLength(1 + 2 * 3 * 2);
+    expect(points[0]!.scenario.faults.schedule).toBeUndefined();
+    const drawn = points.filter((p) => p.scenario.faults.schedule !== undefined);
+    // What would end at or past run.durationMs is not drawn (35 s, and 20 s + 12 s or 20 s).
+    expect(drawn.map((p) => p.scenario.faults.schedule!.map((f) => [f.fault, f.at]))).toEqual(
+      [3 * 2 ** 30, 0].flatMap(() => [
+        [['fill-disk', 8_000], ['free-disk', 20_000]],
+        [['fill-disk', 8_000], ['free-disk', 28_000]],
+      ]),
+    );
+    for (const { scenario } of drawn) {
+      expect(scenario.disk['broker-a-master']?.capacityBytes).toBe(2 ** 36);
+      expect(scenario.topology.brokers[0]!.conf.cleanFileForciblyEnable).toBe(false);
+      expect(scenario.faults.schedule!.every((f) => 'node' in f && f.node === 'broker-a-master')).toBe(true);
+      expect(brokerConfFrom(scenario.topology.brokers[0]!.conf as never)).toBeDefined();
+    }
+  });
+
   test('the consumers part adds one consumer to each clustering group, never to a broadcasting one', () => {
     const groups = [
       { group: 'shared', consumers: 2 },

@@ -58,6 +58,25 @@ describe('World', () => {
     expect(log.at(-1)).toMatchObject({ n: 49, ok: true });
   });
 
+  test('fill-disk leaves freeBytes of a disk free with a file of another process; free-disk deletes it', () => {
+    const world = new World({ seed: 1, disk: { capacityBytes: 1_000 } });
+    world.addNode('server', echoServer);
+    world.node('server').disk.write('mine', 0, new Uint8Array(100));
+    world.scheduleFaults([
+      { at: 10, fault: 'fill-disk', node: 'server', freeBytes: 300 },
+      { at: 20, fault: 'fill-disk', node: 'server', freeBytes: 0 },
+      { at: 30, fault: 'free-disk', node: 'server' },
+    ]);
+    const used = () => world.node('server').disk.usage().usedBytes;
+    world.runUntil(15);
+    expect(used()).toBe(700);
+    world.runUntil(25);
+    expect(used()).toBe(1_000);
+    world.runUntil(35);
+    expect(used()).toBe(100);
+    expect(world.node('server').disk.paths()).toEqual(['mine']);
+  });
+
   test('a bad world configuration names the field', () => {
     const bad = () => new World({ seed: 1, network: { latency: { dist: 'uniform', minMs: 5, maxMs: 1 } } });
     expect(bad).toThrow(ConfigError);

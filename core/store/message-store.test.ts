@@ -188,3 +188,91 @@ describe('appendToCommitLog (a slave copying its master)', () => {
     expect(slave.store().commitLog.maxOffset()).toBe(10);
   });
 });
+
+describe('DefaultMessageStore on a full disk', () => {
+  const GiB = 2 ** 30;
+  /** Another process takes all but `free` bytes of the store's disk. */
+  const fillTo = (node: ReturnType<typeof storeNode>['node'], free: number) => {
+    const { usedBytes, capacityBytes } = node.disk.usage();
+    node.disk.allocate('other/fill', capacityBytes - usedBytes - free);
+  };
+  const statuses = (acked: ReturnType<typeof storeNode>['acked']) => acked.map((a) => a.result.status);
+
+  test('past 90% used, puts are refused SERVICE_NOT_AVAILABLE from the next disk check until it is freed', () => {
+    const { world, node, put, acked, store } = storeNode({ disk: { capacityBytes: 10 * GiB } });
+    put('T', 0);
+    fillTo(node, GiB / 2);
+    put('T', 0); // the check runs every 10 s from 1 s after start: not yet
+    world.runUntil(11_500);
+    expect(store().flags.diskFull).toBe(true);
+    put('T', 0);
+    node.disk.delete('other/fill');
+    world.runUntil(21_500);
+    put('T', 0);
+    world.runUntil(21_510);
+    expect(statuses(acked)).toEqual(['PUT_OK', 'PUT_OK', 'SERVICE_NOT_AVAILABLE', 'PUT_OK']);
+    expect(store().getMaxOffsetInQueue('T', 0)).toBe(3);
+  });
+
+  test('a ConsumeQueue file the disk cannot hold stops dispatch at its entry, tried each second until there is room', () => {
+    const { world, node, put, acked, store } = storeNode({ disk: { capacityBytes: 10 * GiB } });
+    put('T', 0);
+    world.runUntil(10);
+    fillTo(node, 0);
+    put('T', 1); // stored in the CommitLog (its file has room), but queue 1 needs a file
+    put('T', 0);
+    world.runUntil(5_000);
+    expect(statuses(acked)).toEqual(['PUT_OK', 'PUT_OK', 'PUT_OK']);
+    expect([store().getMaxOffsetInQueue('T', 1), store().getMaxOffsetInQueue('T', 0)]).toEqual([0, 1]);
+    node.disk.delete('other/fill');
+    world.runUntil(6_100);
+    expect([store().getMaxOffsetInQueue('T', 1), store().getMaxOffsetInQueue('T', 0)]).toEqual([1, 2]);
+    expect(store().flags.logicsQueueError).toBe(false);
+    world.runUntil(11_500); // the disk check that clears the full mark
+    expect(store().flags.isWriteable()).toBe(true);
+  });
+
+  test('after 30 tries the entry is skipped and the store refuses puts until a restart', () => {
+    const { world, node, put, acked, store, stop, restart } = storeNode({ disk: { capacityBytes: 10 * GiB } });
+    put('T', 0);
+    world.runUntil(10);
+    fillTo(node, 0);
+    put('T', 1);
+    put('T', 0);
+    world.runUntil(40_000);
+    expect(store().flags.logicsQueueError).toBe(true);
+    // Skipped, and so is every entry after it: no ConsumeQueue takes entries any more (4.9).
+    expect([store().getMaxOffsetInQueue('T', 1), store().getMaxOffsetInQueue('T', 0)]).toEqual([0, 1]);
+    node.disk.delete('other/fill');
+    world.runUntil(52_000);
+    put('T', 0);
+    expect(statuses(acked).at(-1)).toBe('SERVICE_NOT_AVAILABLE');
+    stop('kill');
+    restart();
+    world.runUntil(world.now + 10);
+    put('T', 0);
+    expect(statuses(acked).at(-1)).toBe('PUT_OK');
+  });
+
+  test('a kill while dispatch waits: recovery leaves the entry to dispatch, and new puts take the next queue offsets', () => {
+    const { world, node, put, acked, store, stop, restart } = storeNode({ disk: { capacityBytes: 10 * GiB } });
+    put('T', 0);
+    world.runUntil(10);
+    fillTo(node, 0);
+    put('T', 1);
+    put('T', 1);
+    world.runUntil(3_000);
+    stop('kill');
+    restart();
+    world.runUntil(world.now + 10);
+    expect(store().getMaxOffsetInQueue('T', 1)).toBe(0);
+    node.disk.delete('other/fill');
+    world.runUntil(world.now + 12_000);
+    put('T', 1);
+    world.runUntil(world.now + 10);
+    expect(statuses(acked)).toEqual(['PUT_OK', 'PUT_OK', 'PUT_OK', 'PUT_OK']);
+    expect(acked.at(-1)!.result.appendResult?.logicsOffset).toBe(2);
+    const got = store().getMessage('T', 1, { offset: 0, maxMsgNums: 32 });
+    expect(got.messages.map((m) => m.queueOffset)).toEqual([0, 1, 2]);
+  });
+});

@@ -5,6 +5,7 @@ import { checkDlq } from './dlq.ts';
 import { checkEffectsOnce } from './effects-once.ts';
 import { historyOf, type Builder } from './history-builder.ts';
 import { checkLiveness } from './liveness.ts';
+import { checkRetried } from './retried.ts';
 import { checkRetrySchedule, DEFAULT_DELAY_LEVELS_MS, retryLevel } from './retry-schedule.ts';
 
 const S = 1000;
@@ -451,3 +452,44 @@ describe('effects-once', () => {
     expect(checkEffectsOnce(history)).toHaveLength(effects.length - distinct);
   });
 });
+
+describe('retried', () => {
+  // The handler fails a message's first delivery (reconsumeTimes 0) only.
+  const failsFirst = (op: { value: { reconsumeTimes: number } }) => op.value.reconsumeTimes === 0;
+  const retried = (build: (h: Builder) => void) => checkRetried(historyOf(build), ['G'], failsFirst);
+
+  test('a failed delivery followed by one the handler took passes; a failure it never took again does not', () => {
+    expect(
+      retried((h) => {
+        h.consume('m1');
+        h.consume('m1', { reconsumeTimes: 1 });
+        h.effect('m1');
+      }),
+    ).toEqual([]);
+    const dropped = retried((h) => {
+      h.at(12_300);
+      h.consume('m1');
+      h.consume('m2');
+      h.effect('m2', 'Other'); // another group's effect does not count
+    });
+    expect(dropped.map((v) => [v.key, v.explanation])).toEqual([
+      [
+        'm1',
+        "group G's handler failed m1 (delivered from T with reconsumeTimes 0) at 12.3 s, and the group never handled it after: it was not delivered again",
+      ],
+      ['m2', expect.stringContaining("group G's handler failed m2")],
+    ]);
+  });
+
+  test('an effect before the last failed delivery does not count (the message came back and failed)', () => {
+    const violations = retried((h) => {
+      h.at(0);
+      h.consume('m1', { reconsumeTimes: 1 });
+      h.effect('m1');
+      h.at(5);
+      h.consume('m1');
+    });
+    expect(violations).toHaveLength(1);
+  });
+});
+
