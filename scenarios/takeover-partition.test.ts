@@ -10,7 +10,7 @@ describe('a queue taken over while its broker cannot be asked for the offset', (
 
   test('is a promised not-lost cell over two broker groups, judging delivery too', () => {
     expect([cell.claim, cell.promised, cell.config.brokers]).toEqual(['not-lost', true, 2]);
-    expect(cell.properties).toEqual(['lost', 'liveness']);
+    expect(cell.properties).toEqual(['lost', 'liveness', 'retried']);
   });
 
   test('at seed 1 the offset read fails on the takeover, and nothing acknowledged goes undelivered', () => {
