@@ -20,7 +20,8 @@ export type FaultName =
   | 'slow-disk-power-loss'
   | 'lazy-flush-power-loss'
   | 'broadcasting-power-loss'
-  | 'takeover-partition';
+  | 'takeover-partition'
+  | 'stale-route-restart';
 
 const window = { fromMs: 5_000, toMs: 30_000 };
 
@@ -132,6 +133,24 @@ export const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
         { at: 10_100, fault: 'kill', node: 'consumer-2' },
         { at: 11_000, fault: 'heal' },
         { at: 30_000, fault: 'restart', node: 'consumer-2' },
+      ],
+    },
+  },
+  'stale-route-restart': {
+    // broker-a's master is cut from the NameServer, then killed: the NameServer never sees its
+    // connection close and keeps routing to it (until its 120 s expiry). Both producers restart
+    // meanwhile with empty latency fault tables (the cell turns sendLatencyFaultEnable on): a
+    // send whose first attempt meets broker-a is refused at once and must be retried on broker-b.
+    faults: {
+      schedule: [
+        { at: 10_000, fault: 'partition', from: ['namesrv-1'], to: ['broker-a-master'] },
+        { at: 10_500, fault: 'kill', node: 'broker-a-master' },
+        { at: 11_000, fault: 'kill', node: 'producer-1' },
+        { at: 11_000, fault: 'kill', node: 'producer-2' },
+        { at: 11_500, fault: 'restart', node: 'producer-1' },
+        { at: 11_500, fault: 'restart', node: 'producer-2' },
+        { at: 20_000, fault: 'heal' },
+        { at: 20_500, fault: 'restart', node: 'broker-a-master' },
       ],
     },
   },
