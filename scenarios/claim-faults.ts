@@ -174,18 +174,22 @@ export const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
     },
   },
   'master-disk-loss': {
-    // Replication is cut first, then the master's disk is lost mid-burst (600 messages 10 ms apart
-    // from 12 s, once the slave replicates): what it acknowledged since exists nowhere else, unless
-    // a SYNC_MASTER refused SEND_OK for it. The consumers are paused meanwhile (a long GC), so
-    // they have not pulled it into their memory either.
+    // The slave loses its disk 1 s into a burst (600 messages from 12 s, cell()) and starts
+    // empty: its master sends it its last CommitLog file, the whole log here (1 MiB files, cell()).
+    // Then replication is cut and the master's disk is lost mid-burst: what it acknowledged since
+    // exists nowhere else, unless a SYNC_MASTER refused SEND_OK for it, and what it acknowledged
+    // before the slave's loss is on the new slave only. The consumers are paused from before the
+    // burst (a long GC), so they have not pulled any of it into their memory either.
     faults: {
       schedule: [
-        { at: 13_000, fault: 'pause', node: 'consumer-1' },
-        { at: 13_000, fault: 'pause', node: 'consumer-2' },
-        { at: 14_000, fault: 'partition', from: ['broker-a-master'], to: ['broker-a-slave1'] },
-        { at: 16_000, fault: 'disk-loss', node: 'broker-a-master' },
-        { at: 25_000, fault: 'resume', node: 'consumer-1' },
-        { at: 25_000, fault: 'resume', node: 'consumer-2' },
+        { at: 11_000, fault: 'pause', node: 'consumer-1' },
+        { at: 11_000, fault: 'pause', node: 'consumer-2' },
+        { at: 13_000, fault: 'disk-loss', node: 'broker-a-slave1' },
+        { at: 14_000, fault: 'restart', node: 'broker-a-slave1' },
+        { at: 24_000, fault: 'partition', from: ['broker-a-master'], to: ['broker-a-slave1'] },
+        { at: 26_000, fault: 'disk-loss', node: 'broker-a-master' },
+        { at: 29_000, fault: 'resume', node: 'consumer-1' },
+        { at: 29_000, fault: 'resume', node: 'consumer-2' },
       ],
     },
   },

@@ -100,7 +100,12 @@ function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, p
   const faulted = { ...base, ...FAULTS[fault] };
   if (fault === 'master-disk-loss') {
     faulted.run = { ...base.run, keepDown: ['broker-a-master'] };
-    faulted.workload = { ...base.workload, messages: 600, intervalMs: 10 * c.producers, startAtMs: 12_000 };
+    // Each producer sends every 72 ms: with up to three (the cell's or the space's), the burst
+    // lasts past the master's disk loss at 26 s (claim-faults.ts).
+    faulted.workload = { ...base.workload, messages: 600, intervalMs: 72, startAtMs: 12_000 };
+    // One CommitLog file holds the whole run: an empty slave gets the master's last file only.
+    const conf = { mappedFileSizeCommitLog: 1_048_576 };
+    faulted.topology = { ...base.topology, brokers: [{ brokerName: 'broker-a', ...broker(c), conf }] };
   }
   if (fault === 'slow-disk-power-loss' || fault === 'lazy-flush-power-loss') {
     const conf: Record<string, number> =

@@ -20,11 +20,19 @@ import type { HaConfig } from './ha-service.ts';
 export const CLIENT_TICK_MS = 1_000;
 /** How long the client waits after a failed or broken connection before connecting again. */
 export const RECONNECT_DELAY_MS = 5_000;
+/** Connection numbers per incarnation (one a second for 30 years), and how many bases there are. */
+const SESSIONS_PER_INCARNATION = 1_000_000_000;
+const SESSION_BASES = 1_000_000;
 
 export class HAClient {
   private masterAddress: string | undefined;
-  /** The current connection's number; 0 before the first. */
-  private session = 0;
+  /**
+   * The current connection's number. A restarted slave must not take a frame meant for its
+   * previous incarnation (the master's old HAConnection writes on until it notices, and in 4.9
+   * that socket's bytes never reach the new process): so each incarnation numbers its
+   * connections from a base of its own, drawn once.
+   */
+  private session: number;
   private connected = false;
   private currentReportedOffset = 0;
   private lastWriteTimestamp = 0;
@@ -38,6 +46,7 @@ export class HAClient {
     private readonly config: HaConfig,
   ) {
     if (config.haMasterAddress !== undefined) this.masterAddress = config.haMasterAddress;
+    this.session = env.rng.int(SESSION_BASES) * SESSIONS_PER_INCARNATION;
   }
 
   /** Starts the loop and listens for broken connections; call once, when the broker starts. */

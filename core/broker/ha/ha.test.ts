@@ -38,11 +38,16 @@ interface PairOptions {
   startSlave?: boolean;
   /** Give the slave haMasterAddress (default true); without it, it waits for the setter. */
   slaveKnowsMaster?: boolean;
+  keepTrace?: WorldConfigInput['keepTrace'];
 }
 
 /** A master and its slave, each a store plus its HA parts on a node of one world. */
 function haPair(options: PairOptions = {}) {
-  const world = new World({ seed: options.seed ?? 1, network: options.network ?? {} });
+  const world = new World({
+    seed: options.seed ?? 1,
+    network: options.network ?? {},
+    keepTrace: options.keepTrace ?? false,
+  });
   const role = options.role ?? 'SYNC_MASTER';
   const nodes: Record<string, { store?: DefaultMessageStore; ha?: BrokerHa }> = { [MASTER]: {}, [SLAVE]: {} };
   const boot = (address: string, brokerRole: 'SYNC_MASTER' | 'ASYNC_MASTER' | 'SLAVE') =>
@@ -313,6 +318,23 @@ describe('replication', () => {
     pair.world.runUntil(pair.world.now + 500);
     expect(pair.masterHa().service!.connection(SLAVE)).not.toBe(conn);
     pair.world.runUntil(pair.world.now + CONNECTED_MS);
+    expectSameCommitLog(pair);
+  });
+
+  test('a slave back empty takes no frame of the connection its previous incarnation had', () => {
+    // A power loss is silent: the master's HAConnection to the old slave writes on (a SYNC_MASTER
+    // put wakes it) while the machine gets a new disk and starts again, connecting at once.
+    const keepTrace = (node: string, event: string) => node === SLAVE && event === 'ha.close';
+    const pair = haPair({ keepTrace });
+    pair.world.runUntil(CONNECTED_MS);
+    const t0 = pair.world.now;
+    for (const at of [0, 500, 1_000, 2_000.5, 3_000]) {
+      pair.world.scheduler.scheduleAt(t0 + at, () => pair.put('T', 0, { body: new Uint8Array(3_000) }));
+    }
+    pair.world.scheduler.scheduleAt(t0 + 1_500, () => pair.slaveNode.loseDisk());
+    pair.world.scheduler.scheduleAt(t0 + 2_000, () => pair.slaveNode.start());
+    pair.world.runUntil(t0 + 3_000 + CONNECTED_MS);
+    expect(pair.world.trace.records).toEqual([]);
     expectSameCommitLog(pair);
   });
 
