@@ -20,6 +20,8 @@ export type FaultName =
   | 'slow-disk-power-loss'
   | 'lazy-flush-power-loss'
   | 'broadcasting-power-loss'
+  | 'checkpoint-power-loss'
+  | 'index-roll-lazy-physic-power-loss'
   | 'takeover-partition';
 
 const window = { fromMs: 5_000, toMs: 30_000 };
@@ -153,6 +155,19 @@ export const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
     faults: {
       schedule: [...powerCycle('broker-a-master', 36_000, 39_000)],
     },
+  },
+  'checkpoint-power-loss': {
+    // The ConsumeQueues' thorough flush at 20 s (cell(): every 20 s, 15-entry files, so each queue
+    // forces its three dirty files one after the other, 20 ms each) is still under way when the power
+    // fails at 20.03 s: the checkpoint it writes once they are durable must not be on disk yet.
+    faults: { schedule: [...powerCycle('broker-a-master', 20_030, 23_000)] },
+    disk: { master: { flushLatencyMs: 20 } },
+  },
+  'index-roll-lazy-physic-power-loss': {
+    // index-roll-power-loss's power loss, with no full CommitLog flush before it (cell():
+    // flushCommitLogThoroughInterval 60 s): the checkpoint's CommitLog time is still 0, so the
+    // older of its two times sends recovery back to the first file, past what the roll claimed.
+    faults: { schedule: [...powerCycle('broker-a-master', 36_000, 39_000)] },
   },
   'master-disk-loss': {
     // The slave loses its disk 1 s into a burst (600 messages from 12 s, cell()) and starts

@@ -136,8 +136,31 @@ function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, p
     // Same trace twice is the claim: a group that lags after what its seed drew need not be drained.
     faulted.run = { ...base.run, drainMaxMs: base.run!.drainMs };
   }
-  if (fault === 'index-roll-power-loss') {
-    const conf = { mappedFileSizeCommitLog: 16_384, maxIndexNum: 200 };
+  if (fault === 'power-loss') {
+    // 16 KiB CommitLog files roll every 8 s of sending, and the ConsumeQueues are forced (and the
+    // checkpoint written) only every 10 s: a power loss finds the checkpoint up to a file or more
+    // behind, so abnormal recovery must start from an earlier file and re-dispatch its tail.
+    const conf = {
+      mappedFileSizeCommitLog: 16_384,
+      flushConsumeQueueThoroughInterval: 10_000,
+      flushConsumeQueueLeastPages: 2,
+    };
+    const brokers = base.topology!.brokers!.map((b) => ({ ...b, conf }));
+    faulted.topology = { ...base.topology, brokers };
+  }
+  if (fault === 'checkpoint-power-loss') {
+    // A queue holds about 35 entries at 20 s: three files, no more (recovery reads a queue from its
+    // third-last file on, taking the ones before as whole).
+    const conf = {
+      mappedFileSizeCommitLog: 16_384,
+      mappedFileSizeConsumeQueue: 300,
+      flushConsumeQueueThoroughInterval: 20_000,
+    };
+    faulted.topology = { ...base.topology, brokers: [{ brokerName: 'broker-a', ...broker(c), conf }] };
+  }
+  if (fault === 'index-roll-power-loss' || fault === 'index-roll-lazy-physic-power-loss') {
+    const conf: Record<string, number> = { mappedFileSizeCommitLog: 16_384, maxIndexNum: 200 };
+    if (fault === 'index-roll-lazy-physic-power-loss') conf.flushCommitLogThoroughInterval = 60_000;
     faulted.topology = { ...base.topology, brokers: [{ brokerName: 'broker-a', ...broker(c), conf }] };
   }
   const space = spaceOf(claim, c, fault);
@@ -178,7 +201,13 @@ const POLLING: SpacePart[] = ['polling'];
  * keep their exact setup (a finding); the determinism cell draws what adds randomness inside a run.
  */
 function spaceOf(claim: ClaimName, c: CellConfig, fault: FaultName): SpacePart[] {
-  if (fault === 'index-roll-power-loss' || fault === 'broadcasting-power-loss') return [];
+  // Exact schedules: what they time (a roll, a flush under way) must stay where it is.
+  const exact: FaultName[] = [
+    'index-roll-power-loss',
+    'index-roll-lazy-physic-power-loss',
+    'checkpoint-power-loss',
+  ];
+  if (exact.includes(fault) || fault === 'broadcasting-power-loss') return [];
   const crash = ['process-kill', 'power-loss', 'bit-rot'].includes(fault) ? (['processes'] as const) : [];
   // These cells set their own disk or flush and handlers: the rest of the timing space stays open.
   if (fault === 'slow-disk-power-loss' || fault === 'lazy-flush-power-loss')
@@ -337,6 +366,10 @@ export const CLAIM_CELLS: readonly ClaimCell[] = [
       cell('cq-rebuild', { flushDiskType }, f, true),
     ),
   ),
+  // A power loss while the ConsumeQueues are forced before the checkpoint; one soon after an
+  // IndexFile filled, when no full CommitLog flush has set the checkpoint's CommitLog time yet.
+  cell('cq-rebuild', { flushDiskType: 'SYNC_FLUSH' }, 'checkpoint-power-loss', true),
+  cell('cq-rebuild', {}, 'index-roll-lazy-physic-power-loss', true),
   // Delay levels' saved progress past what the CommitLog kept after a power loss.
   cell('cq-rebuild', {}, 'lazy-flush-power-loss', true),
   // RocketMQ's CRC covers a record's body: a flipped bit elsewhere passes recovery (not promised).
