@@ -201,6 +201,10 @@ export const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
         { at: 11_000, fault: 'pause', node: 'consumer-2' },
         { at: 13_000, fault: 'disk-loss', node: 'broker-a-slave1' },
         { at: 14_000, fault: 'restart', node: 'broker-a-slave1' },
+        // A cut of a second: the frames sent meanwhile are lost with their connection, and the
+        // first after the heal starts past the slave's end; the slave closes and reconnects.
+        { at: 22_000, fault: 'partition', from: ['broker-a-master'], to: ['broker-a-slave1'] },
+        { at: 23_000, fault: 'heal' },
         { at: 24_000, fault: 'partition', from: ['broker-a-master'], to: ['broker-a-slave1'] },
         { at: 26_000, fault: 'disk-loss', node: 'broker-a-master' },
         { at: 29_000, fault: 'resume', node: 'consumer-1' },
