@@ -22,7 +22,8 @@ export type FaultName =
   | 'broadcasting-power-loss'
   | 'checkpoint-power-loss'
   | 'index-roll-lazy-physic-power-loss'
-  | 'takeover-partition';
+  | 'takeover-partition'
+  | 'stale-route-restart';
 
 const window = { fromMs: 5_000, toMs: 30_000 };
 
@@ -137,6 +138,24 @@ export const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
       ],
     },
   },
+  'stale-route-restart': {
+    // broker-a's master is cut from the NameServer, then killed: the NameServer never sees its
+    // connection close and keeps routing to it (until its 120 s expiry). Both producers restart
+    // meanwhile with empty latency fault tables (the cell turns sendLatencyFaultEnable on): a
+    // send whose first attempt meets broker-a is refused at once and must be retried on broker-b.
+    faults: {
+      schedule: [
+        { at: 10_000, fault: 'partition', from: ['namesrv-1'], to: ['broker-a-master'] },
+        { at: 10_500, fault: 'kill', node: 'broker-a-master' },
+        { at: 11_000, fault: 'kill', node: 'producer-1' },
+        { at: 11_000, fault: 'kill', node: 'producer-2' },
+        { at: 11_500, fault: 'restart', node: 'producer-1' },
+        { at: 11_500, fault: 'restart', node: 'producer-2' },
+        { at: 20_000, fault: 'heal' },
+        { at: 20_500, fault: 'restart', node: 'broker-a-master' },
+      ],
+    },
+  },
   'power-loss': {
     faults: {
       generate: {
@@ -182,6 +201,10 @@ export const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
         { at: 11_000, fault: 'pause', node: 'consumer-2' },
         { at: 13_000, fault: 'disk-loss', node: 'broker-a-slave1' },
         { at: 14_000, fault: 'restart', node: 'broker-a-slave1' },
+        // A cut of a second: the frames sent meanwhile are lost with their connection, and the
+        // first after the heal starts past the slave's end; the slave closes and reconnects.
+        { at: 22_000, fault: 'partition', from: ['broker-a-master'], to: ['broker-a-slave1'] },
+        { at: 23_000, fault: 'heal' },
         { at: 24_000, fault: 'partition', from: ['broker-a-master'], to: ['broker-a-slave1'] },
         { at: 26_000, fault: 'disk-loss', node: 'broker-a-master' },
         { at: 29_000, fault: 'resume', node: 'consumer-1' },

@@ -132,6 +132,10 @@ function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, p
     const conf = { mappedFileSizeCommitLog: 16_384 };
     faulted.topology = { ...base.topology, brokers: [{ brokerName: 'broker-a', ...broker(c), conf }] };
   }
+  if (fault === 'stale-route-restart') {
+    const producers = base.topology!.producers!.map((p) => ({ ...p, sendLatencyFaultEnable: true }));
+    faulted.topology = { ...base.topology, producers };
+  }
   if (claim === 'deterministic') {
     // Same trace twice is the claim: a group that lags after what its seed drew need not be drained.
     faulted.run = { ...base.run, drainMaxMs: base.run!.drainMs };
@@ -377,6 +381,8 @@ export const CLAIM_CELLS: readonly ClaimCell[] = [
   ...AVAILABILITY_FAULTS.map((f) =>
     cell('available', { brokers: 2, sendMode: 'sync+async', producers: 2 }, f, true),
   ),
+  // Producers with the latency fault tolerance on, started while their route names a dead master.
+  cell('available', { brokers: 2, sendMode: 'sync+async', producers: 2 }, 'stale-route-restart', true),
   cell('retry-then-dlq', {}, 'none', true),
   cell('retry-then-dlq', {}, 'process-kill', false),
   cell('backtrack', {}, 'none', true),

@@ -52,6 +52,7 @@ function producerPromises(scenario: Scenario, nodes: readonly NodeSpec[]): Map<s
       mode: spec.sendMode,
       attempts: 1 + retries,
       timeoutMs: spec.sendMsgTimeout / (1 + drift / 1_000_000),
+      latencyFaultEnable: spec.sendLatencyFaultEnable,
     });
   }
   return promises;

@@ -61,6 +61,8 @@ const producerSchema = z.strictObject({
   sendMode: z.enum(['sync', 'async', 'oneway']).default('sync'),
   sendMsgTimeout: ms(HOUR_MS).int().positive().default(3_000),
   retryTimesWhenSendFailed: z.number().int().min(0).max(100).default(2),
+  /** MQFaultStrategy's latency fault tolerance: a broker that failed or answered slowly is set aside. */
+  sendLatencyFaultEnable: z.boolean().default(false),
 });
 
 /** What the consumer's listener does with each message (an application's handler). */

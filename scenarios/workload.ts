@@ -121,6 +121,7 @@ export function producerMain(
     producer.setNamesrvAddr(outside.namesrvAddr);
     producer.setSendMsgTimeout(spec.sendMsgTimeout);
     producer.setRetryTimesWhenSendFailed(spec.retryTimesWhenSendFailed);
+    producer.setSendLatencyFaultEnable(spec.sendLatencyFaultEnable);
     producer.start();
     const sendNext = (): void => {
       const i = source.next * step + p;

@@ -169,6 +169,47 @@ describe('available', () => {
     },
   );
 
+  test('with the latency fault tolerance on, a retry on the failed group is flagged unless the other was set aside', () => {
+    const run = build(['attempts-spent']);
+    const requests = run.requests.map((r) => ({ ...r, broker: A, brokerName: 'broker-a' }));
+    const promise: ProducerPromise = {
+      mode: 'sync',
+      attempts: 3,
+      timeoutMs: TIMEOUT,
+      latencyFaultEnable: true,
+    };
+    const judge = (earlier: SendRequestSeen[], answers: SendAnswerSeen[] = []) =>
+      checkAvailable(run.ops as History, {
+        ...input({ ...run, requests: [...earlier, ...requests], answers }, 'sync'),
+        producers: new Map([[P, promise]]),
+      }).map((v) => v.key);
+    const onB = (time: number): SendRequestSeen => ({
+      time,
+      producer: P,
+      broker: B,
+      brokerName: 'broker-b',
+      uniqKey: 'U-x',
+    });
+    const answer = (time: number): SendAnswerSeen => ({
+      time,
+      broker: B,
+      brokerName: 'broker-b',
+      producer: P,
+      uniqKey: 'U-x',
+      code: 0,
+      waitStoreMsgOK: true,
+      slaveAckedOffset: -1,
+    });
+    // broker-b never tried, or answered quickly: a retry would have gone there.
+    expect(judge([])).toEqual(['m0']);
+    expect(judge([onB(-1_000)], [answer(-990)])).toEqual(['m0']);
+    // An unanswered attempt (600 s aside) or a slow answer set broker-b aside: nothing owed.
+    expect(judge([onB(-1_000)])).toEqual([]);
+    expect(judge([onB(-1_000)], [answer(-300)])).toEqual([]);
+    // A failure older than 600 s no longer counts.
+    expect(judge([onB(-700_000)])).toEqual(['m0']);
+  });
+
   test('no flag while the only reachable master is cut off for part of the send', () => {
     const run = build(['attempts-spent']);
     const requests = run.requests.slice(0, 1);

@@ -16,9 +16,12 @@
 //   and reachable from the producer for the whole send (no kill, power loss, shutdown, pause or
 //   disk loss of it, no partition, isolation or reset between the two from its start to its
 //   end), so a retry had somewhere to go.
+// With the latency fault tolerance on (sendLatencyFaultEnable, off by default), a retry goes to
+// a broker the producer has not set aside, so the other group counts only if none of the
+// producer's attempts there in the last 600 s went unanswered or took 500 ms or more (a failure
+// sets a broker aside for 600 s, an answer after 550 ms for 30 s or more; MQFaultStrategy).
 // Not checked: ordered sends (sendSelectImpl makes one attempt), one-way sends, sends still
-// pending at the end, the latency fault tolerance (off by default; with it on a retry may avoid
-// a broker for a while), and attempts that fail before the wire (no address for the broker).
+// pending at the end, and attempts that fail before the wire (no address for the broker).
 import { ResponseCode } from '../../core/protocol/response-code.ts';
 import type { RouteSeen, SendAnswerSeen, SendRequestSeen } from '../answers.ts';
 import {
@@ -38,6 +41,8 @@ export interface ProducerPromise {
   readonly attempts: number;
   /** sendMsgTimeout in world ms, as long as the producer's clock measures it. */
   readonly timeoutMs: number;
+  /** sendLatencyFaultEnable: a retry avoids the brokers the producer has set aside. */
+  readonly latencyFaultEnable?: boolean;
 }
 
 export interface AvailabilityInput {
@@ -89,7 +94,10 @@ export function checkAvailable(history: History, input: AvailabilityInput): Viol
     const sent = within(requests.get(String(op.value.uniqKey)));
     const answered = within(answers.get(String(op.value.uniqKey)));
     const routes = input.routes.filter((r) => r.producer === op.process && r.topic === op.value.topic);
-    const repeated = retriedOnFailedGroup(sent, routes);
+    const setAside = promise.latencyFaultEnable
+      ? setAsideBy(op.process, input.requests, requests, answers)
+      : () => false;
+    const repeated = retriedOnFailedGroup(sent, routes, setAside);
     const owed = retryOwed(op, start, promise, sent.length, answered.at(-1), faults) ?? repeated?.why;
     if (owed === undefined) continue;
     const reachable = input.masters.find(
@@ -146,12 +154,14 @@ function retryOwed(
 function retriedOnFailedGroup(
   sent: readonly SendRequestSeen[],
   routes: readonly RouteSeen[],
+  setAside: (group: string, at: number) => boolean,
 ): { group: string; why: string } | undefined {
   for (let k = 1; k < sent.length; k++) {
     const [failed, retry] = [sent[k - 1]!, sent[k]!];
     if (failed.brokerName !== retry.brokerName) continue;
     const known = routes.filter((r) => r.time <= retry.time);
-    const elsewhere = (r: RouteSeen) => r.writable.some((g) => g !== failed.brokerName);
+    const elsewhere = (r: RouteSeen) =>
+      r.writable.some((g) => g !== failed.brokerName && !setAside(g, retry.time));
     if (known.length === 0 || !known.every(elsewhere)) continue;
     return {
       group: failed.brokerName,
@@ -162,6 +172,43 @@ function retriedOnFailedGroup(
     };
   }
   return undefined;
+}
+
+/** Not-available periods of the latency fault tolerance: a failure's (600 s), a slow answer's. */
+const SET_ASIDE_MS = 600_000;
+const SLOW_ANSWER_MS = 500;
+
+/**
+ * Whether the producer may have set the group aside by `at`: one of its attempts there in the
+ * SET_ASIDE_MS before went unanswered or was answered SLOW_ANSWER_MS or more after it left (a
+ * margin below 4.9's first step, 550 ms, for the producer's own measure of the latency).
+ */
+function setAsideBy(
+  producer: string,
+  requests: readonly SendRequestSeen[],
+  byKey: ReadonlyMap<string, SendRequestSeen[]>,
+  answers: ReadonlyMap<string, SendAnswerSeen[]>,
+): (group: string, at: number) => boolean {
+  // An attempt's answer comes from its broker before the message's next attempt leaves.
+  const answerOf = (r: SendRequestSeen) => {
+    const next = byKey.get(r.uniqKey)?.find((n) => n.producer === producer && n.time > r.time);
+    return answers
+      .get(r.uniqKey)
+      ?.find(
+        (a) =>
+          a.producer === producer &&
+          a.broker === r.broker &&
+          a.time >= r.time &&
+          a.time <= (next?.time ?? Infinity),
+      );
+  };
+  return (group, at) =>
+    requests.some((r) => {
+      if (r.producer !== producer || r.brokerName !== group || r.time > at || r.time < at - SET_ASIDE_MS)
+        return false;
+      const answer = answerOf(r);
+      return answer === undefined || answer.time - r.time >= SLOW_ANSWER_MS;
+    });
 }
 
 /** The nemesis ops the world applied (one followed by its `skipped` op was not). */
