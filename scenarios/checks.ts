@@ -14,6 +14,7 @@ import { checkEffectsOnce } from '../properties/checkers/effects-once.ts';
 import { checkKeyOrder } from '../properties/checkers/key-order.ts';
 import { checkLiveness } from '../properties/checkers/liveness.ts';
 import { checkLost } from '../properties/checkers/lost.ts';
+import { checkQueueExclusive } from '../properties/checkers/queue-exclusive.ts';
 import { checkQueueOrder } from '../properties/checkers/queue-order.ts';
 import { checkRetrySchedule } from '../properties/checkers/retry-schedule.ts';
 import { checkUnexpected } from '../properties/checkers/unexpected.ts';
@@ -104,6 +105,9 @@ export function runChecks(input: CheckInput): { stats: RunStats; checks: CheckRe
     ['durable', checkDurable(acknowledged, stored)],
   ]);
   if (scenario.workload.shardingKeys > 0) found.set('key-order', checkKeyOrder(history));
+  const orderly = scenario.topology.consumerGroups.filter((g) => g.consumeMode === 'orderly');
+  if (orderly.length > 0)
+    found.set('queue-exclusive', checkQueueExclusive(history, new Set(orderly.map((g) => g.group))));
   for (const [property, violations] of momentChecks(scenario, input.nodes, history, input.wire)) {
     found.set(property, violations);
   }

@@ -177,6 +177,10 @@ function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, p
       // Where nothing acknowledged may be lost, it must also be delivered: a stored message that no
       // consumer is given (a queue left out of the allocation) is not behind the group's position.
       ...(claim === 'not-lost' && promised ? (['liveness'] as const) : []),
+      // Orderly consumption's locks: one consumer of the group consumes a queue at a time.
+      ...(claim === 'not-disordered' && c.consumeMode === 'orderly' && promised
+        ? (['queue-exclusive'] as const)
+        : []),
       ...answerProperties(claim, c, promised),
     ],
     config: c,

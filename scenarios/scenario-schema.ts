@@ -16,6 +16,7 @@ export const PROPERTIES = [
   'unexpected',
   'duplicated',
   'queue-order',
+  'queue-exclusive',
   'key-order',
   'cq-consistent',
   'retry-schedule',
