@@ -6,10 +6,10 @@
 // fails the creation with an IOException; on JDK 8 the mapping is sparse and a write to a page the
 // disk cannot hold raises SIGBUS). A creation the disk refuses (ENOSPC) returns no file and leaves
 // the queue as it was.
-// Simplification: one flush covers every dirty segment, in order (RocketMQ flushes one per call
-// and calls again); expired segments are deleted by a predicate the caller gives; the
-// AllocateMappedFileService's creation of the file after the next one ahead of time is not
-// modelled (a file is created when the log reaches it).
+// Simplification: flush() covers every dirty segment, in order (RocketMQ flushes one per call
+// and calls again; flushOne() is that call, for the group commit); expired segments are deleted
+// by a predicate the caller gives; the AllocateMappedFileService's creation of the file after the
+// next one ahead of time is not modelled (a file is created when the log reaches it).
 import { DiskError, type Disk } from '../env.ts';
 import { MappedFile } from './mapped-file.ts';
 import { parseMappedFileName } from './mapped-file-name.ts';
@@ -120,6 +120,24 @@ export class MappedFileQueue {
       done();
     };
     next(0);
+  }
+
+  /**
+   * RocketMQ's flush(0): fsyncs only the segment holding flushedWhere (the next one once that is
+   * durable to its end); `done` runs when it is durable.
+   */
+  flushOne(done: () => void): void {
+    const file = this.findByOffset(this.flushedWhere);
+    if (file === undefined) {
+      done();
+      return;
+    }
+    this.flushesInFlight++;
+    file.flush(() => {
+      this.flushesInFlight--;
+      this.flushedWhere = Math.max(this.flushedWhere, this.durableEnd());
+      done();
+    });
   }
 
   /** Cuts the log at `offset`: later segments are deleted, the one holding it is truncated. */
