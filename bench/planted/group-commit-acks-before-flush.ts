@@ -5,9 +5,9 @@ export default {
   name: 'group-commit-acks-before-flush',
   area: 'store',
   file: 'core/store/commit-log-flush.ts',
-  find: '    this.waiting = [];\n    this.flushCommitLog((stamp) => {',
+  find: '    this.waiting = [];\n    // Woken with nothing waiting',
   replace:
-    "    this.waiting = [];\n    for (const request of batch) this.settle(request, 'PUT_OK');\n    this.flushCommitLog((stamp) => {",
+    "    this.waiting = [];\n    for (const request of batch) this.settle(request, 'PUT_OK');\n    // Woken with nothing waiting",
   rocketmq:
     "GroupCommitService answering PUT_OK before the flush that covers the record completed; the group commit's result has been wrong before: apache/rocketmq#3408 (flushOK computed from the first of two flushes) and #7523 (always FLUSH_DISK_TIMEOUT with transientStorePoolEnable).",
 } satisfies PlantedBug;

@@ -1,14 +1,18 @@
 // Flushing the CommitLog, the two ways RocketMQ does it.
 // - SYNC_FLUSH, GroupCommitService: a put that waits for durability files a request with the
-//   offset its record ends at; requests that arrive together share one fsync (group commit).
-//   A request answers PUT_OK once flushedWhere passes its offset, or FLUSH_DISK_TIMEOUT when
-//   syncFlushTimeout runs out first (the message is stored either way).
+//   offset its record ends at; requests that arrive together share one round (group commit).
+//   The round takes them in turn: one whose record is not yet durable gets up to two flushes of
+//   one file each (RocketMQ's flush(0)), as its record may lie in the file after the one that
+//   is flushing. It answers PUT_OK if flushedWhere then passes its offset, else
+//   FLUSH_DISK_TIMEOUT, as it also does when syncFlushTimeout runs out first (the message is
+//   stored either way).
 // - ASYNC_FLUSH, FlushRealTimeService: every flushIntervalCommitLog, and whenever a put wakes it
 //   (flushCommitLogTimed is false by default), flush when at least flushCommitLogLeastPages
 //   pages are dirty (or a file is full), and everything every flushCommitLogThoroughInterval.
 //   A put answers PUT_OK before its bytes are durable.
 // Only a full flush (least pages 0: every group commit, each thorough flush) moves the
-// checkpoint's physicMsgTimestamp, to the time of the last record it covered, as in RocketMQ.
+// checkpoint's physicMsgTimestamp, to the time of the last record it covered (a group commit:
+// the last record of the last file it flushed), as in RocketMQ.
 // Simplifications: the group commit runs when woken (RocketMQ's loop also wakes every 10 ms with
 // nothing to do); thorough-flush timing reads the node's wall clock, as RocketMQ's does.
 import type { Env } from '../env.ts';
@@ -66,15 +70,39 @@ export class GroupCommitService extends FlushCommitLogService {
     this.woken = false;
     const batch = this.waiting;
     this.waiting = [];
-    this.flushCommitLog((stamp) => {
-      this.onFlushed(stamp);
-      if (batch.length > 1) this.env.probe('store.group-commit-shared');
-      const flushedWhere = this.commitLog.queue.flushedWhere;
-      for (const request of batch) {
-        this.settle(request, flushedWhere >= request.nextOffset ? 'PUT_OK' : 'FLUSH_DISK_TIMEOUT');
-      }
-      if (this.waiting.length > 0) this.wakeup();
-    });
+    // Woken with nothing waiting (a put with WAIT=false): one flush, as RocketMQ's empty round.
+    if (batch.length === 0) this.flushFile((stamp) => this.committed(batch, stamp));
+    else this.commitFrom(batch, 0, 0, 0);
+  }
+
+  /**
+   * RocketMQ's doCommit: the requests in turn, each judged by whether its record is durable, after
+   * at most two flushes of one file each when it is not (its record may lie in the next file).
+   */
+  private commitFrom(batch: GroupCommitRequest[], index: number, flushes: number, stamp: number): void {
+    const request = batch[index];
+    if (request === undefined) return this.committed(batch, stamp);
+    const flushOK = this.commitLog.queue.flushedWhere >= request.nextOffset;
+    if (!flushOK && flushes < 2) {
+      this.flushFile((flushed) => this.commitFrom(batch, index, flushes + 1, flushed));
+      return;
+    }
+    this.settle(request, flushOK ? 'PUT_OK' : 'FLUSH_DISK_TIMEOUT');
+    this.commitFrom(batch, index + 1, 0, stamp);
+  }
+
+  /** The round is over: the checkpoint takes the store time of the last file flushed. */
+  private committed(batch: readonly GroupCommitRequest[], stamp: number): void {
+    this.onFlushed(stamp);
+    if (batch.length > 1) this.env.probe('store.group-commit-shared');
+    if (this.waiting.length > 0) this.wakeup();
+  }
+
+  /** RocketMQ's flush(0): the file holding flushedWhere, with its last record's store time read before. */
+  private flushFile(flushed: (storeTimestamp: number) => void): void {
+    const queue = this.commitLog.queue;
+    const stamp = queue.findByOffset(queue.flushedWhere)?.storeTimestamp ?? 0;
+    queue.flushOne(() => flushed(stamp));
   }
 
   private settle(request: GroupCommitRequest, status: FlushStatus): void {

@@ -114,6 +114,31 @@ describe('GroupCommitService (SYNC_FLUSH)', () => {
     expect(node.disk.durableSize('store/commitlog/00000000000000000000')).toBe(3 * sizeOf(1));
   });
 
+  test('a group whose records span a roll flushes a file at a time: each answer waits for its own file', () => {
+    const { world, env, commitLog, storeConfig, node } = setup(
+      { flushDiskType: 'SYNC_FLUSH' },
+      { flushLatencyMs: 10 },
+    );
+    const stamps: number[] = [];
+    const service = new GroupCommitService(env, commitLog, storeConfig, (s) => stamps.push(s));
+    const body = 'x'.repeat(100 - sizeOf(0));
+    const durable = () =>
+      [0, 1024].map((f) => node.disk.durableSize(`store/commitlog/${String(f).padStart(20, '0')}`));
+    const answers: unknown[] = [];
+    // Ten 100-byte records and an 8-byte blank end the first 1024-byte file; the eleventh opens the next.
+    for (let i = 0; i < 11; i++) {
+      const r = commitLog.append(request('t', 0, body)).appendResult!;
+      if (i < 9) continue;
+      service.putRequest(r.wroteOffset + r.wroteBytes, (s) => answers.push([s, world.now, durable()]));
+    }
+    world.runUntilQuiet();
+    expect(answers).toEqual([
+      ['PUT_OK', 10, [1008, 0]],
+      ['PUT_OK', 20, [1008, 100]],
+    ]);
+    expect(stamps).toEqual([commitLog.lastStoreTimestamp]);
+  });
+
   test('a disk slower than syncFlushTimeout gives FLUSH_DISK_TIMEOUT, yet the record is stored', () => {
     const { world, env, commitLog, storeConfig } = setup(
       { flushDiskType: 'SYNC_FLUSH', syncFlushTimeout: 100 },

@@ -151,7 +151,7 @@ export class CommitLog {
       }),
     );
     if (tracked) this.topicQueueTable.set(key, queueOffset + 1);
-    this.lastStoreTimestamp = storeTimestamp;
+    this.lastStoreTimestamp = file.storeTimestamp = storeTimestamp;
     const appendResult = {
       wroteOffset: commitLogOffset,
       wroteBytes: size,

@@ -1,8 +1,9 @@
 // The ordered segments of one log (RocketMQ's MappedFileQueue): a CommitLog or one ConsumeQueue
 // is a directory of MappedFiles of one size, each named by its start offset, rolled when full.
 // It tracks flushedWhere, the offset below which the whole log is durable.
-// Simplification: one flush covers every dirty segment, in order (RocketMQ flushes one per call
-// and calls again); expired segments are deleted by a predicate the caller gives.
+// Simplification: flush() covers every dirty segment, in order (RocketMQ flushes one per call
+// and calls again; flushOne() is that call, for the group commit); expired segments are deleted
+// by a predicate the caller gives.
 import type { Disk } from '../env.ts';
 import { MappedFile } from './mapped-file.ts';
 import { parseMappedFileName } from './mapped-file-name.ts';
@@ -104,6 +105,24 @@ export class MappedFileQueue {
       done();
     };
     next(0);
+  }
+
+  /**
+   * RocketMQ's flush(0): fsyncs only the segment holding flushedWhere (the next one once that is
+   * durable to its end); `done` runs when it is durable.
+   */
+  flushOne(done: () => void): void {
+    const file = this.findByOffset(this.flushedWhere);
+    if (file === undefined) {
+      done();
+      return;
+    }
+    this.flushesInFlight++;
+    file.flush(() => {
+      this.flushesInFlight--;
+      this.flushedWhere = Math.max(this.flushedWhere, this.durableEnd());
+      done();
+    });
   }
 
   /** Cuts the log at `offset`: later segments are deleted, the one holding it is truncated. */

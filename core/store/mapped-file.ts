@@ -12,6 +12,8 @@ export class MappedFile {
   readonly path: string;
   wrotePosition = 0;
   flushedPosition = 0;
+  /** The store time of the last record appended (CommitLog files; 0 after a restart, as in RocketMQ). */
+  storeTimestamp = 0;
 
   constructor(
     private readonly disk: Disk,
