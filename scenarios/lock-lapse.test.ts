@@ -15,7 +15,7 @@ describe('an orderly consumer cut off past its locks, with a backlog cached', ()
 
   test('at seed 1 the locks lapse and are taken over, and each queue has one consumer at a time', () => {
     const run = runScenario(cell.scenario, { seed: 1 });
-    for (const probe of ['client.orderly-not-locked', 'broker.lock-expired-taken'])
+    for (const probe of ['client.orderly-not-locked', 'broker.lock-expired-taken'] as const)
       expect(run.probes[probe]).toBeGreaterThan(0);
     const consumers = new Set(
       run.history.flatMap((op) =>
