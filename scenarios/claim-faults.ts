@@ -23,7 +23,8 @@ export type FaultName =
   | 'checkpoint-power-loss'
   | 'index-roll-lazy-physic-power-loss'
   | 'takeover-partition'
-  | 'stale-route-restart';
+  | 'stale-route-restart'
+  | 'lock-lapse';
 
 const window = { fromMs: 5_000, toMs: 30_000 };
 
@@ -153,6 +154,23 @@ export const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
         { at: 11_500, fault: 'restart', node: 'producer-2' },
         { at: 20_000, fault: 'heal' },
         { at: 20_500, fault: 'restart', node: 'broker-a-master' },
+      ],
+    },
+  },
+  'lock-lapse': {
+    // consumer-2 holds broker-b's queues, where all three keys hash (SelectMessageQueueByHash). It
+    // is paused while the workload (cell(): 360 messages, 1.5-2.5 s calls) is sent, pulls its
+    // backlog when it resumes, renews its locks (every 20 s), and at 62 s is cut from both masters,
+    // which see its connections reset and drop it: consumer-1 takes its queues, and gets their
+    // locks once consumer-2's, no longer renewed, have lived their 60 s. consumer-2's own locks
+    // are 30 s old well before: it must stop consuming the backlog it still holds by then.
+    faults: {
+      schedule: [
+        { at: 2_000, fault: 'pause', node: 'consumer-2' },
+        { at: 20_000, fault: 'resume', node: 'consumer-2' },
+        { at: 62_000, fault: 'partition', from: ['consumer-2'], to: ['broker-a-master', 'broker-b-master'] },
+        { at: 62_000, fault: 'reset', a: 'consumer-2', b: 'broker-a-master' },
+        { at: 62_000, fault: 'reset', a: 'consumer-2', b: 'broker-b-master' },
       ],
     },
   },

@@ -132,6 +132,14 @@ function cell(claim: ClaimName, config: Partial<CellConfig>, fault: FaultName, p
     const conf = { mappedFileSizeCommitLog: 16_384 };
     faulted.topology = { ...base.topology, brokers: [{ brokerName: 'broker-a', ...broker(c), conf }] };
   }
+  if (fault === 'lock-lapse') {
+    // Slow calls, so consumer-2's backlog outlasts its locks; cut off until the heal at 150 s.
+    const serviceTimeMs: [number, number] = [1_500, 2_500];
+    const consumerGroups = base.topology!.consumerGroups!.map((g) => ({ ...g, serviceTimeMs }));
+    faulted.topology = { ...base.topology, consumerGroups };
+    faulted.workload = { ...base.workload, messages: 360 };
+    faulted.run = { ...base.run, durationMs: 150_000 };
+  }
   if (fault === 'stale-route-restart') {
     const producers = base.topology!.producers!.map((p) => ({ ...p, sendLatencyFaultEnable: true }));
     faulted.topology = { ...base.topology, producers };
@@ -384,6 +392,8 @@ export const CLAIM_CELLS: readonly ClaimCell[] = [
       ),
     ),
   ),
+  // An orderly consumer cut off past its locks' lives, with a backlog cached.
+  cell('not-disordered', { consumeMode: 'orderly', producers: 2 }, 'lock-lapse', true),
   ...(['ASYNC_FLUSH', 'SYNC_FLUSH'] as const).flatMap((flushDiskType) =>
     (['process-kill', 'power-loss', 'index-roll-power-loss'] as const).map((f) =>
       cell('cq-rebuild', { flushDiskType }, f, true),
