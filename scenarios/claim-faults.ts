@@ -28,6 +28,26 @@ export type FaultName =
 
 const window = { fromMs: 5_000, toMs: 30_000 };
 
+type Swarm = Extract<NonNullable<ScenarioInput['faults']>, { generate: unknown }>['generate'];
+
+/**
+ * `faults` faults of `kinds` on `targets`, drawn over the sending window; each is undone after a
+ * time drawn from `recoverAfterMs` when given (a clock jump has nothing to undo).
+ */
+function drawn(
+  faults: number,
+  kinds: Swarm['kinds'],
+  targets: Swarm['targets'],
+  recoverAfterMs?: [number, number],
+  more: Partial<Swarm> = {},
+): Partial<ScenarioInput> {
+  return {
+    faults: {
+      generate: { faults, kinds, targets, ...window, ...(recoverAfterMs && { recoverAfterMs }), ...more },
+    },
+  };
+}
+
 /** A node's power fails at `offAt` and comes back at `onAt`. */
 function powerCycle(node: string, offAt: number, onAt: number) {
   return [
@@ -38,42 +58,19 @@ function powerCycle(node: string, offAt: number, onAt: number) {
 
 /** What each fault does, as a swarm spec over the base workload's 35 s of sending. */
 export const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
-  swarm: {
-    faults: {
-      generate: {
-        faults: 6,
-        kinds: { kill: 1, 'power-off': 1, pause: 1, partition: 1, isolate: 1, reset: 1, 'clock-jump': 1 },
-        targets: ['namesrv', 'master', 'slave', 'producer', 'consumer'],
-        ...window,
-        swarm: true,
-      },
-    },
-  },
+  swarm: drawn(
+    6,
+    { kill: 1, 'power-off': 1, pause: 1, partition: 1, isolate: 1, reset: 1, 'clock-jump': 1 },
+    ['namesrv', 'master', 'slave', 'producer', 'consumer'],
+    undefined,
+    { swarm: true },
+  ),
   none: { faults: { schedule: [] } },
-  'process-kill': {
-    faults: {
-      generate: {
-        faults: 2,
-        kinds: { kill: 1 },
-        targets: ['master'],
-        ...window,
-        recoverAfterMs: [500, 15_000],
-      },
-    },
-  },
+  'process-kill': drawn(2, { kill: 1 }, ['master'], [500, 15_000]),
   'bit-rot': {
     // A kill as in process-kill, and as it strikes one bit flips in the master's newest CommitLog
     // file (bit rot that recovery may or may not see: RocketMQ's CRC covers the body only).
-    faults: {
-      generate: {
-        faults: 2,
-        kinds: { kill: 1 },
-        targets: ['master'],
-        ...window,
-        recoverAfterMs: [500, 15_000],
-        corruptOnCrash: 'store/commitlog/',
-      },
-    },
+    ...drawn(2, { kill: 1 }, ['master'], [500, 15_000], { corruptOnCrash: 'store/commitlog/' }),
   },
   'slave-cut-shutdown': {
     // The master is cut from its slave (SYNC_MASTER puts wait up to slaveTimeout), then shut down
@@ -174,17 +171,7 @@ export const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
       ],
     },
   },
-  'power-loss': {
-    faults: {
-      generate: {
-        faults: 2,
-        kinds: { 'power-off': 1 },
-        targets: ['master'],
-        ...window,
-        recoverAfterMs: [500, 15_000],
-      },
-    },
-  },
+  'power-loss': drawn(2, { 'power-off': 1 }, ['master'], [500, 15_000]),
   'index-roll-power-loss': {
     // The master loses power at 36 s, as its 16 KiB CommitLog files and 200-entry IndexFiles
     // (cell()) roll every few seconds of the burst: the last IndexFile roll flushed the checkpoint,
@@ -230,47 +217,8 @@ export const FAULTS: Record<FaultName, Partial<ScenarioInput>> = {
       ],
     },
   },
-  partition: {
-    faults: {
-      generate: {
-        faults: 2,
-        kinds: { partition: 1, isolate: 1 },
-        targets: ['master', 'producer', 'consumer'],
-        ...window,
-        recoverAfterMs: [2_000, 40_000],
-      },
-    },
-  },
-  'consumer-crash': {
-    faults: {
-      generate: {
-        faults: 2,
-        kinds: { kill: 1 },
-        targets: ['consumer'],
-        ...window,
-        recoverAfterMs: [500, 10_000],
-      },
-    },
-  },
-  pause: {
-    faults: {
-      generate: {
-        faults: 2,
-        kinds: { pause: 1 },
-        targets: ['master', 'consumer'],
-        ...window,
-        recoverAfterMs: [1_000, 30_000],
-      },
-    },
-  },
-  'clock-skew': {
-    faults: {
-      generate: {
-        faults: 3,
-        kinds: { 'clock-jump': 1 },
-        targets: ['master', 'producer', 'consumer'],
-        ...window,
-      },
-    },
-  },
+  partition: drawn(2, { partition: 1, isolate: 1 }, ['master', 'producer', 'consumer'], [2_000, 40_000]),
+  'consumer-crash': drawn(2, { kill: 1 }, ['consumer'], [500, 10_000]),
+  pause: drawn(2, { pause: 1 }, ['master', 'consumer'], [1_000, 30_000]),
+  'clock-skew': drawn(3, { 'clock-jump': 1 }, ['master', 'producer', 'consumer']),
 };
