@@ -481,6 +481,48 @@ describe('retried', () => {
     ]);
   });
 
+  /**
+   * Per message: how many deliveries the handler failed before the one it took (the handler fails
+   * while reconsumeTimes is below that count), and whether the group then handled it.
+   */
+  const messages = fc.array(fc.record({ failures: fc.nat(3), gap: fc.integer({ min: 1, max: 20 * S }) }), {
+    minLength: 1,
+    maxLength: 8,
+  });
+  const failsBelow =
+    (failures: readonly number[]) => (op: { value: { key: string; reconsumeTimes: number } }) =>
+      op.value.reconsumeTimes < failures[Number(op.value.key.slice(1))]!;
+  /** Each message delivered until it is handled, in turns; `dropped` is never delivered after its failures. */
+  const history = (list: readonly { failures: number; gap: number }[], dropped = -1) =>
+    historyOf((h) => {
+      let t = 0;
+      list.forEach(({ failures, gap }, i) => {
+        for (let r = 0; r <= failures; r++) {
+          if (i === dropped && r === failures) return;
+          h.at((t += gap));
+          h.consume(`m${i}`, { reconsumeTimes: r });
+          if (r === failures) h.effect(`m${i}`);
+        }
+      });
+    });
+
+  ptest.prop([messages])('every failed message delivered again until handled passes', (list) => {
+    const failures = list.map((m) => m.failures);
+    expect(checkRetried(history(list), ['G'], failsBelow(failures))).toEqual([]);
+  });
+
+  ptest.prop([messages, fc.nat()])(
+    'a failed message never delivered again is flagged, and only it',
+    (list, pick) => {
+      const failing = list.map((m, i) => (m.failures > 0 ? i : -1)).filter((i) => i >= 0);
+      fc.pre(failing.length > 0);
+      const dropped = failing[pick % failing.length]!;
+      const failures = list.map((m) => m.failures);
+      const violations = checkRetried(history(list, dropped), ['G'], failsBelow(failures));
+      expect(violations.map((v) => v.key)).toEqual([`m${dropped}`]);
+    },
+  );
+
   test('an effect before the last failed delivery does not count (the message came back and failed)', () => {
     const violations = retried((h) => {
       h.at(0);
@@ -492,4 +534,3 @@ describe('retried', () => {
     expect(violations).toHaveLength(1);
   });
 });
-
