@@ -66,7 +66,6 @@ const APPLICABLE: Record<NodeFault, readonly NodeState[]> = {
   'free-disk': ['running', 'paused', 'stopped', 'off'],
 };
 
-
 export class World {
   readonly config: WorldConfig;
   readonly scheduler: Scheduler;

@@ -35,6 +35,17 @@ describe('Java longs', () => {
     setInt64(view, 0, n);
     expect(getInt64(view, 0)).toBe(n);
   });
+
+  ptest.prop([fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })])(
+    "any long a number holds is written as Java's two's complement",
+    (long) => {
+      const n = Number(long);
+      fc.pre(n < 2 ** 63); // a long near 2^63 rounds up to 2^63, which no long is
+      const view = viewOf(new Uint8Array(8));
+      setInt64(view, 0, n);
+      expect(view.getBigUint64(0)).toBe(BigInt.asUintN(64, BigInt(n)));
+    },
+  );
 });
 
 describe('hex', () => {

@@ -27,26 +27,22 @@ export function writeUtf8(text: string, dest: Uint8Array, pos: number): number {
 }
 
 /**
- * A Java long's high (signed) and low (unsigned) 32 bits. Past 2^53 a number holds only some longs:
- * such a value (a corrupted field read back, bit rot in an offset's high bits) is written as the
- * number holds it; a value that is no long at all is refused.
+ * Refuses a value that is no Java long. Past 2^53 a number holds only some longs (a corrupted
+ * field read back, bit rot in an offset's high bits): those are written as the number holds them.
+ * For any integer in [-2^63, 2^63) the halves below are exact: the division and the product are by
+ * a power of two, and the low half is a multiple of the value's own precision below 2^32.
  */
-function int64Halves(value: number): [number, number] {
-  if (Number.isSafeInteger(value)) {
-    const hi = Math.floor(value / TWO_32);
-    return [hi, value - hi * TWO_32];
-  }
-  if (!Number.isInteger(value) || value < -(2 ** 63) || value >= 2 ** 63)
+function checkInt64(value: number): void {
+  if (!Number.isSafeInteger(value) && (!Number.isInteger(value) || value < -(2 ** 63) || value >= 2 ** 63))
     throw new RangeError(`not a 64-bit integer: ${value}`);
-  const bits = BigInt.asUintN(64, BigInt(value));
-  return [Number(BigInt.asIntN(32, bits >> 32n)), Number(bits & 0xffffffffn)];
 }
 
 /** Writes a Java long (big-endian, two's complement). */
 export function setInt64(view: DataView, pos: number, value: number): void {
-  const [hi, lo] = int64Halves(value);
+  checkInt64(value);
+  const hi = Math.floor(value / TWO_32);
   view.setInt32(pos, hi);
-  view.setUint32(pos + 4, lo);
+  view.setUint32(pos + 4, value - hi * TWO_32);
 }
 
 export function getInt64(view: DataView, pos: number): number {
@@ -74,9 +70,10 @@ export function readInt64(bytes: Uint8Array, pos: number): number {
 
 /** setInt64 on a byte array. */
 export function writeInt64(bytes: Uint8Array, pos: number, value: number): void {
-  const [hi, lo] = int64Halves(value);
+  checkInt64(value);
+  const hi = Math.floor(value / TWO_32);
   writeInt32(bytes, pos, hi);
-  writeInt32(bytes, pos + 4, lo);
+  writeInt32(bytes, pos + 4, value - hi * TWO_32);
 }
 
 export function viewOf(bytes: Uint8Array): DataView {

@@ -93,12 +93,18 @@ export class ReputMessageService {
         return isMaster;
       }
       if (result.kind === 'valid') {
-        if (!this.dispatchers.every((dispatch) => dispatch(result.record))) return this.retryLater();
+        if (!this.dispatch(result.record)) return this.retryLater();
         if (isMaster) this.arriving(result.record);
       }
       pos += result.size;
       this.reputFromOffset += result.size;
     }
+    return true;
+  }
+
+  /** Each dispatcher in turn, while they take the record (a loop: no closure per record). */
+  private dispatch(record: DispatchRequest): boolean {
+    for (const dispatcher of this.dispatchers) if (!dispatcher(record)) return false;
     return true;
   }
 

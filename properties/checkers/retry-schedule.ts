@@ -36,7 +36,6 @@ export interface RetryScheduleOptions {
   readonly slackMs: number;
 }
 
-/** The delay level of the delivery with reconsumeTimes r; the broker caps it at the highest level. */
 /** ConsumeMessageConcurrentlyService's local retry after a failed send-back (submitConsumeRequestLater). */
 export const LOCAL_RETRY_DELAY_MS = 5_000;
 
@@ -51,6 +50,7 @@ function sameRecord(a: ConsumeOp, b: ConsumeOp): boolean {
   );
 }
 
+/** The delay level of the delivery with reconsumeTimes r; the broker caps it at the highest level. */
 export function retryLevel(r: number, levels: readonly number[] = DEFAULT_DELAY_LEVELS_MS): number {
   return Math.min(2 + r, levels.length);
 }
