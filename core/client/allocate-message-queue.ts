@@ -26,17 +26,25 @@ export function compareMessageQueue(a: MessageQueue, b: MessageQueue): number {
   return cmp(a.topic, b.topic) || cmp(a.brokerName, b.brokerName) || a.queueId - b.queueId;
 }
 
-export function sortMessageQueues(mqs: readonly MessageQueue[]): MessageQueue[] {
-  return [...mqs].sort(compareMessageQueue);
+/** The queues sorted: the list itself when it already is (as a route's list is), else a sorted copy. */
+export function sortMessageQueues(mqs: readonly MessageQueue[]): readonly MessageQueue[] {
+  return isSorted(mqs, compareMessageQueue) ? mqs : [...mqs].sort(compareMessageQueue);
 }
 
-export function sortClientIds(cids: readonly string[]): string[] {
-  return [...cids].sort(cmp);
+/** The client ids sorted: the list itself when it already is, else a sorted copy. */
+export function sortClientIds(cids: readonly string[]): readonly string[] {
+  return isSorted(cids, cmp) ? cids : [...cids].sort(cmp);
+}
+
+/** A stable sort would leave the list as it is. */
+function isSorted<T>(list: readonly T[], compare: (a: T, b: T) => number): boolean {
+  for (let i = 1; i < list.length; i++) if (compare(list[i - 1]!, list[i]!) > 0) return false;
+  return true;
 }
 
 interface SortedInputs {
-  readonly mqs: MessageQueue[];
-  readonly cids: string[];
+  readonly mqs: readonly MessageQueue[];
+  readonly cids: readonly string[];
   /** currentCID's place among the sorted client ids. */
   readonly index: number;
 }

@@ -266,7 +266,7 @@ export class DefaultLitePullConsumer extends RebalancingConsumer implements Proc
   }
 
   persistConsumerOffset(): void {
-    this.offsetStore?.persistAll(new Set(this.assigned.keys()));
+    this.offsetStore?.persistAll(this.assigned);
   }
 
   // ---- assignment ----

@@ -338,7 +338,7 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
   persistConsumerOffset(): void {
     const rebalance = this.rebalanceImpl;
     if (rebalance === undefined) return;
-    this.offsetStore?.persistAll(new Set(rebalance.processQueueTable.keys()));
+    this.offsetStore?.persistAll(rebalance.processQueueTable);
   }
 
   // ---- pulling ----

@@ -25,7 +25,7 @@
 import type { Disk, Env } from '../env.ts';
 import { MQClientException } from './exceptions.ts';
 import { MessageQueue } from './message-queue.ts';
-import { AbstractOffsetStore } from './offset-store.ts';
+import { AbstractOffsetStore, type QueueKeys } from './offset-store.ts';
 
 /** LocalFileOffsetStore.LOCAL_OFFSET_STORE_DIR, relative to the node's disk. */
 export const LOCAL_OFFSET_STORE_DIR = '.rocketmq_offsets';
@@ -135,7 +135,7 @@ export class LocalFileOffsetStore extends AbstractOffsetStore {
     done(stored.offset);
   }
 
-  persistAll(mqs: ReadonlySet<string>): void {
+  persistAll(mqs: QueueKeys): void {
     if (mqs.size === 0) return;
     this.write((wrapper) => {
       for (const [key, entry] of this.offsetTable) if (mqs.has(key)) wrapper.set(key, { ...entry });

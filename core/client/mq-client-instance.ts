@@ -324,17 +324,22 @@ export class MQClientInstance {
         this.env.trace('client.route-failed', { topic: asked, code: responseCodeName(code), remark });
         return finish(false);
       }
-      let route = structuredClone(body) as TopicRouteData;
+      let route = body as TopicRouteData;
       if (fromDefault !== undefined) route = withDefaultQueueNums(route, fromDefault.defaultTopicQueueNums);
       finish(this.applyTopicRoute(topic, route));
     });
   }
 
-  /** Applies a fetched route if it changed or some table wants it; true if applied. */
-  private applyTopicRoute(topic: string, route: TopicRouteData): boolean {
+  /**
+   * Applies a fetched route if it changed or some table wants it; true if applied. It is compared
+   * as it came and copied only to be kept (the network's bodies are shared): most polls find it
+   * unchanged.
+   */
+  private applyTopicRoute(topic: string, fetched: TopicRouteData): boolean {
     const old = this.topicRouteTable.get(topic);
-    const changed = old === undefined || !sameRoute(old, route);
+    const changed = old === undefined || !sameRoute(old, fetched);
     if (!changed && !this.isNeedUpdateTopicRouteInfo(topic)) return false;
+    const route = structuredClone(fetched);
     for (const broker of route.brokerDatas) {
       const addrs = new Map(Object.entries(broker.brokerAddrs).map(([id, addr]) => [Number(id), addr]));
       this.brokerAddrTable.set(broker.brokerName, addrs);
@@ -409,15 +414,20 @@ export class MQClientInstance {
 
   /** Drops addresses of groups that no cached route mentions (cleanOfflineBroker). */
   private cleanOfflineBroker(): void {
-    for (const [brokerName, addrs] of [...this.brokerAddrTable]) {
-      for (const [id, addr] of [...addrs]) {
-        const used = [...this.topicRouteTable.values()].some((route) =>
-          route.brokerDatas.some((b) => Object.values(b.brokerAddrs).includes(addr)),
-        );
-        if (!used) addrs.delete(id);
-      }
+    // In place, with no copies: a Map's iteration goes on past the entry it deletes.
+    for (const [brokerName, addrs] of this.brokerAddrTable) {
+      for (const [id, addr] of addrs) if (!this.isAddressInRoutes(addr)) addrs.delete(id);
       if (addrs.size === 0) this.brokerAddrTable.delete(brokerName);
     }
+  }
+
+  private isAddressInRoutes(addr: string): boolean {
+    for (const route of this.topicRouteTable.values()) {
+      for (const broker of route.brokerDatas) {
+        for (const id in broker.brokerAddrs) if (broker.brokerAddrs[id] === addr) return true;
+      }
+    }
+    return false;
   }
 
   heartbeatData(): HeartbeatData {

@@ -3,6 +3,12 @@
 // persists it to the broker, LocalFileOffsetStore (broadcasting) to the consumer's own disk.
 import type { MessageQueue } from './message-queue.ts';
 
+/** The queues persistAll keeps, by key: a Set, or a table keyed by queue (no Set made of its keys). */
+export interface QueueKeys {
+  readonly size: number;
+  has(key: string): boolean;
+}
+
 /** ReadOffsetType: where readOffset looks. */
 export type ReadOffsetType = 'READ_FROM_MEMORY' | 'READ_FROM_STORE' | 'MEMORY_FIRST_THEN_STORE';
 
@@ -12,7 +18,7 @@ export interface OffsetStore {
   updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void;
   readOffsetFromMemory(mq: MessageQueue): number;
   readOffset(mq: MessageQueue, type: ReadOffsetType, done: (offset: number) => void): void;
-  persistAll(mqs: ReadonlySet<string>): void;
+  persistAll(mqs: QueueKeys): void;
   persist(mq: MessageQueue): void;
   removeOffset(mq: MessageQueue): void;
   cloneOffsetTable(): Map<string, number>;
@@ -27,7 +33,7 @@ export abstract class AbstractOffsetStore implements OffsetStore {
 
   abstract readonly groupName: string;
   abstract load(): void;
-  abstract persistAll(mqs: ReadonlySet<string>): void;
+  abstract persistAll(mqs: QueueKeys): void;
   abstract persist(mq: MessageQueue): void;
   abstract removeOffset(mq: MessageQueue): void;
   /** The persisted offset (the broker's or the file's): -1 when there is none. */

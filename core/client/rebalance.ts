@@ -179,11 +179,11 @@ export class RebalancePushImpl {
     done: () => void,
   ): void {
     const { env, consumerGroup } = this.host;
-    const wanted = new Set(mqs.map((mq) => mq.key));
-    for (const [key, { mq, pq }] of [...this.processQueueTable]) {
+    // In place, with no copy or Set: a Map's iteration goes on past the entry it deletes.
+    for (const [key, { mq, pq }] of this.processQueueTable) {
       if (mq.topic !== topic) continue;
       const expired = pq.isPullExpired(env.now());
-      if (wanted.has(key) && !expired) continue;
+      if (!expired && hasQueue(mqs, key)) continue;
       pq.dropped = true;
       this.removeUnnecessaryMessageQueue(mq, pq);
       this.processQueueTable.delete(key);
@@ -383,7 +383,7 @@ export class RebalancePushImpl {
   }
 
   private truncateMessageQueueNotMyTopic(): void {
-    for (const [key, { mq, pq }] of [...this.processQueueTable]) {
+    for (const [key, { mq, pq }] of this.processQueueTable) {
       if (this.subscriptionInner.has(mq.topic)) continue;
       pq.dropped = true;
       this.processQueueTable.delete(key);
@@ -440,4 +440,10 @@ export class RebalancePushImpl {
     if (addr !== undefined) return ask(addr);
     factory.updateTopicRouteInfoFromNameServer(topic, () => ask(factory.findBrokerAddrByTopic(topic)));
   }
+}
+
+/** Whether `mqs` (a consumer's few queues of a topic) holds the queue of `key`. */
+function hasQueue(mqs: readonly MessageQueue[], key: string): boolean {
+  for (const mq of mqs) if (mq.key === key) return true;
+  return false;
 }

@@ -15,7 +15,7 @@ import { MASTER_ID } from '../protocol/route-data.ts';
 import { describeError } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
-import { AbstractOffsetStore } from './offset-store.ts';
+import { AbstractOffsetStore, type QueueKeys } from './offset-store.ts';
 
 /** The timeout of QUERY_CONSUMER_OFFSET (ms). */
 export const QUERY_OFFSET_TIMEOUT = 3_000;
@@ -65,10 +65,11 @@ export class RemoteBrokerOffsetStore extends AbstractOffsetStore {
   }
 
   /** Sends the offsets of `mqs` to their brokers (one-way) and forgets every other queue's. */
-  persistAll(mqs: ReadonlySet<string>): void {
+  persistAll(mqs: QueueKeys): void {
     if (mqs.size === 0) return;
-    for (const [key, { mq, offset }] of [...this.offsetTable]) {
-      if (mqs.has(key)) this.updateConsumeOffsetToBroker(mq, offset);
+    // In place: a Map's iteration goes on past the entry it deletes, and a send adds none.
+    for (const [key, entry] of this.offsetTable) {
+      if (mqs.has(key)) this.updateConsumeOffsetToBroker(entry.mq, entry.offset);
       else this.offsetTable.delete(key);
     }
   }
@@ -84,28 +85,32 @@ export class RemoteBrokerOffsetStore extends AbstractOffsetStore {
   }
 
   private updateConsumeOffsetToBroker(mq: MessageQueue, offset: number): void {
-    this.withMasterAddr(mq, (addr) => {
-      if (addr === undefined) return;
-      const header = {
-        consumerGroup: this.groupName,
-        topic: mq.topic,
-        queueId: mq.queueId,
-        commitOffset: offset,
-      };
-      this.factory.invokeOneway(addr, request(RequestCode.UPDATE_CONSUMER_OFFSET, header));
-      this.factory.env.trace('consumer.offset-persist', { group: this.groupName, mq: mq.key, offset });
-    });
+    const master = this.factory.findBrokerAddressInPublish(mq.brokerName);
+    if (master !== undefined) return this.sendOffset(master, mq, offset);
+    this.withMasterAddr(mq, (addr) => addr !== undefined && this.sendOffset(addr, mq, offset));
+  }
+
+  private sendOffset(addr: string, mq: MessageQueue, offset: number): void {
+    const header = {
+      consumerGroup: this.groupName,
+      topic: mq.topic,
+      queueId: mq.queueId,
+      commitOffset: offset,
+    };
+    this.factory.invokeOneway(addr, request(RequestCode.UPDATE_CONSUMER_OFFSET, header));
+    this.factory.env.trace('consumer.offset-persist', { group: this.groupName, mq: mq.key, offset });
   }
 
   /**
-   * The master of the queue's broker group; if it is unknown, the route is fetched once and then any
-   * broker of the group will do (a slave, once the master is gone: 4.9's second lookup).
+   * The master of the queue's broker group (findBrokerAddressInPublish: no object made when it is
+   * known); if it is unknown, the route is fetched once and then any broker of the group will do
+   * (a slave, once the master is gone: 4.9's second lookup).
    */
   private withMasterAddr(mq: MessageQueue, done: (addr: string | undefined) => void): void {
-    const find = (onlyMaster: boolean) =>
-      this.factory.findBrokerAddressInSubscribe(mq.brokerName, MASTER_ID, onlyMaster)?.brokerAddr;
-    const addr = find(true);
+    const addr = this.factory.findBrokerAddressInPublish(mq.brokerName);
     if (addr !== undefined) return done(addr);
-    this.factory.updateTopicRouteInfoFromNameServer(mq.topic, () => done(find(false)));
+    this.factory.updateTopicRouteInfoFromNameServer(mq.topic, () =>
+      done(this.factory.findBrokerAddressInSubscribe(mq.brokerName, MASTER_ID, false)?.brokerAddr),
+    );
   }
 }
