@@ -62,13 +62,15 @@ export function monthBounds(ms: number): { start: number; next: number } {
   return { start: epochMsFromCivil(year, month, 1), next };
 }
 
-/** Scratch for the ids made on every send and store; each is read into a string at once. */
+/** Scratch for the offset message ids made on every store; each is read into a string at once. */
 const idBytes = new Uint8Array(16);
 const idView = viewOf(idBytes);
 
 /** Creates UNIQ_KEYs for one client process; deterministic given its clock. */
 export class UniqKeyGenerator {
-  private readonly prefix: string;
+  /** The id's 16 bytes: the fixed 10 written once, time and counter rewritten by each next(). */
+  private readonly bytes = new Uint8Array(16);
+  private readonly view = viewOf(this.bytes);
   private counter = 0;
   private startTime = 0;
   private nextStartTime = 0;
@@ -79,12 +81,9 @@ export class UniqKeyGenerator {
     classLoaderHash: number,
     private readonly clock: () => number,
   ) {
-    const fixed = new Uint8Array(10);
-    const view = viewOf(fixed);
-    writeHost(view, 0, { ip, port: 0 });
-    view.setUint16(4, pid & 0xffff);
-    view.setInt32(6, classLoaderHash);
-    this.prefix = toHex(fixed);
+    writeHost(this.view, 0, { ip, port: 0 });
+    this.view.setUint16(4, pid & 0xffff);
+    this.view.setInt32(6, classLoaderHash);
     this.resetMonth(clock());
   }
 
@@ -93,10 +92,11 @@ export class UniqKeyGenerator {
     // Like Java, only a clock that reaches next month moves the base: after a backward jump
     // the time field goes negative and wraps in its 4 bytes.
     if (now >= this.nextStartTime) this.resetMonth(now);
-    idView.setInt32(0, (now - this.startTime) | 0);
-    idView.setUint16(4, this.counter);
+    this.view.setInt32(10, (now - this.startTime) | 0);
+    this.view.setUint16(14, this.counter);
     this.counter = (this.counter + 1) & 0xffff;
-    return this.prefix + toHex(idBytes.subarray(0, 6));
+    // One string for the whole id: no subarray, and no prefix joined to it.
+    return toHex(this.bytes);
   }
 
   private resetMonth(now: number): void {

@@ -275,7 +275,8 @@ export class MessageExt extends Message implements StoredFields {
 
   /** A private copy: its own properties, the same body and stored fields. */
   copy(): MessageExt {
-    const copy = new MessageExt(this.topic, this.body, { flag: this.flag, encodedProperties: NONE }, this);
+    const copy = new MessageExt(this.topic, this.body, COPY_INIT, this);
+    copy.flag = this.flag;
     copy.copyPropertiesOf(this);
     return copy;
   }
@@ -291,8 +292,8 @@ export function copyMessageExt(m: MessageExt): MessageExt {
   return m.copy();
 }
 
-/** A copy's stand-in bytes until copyPropertiesOf gives it its own properties. */
-const NONE = new Uint8Array(0);
+/** A copy's init, shared: its flag and properties are its source's, set right after. */
+const COPY_INIT: MessageInit = { flag: 0, encodedProperties: new Uint8Array(0) };
 
 function copyEntryInto(this: Map<string, string>, value: string, name: string): void {
   this.set(name, value);
