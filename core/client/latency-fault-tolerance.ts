@@ -39,7 +39,10 @@ export class LatencyFaultToleranceImpl {
     const startTimestamp = this.env.now() + notAvailableDuration;
     const item = this.faultItemTable.get(name);
     if (item === undefined) this.faultItemTable.set(name, { name, currentLatency, startTimestamp });
-    else Object.assign(item, { currentLatency, startTimestamp });
+    else {
+      item.currentLatency = currentLatency;
+      item.startTimestamp = startTimestamp;
+    }
   }
 
   isAvailable(name: string): boolean {

@@ -5,7 +5,12 @@
 import type { Env, TimerId } from '../env.ts';
 
 export class ScheduledExecutor {
-  private readonly pending = new Set<TimerId>();
+  /**
+   * The timers set and not yet fired or cancelled, in no order: a few at a time, removed by
+   * swapping in the last one, so the busy timers of a client (a pull, a consume request) make no
+   * allocation here, where a Set's table is rebuilt as entries come and go.
+   */
+  private readonly pending: TimerId[] = [];
   private stopped = false;
 
   constructor(private readonly env: Env) {}
@@ -13,10 +18,10 @@ export class ScheduledExecutor {
   /** Runs `fire` once after `delayMs`, unless the executor has shut down by then. */
   schedule(delayMs: number, fire: () => void): TimerId {
     const id = this.env.setTimer(delayMs, () => {
-      this.pending.delete(id);
+      this.forget(id);
       if (!this.stopped) fire();
     });
-    this.pending.add(id);
+    this.pending.push(id);
     return id;
   }
 
@@ -29,13 +34,23 @@ export class ScheduledExecutor {
   }
 
   cancel(id: TimerId): void {
-    if (this.pending.delete(id)) this.env.cancelTimer(id);
+    if (this.forget(id)) this.env.cancelTimer(id);
   }
 
   /** Cancels every pending task; later calls schedule nothing that fires. */
   shutdown(): void {
     this.stopped = true;
     for (const id of this.pending) this.env.cancelTimer(id);
-    this.pending.clear();
+    this.pending.length = 0;
+  }
+
+  /** Drops `id` from the pending timers; false if it was not there. */
+  private forget(id: TimerId): boolean {
+    const pending = this.pending;
+    const at = pending.indexOf(id);
+    if (at < 0) return false;
+    pending[at] = pending[pending.length - 1]!;
+    pending.pop();
+    return true;
   }
 }
