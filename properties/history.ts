@@ -117,9 +117,11 @@ export const sendOutcomes = derivedOnce((history): ReadonlyMap<string, SendOp> =
 });
 
 /** Every key whose send was at least invoked. */
-export const attemptedKeys = derivedOnce(
-  (history): ReadonlySet<string> => new Set(history.filter(isSend).map((op) => op.value.key)),
-);
+export const attemptedKeys = derivedOnce((history): ReadonlySet<string> => {
+  const keys = new Set<string>();
+  for (const op of history) if (isSend(op)) keys.add(op.value.key);
+  return keys;
+});
 
 /** The ops `is` selects, grouped by `key`, each group in history order. */
 export function groupOps<T extends Op>(
@@ -142,6 +144,20 @@ export function groupOps<T extends Op>(
 export const deliveriesByGroup = derivedOnce((history): ReadonlyMap<string, readonly ConsumeOp[]> =>
   groupOps(history, isConsume, (op) => op.value.group),
 );
+
+/**
+ * Each group's first delivery of each key, in history order (a group's own map: no group-and-key
+ * text a delivery). Whether and when a group consumed a message is what most checkers ask.
+ */
+export const firstDeliveries = derivedOnce((history): ReadonlyMap<string, ReadonlyMap<string, ConsumeOp>> => {
+  const firsts = new Map<string, Map<string, ConsumeOp>>();
+  for (const [group, deliveries] of deliveriesByGroup(history)) {
+    const byKey = new Map<string, ConsumeOp>();
+    for (const op of deliveries) if (!byKey.has(op.value.key)) byKey.set(op.value.key, op);
+    firsts.set(group, byKey);
+  }
+  return firsts;
+});
 
 /** A time for an explanation: whole ms, or seconds with a tenth past ten seconds. */
 export function formatTime(ms: number): string {

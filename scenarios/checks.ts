@@ -20,6 +20,7 @@ import { checkRetried } from '../properties/checkers/retried.ts';
 import { checkRetrySchedule } from '../properties/checkers/retry-schedule.ts';
 import { checkUnexpected } from '../properties/checkers/unexpected.ts';
 import {
+  firstDeliveries,
   formatTime,
   isConsume,
   isEffect,
@@ -259,17 +260,22 @@ function accounting(
   duplicated: number,
   lost: { violations: Violation[]; recovered: string[]; backlog: unknown[] },
 ): RunStats {
-  const sends = history.filter(isSend);
-  const completed = (type: Op['type']) => sends.filter((op) => op.type === type).length;
-  const deliveries = history.filter(isConsume);
+  const sends = { invoke: 0, ok: 0, fail: 0, info: 0 };
+  let deliveries = 0;
+  for (const op of history) {
+    if (isSend(op)) sends[op.type]++;
+    else if (isConsume(op)) deliveries++;
+  }
+  let consumed = 0;
+  for (const byKey of firstDeliveries(history).values()) consumed += byKey.size;
   return {
-    sent: completed('invoke'),
-    acked: completed('ok'),
-    failed: completed('fail'),
-    unknown: completed('info'),
+    sent: sends.invoke,
+    acked: sends.ok,
+    failed: sends.fail,
+    unknown: sends.info,
     stored,
-    deliveries: deliveries.length,
-    consumed: new Set(deliveries.map((op) => `${op.value.group}\u0000${op.value.key}`)).size,
+    deliveries,
+    consumed,
     duplicated,
     lost: lost.violations.length,
     backlog: lost.backlog.length,

@@ -73,20 +73,16 @@ export function checkAvailable(history: History, input: AvailabilityInput): Viol
   // Indexed at the first failed send: most runs have none.
   let requests: Map<string, SendRequestSeen[]> | undefined;
   let answers: Map<string, SendAnswerSeen[]> | undefined;
-  const invoked = new Map<string, number>();
   const violations: Violation[] = [];
-  for (const op of history) {
-    if (!isSend(op)) continue;
-    if (op.type === 'invoke') {
-      invoked.set(`${op.process}|${op.value.key}`, op.time);
-      continue;
-    }
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
+    if (!isSend(op) || op.type === 'invoke') continue;
     const promise = input.producers.get(op.process);
-    const start = invoked.get(`${op.process}|${op.value.key}`);
     const failed = op.type === 'fail' || (op.type === 'info' && op.error !== undefined);
-    if (!failed || op.value.shardingKey !== undefined || promise === undefined || start === undefined)
-      continue;
+    if (!failed || op.value.shardingKey !== undefined || promise === undefined) continue;
     if (promise.mode === 'oneway') continue;
+    const start = invokedAt(history, i, op);
+    if (start === undefined) continue;
     const within = <T extends { time: number; producer: string }>(list: T[] | undefined) =>
       (list ?? []).filter((x) => x.producer === op.process && x.time >= start && x.time <= op.time);
     requests ??= byUniqKey(input.requests);
@@ -113,6 +109,22 @@ export function checkAvailable(history: History, input: AvailabilityInput): Viol
     });
   }
   return violations;
+}
+
+/** When the send `history[at]` completes was called: its producer's last invocation of the key before it. */
+function invokedAt(history: History, at: number, op: SendOp): number | undefined {
+  // A failed send is rare and its call lies within its sendMsgTimeout: a walk back, not an index.
+  for (let i = at - 1; i >= 0; i--) {
+    const earlier = history[i]!;
+    if (
+      isSend(earlier) &&
+      earlier.type === 'invoke' &&
+      earlier.process === op.process &&
+      earlier.value.key === op.value.key
+    )
+      return earlier.time;
+  }
+  return undefined;
 }
 
 function byUniqKey<T extends { uniqKey: string }>(list: readonly T[]): Map<string, T[]> {

@@ -5,14 +5,16 @@
 import { formatTime, isEffect, type EffectOp, type History, type Violation } from '../history.ts';
 
 export function checkEffectsOnce(history: History): Violation[] {
-  const firstEffect = new Map<string, EffectOp>(); // group + key -> first effect
+  const firstEffects = new Map<string, Map<string, EffectOp>>(); // group -> key -> first effect
   const violations: Violation[] = [];
   for (const op of history) {
     if (!isEffect(op)) continue;
     const { key, group } = op.value;
-    const first = firstEffect.get(`${group}\0${key}`);
+    let byKey = firstEffects.get(group);
+    if (byKey === undefined) firstEffects.set(group, (byKey = new Map()));
+    const first = byKey.get(key);
     if (first === undefined) {
-      firstEffect.set(`${group}\0${key}`, op);
+      byKey.set(key, op);
       continue;
     }
     violations.push({
