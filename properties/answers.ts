@@ -54,6 +54,7 @@ export interface SendAnswerSeen {
   readonly waitStoreMsgOK: boolean;
   readonly queueId?: number;
   readonly queueOffset?: number;
+  /** Read for a group whose answers a checker judges (SYNC_FLUSH, SYNC_MASTER); absent otherwise. */
   readonly record?: RecordSeen;
   /**
    * The highest CommitLog offset a slave's HA report had carried to this broker's running

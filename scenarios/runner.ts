@@ -130,7 +130,10 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
     faults,
     history,
     trace: world.trace.records,
-    series,
+    // Built only if a report reads it.
+    get series() {
+      return series.samples();
+    },
     brokers: new Map(
       nodes.filter((n) => end.brokers.has(n.address)).map((n) => [n.name, end.brokers.get(n.address)!]),
     ),

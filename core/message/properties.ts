@@ -99,15 +99,37 @@ export function propertiesToString(props: Properties): string {
 export function stringToProperties(text: string): Map<string, string> {
   if (LONE_SURROGATE.test(text)) return decodeProperties(utf8Encoder.encode(text));
   const props = new Map<string, string>();
+  forEachTextProperty(text, (nameStart, sep, itemEnd) =>
+    props.set(text.slice(nameStart, sep), text.slice(sep + 1, itemEnd)),
+  );
+  return props;
+}
+
+/** stringToProperties(text).get(name), with no map and no text but the value made. */
+export function stringProperty(text: string, name: string): string | undefined {
+  if (LONE_SURROGATE.test(text)) return stringToProperties(text).get(name);
+  let value: string | undefined;
+  forEachTextProperty(text, (nameStart, sep, itemEnd) => {
+    // The last entry of a name wins, as the map's set does.
+    if (sep - nameStart === name.length && text.startsWith(name, nameStart))
+      value = text.slice(sep + 1, itemEnd);
+  });
+  return value;
+}
+
+/** Each entry of a properties text (Java's string2messageProperties rule), as forEachProperty's bytes. */
+function forEachTextProperty(
+  text: string,
+  visit: (nameStart: number, sep: number, itemEnd: number) => void,
+): void {
   for (let index = 0; index < text.length;) {
     let itemEnd = text.indexOf(ENTRY_END, index);
     if (itemEnd < 0) itemEnd = text.length;
     let sep = text.indexOf(NAME_VALUE, index);
     if (sep < 0 || sep > itemEnd) sep = itemEnd;
-    if (sep > index && sep < itemEnd - 1) props.set(text.slice(index, sep), text.slice(sep + 1, itemEnd));
+    if (sep > index && sep < itemEnd - 1) visit(index, sep, itemEnd);
     index = itemEnd + 1;
   }
-  return props;
 }
 
 export function decodeProperties(bytes: Uint8Array, start = 0, end = bytes.length): Map<string, string> {
