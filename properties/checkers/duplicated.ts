@@ -19,7 +19,7 @@ import {
   formatTime,
   type History,
   isNemesis,
-  isResetOffset,
+  historyIndex,
   type NemesisOp,
   type ResetOffsetOp,
   type Violation,
@@ -42,7 +42,7 @@ export interface Duplicate extends Violation {
 const position = (op: ConsumeOp) => `${op.value.brokerName}/${op.value.queueId}@${op.value.queueOffset}`;
 
 export function checkDuplicated(history: History): Duplicate[] {
-  const faults = history.filter((op) => isNemesis(op) || isResetOffset(op));
+  const faults = historyIndex(history).faultsAndResets;
   const duplicates: Duplicate[] = [];
   const firsts = firstDeliveries(history);
   for (const [group, deliveries] of deliveriesByGroup(history)) {
@@ -68,7 +68,11 @@ export function checkDuplicated(history: History): Duplicate[] {
   return duplicates;
 }
 
-function causeOf(op: ConsumeOp, before: ConsumeOp[], faults: (NemesisOp | ResetOffsetOp)[]): DuplicateCause {
+function causeOf(
+  op: ConsumeOp,
+  before: ConsumeOp[],
+  faults: readonly (NemesisOp | ResetOffsetOp)[],
+): DuplicateCause {
   // A retry copy lives in %RETRY%<group>, at a position of its own, with a higher reconsume count.
   if (before.every((b) => op.value.reconsumeTimes > b.value.reconsumeTimes)) return 'reconsume';
   const samePosition = before.filter((b) => position(b) === position(op));

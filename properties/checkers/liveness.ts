@@ -5,7 +5,7 @@
 import {
   firstDeliveries,
   formatTime,
-  isNemesis,
+  historyIndex,
   sendOutcomes,
   type ConsumeOp,
   type History,
@@ -25,7 +25,7 @@ export function checkLiveness(
   subscriptions: ReadonlyMap<string, readonly string[]>,
   options: LivenessOptions,
 ): Violation[] {
-  const healedAt = history.filter(isNemesis).reduce((_, op) => op.time, 0);
+  const healedAt = historyIndex(history).nemesis.at(-1)?.time ?? 0;
   const firsts = firstDeliveries(history);
   const violations: Violation[] = [];
   for (const send of sendOutcomes(history).values()) {
