@@ -105,8 +105,8 @@ export interface HistoryIndex {
   readonly sends: readonly SendOp[];
   /** The completion of each send, by key (the last one if a key was sent more than once). */
   readonly sendOutcomes: ReadonlyMap<string, SendOp>;
-  /** Every key whose send was at least invoked. */
-  readonly attemptedKeys: ReadonlySet<string>;
+  /** The keys invoked and never completed (with sendOutcomes': every key whose send was at least invoked). */
+  readonly unfinishedKeys: ReadonlySet<string>;
   /** Deliveries grouped by consumer group. */
   readonly deliveriesByGroup: ReadonlyMap<string, readonly ConsumeOp[]>;
   /** Each group's first delivery of each key (a group's own map: no group-and-key text a delivery). */
@@ -130,7 +130,6 @@ export function historyIndex(history: History): HistoryIndex {
 function indexOf(history: History): HistoryIndex {
   const sends: SendOp[] = [];
   const sendOutcomes = new Map<string, SendOp>();
-  const attemptedKeys = new Set<string>();
   const deliveriesByGroup = new Map<string, ConsumeOp[]>();
   const firstDeliveries = new Map<string, Map<string, ConsumeOp>>();
   const effects: EffectOp[] = [];
@@ -139,7 +138,6 @@ function indexOf(history: History): HistoryIndex {
   for (const op of history) {
     if (isSend(op)) {
       sends.push(op);
-      attemptedKeys.add(op.value.key);
       if (op.type !== 'invoke') sendOutcomes.set(op.value.key, op);
     } else if (isConsume(op)) {
       const { group, key } = op.value;
@@ -156,10 +154,13 @@ function indexOf(history: History): HistoryIndex {
     if (isNemesis(op)) nemesis.push(op);
     if (isNemesis(op) || isResetOffset(op)) faultsAndResets.push(op);
   }
+  // A set of the few unfinished keys rather than of every key attempted.
+  const unfinishedKeys = new Set<string>();
+  for (const op of sends) if (!sendOutcomes.has(op.value.key)) unfinishedKeys.add(op.value.key);
   return {
     sends,
     sendOutcomes,
-    attemptedKeys,
+    unfinishedKeys,
     deliveriesByGroup,
     firstDeliveries,
     effects,
@@ -170,9 +171,6 @@ function indexOf(history: History): HistoryIndex {
 
 /** The completion of each send, by key (the last one if a key was sent more than once). */
 export const sendOutcomes = (history: History) => historyIndex(history).sendOutcomes;
-
-/** Every key whose send was at least invoked. */
-export const attemptedKeys = (history: History) => historyIndex(history).attemptedKeys;
 
 /** Deliveries grouped by consumer group, each in history order. */
 export const deliveriesByGroup = (history: History) => historyIndex(history).deliveriesByGroup;

@@ -130,13 +130,14 @@ export function producerMain(
     producer.setRetryTimesWhenSendFailed(spec.retryTimesWhenSendFailed);
     producer.setSendLatencyFaultEnable(spec.sendLatencyFaultEnable);
     producer.start();
+    // One callback for every send: what follows a send does not depend on which it was.
+    const after = () => void env.setTimer(intervalMs, sendNext);
     const sendNext = (): void => {
       const i = source.next * step + p;
       if (i >= messages) return;
       source.next++;
       const msg = new Message(topic, tags[i % tags.length]!, utf8Encoder.encode(`message ${i}`));
       msg.setKeys(messageKey(i));
-      const after = () => void env.setTimer(intervalMs, sendNext);
       if (shardingKeys > 0) producer.send(msg, selector, `k${i % shardingKeys}`, after);
       else if (spec.sendMode === 'sync') producer.send(msg, after);
       else if (spec.sendMode === 'async') {
