@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import type { Env } from '../env.ts';
 import { ConfigManager, configPath, FIRST_PERSIST_DELAY_MS } from './config-manager.ts';
+import { JsonBytes } from './json-bytes.ts';
 import { parseFastjson } from '../protocol/fastjson.ts';
 
 export const TOPIC_GROUP_SEPARATOR = '@';
@@ -20,6 +21,9 @@ export const TOPIC_GROUP_SEPARATOR = '@';
 export const consumerOffsetWrapperSchema = z.object({
   offsetTable: z.record(z.string(), z.record(z.string().regex(/^\d+$/), z.number().int())),
 });
+
+/** The text of every table's write, one at a time (a write is copied or decoded at once). */
+const json = new JsonBytes();
 
 export class ConsumerOffsetManager extends ConfigManager {
   offsetTable = new Map<string, Map<number, number>>();
@@ -74,10 +78,54 @@ export class ConsumerOffsetManager extends ConfigManager {
     }
   }
 
+  /** JSON.stringify({ offsetTable }, null, '\t') of the table as objects (keys in an object's order). */
   encode(): string {
-    const offsetTable: Record<string, Record<string, number>> = {};
-    for (const [key, queues] of this.offsetTable) offsetTable[key] = Object.fromEntries(queues);
-    return JSON.stringify({ offsetTable }, null, '\t');
+    this.write();
+    return json.text();
+  }
+
+  protected override encodeBytes(): Uint8Array {
+    this.write();
+    return json.copy();
+  }
+
+  /** encode()'s text into `json`, straight from the maps: it is rewritten every 5 s. */
+  private write(): void {
+    json.reset();
+    json.raw('{\n\t"offsetTable": {');
+    let firstKey = true;
+    for (const key of outOfObjectOrder(this.offsetTable) ?? this.offsetTable.keys()) {
+      if (key === '__proto__') continue; // an object literal's assignment sets its prototype instead
+      json.raw(firstKey ? '\n\t\t' : ',\n\t\t');
+      firstKey = false;
+      json.string(key);
+      json.raw(': {');
+      const queues = this.queuesInObjectOrder(key);
+      let firstQueue = true;
+      for (const queueId of queues.keys()) {
+        json.raw(firstQueue ? '\n\t\t\t"' : ',\n\t\t\t"');
+        firstQueue = false;
+        json.raw(String(queueId));
+        json.raw('": ');
+        json.number(queues.get(queueId)!);
+      }
+      json.raw(firstQueue ? '}' : '\n\t\t}');
+    }
+    json.raw(firstKey ? '}\n}' : '\n\t}\n}');
+  }
+
+  /**
+   * `key`'s queues, in the order of the file (an object's order: ids ascending). A queue first
+   * committed out of that order (a consumer of queues 2 and 3 before the one of 0 and 1) has its
+   * map rebuilt in it once, so later writes sort nothing.
+   */
+  private queuesInObjectOrder(key: string): Map<number, number> {
+    const queues = this.offsetTable.get(key)!;
+    const sorted = outOfObjectOrder(queues);
+    if (sorted === undefined) return queues;
+    const rebuilt = new Map(sorted.map((queueId) => [queueId, queues.get(queueId)!]));
+    this.offsetTable.set(key, rebuilt);
+    return rebuilt;
   }
 
   decode(text: string): void {
@@ -89,4 +137,34 @@ export class ConsumerOffsetManager extends ConfigManager {
       ]),
     );
   }
+}
+
+const MAX_ARRAY_INDEX = 2 ** 32 - 2;
+
+/** The key as an array index (an object lists those first, ascending), or -1. */
+function arrayIndex(key: string | number): number {
+  const n = typeof key === 'number' ? key : /^(?:0|[1-9]\d*)$/.test(key) ? Number(key) : -1;
+  return Number.isInteger(n) && n >= 0 && n <= MAX_ARRAY_INDEX ? n : -1;
+}
+
+/**
+ * undefined if the map's keys are in the order an object made from it lists its properties (array
+ * indices ascending, then the others as the map holds them); else the keys in that order.
+ */
+function outOfObjectOrder<K extends string | number>(map: ReadonlyMap<K, unknown>): K[] | undefined {
+  let last = -1;
+  let named = false;
+  for (const key of map.keys()) {
+    const index = arrayIndex(key);
+    if (index < 0) named = true;
+    else if (named || index <= last) return [...map.keys()].sort((a, b) => rank(a) - rank(b) || 0);
+    else last = index;
+  }
+  return undefined;
+}
+
+/** An array index's place, before every other key (Infinity - Infinity is NaN: equal, kept in order). */
+function rank(key: string | number): number {
+  const index = arrayIndex(key);
+  return index < 0 ? Infinity : index;
 }
