@@ -5,9 +5,8 @@ export default {
   name: 'pull-next-offset-past-unread-entries',
   area: 'store',
   file: 'core/store/get-message.ts',
-  find: '  return { status, nextBeginOffset: offset + i, minOffset, maxOffset, messages, suggestPullingFromSlave };',
-  replace:
-    '  return { status, nextBeginOffset: offset + entries.length, minOffset, maxOffset, messages, suggestPullingFromSlave };',
+  find: '  result.nextBeginOffset = offset + i;',
+  replace: '  result.nextBeginOffset = offset + entries.length;',
   rocketmq:
     "getMessage's nextBeginOffset counted over the entries looked at, not those consumed, so a batch cut by maxMsgNums or the transfer limits skips the rest (apache/rocketmq#10955: a message never reaches the client, skipped in the pull).",
 } satisfies PlantedBug;

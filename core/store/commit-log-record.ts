@@ -10,7 +10,8 @@
 import { crc32 } from 'node:zlib';
 import {
   decodeUtf8,
-  getInt64,
+  readInt32,
+  readInt64,
   setInt64,
   utf8Encoder,
   utf8Length,
@@ -23,6 +24,7 @@ import {
   MessageConst,
   MessageExt,
   MessageSysFlag,
+  type MessageInit,
   parseJavaInt,
   SCHEDULE_TOPIC,
   type StoredFields,
@@ -187,79 +189,71 @@ export function encodeRecord(input: RecordInput): Uint8Array {
 
 export type CheckResult<R> =
   | { kind: 'valid'; size: number; record: R }
+  | CheckFailure;
+
+/** A record that is not there: the blank at a file's end, or bytes that do not hold one. */
+export type CheckFailure =
   /** A blank: the rest of this file is unused, go on with the next one. */
   | { kind: 'end-of-file' }
   /** size -1: bad magic, CRC mismatch or bytes missing; size = TOTALSIZE: the lengths disagree. */
   | { kind: 'corrupt'; size: number; reason: string };
-
-type Failure = Exclude<CheckResult<never>, { kind: 'valid' }>;
 
 export interface CheckOptions {
   /** Verify BODYCRC (RocketMQ's checkCRCOnRecover); dispatch reads skip it. */
   checkCRC: boolean;
 }
 
-/** Where a valid record's variable parts lie in the buffer. */
-interface Located {
-  kind: 'located';
-  size: number;
-  bodyLength: number;
-  topicStart: number;
-  topicLength: number;
-  propertiesStart: number;
-  propertiesLength: number;
-}
+/**
+ * Where the valid record locate() last found lies in its buffer. One object serves every read:
+ * a reader takes what it needs from it before it calls anything else.
+ */
+const at = { size: 0, bodyLength: 0, topicStart: 0, topicLength: 0, propertiesStart: 0, propertiesLength: 0 };
 
-const END_OF_FILE: Failure = { kind: 'end-of-file' };
+const END_OF_FILE: CheckFailure = { kind: 'end-of-file' };
 /** The reason a record whose body fails its CRC is corrupt (recovery tells it apart). */
 export const BODY_CRC_MISMATCH = 'body CRC mismatch';
 
-function corrupt(size: number, reason: string): Failure {
+function corrupt(size: number, reason: string): CheckFailure {
   return { kind: 'corrupt', size, reason };
 }
 
 /**
- * Validates the record at `offset` in the order checkMessageAndReturnSize reads it. Java reads
- * each variable part into an array of TOTALSIZE bytes, so a part longer than that fails like a
- * short buffer; the body is read (and so bounded) only when it is returned or CRC-checked.
+ * Validates the record at `offset` in the order checkMessageAndReturnSize reads it, and on success
+ * fills `at`. Java reads each variable part into an array of TOTALSIZE bytes, so a part longer
+ * than that fails like a short buffer; the body is read (and so bounded) only when it is returned
+ * or CRC-checked. Fields are read straight off the bytes: no DataView, no object per field.
  */
-function locate(
-  buf: Uint8Array,
-  view: DataView,
-  offset: number,
-  readBody: boolean,
-  checkCRC: boolean,
-): Located | Failure {
+function locate(buf: Uint8Array, offset: number, readBody: boolean, checkCRC: boolean): CheckFailure | undefined {
   if (!Number.isInteger(offset) || offset < 0 || buf.length - offset < 8) {
     return corrupt(-1, `no record header at offset ${offset}`);
   }
-  const size = view.getInt32(offset);
-  const magic = view.getInt32(offset + RecordLayout.MAGICCODE);
+  const size = readInt32(buf, offset);
+  const magic = readInt32(buf, offset + RecordLayout.MAGICCODE);
   if (magic === BLANK_MAGIC_CODE) return END_OF_FILE;
   if (magic !== MESSAGE_MAGIC_CODE) return corrupt(-1, `bad magic code 0x${(magic >>> 0).toString(16)}`);
   if (size < 8) return corrupt(-1, `total size ${size} cannot hold a host field`);
   if (buf.length - offset < RecordLayout.BODY) return corrupt(-1, 'short buffer in the fixed fields');
-  if (view.getInt32(offset + RecordLayout.SYSFLAG) & IPV6_FLAGS) {
+  if (readInt32(buf, offset + RecordLayout.SYSFLAG) & IPV6_FLAGS) {
     return corrupt(-1, 'IPv6 host (not modelled)');
   }
-  const bodyLength = Math.max(0, view.getInt32(offset + RecordLayout.BODYLEN));
+  const bodyLength = Math.max(0, readInt32(buf, offset + RecordLayout.BODYLEN));
   let pos = offset + RecordLayout.BODY;
   if (bodyLength > buf.length - pos || ((readBody || checkCRC) && bodyLength > size)) {
     return corrupt(-1, `body of ${bodyLength} B overruns the record or the buffer`);
   }
   if (checkCRC && bodyLength > 0) {
-    const stored = view.getInt32(offset + RecordLayout.BODYCRC);
+    const stored = readInt32(buf, offset + RecordLayout.BODYCRC);
     if (bodyCrc(buf.subarray(pos, pos + bodyLength)) !== stored) return corrupt(-1, BODY_CRC_MISMATCH);
   }
   pos += bodyLength;
   if (pos >= buf.length) return corrupt(-1, 'short buffer at the topic length');
-  const topicLength = view.getInt8(pos++);
+  const topicLength = (buf[pos++]! << 24) >> 24; // a Java byte: signed
   if (topicLength < 0 || topicLength > size || pos + topicLength + 2 > buf.length) {
     return corrupt(-1, `topic of ${topicLength} B overruns the record or the buffer`);
   }
   const topicStart = pos;
   pos += topicLength;
-  const propertiesLength = Math.max(0, view.getInt16(pos));
+  const propertiesLength = Math.max(0, (((buf[pos]! << 8) | buf[pos + 1]!) << 16) >> 16); // a Java short
   pos += 2;
   if (propertiesLength > size || pos + propertiesLength > buf.length) {
     return corrupt(-1, `properties of ${propertiesLength} B overrun the record or the buffer`);
@@ -268,57 +262,83 @@ function locate(
   if (expected !== size) {
     return corrupt(size, `[BUG] total size ${size} differs from the ${expected} B its lengths add up to`);
   }
-  const propertiesStart = pos;
-  return { kind: 'located', size, bodyLength, topicStart, topicLength, propertiesStart, propertiesLength };
+  at.size = size;
+  at.bodyLength = bodyLength;
+  at.topicStart = topicStart;
+  at.topicLength = topicLength;
+  at.propertiesStart = pos;
+  at.propertiesLength = propertiesLength;
+  return undefined;
 }
 
-/** Reads the whole record at `offset` as a MessageExt (body copied); never throws. */
-export function checkRecord(buf: Uint8Array, offset: number, options: CheckOptions): CheckResult<MessageExt> {
-  const view = viewOf(buf);
-  const at = locate(buf, view, offset, true, options.checkCRC);
-  if (at.kind !== 'located') return at;
+/** MessageExt's constructor copies these, so one pair of objects serves every decode. */
+const init: MessageInit = { flag: 0, properties: undefined };
+const stored: StoredFields = {
+  queueId: 0,
+  queueOffset: 0,
+  commitLogOffset: 0,
+  storeSize: 0,
+  sysFlag: 0,
+  bornTimestamp: 0,
+  bornHost: { ip: '0.0.0.0', port: 0 },
+  storeTimestamp: 0,
+  storeHost: { ip: '0.0.0.0', port: 0 },
+  reconsumeTimes: 0,
+  preparedTransactionOffset: 0,
+  bodyCRC: 0,
+};
+
+/** MessageDecoder.decode: the whole record at `offset` as a MessageExt (body copied); never throws. */
+export function decodeRecord(buf: Uint8Array, offset: number, checkCRC: boolean): MessageExt | CheckFailure {
+  const failure = locate(buf, offset, true, checkCRC);
+  if (failure !== undefined) return failure;
   const L = RecordLayout;
   const bodyStart = offset + L.BODY;
-  const topic = internUtf8(buf, at.topicStart, at.topicStart + at.topicLength);
-  const properties = decodeProperties(buf, at.propertiesStart, at.propertiesStart + at.propertiesLength);
   const body = buf.slice(bodyStart, bodyStart + at.bodyLength);
-  const record = new MessageExt(
-    topic,
-    body,
-    { flag: view.getInt32(offset + L.FLAG), properties },
-    {
-      queueId: view.getInt32(offset + L.QUEUEID),
-      queueOffset: getInt64(view, offset + L.QUEUEOFFSET),
-      commitLogOffset: getInt64(view, offset + L.PHYSICALOFFSET),
-      storeSize: at.size,
-      sysFlag: view.getInt32(offset + L.SYSFLAG),
-      bornTimestamp: getInt64(view, offset + L.BORNTIMESTAMP),
-      bornHost: readHost(view, offset + L.BORNHOST),
-      storeTimestamp: getInt64(view, offset + L.STORETIMESTAMP),
-      storeHost: readHost(view, offset + L.STOREHOST),
-      reconsumeTimes: view.getInt32(offset + L.RECONSUMETIMES),
-      preparedTransactionOffset: getInt64(view, offset + L.PREPAREDTRANSACTIONOFFSET),
-      bodyCRC: view.getInt32(offset + L.BODYCRC),
-    },
-  );
-  return { kind: 'valid', size: at.size, record };
+  const topic = internUtf8(buf, at.topicStart, at.topicStart + at.topicLength);
+  stored.storeSize = at.size;
+  init.flag = readInt32(buf, offset + L.FLAG);
+  init.properties = decodeProperties(buf, at.propertiesStart, at.propertiesStart + at.propertiesLength);
+  // readHost needs a DataView: the one view this decode makes.
+  const view = viewOf(buf);
+  stored.queueId = readInt32(buf, offset + L.QUEUEID);
+  stored.queueOffset = readInt64(buf, offset + L.QUEUEOFFSET);
+  stored.commitLogOffset = readInt64(buf, offset + L.PHYSICALOFFSET);
+  stored.sysFlag = readInt32(buf, offset + L.SYSFLAG);
+  stored.bornTimestamp = readInt64(buf, offset + L.BORNTIMESTAMP);
+  stored.bornHost = readHost(view, offset + L.BORNHOST);
+  stored.storeTimestamp = readInt64(buf, offset + L.STORETIMESTAMP);
+  stored.storeHost = readHost(view, offset + L.STOREHOST);
+  stored.reconsumeTimes = readInt32(buf, offset + L.RECONSUMETIMES);
+  stored.preparedTransactionOffset = readInt64(buf, offset + L.PREPAREDTRANSACTIONOFFSET);
+  stored.bodyCRC = readInt32(buf, offset + L.BODYCRC);
+  return new MessageExt(topic, body, init, stored);
 }
 
-/** What ConsumeQueue and IndexFile dispatch needs of a record (RocketMQ's DispatchRequest). */
-export interface DispatchRequest {
-  topic: string;
-  queueId: number;
-  queueOffset: number;
-  commitLogOffset: number;
-  storeSize: number;
+/** decodeRecord as a CheckResult. */
+export function checkRecord(buf: Uint8Array, offset: number, options: CheckOptions): CheckResult<MessageExt> {
+  const decoded = decodeRecord(buf, offset, options.checkCRC);
+  return decoded instanceof MessageExt ? { kind: 'valid', size: decoded.storeSize, record: decoded } : decoded;
+}
+
+/**
+ * What ConsumeQueue and IndexFile dispatch needs of a record (RocketMQ's DispatchRequest). A
+ * reader that dispatches records one at a time fills one of these again and again.
+ */
+export class DispatchRequest {
+  topic = '';
+  queueId = 0;
+  queueOffset = 0;
+  commitLogOffset = 0;
+  storeSize = 0;
   /** Java hashCode of TAGS (0 without tags), or the delivery time on SCHEDULE_TOPIC_XXXX. */
-  tagsCode: number;
-  storeTimestamp: number;
-  sysFlag: number;
-  preparedTransactionOffset: number;
+  tagsCode = 0;
+  storeTimestamp = 0;
+  sysFlag = 0;
+  preparedTransactionOffset = 0;
   /** Absent properties are undefined (Java has "" for keys when a record has no properties). */
-  keys: string | undefined;
-  uniqKey: string | undefined;
+  keys: string | undefined = undefined;
+  uniqKey: string | undefined = undefined;
 }
 
 export interface DispatchCheckOptions extends CheckOptions {
@@ -336,10 +356,23 @@ const WANTED = [MessageConst.KEYS, MessageConst.UNIQ_KEY, MessageConst.TAGS, Mes
 const KEYS_AT = 0;
 const UNIQ_KEY_AT = 1;
 const TAGS_AT = 2;
+const DELAY_AT = 3;
 
-function wantedIndex(buf: Uint8Array, start: number, end: number): number {
-  for (let w = 0; w < WANTED.length; w++) if (bytesEqual(buf, start, end, WANTED[w])) return w;
-  return -1;
+/**
+ * The scan in progress: its bytes and the values of WANTED found so far. The visitor is one
+ * function for every record, not a closure per record.
+ */
+const NO_BYTES = new Uint8Array(0);
+let scanned: Uint8Array = NO_BYTES;
+const wantedValues: (string | undefined)[] = WANTED.map(() => undefined);
+
+function takeWanted(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
+  for (let w = 0; w < WANTED.length; w++) {
+    if (bytesEqual(scanned, nameStart, nameEnd, WANTED[w]!)) {
+      wantedValues[w] = decodeUtf8(scanned, valueStart, valueEnd);
+      return;
+    }
+  }
 }
 
 function bytesEqual(buf: Uint8Array, start: number, end: number, name: Uint8Array): boolean {
@@ -349,53 +382,53 @@ function bytesEqual(buf: Uint8Array, start: number, end: number, name: Uint8Arra
 }
 
 /**
- * Reads only what dispatch needs, without touching the body unless checkCRC asks for it; the
- * properties are scanned as bytes and only the four values it wants are decoded. Never throws.
+ * checkMessageAndReturnSize: reads only what dispatch needs into `into`, without touching the body
+ * unless checkCRC asks for it; the properties are scanned as bytes and only the four values it
+ * wants are decoded. Undefined when the record is valid (its size is into.storeSize), else why
+ * not (`into` is then partly filled). Never throws.
  */
+export function readDispatchRequest(
+  buf: Uint8Array,
+  offset: number,
+  options: DispatchCheckOptions,
+  into: DispatchRequest,
+): CheckFailure | undefined {
+  const failure = locate(buf, offset, false, options.checkCRC);
+  if (failure !== undefined) return failure;
+  const L = RecordLayout;
+  into.storeSize = at.size;
+  into.topic = internUtf8(buf, at.topicStart, at.topicStart + at.topicLength);
+  wantedValues.fill(undefined);
+  scanned = buf;
+  forEachProperty(buf, at.propertiesStart, at.propertiesStart + at.propertiesLength, takeWanted);
+  scanned = NO_BYTES;
+  const tags = wantedValues[TAGS_AT];
+  const delay = wantedValues[DELAY_AT];
+  into.keys = wantedValues[KEYS_AT];
+  into.uniqKey = wantedValues[UNIQ_KEY_AT];
+  into.storeTimestamp = readInt64(buf, offset + L.STORETIMESTAMP);
+  into.tagsCode = tags ? javaHashCode(tags) : 0;
+  if (into.topic === SCHEDULE_TOPIC && delay !== undefined) {
+    const level = parseJavaInt(delay);
+    // Java's Integer.parseInt throws here, and the reader turns any exception into -1.
+    if (level === undefined) return corrupt(-1, `DELAY property ${JSON.stringify(delay)} is not an int`);
+    if (level > 0 && options.deliverTimestamp) into.tagsCode = options.deliverTimestamp(level, into.storeTimestamp);
+  }
+  into.queueId = readInt32(buf, offset + L.QUEUEID);
+  into.queueOffset = readInt64(buf, offset + L.QUEUEOFFSET);
+  into.commitLogOffset = readInt64(buf, offset + L.PHYSICALOFFSET);
+  into.sysFlag = readInt32(buf, offset + L.SYSFLAG);
+  into.preparedTransactionOffset = readInt64(buf, offset + L.PREPAREDTRANSACTIONOFFSET);
+  return undefined;
+}
+
+/** readDispatchRequest into a new DispatchRequest, as a CheckResult. */
 export function checkRecordForDispatch(
   buf: Uint8Array,
   offset: number,
   options: DispatchCheckOptions,
 ): CheckResult<DispatchRequest> {
-  const view = viewOf(buf);
-  const at = locate(buf, view, offset, false, options.checkCRC);
-  if (at.kind !== 'located') return at;
-  let keys: string | undefined;
-  let uniqKey: string | undefined;
-  let tags: string | undefined;
-  let delay: string | undefined;
-  const propertiesEnd = at.propertiesStart + at.propertiesLength;
-  // No named closures here: tsx's keepNames would wrap each one in a call per record.
-  forEachProperty(buf, at.propertiesStart, propertiesEnd, (ns, ne, vs, ve) => {
-    const which = wantedIndex(buf, ns, ne);
-    if (which < 0) return;
-    const value = decodeUtf8(buf, vs, ve);
-    if (which === KEYS_AT) keys = value;
-    else if (which === UNIQ_KEY_AT) uniqKey = value;
-    else if (which === TAGS_AT) tags = value;
-    else delay = value;
-  });
-  const topic = internUtf8(buf, at.topicStart, at.topicStart + at.topicLength);
-  const storeTimestamp = getInt64(view, offset + RecordLayout.STORETIMESTAMP);
-  let tagsCode = tags ? javaHashCode(tags) : 0;
-  if (topic === SCHEDULE_TOPIC && delay !== undefined) {
-    const level = parseJavaInt(delay);
-    // Java's Integer.parseInt throws here, and the reader turns any exception into -1.
-    if (level === undefined) return corrupt(-1, `DELAY property ${JSON.stringify(delay)} is not an int`);
-    if (level > 0 && options.deliverTimestamp) tagsCode = options.deliverTimestamp(level, storeTimestamp);
-  }
-  const record: DispatchRequest = {
-    topic,
-    queueId: view.getInt32(offset + RecordLayout.QUEUEID),
-    queueOffset: getInt64(view, offset + RecordLayout.QUEUEOFFSET),
-    commitLogOffset: getInt64(view, offset + RecordLayout.PHYSICALOFFSET),
-    storeSize: at.size,
-    tagsCode,
-    storeTimestamp,
-    sysFlag: view.getInt32(offset + RecordLayout.SYSFLAG),
-    preparedTransactionOffset: getInt64(view, offset + RecordLayout.PREPAREDTRANSACTIONOFFSET),
-    keys,
-    uniqKey,
-  };
-  return { kind: 'valid', size: at.size, record };
+  const record = new DispatchRequest();
+  const failure = readDispatchRequest(buf, offset, options, record);
+  return failure ?? { kind: 'valid', size: record.storeSize, record };
 }

@@ -16,15 +16,21 @@ export interface CqEntry {
 export const BLANK_CQ_ENTRY: Readonly<CqEntry> = { commitLogOffset: 0, size: 0x7fffffff, tagsCode: 0 };
 
 /** Writes the entry at `pos` of `dest`, which must have 20 bytes of room there. */
-export function writeCqEntry(dest: Uint8Array, pos: number, entry: CqEntry): void {
-  writeInt64(dest, pos, entry.commitLogOffset);
-  writeInt32(dest, pos + 8, entry.size);
-  writeInt64(dest, pos + 12, entry.tagsCode);
+export function writeCqEntry(
+  dest: Uint8Array,
+  pos: number,
+  commitLogOffset: number,
+  size: number,
+  tagsCode: number,
+): void {
+  writeInt64(dest, pos, commitLogOffset);
+  writeInt32(dest, pos + 8, size);
+  writeInt64(dest, pos + 12, tagsCode);
 }
 
 export function encodeCqEntry(entry: CqEntry): Uint8Array {
   const out = new Uint8Array(CQ_STORE_UNIT_SIZE);
-  writeCqEntry(out, 0, entry);
+  writeCqEntry(out, 0, entry.commitLogOffset, entry.size, entry.tagsCode);
   return out;
 }
 
@@ -39,8 +45,9 @@ export function decodeCqEntry(buf: Uint8Array, pos: number): CqEntry | undefined
 }
 
 /**
- * Whole entries read from one ConsumeQueue file, decoded only when a reader reaches them: a pull
+ * Whole entries read from one ConsumeQueue file, read only when a reader reaches them: a pull
  * reads up to 800 entries and may use the first few, as RocketMQ walks a SelectMappedBufferResult.
+ * The field readers read in place; at() makes an entry object.
  */
 export class CqEntryBuffer {
   readonly length: number;
@@ -54,6 +61,23 @@ export class CqEntryBuffer {
     const entry = decodeCqEntry(this.bytes, i * CQ_STORE_UNIT_SIZE);
     if (entry === undefined) throw new RangeError(`entry ${i} of ${this.length}`);
     return entry;
+  }
+
+  commitLogOffsetAt(i: number): number {
+    return readInt64(this.bytes, this.position(i));
+  }
+
+  sizeAt(i: number): number {
+    return readInt32(this.bytes, this.position(i) + 8);
+  }
+
+  tagsCodeAt(i: number): number {
+    return readInt64(this.bytes, this.position(i) + 12);
+  }
+
+  private position(i: number): number {
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new RangeError(`entry ${i} of ${this.length}`);
+    return i * CQ_STORE_UNIT_SIZE;
   }
 }
 

@@ -24,7 +24,6 @@ import {
   CqEntryBuffer,
   CQ_STORE_UNIT_SIZE as UNIT,
   decodeCqEntry,
-  encodeCqEntry,
   isValidCqEntry,
   writeCqEntry,
   type CqEntry,
@@ -33,6 +32,8 @@ import type { MappedFile } from './mapped-file.ts';
 import { MappedFileQueue } from './mapped-file-queue.ts';
 
 const NO_BYTES = new Uint8Array(0);
+/** The entry a put writes (RocketMQ's byteBufferIndex): one for all queues, as Disk.write copies it. */
+const entryBytes = new Uint8Array(UNIT);
 
 /** What putMessagePositionInfo did with an entry. */
 export type PutPositionResult =
@@ -109,7 +110,8 @@ export class ConsumeQueue {
     // RocketMQ checks the position only for cqOffset != 0; an entry for offset 0 always appends.
     if (cqOffset !== 0 && expected < current) return 'already-there';
     this.maxPhysic = offset + size;
-    file.append(encodeCqEntry({ commitLogOffset: offset, size, tagsCode }));
+    writeCqEntry(entryBytes, 0, offset, size, tagsCode);
+    file.append(entryBytes);
     return expected === current ? 'put' : 'misplaced';
   }
 
@@ -131,6 +133,11 @@ export class ConsumeQueue {
   getIndexBuffer(cqOffset: number, maxCount: number): CqEntryBuffer {
     // A copy: the schedule service walks its buffer across puts that answer later.
     return new CqEntryBuffer(this.viewAt(cqOffset, maxCount * UNIT).slice());
+  }
+
+  /** getIndexBuffer's entries in place, for a reader done with them before anything else runs (a pull). */
+  selectIndexBuffer(cqOffset: number, maxCount: number): CqEntryBuffer {
+    return new CqEntryBuffer(this.viewAt(cqOffset, maxCount * UNIT));
   }
 
   /** Up to `length` bytes of entries from cqOffset within its file, in place; none outside the queue. */
@@ -283,7 +290,8 @@ export class ConsumeQueue {
     this.minLogic = untilWhere;
     this.queue.flushedWhere = untilWhere;
     const blanks = new Uint8Array(untilWhere % this.queue.fileSize);
-    for (let p = 0; p < blanks.length; p += UNIT) writeCqEntry(blanks, p, BLANK_CQ_ENTRY);
+    const { commitLogOffset, size, tagsCode } = BLANK_CQ_ENTRY;
+    for (let p = 0; p < blanks.length; p += UNIT) writeCqEntry(blanks, p, commitLogOffset, size, tagsCode);
     file.append(blanks);
   }
 

@@ -7,8 +7,8 @@
 // further behind the end than the in-memory share of physical memory.
 // Simplifications: no SQL92 filter on properties, no commit-log-side filtering, messages are
 // decoded (RocketMQ hands out buffers).
-import type { MessageExt } from '../message/message.ts';
-import { checkRecord } from './commit-log-record.ts';
+import { MessageExt } from '../message/message.ts';
+import { decodeRecord } from './commit-log-record.ts';
 import type { CommitLog } from './commit-log.ts';
 import { CQ_STORE_UNIT_SIZE, type CqEntryBuffer } from './consume-queue-entry.ts';
 import type { ConsumeQueue } from './consume-queue.ts';
@@ -47,80 +47,89 @@ export function getMessage(
   commitLog: CommitLog,
   cq: ConsumeQueue | undefined,
   config: MessageStoreConfig,
-  { offset, maxMsgNums, filter }: GetMessageRequest,
+  request: GetMessageRequest,
 ): GetMessageResult {
-  const correct = (next: number) =>
-    config.brokerRole !== 'SLAVE' || config.offsetCheckInSlave ? next : offset;
-  const empty = { messages: [], suggestPullingFromSlave: false };
-  if (cq === undefined) {
-    return {
-      status: 'NO_MATCHED_LOGIC_QUEUE',
-      nextBeginOffset: correct(0),
-      minOffset: 0,
-      maxOffset: 0,
-      ...empty,
-    };
-  }
+  const { offset, maxMsgNums } = request;
+  if (cq === undefined) return answer('NO_MATCHED_LOGIC_QUEUE', corrected(config, offset, 0), 0, 0);
   const minOffset = cq.minOffsetInQueue();
   const maxOffset = cq.maxOffsetInQueue();
-  const bounds = { minOffset, maxOffset, ...empty };
-  if (maxOffset === 0) return { status: 'NO_MESSAGE_IN_QUEUE', nextBeginOffset: correct(0), ...bounds };
-  if (offset < minOffset)
-    return { status: 'OFFSET_TOO_SMALL', nextBeginOffset: correct(minOffset), ...bounds };
-  if (offset === maxOffset) return { status: 'OFFSET_OVERFLOW_ONE', nextBeginOffset: offset, ...bounds };
-  if (offset > maxOffset)
-    return { status: 'OFFSET_OVERFLOW_BADLY', nextBeginOffset: correct(maxOffset), ...bounds };
+  if (maxOffset === 0) return answer('NO_MESSAGE_IN_QUEUE', corrected(config, offset, 0), minOffset, maxOffset);
+  if (offset < minOffset) {
+    return answer('OFFSET_TOO_SMALL', corrected(config, offset, minOffset), minOffset, maxOffset);
+  }
+  if (offset === maxOffset) return answer('OFFSET_OVERFLOW_ONE', offset, minOffset, maxOffset);
+  if (offset > maxOffset) {
+    return answer('OFFSET_OVERFLOW_BADLY', corrected(config, offset, maxOffset), minOffset, maxOffset);
+  }
   // maxFilterMessageCount is in bytes of ConsumeQueue: at most 800 entries are looked at by default.
-  const entries = cq.getIndexBuffer(
+  const entries = cq.selectIndexBuffer(
     offset,
     Math.max(16_000, maxMsgNums * CQ_STORE_UNIT_SIZE) / CQ_STORE_UNIT_SIZE,
   );
   if (entries.length === 0) {
     const units = config.mappedFileSizeConsumeQueue / CQ_STORE_UNIT_SIZE;
     const nextFile = offset + units - (offset % units);
-    return { status: 'OFFSET_FOUND_NULL', nextBeginOffset: correct(nextFile), ...bounds };
+    return answer('OFFSET_FOUND_NULL', corrected(config, offset, nextFile), minOffset, maxOffset);
   }
-  return readEntries(commitLog, config, entries, { offset, maxMsgNums, filter }, { minOffset, maxOffset });
+  const result = answer('NO_MATCHED_MESSAGE', offset, minOffset, maxOffset);
+  readEntries(commitLog, config, entries, request, result);
+  return result;
 }
 
+/** A result with no messages yet. */
+function answer(
+  status: GetMessageStatus,
+  nextBeginOffset: number,
+  minOffset: number,
+  maxOffset: number,
+): GetMessageResult {
+  return { status, nextBeginOffset, minOffset, maxOffset, messages: [], suggestPullingFromSlave: false };
+}
+
+/** A bad offset is corrected to `next`, on a slave only with offsetCheckInSlave. */
+function corrected(config: MessageStoreConfig, offset: number, next: number): number {
+  return config.brokerRole !== 'SLAVE' || config.offsetCheckInSlave ? next : offset;
+}
+
+/** Reads the records the entries point to into `result` (status, messages, next offset, slave hint). */
 function readEntries(
   commitLog: CommitLog,
   config: MessageStoreConfig,
   entries: CqEntryBuffer,
   { offset, maxMsgNums, filter }: GetMessageRequest,
-  { minOffset, maxOffset }: Pick<GetMessageResult, 'minOffset' | 'maxOffset'>,
-): GetMessageResult {
+  result: GetMessageResult,
+): void {
   const maxOffsetPy = commitLog.maxOffset();
   const inMemory = (config.physicalMemoryBytes * config.accessMessageInMemoryMaxRatio) / 100;
-  const messages: MessageExt[] = [];
-  let status: GetMessageStatus = 'NO_MATCHED_MESSAGE';
+  const messages = result.messages;
   let bytes = 0;
   let nextPhyFileStart = -1;
   let maxPhyOffsetPulling = 0;
   let i = 0;
   for (; i < entries.length; i++) {
-    const { commitLogOffset, size, tagsCode } = entries.at(i);
+    const commitLogOffset = entries.commitLogOffsetAt(i);
+    const size = entries.sizeAt(i);
     maxPhyOffsetPulling = commitLogOffset;
     if (nextPhyFileStart >= 0 && commitLogOffset < nextPhyFileStart) continue;
     if (
       isBatchFull(config, size, maxMsgNums, bytes, messages.length, maxOffsetPy - commitLogOffset > inMemory)
     )
       break;
-    if (filter !== undefined && !filter(tagsCode)) continue;
+    if (filter !== undefined && !filter(entries.tagsCodeAt(i))) continue;
     const record = commitLog.read(commitLogOffset, size);
-    const decoded = record && checkRecord(record, 0, { checkCRC: false });
-    if (decoded === undefined || decoded.kind !== 'valid') {
-      if (messages.length === 0) status = 'MESSAGE_WAS_REMOVING';
+    const decoded = record && decodeRecord(record, 0, false);
+    if (!(decoded instanceof MessageExt)) {
+      if (messages.length === 0) result.status = 'MESSAGE_WAS_REMOVING';
       nextPhyFileStart = commitLog.rollNextFile(commitLogOffset);
       continue;
     }
-    messages.push(decoded.record);
+    messages.push(decoded);
     bytes += size;
-    status = 'FOUND';
+    result.status = 'FOUND';
     nextPhyFileStart = -1;
   }
-  const suggestPullingFromSlave = maxOffsetPy - maxPhyOffsetPulling > inMemory;
-  return { status, nextBeginOffset: offset + i, minOffset, maxOffset, messages, suggestPullingFromSlave };
+  result.nextBeginOffset = offset + i;
+  result.suggestPullingFromSlave = maxOffsetPy - maxPhyOffsetPulling > inMemory;
 }
 
 function isBatchFull(
@@ -133,8 +142,7 @@ function isBatchFull(
 ): boolean {
   if (bufferTotal === 0 || messageTotal === 0) return false;
   if (maxMsgNums <= messageTotal) return true;
-  const [maxBytes, maxCount] = isInDisk
-    ? [config.maxTransferBytesOnMessageInDisk, config.maxTransferCountOnMessageInDisk]
-    : [config.maxTransferBytesOnMessageInMemory, config.maxTransferCountOnMessageInMemory];
+  const maxBytes = isInDisk ? config.maxTransferBytesOnMessageInDisk : config.maxTransferBytesOnMessageInMemory;
+  const maxCount = isInDisk ? config.maxTransferCountOnMessageInDisk : config.maxTransferCountOnMessageInMemory;
   return bufferTotal + sizePy > maxBytes || messageTotal > maxCount - 1;
 }

@@ -48,19 +48,20 @@ export class MappedFile {
    * log gets whole files.
    */
   read(position: number, length: number): Uint8Array {
-    return this.written(position, length, (at, n) => this.disk.read(this.path, at, n));
+    return this.written(position, length, false);
   }
 
   /** read's bytes in place (selectMappedBuffer; see Disk.view), copied only where zeros stand in. */
   view(position: number, length: number): Uint8Array {
-    return this.written(position, length, (at, n) => this.disk.view(this.path, at, n));
+    return this.written(position, length, true);
   }
 
-  private written(position: number, length: number, get: (at: number, n: number) => Uint8Array): Uint8Array {
+  private written(position: number, length: number, inPlace: boolean): Uint8Array {
     const end = Math.min(position + length, this.wrotePosition);
     if (position < 0 || end <= position) return new Uint8Array(0);
-    const bytes = get(position, end - position);
-    return bytes.length === end - position ? bytes : zeroPadded(bytes, end - position);
+    const n = end - position;
+    const bytes = inPlace ? this.disk.view(this.path, position, n) : this.disk.read(this.path, position, n);
+    return bytes.length === n ? bytes : zeroPadded(bytes, n);
   }
 
   /** Bytes of the file as they are on disk, up to the file size (recovery reads these). */

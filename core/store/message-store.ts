@@ -18,10 +18,10 @@ import { parseOrThrow } from '../config-error.ts';
 import type { Env } from '../env.ts';
 import type { ProbeName } from '../probes.ts';
 import type { Host } from '../message/host.ts';
-import { MessageConst, type MessageExt } from '../message/message.ts';
+import { MessageConst, MessageExt } from '../message/message.ts';
 import { CleanCommitLogService } from './clean-commit-log-service.ts';
 import { FlushRealTimeService, GroupCommitService } from './commit-log-flush.ts';
-import { checkRecord, RecordLayout, type DispatchRequest } from './commit-log-record.ts';
+import { decodeRecord, RecordLayout, type DispatchRequest } from './commit-log-record.ts';
 import { CommitLog, isQueued, type PutMessageRequest } from './commit-log.ts';
 import { ConsumeQueueStore } from './consume-queue-store.ts';
 import type { PutPositionResult } from './consume-queue.ts';
@@ -241,8 +241,8 @@ export class DefaultMessageStore {
     const head = this.commitLog.read(commitLogOffset, 4);
     if (head === undefined) return undefined;
     const record = this.commitLog.read(commitLogOffset, viewOf(head).getInt32(0));
-    const result = record && checkRecord(record, 0, { checkCRC: false });
-    return result?.kind === 'valid' ? result.record : undefined;
+    const decoded = record && decodeRecord(record, 0, false);
+    return decoded instanceof MessageExt ? decoded : undefined;
   }
 
   /** Messages indexed under `topic#key` (a KEYS entry or a UNIQ_KEY) stored within [begin, end]. */

@@ -9,7 +9,7 @@
 // nothing else is dispatched.
 // Simplification: instead of polling every 1 ms, a put schedules the dispatch reputDelayMs later.
 import type { Env } from '../env.ts';
-import { checkRecordForDispatch, type DispatchRequest } from './commit-log-record.ts';
+import { DispatchRequest, readDispatchRequest, type DispatchCheckOptions } from './commit-log-record.ts';
 import type { CommitLog } from './commit-log.ts';
 import { parseDelayLevels, type MessageStoreConfig } from './message-store-config.ts';
 
@@ -37,7 +37,9 @@ export class ReputMessageService {
   private scheduled = false;
   /** A dispatcher refused a record: dispatch waits for the retry timer. */
   private blocked = false;
-  private readonly deliverTimestamp: (level: number, storeTimestamp: number) => number;
+  private readonly options: DispatchCheckOptions;
+  /** The record being dispatched, refilled for each: dispatchers use it before the next is read. */
+  private readonly request = new DispatchRequest();
 
   constructor(
     private readonly env: Env,
@@ -48,7 +50,7 @@ export class ReputMessageService {
     /** Wakes long-polling pulls (master only). */
     private readonly arriving: Dispatcher,
   ) {
-    this.deliverTimestamp = deliverTimestampFor(config);
+    this.options = { checkCRC: false, deliverTimestamp: deliverTimestampFor(config) };
   }
 
   /** Bytes written to the CommitLog and not yet dispatched. */
@@ -79,25 +81,26 @@ export class ReputMessageService {
   /** Dispatches one file's readable bytes; returns false when reading must stop for now. */
   private dispatchBuffer(buffer: Uint8Array): boolean {
     const isMaster = this.config.brokerRole !== 'SLAVE';
-    const options = { checkCRC: false, deliverTimestamp: this.deliverTimestamp };
+    const request = this.request;
     for (let pos = 0; pos < buffer.length;) {
-      const result = checkRecordForDispatch(buffer, pos, options);
-      if (result.kind === 'end-of-file') {
+      const failure = readDispatchRequest(buffer, pos, this.options, request);
+      if (failure?.kind === 'end-of-file') {
         this.reputFromOffset = this.commitLog.rollNextFile(this.reputFromOffset);
         return true;
       }
-      if (result.kind === 'corrupt' && result.size <= 0) {
+      if (failure !== undefined && failure.size <= 0) {
         this.env.probe('store.reput-unreadable');
-        this.env.trace('store.reput-unreadable', { offset: this.reputFromOffset, reason: result.reason });
+        this.env.trace('store.reput-unreadable', { offset: this.reputFromOffset, reason: failure.reason });
         if (isMaster) this.reputFromOffset += buffer.length - pos;
         return isMaster;
       }
-      if (result.kind === 'valid') {
-        if (!this.dispatch(result.record)) return this.retryLater();
-        if (isMaster) this.arriving(result.record);
+      if (failure === undefined) {
+        if (!this.dispatch(request)) return this.retryLater();
+        if (isMaster) this.arriving(request);
       }
-      pos += result.size;
-      this.reputFromOffset += result.size;
+      const size = failure === undefined ? request.storeSize : failure.size;
+      pos += size;
+      this.reputFromOffset += size;
     }
     return true;
   }

@@ -10,7 +10,12 @@
 // 4. each queue's next offset is taken from its ConsumeQueue, and its minimum corrected.
 // Simplification: a CommitLog file is read whole into memory to validate it.
 import type { Env } from '../env.ts';
-import { BODY_CRC_MISMATCH, checkRecordForDispatch, type DispatchRequest } from './commit-log-record.ts';
+import {
+  BODY_CRC_MISMATCH,
+  checkRecordForDispatch,
+  DispatchRequest,
+  readDispatchRequest,
+} from './commit-log-record.ts';
 import type { CommitLog } from './commit-log.ts';
 import type { ConsumeQueueStore } from './consume-queue-store.ts';
 import type { MappedFile } from './mapped-file.ts';
@@ -92,20 +97,21 @@ function scanCommitLog(parts: RecoveryParts, index: number, redispatch?: (r: Dis
     checkCRC: parts.config.checkCRCOnRecover,
     deliverTimestamp: deliverTimestampFor(parts.config),
   };
+  const request = new DispatchRequest();
   let redispatched = 0;
   for (; index < files.length; index++) {
     const file = files[index]!;
     const bytes = file.readRaw(0, file.fileSize);
     let pos = 0;
     for (;;) {
-      const result = checkRecordForDispatch(bytes, pos, options);
-      if (result.kind === 'end-of-file' && index + 1 < files.length) break;
-      if (result.kind === 'corrupt' && result.reason === BODY_CRC_MISMATCH)
+      const failure = readDispatchRequest(bytes, pos, options, request);
+      if (failure?.kind === 'end-of-file' && index + 1 < files.length) break;
+      if (failure?.kind === 'corrupt' && failure.reason === BODY_CRC_MISMATCH)
         parts.probe('store.recover-crc-mismatch');
-      if (result.kind !== 'valid') return { processOffset: file.fileFromOffset + pos, redispatched };
-      redispatch?.(result.record);
+      if (failure !== undefined) return { processOffset: file.fileFromOffset + pos, redispatched };
+      redispatch?.(request);
       redispatched += redispatch ? 1 : 0;
-      pos += result.size;
+      pos += request.storeSize;
     }
   }
   return { processOffset: parts.commitLog.queue.maxOffset(), redispatched };
