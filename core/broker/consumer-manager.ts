@@ -179,8 +179,10 @@ export class ConsumerManager implements ClientChannelTable {
   /** Drops connections silent for more than 120 s, without notifying anyone (see the header). */
   scanNotActiveChannel(): void {
     const now = this.env.now();
-    for (const [name, group] of [...this.consumerTable]) {
-      for (const [channel, info] of [...group.channelInfoTable]) {
+    // Over the maps themselves, no copies: deleting the entry being visited is safe, and nothing
+    // here adds one.
+    for (const [name, group] of this.consumerTable) {
+      for (const [channel, info] of group.channelInfoTable) {
         if (now - info.lastUpdateTimestamp <= CHANNEL_EXPIRED_TIMEOUT) continue;
         group.channelInfoTable.delete(channel);
         this.env.probe('broker.consumer-expired');

@@ -27,6 +27,7 @@ const json = new JsonBytes();
 
 export class ConsumerOffsetManager extends ConfigManager {
   offsetTable = new Map<string, Map<number, number>>();
+  private readonly keys = new Map<string, Map<string, string>>();
 
   constructor(
     env: Env,
@@ -51,7 +52,7 @@ export class ConsumerOffsetManager extends ConfigManager {
   }
 
   commitOffset(clientHost: string, group: string, topic: string, queueId: number, offset: number): void {
-    const key = topic + TOPIC_GROUP_SEPARATOR + group;
+    const key = this.keyOf(topic, group);
     let queues = this.offsetTable.get(key);
     if (queues === undefined) this.offsetTable.set(key, (queues = new Map()));
     const stored = queues.get(queueId);
@@ -64,7 +65,16 @@ export class ConsumerOffsetManager extends ConfigManager {
 
   /** The committed offset, or -1 if there is none. */
   queryOffset(group: string, topic: string, queueId: number): number {
-    return this.offsetTable.get(topic + TOPIC_GROUP_SEPARATOR + group)?.get(queueId) ?? -1;
+    return this.offsetTable.get(this.keyOf(topic, group))?.get(queueId) ?? -1;
+  }
+
+  /** `topic@group`, made once a pair: every commit and query looks its queues up by it. */
+  private keyOf(topic: string, group: string): string {
+    let byGroup = this.keys.get(topic);
+    if (byGroup === undefined) this.keys.set(topic, (byGroup = new Map()));
+    let key = byGroup.get(group);
+    if (key === undefined) byGroup.set(group, (key = topic + TOPIC_GROUP_SEPARATOR + group));
+    return key;
   }
 
   /** Forgets every topic's offsets of `group` (DELETE_SUBSCRIPTIONGROUP with cleanOffset). */
