@@ -87,7 +87,7 @@ export interface ConsumeServiceHost {
 }
 
 interface ConsumeRequest {
-  readonly msgs: MessageExt[];
+  readonly msgs: readonly MessageExt[];
   readonly pq: ProcessQueue;
   readonly mq: MessageQueue;
 }
@@ -96,6 +96,11 @@ export class ConsumeMessageConcurrentlyService {
   private readonly waiting: ConsumeRequest[] = [];
   private readonly scheduled: ScheduledExecutor;
   private busy = 0;
+  /** Consume threads not running a request, kept for the next one. */
+  private readonly idleThreads: ConsumeThread[] = [];
+  private readonly threadHost = (thread: ConsumeThread): void => this.threadDone(thread);
+  /** Who delivers, as traceDelivery records it (the same for every delivery). */
+  private who: { group: string; clientId: string; orderly: boolean } | undefined;
   private stopped = false;
   /** A clean round is sending back; `again`: another fell due meanwhile. */
   private cleaning: { again: boolean } | undefined;
@@ -114,7 +119,11 @@ export class ConsumeMessageConcurrentlyService {
 
   submitConsumeRequest(msgs: readonly MessageExt[], pq: ProcessQueue, mq: MessageQueue): void {
     const size = Math.max(1, this.host.consumeMessageBatchMaxSize());
-    for (let i = 0; i < msgs.length; i += size) this.waiting.push({ msgs: msgs.slice(i, i + size), pq, mq });
+    // One request takes the list as it is (no copy): nothing changes it after the pull.
+    if (msgs.length <= size) this.waiting.push({ msgs, pq, mq });
+    else
+      for (let i = 0; i < msgs.length; i += size)
+        this.waiting.push({ msgs: msgs.slice(i, i + size), pq, mq });
     this.schedule();
   }
 
@@ -148,24 +157,33 @@ export class ConsumeMessageConcurrentlyService {
       const started = String(this.host.env.now());
       for (const msg of req.msgs) msg.putProperty(MessageConst.CONSUME_START_TIME, started);
       const serviceTime = Math.max(0, this.host.serviceTime(req.msgs));
-      this.scheduled.schedule(serviceTime, () => {
-        this.busy--;
-        this.run(req);
-        this.schedule();
-      });
+      const thread = this.idleThreads.pop() ?? new ConsumeThread(this.threadHost);
+      thread.req = req;
+      this.scheduled.schedule(serviceTime, thread.done);
     }
+  }
+
+  /** A thread's request has had its service time: the thread is free, the listener runs. */
+  private threadDone(thread: ConsumeThread): void {
+    const req = thread.req!;
+    thread.req = undefined;
+    this.idleThreads.push(thread);
+    this.busy--;
+    this.run(req);
+    this.schedule();
   }
 
   private run(req: ConsumeRequest): void {
     const { env, consumerGroup, factory } = this.host;
     const { msgs, pq, mq } = req;
+    const who = (this.who ??= { group: consumerGroup, clientId: factory.clientId, orderly: false });
     for (const msg of msgs) {
       const original = msg.getProperty(MessageConst.RETRY_TOPIC);
       if (original !== undefined && msg.topic === this.host.retryTopic) {
         env.probe('client.retry-message-consumed');
         msg.topic = original;
       }
-      traceDelivery(env, msg, mq, { group: consumerGroup, clientId: factory.clientId, orderly: false });
+      traceDelivery(env, msg, mq, who);
     }
     const context: ConsumeConcurrentlyContext = {
       messageQueue: mq,
@@ -197,17 +215,16 @@ export class ConsumeMessageConcurrentlyService {
     let ackIndex = context.ackIndex;
     if (status === 'CONSUME_SUCCESS') ackIndex = Math.min(ackIndex, msgs.length - 1);
     else ackIndex = -1;
+    if (ackIndex === msgs.length - 1) return this.removeConsumed(msgs, pq, mq);
     const unacked = msgs.slice(ackIndex + 1);
     const failed: MessageExt[] = [];
     const finish = () => {
       const done = msgs.filter((m) => !failed.includes(m));
       if (failed.length > 0)
         this.scheduled.schedule(CONSUME_LATER_DELAY, () => this.submitConsumeRequest(failed, pq, mq));
-      const offset = pq.removeMessage(done);
-      if (offset >= 0 && !pq.dropped) this.host.offsetStore.updateOffset(mq, offset, true);
+      this.removeConsumed(done, pq, mq);
     };
     let left = unacked.length;
-    if (left === 0) return finish();
     if (this.host.broadcasting()) {
       for (const msg of unacked)
         this.host.env.trace('consumer.broadcast-drop', {
@@ -228,6 +245,12 @@ export class ConsumeMessageConcurrentlyService {
         if (--left === 0) finish();
       });
     }
+  }
+
+  /** The handled messages leave the ProcessQueue; the offset it answers is stored (increase only). */
+  private removeConsumed(done: readonly MessageExt[], pq: ProcessQueue, mq: MessageQueue): void {
+    const offset = pq.removeMessage(done);
+    if (offset >= 0 && !pq.dropped) this.host.offsetStore.updateOffset(mq, offset, true);
   }
 
   /** One round of cleanExpireMsg: each ProcessQueue in turn (one clean thread), then the next round if due. */
@@ -266,4 +289,15 @@ export class ConsumeMessageConcurrentlyService {
       this.cleanExpiredMsg(pq, mq, looks + 1, done);
     });
   }
+}
+
+/**
+ * One consume thread of the pool: the request it runs, and the task (made once) that ends that
+ * request's service time, so a request takes a thread without a closure.
+ */
+class ConsumeThread {
+  req: ConsumeRequest | undefined;
+  readonly done = (): void => this.onDone(this);
+
+  constructor(private readonly onDone: (thread: ConsumeThread) => void) {}
 }

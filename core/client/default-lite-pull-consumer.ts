@@ -371,10 +371,14 @@ export class DefaultLitePullConsumer extends RebalancingConsumer implements Proc
       timeoutMillis: LITE_CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND,
     };
     const stillWanted = () => !task.cancelled && this.serviceState === 'RUNNING';
-    this.pullAPIWrapper!.pullKernelImpl(args, stillWanted, (outcome) => {
-      if (!stillWanted()) return;
-      if (!outcome.ok) return this.onPullError(task, outcome.error);
-      this.onPullResult(task, outcome.pullResult);
+    this.pullAPIWrapper!.pullKernelImpl(args, {
+      stillWanted,
+      onSuccess: (pullResult) => {
+        if (stillWanted()) this.onPullResult(task, pullResult);
+      },
+      onException: (error) => {
+        if (stillWanted()) this.onPullError(task, error);
+      },
     });
   }
 

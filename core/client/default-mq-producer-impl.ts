@@ -31,7 +31,6 @@ import { UniqKeyGenerator } from '../message/message-id.ts';
 import { propertiesToString } from '../message/properties.ts';
 import type { RemotingCommand } from '../protocol/remoting-command.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
-import type { SendMessageRequestHeader } from '../protocol/send-message-header.ts';
 import { topicProblem } from '../protocol/topic-validator.ts';
 import { RETRY_GROUP_TOPIC_PREFIX } from '../protocol/mix-all.ts';
 import type { ClientConfig } from './client-config.ts';
@@ -51,9 +50,9 @@ import type { MessageQueueSelector } from './message-queue-selector.ts';
 import {
   MQClientAPIImpl,
   sendMessageRequestV2,
-  type Attempted,
   type CommunicationMode,
   type SendContext,
+  type SendMessageRequestHeaderV2,
 } from './mq-client-api-impl.ts';
 import {
   MQClientManager,
@@ -212,6 +211,12 @@ export class DefaultMQProducerImpl implements MQProducerInner {
     return undefined;
   }
 
+  /** The cached publish info of `topic` when a send can use it as it is (tryToFindTopicPublishInfo's first test). */
+  private readyPublishInfo(topic: string): TopicPublishInfo | undefined {
+    const cached = this.topicPublishInfoTable.get(topic);
+    return cached !== undefined && cached.ok() ? cached : undefined;
+  }
+
   /** tryToFindTopicPublishInfo: the cached info, else the topic's route, else the default topic's. */
   private tryToFindTopicPublishInfo(topic: string, done: (info: TopicPublishInfo | undefined) => void): void {
     const factory = this.mQClientFactory!;
@@ -230,113 +235,128 @@ export class DefaultMQProducerImpl implements MQProducerInner {
   }
 
   /** `shardingKey`: an ordered send's selector argument, traced so order can be checked per key. */
-  private begin(msg: Message, mode: CommunicationMode, shardingKey?: unknown): SendContext {
+  private begin(
+    msg: Message,
+    mode: CommunicationMode,
+    timeout: number,
+    done: SendCallbackFn,
+    selected: boolean,
+    shardingKey?: unknown,
+  ): SendOperation {
     let uniqKey = msg.getUniqKey();
     if (uniqKey === undefined) msg.setUniqKey((uniqKey = this.uniqKeys.next()));
-    this.env.trace('producer.send', {
+    // Optional fields are added in place, in this order: no object spread per send.
+    const fields: Record<string, unknown> = {
       group: this.producer.producerGroup,
       mode,
       topic: msg.topic,
       uniqKey,
-      ...(msg.getTags() === undefined ? {} : { tags: msg.getTags() }),
-      ...(msg.getKeys() === undefined ? {} : { keys: msg.getKeys() }),
-      ...(shardingKey === undefined ? {} : { shardingKey: String(shardingKey) }),
-    });
-    return { msg, mode, uniqKey, attempts: 0 };
+    };
+    const tags = msg.getTags();
+    if (tags !== undefined) fields.tags = tags;
+    const keys = msg.getKeys();
+    if (keys !== undefined) fields.keys = keys;
+    if (shardingKey !== undefined) fields.shardingKey = String(shardingKey);
+    this.env.trace('producer.send', fields);
+    return new SendOperation(this, msg, mode, uniqKey, timeout, this.env.now(), selected, done);
   }
 
-  private finish(
-    ctx: SendContext,
-    done: SendCallbackFn,
-    error: Error | undefined,
-    result?: SendResult,
-  ): void {
-    this.env.trace('producer.send-result', {
+  private finish(op: SendOperation, error: Error | undefined, result?: SendResult): void {
+    const fields: Record<string, unknown> = {
       group: this.producer.producerGroup,
-      mode: ctx.mode,
-      uniqKey: ctx.uniqKey,
-      attempts: ctx.attempts,
-      ...(error === undefined ? {} : { error: describeError(error) }),
-      ...(result === undefined
-        ? {}
-        : {
-            sendStatus: result.sendStatus,
-            offsetMsgId: result.offsetMsgId,
-            brokerName: result.messageQueue.brokerName,
-            queueId: result.messageQueue.queueId,
-            queueOffset: result.queueOffset,
-          }),
-    });
-    done(error, result);
+      mode: op.mode,
+      uniqKey: op.uniqKey,
+      attempts: op.attempts,
+    };
+    if (error !== undefined) fields.error = describeError(error);
+    if (result !== undefined) {
+      fields.sendStatus = result.sendStatus;
+      fields.offsetMsgId = result.offsetMsgId;
+      fields.brokerName = result.messageQueue.brokerName;
+      fields.queueId = result.messageQueue.queueId;
+      fields.queueOffset = result.queueOffset;
+    }
+    this.env.trace('producer.send-result', fields);
+    op.done(error, result);
   }
 
   sendDefaultImpl(msg: Message, mode: CommunicationMode, timeout: number, done: SendCallbackFn): void {
     const refused = this.refusal(msg);
     if (refused !== undefined) return done(refused, undefined);
-    const ctx = this.begin(msg, mode);
-    const beginTimestampFirst = this.env.now();
-    this.tryToFindTopicPublishInfo(msg.topic, (info) => {
-      if (info === undefined || !info.ok()) return this.finish(ctx, done, this.noRouteError(msg.topic));
-      const timesTotal = mode === 'SYNC' ? 1 + this.producer.getRetryTimesWhenSendFailed() : 1;
-      const brokersSent: string[] = [];
-      let sendResult: SendResult | undefined;
-      let exception: Error | undefined;
-      let mq: MessageQueue | undefined;
-      const failed = (callTimeout: boolean) => {
-        if (sendResult !== undefined) return this.finish(ctx, done, undefined, sendResult);
-        if (callTimeout)
-          return this.finish(ctx, done, new RemotingTooMuchRequestException('sendDefaultImpl call timeout'));
-        const info = `Send [${brokersSent.length}] times, still failed, cost [${this.env.now() - beginTimestampFirst}]ms, Topic: ${msg.topic}, BrokersSent: [${brokersSent.join(', ')}]`;
-        const error = new MQClientException(info, exception, clientErrorCodeOf(exception));
-        this.finish(ctx, done, error);
-      };
-      const attempt = (times: number): void => {
-        if (times >= timesTotal) return failed(false);
-        const lastBrokerName = mq?.brokerName;
-        mq = this.mqFaultStrategy.selectOneMessageQueue(info, lastBrokerName);
-        if (lastBrokerName !== undefined && mq.brokerName !== lastBrokerName) {
-          this.env.probe('client.send-retry-other-broker');
-        } else if (lastBrokerName !== undefined) this.env.probe('client.send-retry-same-broker');
-        brokersSent.push(mq.brokerName);
-        const beginTimestampPrev = this.env.now();
-        const costTime = beginTimestampPrev - beginTimestampFirst;
-        // Java's test is `timeout < costTime`; on the simulated clock a timeout lands exactly on
-        // the budget's end, where Java's real clock is always a little past it: spent is spent.
-        if (timeout <= costTime) {
-          this.env.probe('client.send-timeout-spent');
-          return failed(true);
-        }
-        const chosen = mq;
-        this.sendKernelImpl(ctx, chosen, timeout - costTime, info, (outcome) => {
-          const latency = this.env.now() - beginTimestampPrev;
-          // ASYNC: sendMessageAsync has updated the fault table with the real latency already.
-          const updateFaultItem = (isolation: boolean) =>
-            mode === 'ASYNC' || this.mqFaultStrategy.updateFaultItem(chosen.brokerName, latency, isolation);
-          if (outcome.ok) {
-            updateFaultItem(false);
-            if (mode !== 'SYNC') return this.finish(ctx, done, undefined, outcome.sendResult);
-            sendResult = outcome.sendResult!;
-            if (sendResult.sendStatus !== 'SEND_OK' && this.producer.isRetryAnotherBrokerWhenNotStoreOK()) {
-              return attempt(times + 1);
-            }
-            return this.finish(ctx, done, undefined, sendResult);
-          }
-          const error = outcome.error;
-          updateFaultItem(true);
-          exception = error;
-          if (error instanceof MQBrokerException && !RETRIED_RESPONSE_CODES.has(error.responseCode)) {
-            return sendResult !== undefined
-              ? this.finish(ctx, done, undefined, sendResult)
-              : this.finish(ctx, done, error);
-          }
-          // ASYNC: what came back from the broker or the network is final (onExceptionImpl retried it).
-          const fromAsyncCall = error instanceof RemotingException || error instanceof MQBrokerException;
-          if (mode === 'ASYNC' && fromAsyncCall) return this.finish(ctx, done, error);
-          attempt(times + 1);
-        });
-      };
-      attempt(0);
-    });
+    const op = this.begin(msg, mode, timeout, done, false);
+    const ready = this.readyPublishInfo(msg.topic);
+    if (ready !== undefined) return this.sendWithRoute(op, ready);
+    this.tryToFindTopicPublishInfo(msg.topic, (info) => this.sendWithRoute(op, info));
+  }
+
+  /** sendDefaultImpl once the route is known: its loop of up to timesTotal attempts. */
+  private sendWithRoute(op: SendOperation, info: TopicPublishInfo | undefined): void {
+    if (info === undefined || !info.ok()) return this.finish(op, this.noRouteError(op.msg.topic));
+    op.info = info;
+    op.timesTotal = op.mode === 'SYNC' ? 1 + this.producer.getRetryTimesWhenSendFailed() : 1;
+    this.attempt(op);
+  }
+
+  /** One turn of sendDefaultImpl's loop: attempt number `op.times`. */
+  private attempt(op: SendOperation): void {
+    if (op.times >= op.timesTotal) return this.failed(op, false);
+    const lastBrokerName = op.mq?.brokerName;
+    const mq = this.mqFaultStrategy.selectOneMessageQueue(op.info!, lastBrokerName);
+    op.mq = mq;
+    if (lastBrokerName !== undefined && mq.brokerName !== lastBrokerName) {
+      this.env.probe('client.send-retry-other-broker');
+    } else if (lastBrokerName !== undefined) this.env.probe('client.send-retry-same-broker');
+    op.brokersSent = op.brokersSentCount++ === 0 ? mq.brokerName : `${op.brokersSent}, ${mq.brokerName}`;
+    op.beginTimestampPrev = this.env.now();
+    const costTime = op.beginTimestampPrev - op.beginTimestampFirst;
+    // Java's test is `timeout < costTime`; on the simulated clock a timeout lands exactly on
+    // the budget's end, where Java's real clock is always a little past it: spent is spent.
+    if (op.timeout <= costTime) {
+      this.env.probe('client.send-timeout-spent');
+      return this.failed(op, true);
+    }
+    this.sendKernelImpl(op, mq, op.timeout - costTime, op.info);
+  }
+
+  /**
+   * The outcome of `op`'s attempt (sendKernelImpl's), called through op.attempted: an ordered send
+   * ends with it; sendDefaultImpl's loop returns, retries, or ends.
+   */
+  attempted(op: SendOperation, error: Error | undefined, sendResult: SendResult | undefined): void {
+    if (op.selected) return this.finish(op, error, sendResult);
+    const mode = op.mode;
+    const latency = this.env.now() - op.beginTimestampPrev;
+    const brokerName = op.mq!.brokerName;
+    // ASYNC: sendMessageAsync has updated the fault table with the real latency already.
+    if (mode !== 'ASYNC') this.mqFaultStrategy.updateFaultItem(brokerName, latency, error !== undefined);
+    if (error === undefined) {
+      if (mode !== 'SYNC') return this.finish(op, undefined, sendResult);
+      op.sendResult = sendResult!;
+      if (sendResult!.sendStatus !== 'SEND_OK' && this.producer.isRetryAnotherBrokerWhenNotStoreOK()) {
+        op.times++;
+        return this.attempt(op);
+      }
+      return this.finish(op, undefined, sendResult);
+    }
+    op.exception = error;
+    if (error instanceof MQBrokerException && !RETRIED_RESPONSE_CODES.has(error.responseCode)) {
+      return op.sendResult !== undefined ? this.finish(op, undefined, op.sendResult) : this.finish(op, error);
+    }
+    // ASYNC: what came back from the broker or the network is final (onExceptionImpl retried it).
+    const fromAsyncCall = error instanceof RemotingException || error instanceof MQBrokerException;
+    if (mode === 'ASYNC' && fromAsyncCall) return this.finish(op, error);
+    op.times++;
+    this.attempt(op);
+  }
+
+  /** sendDefaultImpl's loop ended without an answer to return: the last result, or why not. */
+  private failed(op: SendOperation, callTimeout: boolean): void {
+    if (op.sendResult !== undefined) return this.finish(op, undefined, op.sendResult);
+    if (callTimeout)
+      return this.finish(op, new RemotingTooMuchRequestException('sendDefaultImpl call timeout'));
+    const cost = this.env.now() - op.beginTimestampFirst;
+    const info = `Send [${op.brokersSentCount}] times, still failed, cost [${cost}]ms, Topic: ${op.msg.topic}, BrokersSent: [${op.brokersSent}]`;
+    this.finish(op, new MQClientException(info, op.exception, clientErrorCodeOf(op.exception)));
   }
 
   /** Why a send found no route: no NameServer to ask, or none knows the topic. */
@@ -359,100 +379,160 @@ export class DefaultMQProducerImpl implements MQProducerInner {
   ): void {
     const refused = this.refusal(msg);
     if (refused !== undefined) return done(refused, undefined);
-    const ctx = this.begin(msg, 'SYNC', arg);
-    const beginStartTime = this.env.now();
-    this.tryToFindTopicPublishInfo(msg.topic, (info) => {
-      if (info === undefined || !info.ok()) {
-        return this.finish(ctx, done, new MQClientException(`No route info for this topic, ${msg.topic}`));
-      }
-      let mq: MessageQueue | undefined;
-      try {
-        mq = selector.select(info.messageQueueList, msg, arg);
-      } catch (e) {
-        const cause = e instanceof Error ? e : new Error(String(e));
-        return this.finish(ctx, done, new MQClientException('select message queue threw exception.', cause));
-      }
-      const costTime = this.env.now() - beginStartTime;
-      if (timeout < costTime) {
-        return this.finish(ctx, done, new RemotingTooMuchRequestException('sendSelectImpl call timeout'));
-      }
-      if (mq === undefined)
-        return this.finish(ctx, done, new MQClientException('select message queue return null.'));
-      this.sendKernelImpl(ctx, mq, timeout - costTime, undefined, (outcome) =>
-        outcome.ok
-          ? this.finish(ctx, done, undefined, outcome.sendResult)
-          : this.finish(ctx, done, outcome.error),
-      );
-    });
+    const op = this.begin(msg, 'SYNC', timeout, done, true, arg);
+    const ready = this.readyPublishInfo(msg.topic);
+    if (ready !== undefined) return this.sendSelected(op, selector, arg, ready);
+    this.tryToFindTopicPublishInfo(msg.topic, (info) => this.sendSelected(op, selector, arg, info));
+  }
+
+  /** sendSelectImpl once the route is known: the selector's queue, one attempt. */
+  private sendSelected(
+    op: SendOperation,
+    selector: MessageQueueSelector,
+    arg: unknown,
+    info: TopicPublishInfo | undefined,
+  ): void {
+    const msg = op.msg;
+    if (info === undefined || !info.ok()) {
+      return this.finish(op, new MQClientException(`No route info for this topic, ${msg.topic}`));
+    }
+    let mq: MessageQueue | undefined;
+    try {
+      mq = selector.select(info.messageQueueList, msg, arg);
+    } catch (e) {
+      const cause = e instanceof Error ? e : new Error(String(e));
+      return this.finish(op, new MQClientException('select message queue threw exception.', cause));
+    }
+    const costTime = this.env.now() - op.beginTimestampFirst;
+    if (op.timeout < costTime) {
+      return this.finish(op, new RemotingTooMuchRequestException('sendSelectImpl call timeout'));
+    }
+    if (mq === undefined) return this.finish(op, new MQClientException('select message queue return null.'));
+    op.mq = mq;
+    this.sendKernelImpl(op, mq, op.timeout - costTime, undefined);
   }
 
   /** One attempt to `mq` (sendKernelImpl); the wire half is MQClientAPIImpl.sendMessage. */
   private sendKernelImpl(
-    ctx: SendContext,
+    op: SendOperation,
     mq: MessageQueue,
     timeout: number,
     info: TopicPublishInfo | undefined,
-    done: (outcome: Attempted) => void,
   ): void {
     const beginStartTime = this.env.now();
     const factory = this.mQClientFactory!;
-    const withAddr = (brokerAddr: string | undefined) => {
-      if (brokerAddr === undefined) {
-        return done({ ok: false, error: new MQClientException(`The broker[${mq.brokerName}] not exist`) });
-      }
-      let command: RemotingCommand;
-      try {
-        command = sendMessageRequestV2(this.sendMessageRequestHeader(ctx.msg, mq), ctx.msg.body);
-      } catch (e) {
-        const cause = e instanceof Error ? e : new Error(String(e));
-        return done({ ok: false, error: new MQClientException('cannot encode the message', cause) });
-      }
-      const cost = this.env.now() - beginStartTime;
-      if (timeout < cost) {
-        return done({ ok: false, error: new RemotingTooMuchRequestException('sendKernelImpl call timeout') });
-      }
-      this.api!.sendMessage(ctx, mq, brokerAddr, command, timeout - cost, info, beginStartTime, done);
-    };
     const addr = factory.findBrokerAddressInPublish(mq.brokerName);
-    if (addr !== undefined) return withAddr(addr);
+    if (addr !== undefined) return this.sendToBroker(op, mq, addr, timeout, info, beginStartTime);
     this.tryToFindTopicPublishInfo(mq.topic, () =>
-      withAddr(factory.findBrokerAddressInPublish(mq.brokerName)),
+      this.sendToBroker(
+        op,
+        mq,
+        factory.findBrokerAddressInPublish(mq.brokerName),
+        timeout,
+        info,
+        beginStartTime,
+      ),
     );
   }
 
-  /** sendKernelImpl's SendMessageRequestHeader for `msg` to `mq`. */
-  private sendMessageRequestHeader(msg: Message, mq: MessageQueue): SendMessageRequestHeader {
+  /** sendKernelImpl once the broker's address is looked up: the request, if time is left. */
+  private sendToBroker(
+    op: SendOperation,
+    mq: MessageQueue,
+    brokerAddr: string | undefined,
+    timeout: number,
+    info: TopicPublishInfo | undefined,
+    beginStartTime: number,
+  ): void {
+    if (brokerAddr === undefined) {
+      return op.attempted(new MQClientException(`The broker[${mq.brokerName}] not exist`), undefined);
+    }
+    let command: RemotingCommand;
+    try {
+      command = sendMessageRequestV2(this.sendMessageRequestHeader(op.msg, mq), op.msg.body);
+    } catch (e) {
+      const cause = e instanceof Error ? e : new Error(String(e));
+      return op.attempted(new MQClientException('cannot encode the message', cause), undefined);
+    }
+    const cost = this.env.now() - beginStartTime;
+    if (timeout < cost) {
+      return op.attempted(new RemotingTooMuchRequestException('sendKernelImpl call timeout'), undefined);
+    }
+    this.api!.sendMessage(op, mq, brokerAddr, command, timeout - cost, info, beginStartTime);
+  }
+
+  /**
+   * sendKernelImpl's SendMessageRequestHeader for `msg` to `mq`, made at once under V2's names
+   * (createSendMessageRequestHeaderV2), its fields in the order Java sets them.
+   */
+  private sendMessageRequestHeader(msg: Message, mq: MessageQueue): SendMessageRequestHeaderV2 {
     let sysFlag = 0;
     if ((msg.getProperty(MessageConst.TRAN_MSG) ?? '').toLowerCase() === 'true') {
       sysFlag |= MessageSysFlag.TRANSACTION_PREPARED_TYPE;
     }
-    const header: SendMessageRequestHeader = {
-      producerGroup: this.producer.producerGroup,
-      topic: msg.topic,
-      defaultTopic: this.producer.getCreateTopicKey(),
-      defaultTopicQueueNums: this.producer.getDefaultTopicQueueNums(),
-      queueId: mq.queueId,
-      sysFlag,
-      bornTimestamp: this.env.now(),
-      flag: msg.flag,
-      reconsumeTimes: 0,
-      unitMode: false,
-      batch: false,
+    const header: SendMessageRequestHeaderV2 = {
+      a: this.producer.producerGroup,
+      b: msg.topic,
+      c: this.producer.getCreateTopicKey(),
+      d: this.producer.getDefaultTopicQueueNums(),
+      e: mq.queueId,
+      f: sysFlag,
+      g: this.env.now(), // bornTimestamp
+      h: msg.flag,
+      j: 0, // reconsumeTimes
+      k: false, // unitMode
+      m: false, // batch
     };
     if (msg.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
       const reconsumeTimes = msg.getProperty(MessageConst.RECONSUME_TIME);
       if (reconsumeTimes !== undefined) {
-        header.reconsumeTimes = Number(reconsumeTimes);
+        header.j = Number(reconsumeTimes);
         msg.clearProperty(MessageConst.RECONSUME_TIME);
       }
       const maxReconsumeTimes = msg.getProperty(MessageConst.MAX_RECONSUME_TIMES);
       if (maxReconsumeTimes !== undefined) {
-        header.maxReconsumeTimes = Number(maxReconsumeTimes);
+        header.l = Number(maxReconsumeTimes);
         msg.clearProperty(MessageConst.MAX_RECONSUME_TIMES);
       }
     }
-    header.properties = propertiesToString(msg.properties);
+    header.i = propertiesToString(msg.properties);
     return header;
+  }
+}
+
+/**
+ * One send in progress: sendDefaultImpl's (or sendSelectImpl's) locals in one object, which
+ * MQClientAPIImpl calls back with each attempt's outcome, instead of a closure per stage.
+ */
+class SendOperation implements SendContext {
+  attempts = 0;
+  /** sendDefaultImpl's loop: the attempt number and how many it may make. */
+  times = 0;
+  timesTotal = 1;
+  info: TopicPublishInfo | undefined;
+  /** The queue of the latest attempt. */
+  mq: MessageQueue | undefined;
+  /** Java's brokersSent list, as its message prints it: the names joined by ", ". */
+  brokersSent = '';
+  brokersSentCount = 0;
+  beginTimestampPrev = 0;
+  sendResult: SendResult | undefined;
+  exception: Error | undefined;
+
+  constructor(
+    private readonly impl: DefaultMQProducerImpl,
+    readonly msg: Message,
+    readonly mode: CommunicationMode,
+    readonly uniqKey: string,
+    readonly timeout: number,
+    readonly beginTimestampFirst: number,
+    /** sendSelectImpl's: one attempt, whose outcome ends the send. */
+    readonly selected: boolean,
+    readonly done: SendCallbackFn,
+  ) {}
+
+  attempted(error: Error | undefined, sendResult: SendResult | undefined): void {
+    this.impl.attempted(this, error, sendResult);
   }
 }
 

@@ -51,7 +51,8 @@ import {
 } from './consume-message-orderly-service.ts';
 import { MQClientException } from './exceptions.ts';
 import { MQClientManager, type MQClientInstance } from './mq-client-instance.ts';
-import type { PullResult } from './pull-api-wrapper.ts';
+import type { MessageQueue } from './message-queue.ts';
+import type { PullArgs, PullCallback, PullResult } from './pull-api-wrapper.ts';
 import { RebalancePushImpl, type PullRequest } from './rebalance.ts';
 import { RebalancingConsumer, type MessageModel } from './rebalancing-consumer.ts';
 import { LocalFileOffsetStore } from './local-file-offset-store.ts';
@@ -219,7 +220,8 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
       allocateStrategy: () => this.allocateMessageQueueStrategy,
       isRunning: () => this.serviceState === 'RUNNING',
       consumeOrderly: () => this.isConsumeOrderly(),
-      dispatchPullRequest: (prs) => prs.forEach((pr) => this.executePullRequestLater(pr, 0)),
+      dispatchPullRequest: (prs) =>
+        prs.forEach((pr) => this.executePullRequestLater(new PullLoop(pr, this.pullLoopHost), 0)),
     });
     // copySubscription: the user's topics, plus the retry topic in clustering.
     const now = env.now();
@@ -341,64 +343,64 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
 
   // ---- pulling ----
 
-  private executePullRequestLater(pr: PullRequest, delay: number): void {
-    this.scheduled.schedule(delay, () => this.pullMessage(pr));
+  /** What each queue's PullLoop calls back: made once per consumer. */
+  private readonly pullLoopHost: PullLoopHost = {
+    pullMessage: (loop) => this.pullMessage(loop),
+    stillWanted: (pr) => this.serviceState === 'RUNNING' && !pr.processQueue.dropped,
+    onPullResult: (loop, result) => {
+      if (this.serviceState === 'RUNNING') this.onPullResult(loop, result);
+    },
+    onPullException: (loop, error) => {
+      if (this.serviceState === 'RUNNING') this.onPullException(loop, error);
+    },
+  };
+
+  private executePullRequestLater(loop: PullLoop, delay: number): void {
+    this.scheduled.schedule(delay, loop.run);
   }
 
-  private pullMessage(pr: PullRequest): void {
+  private pullMessage(loop: PullLoop): void {
+    const pr = loop.pr;
     const pq = pr.processQueue;
     const mq = pr.messageQueue;
     if (pq.dropped) return;
     if (this.serviceState !== 'RUNNING') return;
     pq.lastPullTimestamp = this.env.now();
-    if (this.pause) return this.executePullRequestLater(pr, PULL_TIME_DELAY_MILLS_WHEN_SUSPEND);
-    const flowControl = (reason: string) => {
-      this.env.probe('client.pull-flow-control');
-      this.env.trace('consumer.flow-control', { group: this.consumerGroup, mq: mq.key, reason });
-      this.executePullRequestLater(pr, PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL);
-    };
-    if (pq.msgCount > this.pullThresholdForQueue) return flowControl('count');
-    if (pq.msgSize / (1024 * 1024) > this.pullThresholdSizeForQueue) return flowControl('size');
-    if (this.orderlyService === undefined) {
-      if (pq.getMaxSpan() > this.consumeConcurrentlyMaxSpan) return flowControl('span');
+    if (this.pause) return this.executePullRequestLater(loop, PULL_TIME_DELAY_MILLS_WHEN_SUSPEND);
+    let flowControl: string | undefined;
+    if (pq.msgCount > this.pullThresholdForQueue) flowControl = 'count';
+    else if (pq.msgSize / (1024 * 1024) > this.pullThresholdSizeForQueue) flowControl = 'size';
+    else if (this.orderlyService === undefined) {
+      if (pq.getMaxSpan() > this.consumeConcurrentlyMaxSpan) flowControl = 'span';
     } else if (!pq.locked) {
-      return this.executePullRequestLater(pr, PULL_TIME_DELAY_MILLS_WHEN_NOT_LOCKED);
+      return this.executePullRequestLater(loop, PULL_TIME_DELAY_MILLS_WHEN_NOT_LOCKED);
+    }
+    if (flowControl !== undefined) {
+      this.env.probe('client.pull-flow-control');
+      this.env.trace('consumer.flow-control', { group: this.consumerGroup, mq: mq.key, reason: flowControl });
+      return this.executePullRequestLater(loop, PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL);
     }
     const sub = this.rebalanceImpl!.subscriptionInner.get(mq.topic);
-    if (sub === undefined) return this.executePullRequestLater(pr, PULL_TIME_DELAY_MILLS_WHEN_EXCEPTION);
+    if (sub === undefined) return this.executePullRequestLater(loop, PULL_TIME_DELAY_MILLS_WHEN_EXCEPTION);
     const commitOffsetValue = this.offsetStore!.readOffsetFromMemory(mq);
-    this.pullKernelImpl(pr, sub, commitOffsetValue > 0, commitOffsetValue);
+    this.pullKernelImpl(loop, sub, commitOffsetValue > 0, commitOffsetValue);
   }
 
-  private pullKernelImpl(
-    pr: PullRequest,
-    sub: SubscriptionData,
-    commit: boolean,
-    commitOffset: number,
-  ): void {
+  private pullKernelImpl(loop: PullLoop, sub: SubscriptionData, commit: boolean, commitOffset: number): void {
     // Broadcasting offsets stay on the consumer; only clustering commits at the broker.
     const commitBit = commit && this.messageModel === 'CLUSTERING' ? PullSysFlag.COMMIT_OFFSET : 0;
-    const args = {
-      mq: pr.messageQueue,
-      subscription: sub,
-      subVersion: sub.subVersion,
-      offset: pr.nextOffset,
-      maxNums: this.pullBatchSize,
-      sysFlag: PullSysFlag.SUSPEND | commitBit,
-      commitOffset,
-      brokerSuspendMaxTimeMillis: BROKER_SUSPEND_MAX_TIME_MILLIS,
-      timeoutMillis: CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND,
-    };
-    const stillWanted = () => this.serviceState === 'RUNNING' && !pr.processQueue.dropped;
-    this.pullAPIWrapper!.pullKernelImpl(args, stillWanted, (outcome) => {
-      if (this.serviceState !== 'RUNNING') return;
-      if (!outcome.ok) return this.onPullException(pr, outcome.error);
-      this.onPullResult(pr, outcome.pullResult);
-    });
+    loop.subscription = sub;
+    loop.subVersion = sub.subVersion;
+    loop.offset = loop.pr.nextOffset;
+    loop.maxNums = this.pullBatchSize;
+    loop.sysFlag = PullSysFlag.SUSPEND | commitBit;
+    loop.commitOffset = commitOffset;
+    this.pullAPIWrapper!.pullKernelImpl(loop, loop);
   }
 
   /** DefaultMQPushConsumerImpl's PullCallback. */
-  private onPullResult(pr: PullRequest, result: PullResult): void {
+  private onPullResult(loop: PullLoop, result: PullResult): void {
+    const pr = loop.pr;
     const mq = pr.messageQueue;
     const pq = pr.processQueue;
     switch (result.pullStatus) {
@@ -411,14 +413,14 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
             this.orderlyService.submitConsumeRequest(pq, mq, dispatchToConsume);
           else this.consumeService!.submitConsumeRequest(msgs, pq, mq);
         }
-        return this.executePullRequestLater(pr, 0);
+        return this.executePullRequestLater(loop, 0);
       }
       case 'NO_NEW_MSG':
       case 'NO_MATCHED_MSG':
         pr.nextOffset = result.nextBeginOffset;
         // correctTagsOffset: with nothing cached, the offset follows the pull position.
         if (pq.msgCount === 0) this.offsetStore!.updateOffset(mq, pr.nextOffset, true);
-        return this.executePullRequestLater(pr, 0);
+        return this.executePullRequestLater(loop, 0);
       case 'OFFSET_ILLEGAL':
         this.env.probe('client.pull-offset-illegal');
         this.env.trace('consumer.offset-illegal', {
@@ -438,10 +440,14 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
     }
   }
 
-  private onPullException(pr: PullRequest, error: string): void {
+  private onPullException(loop: PullLoop, error: string): void {
     this.env.probe('client.pull-failed');
-    this.env.trace('consumer.pull-failed', { group: this.consumerGroup, mq: pr.messageQueue.key, error });
-    this.executePullRequestLater(pr, PULL_TIME_DELAY_MILLS_WHEN_EXCEPTION);
+    this.env.trace('consumer.pull-failed', {
+      group: this.consumerGroup,
+      mq: loop.pr.messageQueue.key,
+      error,
+    });
+    this.executePullRequestLater(loop, PULL_TIME_DELAY_MILLS_WHEN_EXCEPTION);
   }
 
   // ---- helpers ----
@@ -468,5 +474,53 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
       throw new MQClientException(
         `consumeTimeout must be a whole number of minutes >= 1, got ${this.consumeTimeout}`,
       );
+  }
+}
+
+/** What a PullLoop calls back in its consumer. */
+interface PullLoopHost {
+  pullMessage(loop: PullLoop): void;
+  stillWanted(pr: PullRequest): boolean;
+  onPullResult(loop: PullLoop, result: PullResult): void;
+  onPullException(loop: PullLoop, error: string): void;
+}
+
+/**
+ * One dispatched PullRequest's pulls (PullMessageService with DefaultMQPushConsumerImpl's
+ * PullCallback): made once per queue, it is every pull's arguments (rewritten before each; one
+ * pull of a queue is in flight at a time), its callback and its timer task, so a pull makes no
+ * closure or argument object.
+ */
+class PullLoop implements PullArgs, PullCallback {
+  readonly mq: MessageQueue;
+  /** Set by pullKernelImpl before each pull. */
+  subscription!: SubscriptionData;
+  subVersion = 0;
+  offset = 0;
+  maxNums = 0;
+  sysFlag = 0;
+  commitOffset = 0;
+  readonly brokerSuspendMaxTimeMillis = BROKER_SUSPEND_MAX_TIME_MILLIS;
+  readonly timeoutMillis = CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND;
+  /** executePullRequestLater's task. */
+  readonly run = (): void => this.host.pullMessage(this);
+
+  constructor(
+    readonly pr: PullRequest,
+    private readonly host: PullLoopHost,
+  ) {
+    this.mq = pr.messageQueue;
+  }
+
+  stillWanted(): boolean {
+    return this.host.stillWanted(this.pr);
+  }
+
+  onSuccess(pullResult: PullResult): void {
+    this.host.onPullResult(this, pullResult);
+  }
+
+  onException(error: string): void {
+    this.host.onPullException(this, error);
   }
 }

@@ -3,15 +3,17 @@
 // Its toString matches Java's, since a SendResult prints it.
 
 export class MessageQueue {
+  private cachedKey: string | undefined;
+
   constructor(
     readonly topic: string,
     readonly brokerName: string,
     readonly queueId: number,
   ) {}
 
-  /** A key for maps and sets: Java compares topic, brokerName and queueId. */
+  /** A key for maps and sets: Java compares topic, brokerName and queueId. Built once, when first asked. */
   get key(): string {
-    return `${this.topic}@${this.brokerName}@${this.queueId}`;
+    return (this.cachedKey ??= `${this.topic}@${this.brokerName}@${this.queueId}`);
   }
 
   equals(other: MessageQueue): boolean {

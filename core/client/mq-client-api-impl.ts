@@ -38,15 +38,14 @@ import type { TopicPublishInfo } from './topic-publish-info.ts';
 
 export type CommunicationMode = 'SYNC' | 'ASYNC' | 'ONEWAY';
 
-/** The outcome of one attempt (sendKernelImpl). */
-export type Attempted = { ok: true; sendResult: SendResult | undefined } | { ok: false; error: Error };
-
-/** One send in progress, for traces. */
+/** One send in progress: what traces read, and where each attempt's outcome goes. */
 export interface SendContext {
   readonly msg: Message;
   readonly mode: CommunicationMode;
   readonly uniqKey: string;
   attempts: number;
+  /** The attempt's outcome: its SendResult (none for ONEWAY), or the error, never both. */
+  attempted(error: Error | undefined, sendResult: SendResult | undefined): void;
 }
 
 /** What an attempt needs of its producer. */
@@ -57,13 +56,16 @@ export interface SendHost {
   retryTimesWhenSendAsyncFailed(): number;
 }
 
-/** SendMessageRequestHeaderV2.createSendMessageRequestHeaderV2, then the request. */
-export function sendMessageRequestV2(header: SendMessageRequestHeader, body: Uint8Array): RemotingCommand {
-  const ext: Record<string, string | number | boolean> = {};
-  for (const [name, value] of Object.entries(header)) {
-    if (value !== undefined) ext[SEND_HEADER_V2_NAMES[name as keyof SendMessageRequestHeader]] = value;
-  }
-  return request(RequestCode.SEND_MESSAGE_V2, ext, body);
+/** SendMessageRequestHeaderV2: the V1 header's fields under their one-letter names (SEND_HEADER_V2_NAMES). */
+export type SendMessageRequestHeaderV2 = {
+  -readonly [
+    K in keyof SendMessageRequestHeader as (typeof SEND_HEADER_V2_NAMES)[K]
+  ]: SendMessageRequestHeader[K];
+};
+
+/** The SEND_MESSAGE_V2 request; its header, made once as V2 (see sendMessageRequestHeader), is its extFields. */
+export function sendMessageRequestV2(header: SendMessageRequestHeaderV2, body: Uint8Array): RemotingCommand {
+  return request(RequestCode.SEND_MESSAGE_V2, header, body);
 }
 
 export class MQClientAPIImpl {
@@ -71,7 +73,7 @@ export class MQClientAPIImpl {
 
   /**
    * One attempt of `ctx`'s send to `mq` at `brokerAddr` (sendMessage); `beginStartTime` is when
-   * sendKernelImpl began, from which a sync attempt's latency counts.
+   * sendKernelImpl began, from which a sync attempt's latency counts. The outcome goes to ctx.attempted.
    */
   sendMessage(
     ctx: SendContext,
@@ -81,26 +83,27 @@ export class MQClientAPIImpl {
     timeoutMillis: number,
     info: TopicPublishInfo | undefined,
     beginStartTime: number,
-    done: (outcome: Attempted) => void,
   ): void {
     const { env, factory } = this.host;
     if (ctx.mode === 'ASYNC') {
       const times = { value: 0 };
-      return this.sendMessageAsync(ctx, brokerAddr, mq.brokerName, command, timeoutMillis, info, times, done);
+      return this.sendMessageAsync(ctx, brokerAddr, mq.brokerName, command, timeoutMillis, info, times);
     }
     ctx.attempts++;
     this.traceAttempt(ctx, mq.brokerName, brokerAddr, mq.queueId, timeoutMillis);
     if (ctx.mode === 'ONEWAY') {
       factory.invokeOneway(brokerAddr, command);
-      this.traceAttemptResult(ctx, mq.brokerName, { ok: true, sendResult: undefined }, 0);
-      return done({ ok: true, sendResult: undefined });
+      this.traceAttemptResult(ctx, mq.brokerName, undefined, undefined, 0);
+      return ctx.attempted(undefined, undefined);
     }
     factory.invoke(brokerAddr, command, timeoutMillis, (result) => {
-      const outcome = result.ok
-        ? processSendResponse(mq.brokerName, ctx.msg, result.response, brokerAddr)
-        : { ok: false as const, error: result.error };
-      this.traceAttemptResult(ctx, mq.brokerName, outcome, env.now() - beginStartTime);
-      done(outcome);
+      const answer = result.ok
+        ? processSendResponse(mq.brokerName, ctx.msg, result.response, brokerAddr, mq)
+        : result.error;
+      const sendResult = answer instanceof SendResult ? answer : undefined;
+      const error = sendResult === undefined ? (answer as Error) : undefined;
+      this.traceAttemptResult(ctx, mq.brokerName, error, sendResult, env.now() - beginStartTime);
+      ctx.attempted(error, sendResult);
     });
   }
 
@@ -113,14 +116,13 @@ export class MQClientAPIImpl {
     timeoutMillis: number,
     info: TopicPublishInfo | undefined,
     times: { value: number },
-    done: (outcome: Attempted) => void,
   ): void {
     const { env, factory, mqFaultStrategy } = this.host;
     const beginStartTime = env.now();
     const onException = (error: Error, needRetry: boolean, remaining: number) => {
       times.value++;
       if (!needRetry || times.value > this.host.retryTimesWhenSendAsyncFailed())
-        return done({ ok: false, error });
+        return ctx.attempted(error, undefined);
       const retryBrokerName = info
         ? mqFaultStrategy.selectOneMessageQueue(info, brokerName).brokerName
         : brokerName;
@@ -131,7 +133,7 @@ export class MQClientAPIImpl {
         retry: times.value,
         broker: retryBrokerName,
       });
-      this.sendMessageAsync(ctx, addr, retryBrokerName, command, remaining, info, times, done);
+      this.sendMessageAsync(ctx, addr, retryBrokerName, command, remaining, info, times);
     };
     ctx.attempts++;
     const queueId = Number(command.extFields?.[SEND_HEADER_V2_NAMES.queueId]);
@@ -144,20 +146,22 @@ export class MQClientAPIImpl {
           ? new RemotingTooMuchRequestException('invokeAsync call timeout')
           : undefined;
     if (early !== undefined) {
-      this.traceAttemptResult(ctx, brokerName, { ok: false, error: early }, 0);
+      this.traceAttemptResult(ctx, brokerName, early, undefined, 0);
       mqFaultStrategy.updateFaultItem(brokerName, 0, true);
       return onException(early, true, timeoutMillis);
     }
     factory.invokeAsync(brokerAddr!, command, timeoutMillis, (result) => {
       const cost = env.now() - beginStartTime;
-      const outcome = result.ok
+      const answer = result.ok
         ? processSendResponse(brokerName, ctx.msg, result.response, brokerAddr!)
-        : { ok: false as const, error: result.error };
-      this.traceAttemptResult(ctx, brokerName, outcome, cost);
-      mqFaultStrategy.updateFaultItem(brokerName, cost, !outcome.ok);
-      if (outcome.ok) return done(outcome);
+        : result.error;
+      const sendResult = answer instanceof SendResult ? answer : undefined;
+      const error = sendResult === undefined ? (answer as Error) : undefined;
+      this.traceAttemptResult(ctx, brokerName, error, sendResult, cost);
+      mqFaultStrategy.updateFaultItem(brokerName, cost, error !== undefined);
+      if (error === undefined) return ctx.attempted(undefined, sendResult);
       // A broker's error answer is not retried; a missing answer is, with the time left.
-      onException(outcome.error, !result.ok, timeoutMillis - cost);
+      onException(error, !result.ok, timeoutMillis - cost);
     });
   }
 
@@ -179,44 +183,57 @@ export class MQClientAPIImpl {
     });
   }
 
-  private traceAttemptResult(ctx: SendContext, broker: string, outcome: Attempted, latencyMs: number): void {
-    const r = outcome.ok ? outcome.sendResult : undefined;
-    this.host.env.trace('producer.attempt-result', {
+  /** An attempt's outcome: `error`, else `r` (none: SENT_ONEWAY). */
+  private traceAttemptResult(
+    ctx: SendContext,
+    broker: string,
+    error: Error | undefined,
+    r: SendResult | undefined,
+    latencyMs: number,
+  ): void {
+    // The outcome's fields are added in place, in this order: no object spread per attempt.
+    const fields: Record<string, unknown> = {
       mode: ctx.mode,
       uniqKey: ctx.uniqKey,
       attempt: ctx.attempts,
       broker,
       latencyMs,
-      ...(outcome.ok
-        ? r === undefined
-          ? { result: 'SENT_ONEWAY' }
-          : {
-              result: r.sendStatus,
-              offsetMsgId: r.offsetMsgId,
-              queueId: r.messageQueue.queueId,
-              queueOffset: r.queueOffset,
-            }
-        : { error: describeError(outcome.error) }),
-    });
+    };
+    if (error !== undefined) fields.error = describeError(error);
+    else if (r === undefined) fields.result = 'SENT_ONEWAY';
+    else {
+      fields.result = r.sendStatus;
+      fields.offsetMsgId = r.offsetMsgId;
+      fields.queueId = r.messageQueue.queueId;
+      fields.queueOffset = r.queueOffset;
+    }
+    this.host.env.trace('producer.attempt-result', fields);
   }
 }
 
-/** MQClientAPIImpl.processSendResponse: a SendResult for a stored message, else MQBrokerException. */
+/**
+ * MQClientAPIImpl.processSendResponse: a SendResult for a stored message, else MQBrokerException.
+ * The SendResult names `sent` when it is the queue the answer names (one MessageQueue less a send).
+ */
 function processSendResponse(
   brokerName: string,
   msg: Message,
   response: RemotingCommand,
   addr: string,
-): Attempted {
+  sent?: MessageQueue,
+): SendResult | MQBrokerException {
   const status = sendStatusOf(response.code);
   if (status === undefined) {
-    return {
-      ok: false,
-      error: new MQBrokerException(response.code, response.remark ?? responseCodeName(response.code), addr),
-    };
+    return new MQBrokerException(response.code, response.remark ?? responseCodeName(response.code), addr);
   }
   const ext = response.extFields ?? {};
-  const queue = new MessageQueue(msg.topic, brokerName, Number(ext.queueId));
-  const result = new SendResult(status, msg.getUniqKey()!, String(ext.msgId), queue, Number(ext.queueOffset));
-  return { ok: true, sendResult: result };
+  const queueId = Number(ext.queueId);
+  const queue =
+    sent !== undefined &&
+    sent.topic === msg.topic &&
+    sent.brokerName === brokerName &&
+    sent.queueId === queueId
+      ? sent
+      : new MessageQueue(msg.topic, brokerName, queueId);
+  return new SendResult(status, msg.getUniqKey()!, String(ext.msgId), queue, Number(ext.queueOffset));
 }

@@ -13,7 +13,7 @@
 // Simplifications: no filter servers or class filter, TAG expressions only; no pull hooks.
 import type { SubscriptionData } from '../protocol/heartbeat-data.ts';
 import { PullSysFlag } from '../protocol/pull-message-header.ts';
-import { copyMessageExt, type MessageExt } from '../message/message.ts';
+import { copyMessageExt, MessageConst, type MessageExt } from '../message/message.ts';
 import { request, type RemotingCommand } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
@@ -33,7 +33,17 @@ export interface PullResult {
   readonly msgFoundList: MessageExt[];
 }
 
-export type PullOutcome = { ok: true; pullResult: PullResult } | { ok: false; error: string };
+/**
+ * Java's PullCallback, with the question a pull asks before it goes out. A push consumer's queue
+ * keeps one for all its pulls, so a pull makes no closure for its answer.
+ */
+export interface PullCallback {
+  /** Asked again once the broker is known (a route fetch may come first): no means nothing is sent. */
+  stillWanted(): boolean;
+  onSuccess(pullResult: PullResult): void;
+  /** Any answer but the four statuses, or a network failure, named. */
+  onException(error: string): void;
+}
 
 /** What one pull asks for (pullKernelImpl's arguments). */
 export interface PullArgs {
@@ -65,37 +75,41 @@ export class PullAPIWrapper {
     private readonly consumerGroup: string,
   ) {}
 
-  /**
-   * One pull of `args.mq`; `stillWanted` is asked again once the broker is known (a route fetch
-   * may come first), and nothing is sent when it says no. `done` gets every answer.
-   */
-  pullKernelImpl(args: PullArgs, stillWanted: () => boolean, done: (outcome: PullOutcome) => void): void {
-    const { factory } = this;
-    const mq = args.mq;
-    const find = () =>
-      factory.findBrokerAddressInSubscribe(
-        mq.brokerName,
-        this.pullFromWhichNodeTable.get(mq.key) ?? MASTER_ID,
-        false,
-      );
-    const send = (found: { brokerAddr: string; slave: boolean } | undefined) => {
-      if (!stillWanted()) return;
-      if (found === undefined) return done({ ok: false, error: `the broker[${mq.brokerName}] not exist` });
-      if (found.slave) factory.env.probe('client.pull-from-slave');
-      const sysFlag = found.slave ? args.sysFlag & ~PullSysFlag.COMMIT_OFFSET : args.sysFlag;
-      const command = request(RequestCode.PULL_MESSAGE, this.header(args, sysFlag));
-      factory.invoke(found.brokerAddr, command, args.timeoutMillis, (result) => {
-        if (!result.ok) return done({ ok: false, error: describeError(result.error) });
-        done(this.processPullResponse(args, result.response));
-      });
-    };
-    const found = find();
-    if (found !== undefined) return send(found);
-    factory.updateTopicRouteInfoFromNameServer(mq.topic, () => send(find()));
+  /** One pull of `args.mq`; `callback` is asked whether it is still wanted, then gets the answer. */
+  pullKernelImpl(args: PullArgs, callback: PullCallback): void {
+    const found = this.findBroker(args.mq);
+    if (found !== undefined) return this.send(args, found, callback);
+    this.factory.updateTopicRouteInfoFromNameServer(args.mq.topic, () =>
+      this.send(args, this.findBroker(args.mq), callback),
+    );
   }
 
+  /** The broker of the queue's group that the last answer suggested (the master at first). */
+  private findBroker(mq: MessageQueue): { brokerAddr: string; slave: boolean } | undefined {
+    const brokerId = this.pullFromWhichNodeTable.get(mq.key) ?? MASTER_ID;
+    return this.factory.findBrokerAddressInSubscribe(mq.brokerName, brokerId, false);
+  }
+
+  private send(
+    args: PullArgs,
+    found: { brokerAddr: string; slave: boolean } | undefined,
+    callback: PullCallback,
+  ): void {
+    const { factory } = this;
+    if (!callback.stillWanted()) return;
+    if (found === undefined) return callback.onException(`the broker[${args.mq.brokerName}] not exist`);
+    if (found.slave) factory.env.probe('client.pull-from-slave');
+    const sysFlag = found.slave ? args.sysFlag & ~PullSysFlag.COMMIT_OFFSET : args.sysFlag;
+    const command = request(RequestCode.PULL_MESSAGE, this.header(args, sysFlag));
+    factory.invoke(found.brokerAddr, command, args.timeoutMillis, (result) => {
+      if (!result.ok) return callback.onException(describeError(result.error));
+      this.processPullResponse(args, result.response, callback);
+    });
+  }
+
+  /** PullMessageRequestHeader; the optional subscription is set in place, in order (no spread). */
   private header(args: PullArgs, sysFlag: number): Record<string, string | number> {
-    return {
+    const header: Record<string, string | number> = {
       consumerGroup: this.consumerGroup,
       topic: args.mq.topic,
       queueId: args.mq.queueId,
@@ -104,41 +118,45 @@ export class PullAPIWrapper {
       sysFlag,
       commitOffset: Math.max(0, args.commitOffset),
       suspendTimeoutMillis: args.brokerSuspendMaxTimeMillis,
-      ...(args.subExpression === undefined ? {} : { subscription: args.subExpression }),
-      subVersion: args.subVersion,
-      expressionType: 'TAG',
     };
+    if (args.subExpression !== undefined) header.subscription = args.subExpression;
+    header.subVersion = args.subVersion;
+    header.expressionType = 'TAG';
+    return header;
   }
 
-  private processPullResponse(args: PullArgs, response: RemotingCommand): PullOutcome {
+  private processPullResponse(args: PullArgs, response: RemotingCommand, callback: PullCallback): void {
     const fields = response.extFields ?? {};
     const suggest = Number(fields['suggestWhichBrokerId']);
     if (Number.isFinite(suggest)) this.pullFromWhichNodeTable.set(args.mq.key, suggest);
     const pullStatus = PULL_STATUS_OF_CODE.get(response.code);
-    if (pullStatus === undefined) return { ok: false, error: responseCodeName(response.code) };
-    const pullResult: PullResult = {
+    if (pullStatus === undefined) return callback.onException(responseCodeName(response.code));
+    callback.onSuccess({
       pullStatus,
       nextBeginOffset: Number(fields['nextBeginOffset']),
       minOffset: Number(fields['minOffset']),
       maxOffset: Number(fields['maxOffset']),
       msgFoundList: pullStatus === 'FOUND' ? processPullResult(args.subscription, response.body, fields) : [],
-    };
-    return { ok: true, pullResult };
+    });
   }
 }
 
-/** FOUND's messages: copies, the client-side tag check, MIN_OFFSET and MAX_OFFSET stamped. */
+/** FOUND's messages that pass the client-side tag check: copies, MIN_OFFSET and MAX_OFFSET stamped. */
 function processPullResult(
   sub: SubscriptionData,
   body: unknown,
   fields: Record<string, unknown>,
 ): MessageExt[] {
   const raw = Array.isArray(body) ? (body as MessageExt[]) : [];
-  let msgs = raw.map(copyMessageExt);
-  if (sub.tagsSet.length > 0) msgs = msgs.filter((m) => sub.tagsSet.includes(m.getTags() ?? ''));
-  for (const m of msgs) {
-    m.putProperty('MIN_OFFSET', String(fields['minOffset']));
-    m.putProperty('MAX_OFFSET', String(fields['maxOffset']));
+  const minOffset = String(fields['minOffset']);
+  const maxOffset = String(fields['maxOffset']);
+  const msgs: MessageExt[] = [];
+  for (const m of raw) {
+    if (sub.tagsSet.length > 0 && !sub.tagsSet.includes(m.getTags() ?? '')) continue;
+    const msg = copyMessageExt(m);
+    msg.putProperty(MessageConst.MIN_OFFSET, minOffset);
+    msg.putProperty(MessageConst.MAX_OFFSET, maxOffset);
+    msgs.push(msg);
   }
   return msgs;
 }

@@ -61,16 +61,6 @@ export function parseJavaInt(text: string): number | undefined {
   return n >= -0x8000_0000 && n <= 0x7fff_ffff ? n : undefined;
 }
 
-/** Java's constructor arguments as a MessageInit: empty tags or keys are none. */
-function javaInit(tags: string, b: unknown, c: unknown): MessageInit {
-  const keys = typeof b === 'string' && b.length > 0 ? b : undefined;
-  return {
-    flag: typeof c === 'number' ? c : 0,
-    ...(tags.length > 0 ? { tags } : {}),
-    ...(keys === undefined ? {} : { keys }),
-  };
-}
-
 export interface MessageInit {
   flag?: number;
   tags?: string;
@@ -111,14 +101,22 @@ export class Message {
     waitStoreMsgOK?: boolean,
   ) {
     this.topic = topic;
-    const init = a instanceof Uint8Array ? ((b as MessageInit | undefined) ?? {}) : javaInit(a, b, c);
     const body = a instanceof Uint8Array ? a : b instanceof Uint8Array ? b : c instanceof Uint8Array ? c : d;
     if (body === undefined) throw new TypeError('new Message: no body');
     this.body = body;
-    this.flag = init.flag ?? 0;
-    this.properties = init.properties ?? new Map();
-    if (init.tags !== undefined) this.setTags(init.tags);
-    if (init.keys !== undefined) this.setKeys(init.keys);
+    if (a instanceof Uint8Array) {
+      const init = b as MessageInit | undefined;
+      this.flag = init?.flag ?? 0;
+      this.properties = init?.properties ?? new Map();
+      if (init?.tags !== undefined) this.setTags(init.tags);
+      if (init?.keys !== undefined) this.setKeys(init.keys);
+    } else {
+      // Java's constructors: empty tags or keys are none.
+      this.flag = typeof c === 'number' ? c : 0;
+      this.properties = new Map();
+      if (a.length > 0) this.setTags(a);
+      if (typeof b === 'string' && b.length > 0) this.setKeys(b);
+    }
     if (waitStoreMsgOK !== undefined) this.setWaitStoreMsgOK(waitStoreMsgOK);
   }
 

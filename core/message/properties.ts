@@ -12,24 +12,40 @@ export const PROPERTY_SEPARATOR = 2;
 
 export type Properties = ReadonlyMap<string, string>;
 
+// The walks over a Map below use forEach with a function made once and their state in these
+// module variables: a for-of makes an iterator and a [name, value] pair per entry, a closure a
+// function per call. Each walk runs to its end synchronously, so no two ever share them.
+let byteLength = 0;
+let writeDest: Uint8Array = new Uint8Array(0);
+let writePos = 0;
+let writeFirst = true;
+
+function addByteLength(value: string, name: string): void {
+  byteLength += utf8Length(name) + utf8Length(value) + 2;
+}
+
+function writeEntry(value: string, name: string): void {
+  if (!writeFirst) writeDest[writePos++] = PROPERTY_SEPARATOR;
+  writeFirst = false;
+  writePos = writeText(name, writeDest, writePos);
+  writeDest[writePos++] = NAME_VALUE_SEPARATOR;
+  writePos = writeText(value, writeDest, writePos);
+}
+
 /** The exact encoded length, computed without encoding. */
 export function propertiesByteLength(props: Properties): number {
-  let n = 0;
-  for (const [name, value] of props) n += utf8Length(name) + utf8Length(value) + 2;
-  return Math.max(0, n - 1);
+  byteLength = 0;
+  props.forEach(addByteLength);
+  return Math.max(0, byteLength - 1);
 }
 
 /** Encodes into `dest` at `pos` (which must have room) and returns the end position. */
 export function writeProperties(props: Properties, dest: Uint8Array, pos: number): number {
-  let first = true;
-  for (const [name, value] of props) {
-    if (!first) dest[pos++] = PROPERTY_SEPARATOR;
-    first = false;
-    pos = writeText(name, dest, pos);
-    dest[pos++] = NAME_VALUE_SEPARATOR;
-    pos = writeText(value, dest, pos);
-  }
-  return pos;
+  writeDest = dest;
+  writePos = pos;
+  writeFirst = true;
+  props.forEach(writeEntry);
+  return writePos;
 }
 
 export function encodeProperties(props: Properties): Uint8Array {

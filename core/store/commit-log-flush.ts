@@ -63,17 +63,18 @@ export class GroupCommitService extends FlushCommitLogService {
   wakeup(): void {
     if (this.woken || this.commitLog.queue.flushing) return;
     this.woken = true;
-    this.env.setTimer(0, () => this.doCommit());
+    this.env.setTimer(0, this.doCommit);
   }
 
-  private doCommit(): void {
+  /** A field, so a wakeup makes no closure. */
+  private readonly doCommit = (): void => {
     this.woken = false;
     const batch = this.waiting;
     this.waiting = [];
     // Woken with nothing waiting (a put with WAIT=false): one flush, as RocketMQ's empty round.
     if (batch.length === 0) this.flushFile((stamp) => this.committed(batch, stamp));
     else this.commitFrom(batch, 0, 0, 0);
-  }
+  };
 
   /**
    * RocketMQ's doCommit: the requests in turn, each judged by whether its record is durable, after
@@ -128,21 +129,26 @@ export class FlushRealTimeService extends FlushCommitLogService {
   }
 
   start(): void {
-    this.env.setTimer(this.config.flushIntervalCommitLog, () => {
-      this.check();
-      this.start();
-    });
+    this.env.setTimer(this.config.flushIntervalCommitLog, this.tick);
   }
 
   /** A put happened: check the dirty pages now rather than at the end of the interval. */
   wakeup(): void {
     if (this.woken) return;
     this.woken = true;
-    this.env.setTimer(0, () => {
-      this.woken = false;
-      this.check();
-    });
+    this.env.setTimer(0, this.woke);
   }
+
+  // The timers' callbacks are fields, made once: a put's wakeup makes no closure.
+  private readonly tick = (): void => {
+    this.check();
+    this.start();
+  };
+
+  private readonly woke = (): void => {
+    this.woken = false;
+    this.check();
+  };
 
   private check(): void {
     let leastPages = this.config.flushCommitLogLeastPages;

@@ -82,6 +82,15 @@ export interface RecordInput extends RecordContent, Omit<StoredFields, 'storeSiz
   flag: number;
 }
 
+/** The fields a put decides: where and when the store writes the record. */
+export type RecordPlacement = Pick<
+  RecordInput,
+  'queueOffset' | 'commitLogOffset' | 'storeTimestamp' | 'storeHost'
+>;
+
+/** The fields a message brings to a put. */
+export type RecordFields = Omit<RecordInput, keyof RecordPlacement>;
+
 /** Why a message cannot be stored, named after the PutMessageStatus a broker answers with. */
 export interface RecordProblem {
   status: 'MESSAGE_ILLEGAL' | 'PROPERTIES_SIZE_EXCEEDED';
@@ -99,11 +108,14 @@ interface Measured {
   size: number;
 }
 
+/** What measure() found last: one object serves every measure, read at once by its caller. */
+const measured: Measured = { topicLength: 0, propertiesLength: 0, size: 0 };
+
 function measure(content: RecordContent): Measured {
-  const topicLength = utf8Length(content.topic);
-  const propertiesLength = propertiesByteLength(content.properties);
-  const size = calMsgLength(content.body.length, topicLength, propertiesLength);
-  return { topicLength, propertiesLength, size };
+  measured.topicLength = utf8Length(content.topic);
+  measured.propertiesLength = propertiesByteLength(content.properties);
+  measured.size = calMsgLength(content.body.length, measured.topicLength, measured.propertiesLength);
+  return measured;
 }
 
 function problemOf(content: RecordContent, m: Measured): RecordProblem | undefined {
@@ -121,14 +133,13 @@ function problemOf(content: RecordContent, m: Measured): RecordProblem | undefin
   return undefined;
 }
 
-/** The exact encoded size, known before encoding so the writer can apply the end-of-file rule. */
-export function recordSize(content: RecordContent): number {
-  return measure(content).size;
-}
-
-/** Checks the size limits; the broker answers with the problem's status instead of storing. */
-export function recordContentProblem(content: RecordContent): RecordProblem | undefined {
-  return problemOf(content, measure(content));
+/**
+ * The exact encoded size, known before encoding so the writer can apply the end-of-file rule; or,
+ * when a size limit is exceeded, the problem the broker answers with instead of storing.
+ */
+export function measureRecord(content: RecordContent): number | RecordProblem {
+  const m = measure(content);
+  return problemOf(content, m) ?? m.size;
 }
 
 /**
@@ -156,40 +167,52 @@ export function bodyCrc(body: Uint8Array): number {
 
 /** Encodes one record; throws a RangeError when a limit is exceeded or a host is not IPv4. */
 export function encodeRecord(input: RecordInput): Uint8Array {
-  const m = measure(input);
-  const problem = problemOf(input, m);
-  if (problem) throw new RangeError(`${problem.status}: ${problem.detail}`);
-  if (input.sysFlag & IPV6_FLAGS) throw new RangeError('IPv6 hosts are not modelled (sysFlag bits 4-5)');
-  const out = new Uint8Array(m.size);
-  const view = viewOf(out);
-  const L = RecordLayout;
-  view.setInt32(L.TOTALSIZE, m.size);
-  view.setInt32(L.MAGICCODE, MESSAGE_MAGIC_CODE);
-  view.setInt32(L.BODYCRC, bodyCrc(input.body));
-  view.setInt32(L.QUEUEID, input.queueId);
-  view.setInt32(L.FLAG, input.flag);
-  setInt64(view, L.QUEUEOFFSET, input.queueOffset);
-  setInt64(view, L.PHYSICALOFFSET, input.commitLogOffset);
-  view.setInt32(L.SYSFLAG, input.sysFlag);
-  setInt64(view, L.BORNTIMESTAMP, input.bornTimestamp);
-  writeHost(view, L.BORNHOST, input.bornHost);
-  setInt64(view, L.STORETIMESTAMP, input.storeTimestamp);
-  writeHost(view, L.STOREHOST, input.storeHost);
-  view.setInt32(L.RECONSUMETIMES, input.reconsumeTimes);
-  setInt64(view, L.PREPAREDTRANSACTIONOFFSET, input.preparedTransactionOffset);
-  view.setInt32(L.BODYLEN, input.body.length);
-  out.set(input.body, L.BODY);
-  let pos = L.BODY + input.body.length;
-  out[pos++] = m.topicLength;
-  pos = writeUtf8(input.topic, out, pos);
-  view.setInt16(pos, m.propertiesLength);
-  writeProperties(input.properties, out, pos + 2);
+  const size = measureRecord(input);
+  if (typeof size !== 'number') throw new RangeError(`${size.status}: ${size.detail}`);
+  const out = new Uint8Array(size);
+  writeRecord(out, input, input, size);
   return out;
 }
 
-export type CheckResult<R> =
-  | { kind: 'valid'; size: number; record: R }
-  | CheckFailure;
+/**
+ * Encodes a record of `size` bytes (measureRecord's, so within the limits) at the start of `out`,
+ * which has room for it: a put encodes into one buffer it reuses, as RocketMQ's encoder does.
+ */
+export function writeRecord(
+  out: Uint8Array,
+  fields: RecordFields,
+  placement: RecordPlacement,
+  size: number,
+): void {
+  if (fields.sysFlag & IPV6_FLAGS) throw new RangeError('IPv6 hosts are not modelled (sysFlag bits 4-5)');
+  const view = viewOf(out);
+  const L = RecordLayout;
+  view.setInt32(L.TOTALSIZE, size);
+  view.setInt32(L.MAGICCODE, MESSAGE_MAGIC_CODE);
+  view.setInt32(L.BODYCRC, bodyCrc(fields.body));
+  view.setInt32(L.QUEUEID, fields.queueId);
+  view.setInt32(L.FLAG, fields.flag);
+  setInt64(view, L.QUEUEOFFSET, placement.queueOffset);
+  setInt64(view, L.PHYSICALOFFSET, placement.commitLogOffset);
+  view.setInt32(L.SYSFLAG, fields.sysFlag);
+  setInt64(view, L.BORNTIMESTAMP, fields.bornTimestamp);
+  writeHost(view, L.BORNHOST, fields.bornHost);
+  setInt64(view, L.STORETIMESTAMP, placement.storeTimestamp);
+  writeHost(view, L.STOREHOST, placement.storeHost);
+  view.setInt32(L.RECONSUMETIMES, fields.reconsumeTimes);
+  setInt64(view, L.PREPAREDTRANSACTIONOFFSET, fields.preparedTransactionOffset);
+  view.setInt32(L.BODYLEN, fields.body.length);
+  out.set(fields.body, L.BODY);
+  let pos = L.BODY + fields.body.length;
+  const topicStart = pos + 1;
+  pos = writeUtf8(fields.topic, out, topicStart);
+  out[topicStart - 1] = pos - topicStart;
+  // The properties take what the size leaves: measureRecord counted them.
+  view.setInt16(pos, size - (pos + 2));
+  writeProperties(fields.properties, out, pos + 2);
+}
+
+export type CheckResult<R> = { kind: 'valid'; size: number; record: R } | CheckFailure;
 
 /** A record that is not there: the blank at a file's end, or bytes that do not hold one. */
 export type CheckFailure =
@@ -223,7 +246,12 @@ function corrupt(size: number, reason: string): CheckFailure {
  * than that fails like a short buffer; the body is read (and so bounded) only when it is returned
  * or CRC-checked. Fields are read straight off the bytes: no DataView, no object per field.
  */
-function locate(buf: Uint8Array, offset: number, readBody: boolean, checkCRC: boolean): CheckFailure | undefined {
+function locate(
+  buf: Uint8Array,
+  offset: number,
+  readBody: boolean,
+  checkCRC: boolean,
+): CheckFailure | undefined {
   if (!Number.isInteger(offset) || offset < 0 || buf.length - offset < 8) {
     return corrupt(-1, `no record header at offset ${offset}`);
   }
@@ -318,7 +346,9 @@ export function decodeRecord(buf: Uint8Array, offset: number, checkCRC: boolean)
 /** decodeRecord as a CheckResult. */
 export function checkRecord(buf: Uint8Array, offset: number, options: CheckOptions): CheckResult<MessageExt> {
   const decoded = decodeRecord(buf, offset, options.checkCRC);
-  return decoded instanceof MessageExt ? { kind: 'valid', size: decoded.storeSize, record: decoded } : decoded;
+  return decoded instanceof MessageExt
+    ? { kind: 'valid', size: decoded.storeSize, record: decoded }
+    : decoded;
 }
 
 /**
@@ -412,7 +442,8 @@ export function readDispatchRequest(
     const level = parseJavaInt(delay);
     // Java's Integer.parseInt throws here, and the reader turns any exception into -1.
     if (level === undefined) return corrupt(-1, `DELAY property ${JSON.stringify(delay)} is not an int`);
-    if (level > 0 && options.deliverTimestamp) into.tagsCode = options.deliverTimestamp(level, into.storeTimestamp);
+    if (level > 0 && options.deliverTimestamp)
+      into.tagsCode = options.deliverTimestamp(level, into.storeTimestamp);
   }
   into.queueId = readInt32(buf, offset + L.QUEUEID);
   into.queueOffset = readInt64(buf, offset + L.QUEUEOFFSET);

@@ -23,21 +23,18 @@ import {
 } from '../message/message.ts';
 import {
   encodeBlank,
-  encodeRecord,
   fitsBeforeEndOfFile,
-  recordContentProblem,
-  recordSize,
-  type RecordInput,
+  measureRecord,
+  writeRecord,
+  type RecordFields,
+  type RecordPlacement,
 } from './commit-log-record.ts';
 import { MappedFileQueue } from './mapped-file-queue.ts';
 import { parseDelayLevels, type MessageStoreConfig } from './message-store-config.ts';
 import type { PutMessageResult } from './put-message-result.ts';
 
 /** A message as the broker hands it to the store; the store fills in where and when. */
-export type PutMessageRequest = Omit<
-  RecordInput,
-  'queueOffset' | 'commitLogOffset' | 'storeTimestamp' | 'storeHost'
->;
+export type PutMessageRequest = RecordFields;
 
 export class CommitLog {
   readonly queue: MappedFileQueue;
@@ -46,6 +43,10 @@ export class CommitLog {
   /** Store time of the last appended record (a MappedFile's storeTimestamp, for the checkpoint). */
   lastStoreTimestamp = 0;
   private readonly maxDelayLevel: number;
+  /** Each put encodes its record here (RocketMQ's encoder buffer), then the file copies it. */
+  private encoded = new Uint8Array(4096);
+  /** Where and when the record being put goes, refilled by each put. */
+  private readonly placement: RecordPlacement;
 
   constructor(
     private readonly env: Env,
@@ -58,20 +59,20 @@ export class CommitLog {
       config.mappedFileSizeCommitLog,
     );
     this.maxDelayLevel = parseDelayLevels(config.messageDelayLevel).length;
+    this.placement = { queueOffset: 0, commitLogOffset: 0, storeTimestamp: 0, storeHost };
   }
 
   /** Appends one message; the status is PUT_OK or why it was not stored. Flushing comes after. */
   append(request: PutMessageRequest): PutMessageResult {
     const message = this.rewriteDelayed(request);
-    const problem = recordContentProblem(message);
-    if (problem !== undefined) return { status: problem.status, detail: problem.detail };
+    const size = measureRecord(message);
+    if (typeof size !== 'number') return { status: size.status, detail: size.detail };
     if (message.body.length > this.config.maxMessageSize) {
       return {
         status: 'MESSAGE_ILLEGAL',
         detail: `body exceeds maxMessageSize ${this.config.maxMessageSize}`,
       };
     }
-    const size = recordSize(message);
     if (!fitsBeforeEndOfFile(size, this.queue.fileSize)) {
       return {
         status: 'UNKNOWN_ERROR',
@@ -141,24 +142,13 @@ export class CommitLog {
     const queueOffset = tracked ? (this.topicQueueTable.get(key) ?? 0) : 0;
     const commitLogOffset = file.fileFromOffset + file.wrotePosition;
     const storeTimestamp = this.env.now();
-    file.append(
-      encodeRecord({
-        topic: message.topic,
-        queueId: message.queueId,
-        flag: message.flag,
-        body: message.body,
-        properties: message.properties,
-        sysFlag: message.sysFlag,
-        bornTimestamp: message.bornTimestamp,
-        bornHost: message.bornHost,
-        reconsumeTimes: message.reconsumeTimes,
-        preparedTransactionOffset: message.preparedTransactionOffset,
-        queueOffset,
-        commitLogOffset,
-        storeTimestamp,
-        storeHost: this.storeHost,
-      }),
-    );
+    const placement = this.placement;
+    placement.queueOffset = queueOffset;
+    placement.commitLogOffset = commitLogOffset;
+    placement.storeTimestamp = storeTimestamp;
+    if (this.encoded.length < size) this.encoded = new Uint8Array(Math.max(size, 2 * this.encoded.length));
+    writeRecord(this.encoded, message, placement, size);
+    file.append(this.encoded.subarray(0, size));
     if (tracked) this.topicQueueTable.set(key, queueOffset + 1);
     this.lastStoreTimestamp = file.storeTimestamp = storeTimestamp;
     const appendResult = {

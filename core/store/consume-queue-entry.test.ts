@@ -50,7 +50,9 @@ const entries = fc.array(entry, { minLength: 1, maxLength: 5 });
 
 ptest.prop([entries])('round trip, entry n at byte 20n', (entries) => {
   const file = new Uint8Array(entries.length * CQ_STORE_UNIT_SIZE);
-  entries.forEach((e, n) => writeCqEntry(file, n * CQ_STORE_UNIT_SIZE, e.commitLogOffset, e.size, e.tagsCode));
+  entries.forEach((e, n) =>
+    writeCqEntry(file, n * CQ_STORE_UNIT_SIZE, e.commitLogOffset, e.size, e.tagsCode),
+  );
   entries.forEach((e, n) => expect(decodeCqEntry(file, n * CQ_STORE_UNIT_SIZE)).toEqual(e));
 });
 

@@ -76,7 +76,8 @@ export class CqEntryBuffer {
   }
 
   private position(i: number): number {
-    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new RangeError(`entry ${i} of ${this.length}`);
+    if (!Number.isInteger(i) || i < 0 || i >= this.length)
+      throw new RangeError(`entry ${i} of ${this.length}`);
     return i * CQ_STORE_UNIT_SIZE;
   }
 }

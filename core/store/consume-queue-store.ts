@@ -11,6 +11,8 @@ const NO_QUEUES: readonly ConsumeQueue[] = [];
 
 export class ConsumeQueueStore {
   private readonly table = new Map<string, Map<number, ConsumeQueue>>();
+  /** Every queue in iteration order, made again (not changed) when a queue is added. */
+  private list: readonly ConsumeQueue[] | undefined;
 
   constructor(
     private readonly disk: Disk,
@@ -56,7 +58,7 @@ export class ConsumeQueueStore {
 
   /** Flushes every queue; `done` runs when all are durable. */
   flush(done: () => void = () => {}): void {
-    const queues = [...this];
+    const queues = this.queues;
     let left = queues.length;
     if (left === 0) {
       done();
@@ -100,9 +102,21 @@ export class ConsumeQueueStore {
     return this.table.get(topic)?.values() ?? NO_QUEUES;
   }
 
-  /** Every queue, by topic then queue id in creation order (for recovery, checkers and reports). */
-  *[Symbol.iterator](): IterableIterator<ConsumeQueue> {
-    for (const byId of this.table.values()) yield* byId.values();
+  /**
+   * Every queue, by topic then queue id in creation order (for recovery, the flush service,
+   * checkers and reports): one array until a queue is added, so a walk of them allocates nothing.
+   */
+  get queues(): readonly ConsumeQueue[] {
+    if (this.list === undefined) {
+      const list: ConsumeQueue[] = [];
+      for (const byId of this.table.values()) for (const cq of byId.values()) list.push(cq);
+      this.list = list;
+    }
+    return this.list;
+  }
+
+  [Symbol.iterator](): IterableIterator<ConsumeQueue> {
+    return this.queues.values();
   }
 
   private add(topic: string, queueId: number): ConsumeQueue {
@@ -116,6 +130,7 @@ export class ConsumeQueueStore {
       mappedFileSize: this.mappedFileSize,
     });
     byId.set(queueId, cq);
+    this.list = undefined;
     return cq;
   }
 }

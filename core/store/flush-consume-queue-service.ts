@@ -21,18 +21,21 @@ export class FlushConsumeQueueService {
   }
 
   start(): void {
-    this.env.setTimer(this.config.flushIntervalConsumeQueue, () => {
-      this.doFlush();
-      this.start();
-    });
+    this.env.setTimer(this.config.flushIntervalConsumeQueue, this.tick);
   }
+
+  /** The timer's callback, made once rather than a closure per tick. */
+  private readonly tick = (): void => {
+    this.doFlush();
+    this.start();
+  };
 
   private doFlush(): void {
     const now = this.env.now();
     const thorough = now >= this.lastThoroughFlush + this.config.flushConsumeQueueThoroughInterval;
     if (!thorough) {
       const least = this.config.flushConsumeQueueLeastPages * OS_PAGE_SIZE;
-      for (const cq of this.consumeQueues)
+      for (const cq of this.consumeQueues.queues)
         if (!cq.flushing && cq.dirtyBytes() >= Math.max(1, least)) cq.flush();
       return;
     }

@@ -53,7 +53,8 @@ export function getMessage(
   if (cq === undefined) return answer('NO_MATCHED_LOGIC_QUEUE', corrected(config, offset, 0), 0, 0);
   const minOffset = cq.minOffsetInQueue();
   const maxOffset = cq.maxOffsetInQueue();
-  if (maxOffset === 0) return answer('NO_MESSAGE_IN_QUEUE', corrected(config, offset, 0), minOffset, maxOffset);
+  if (maxOffset === 0)
+    return answer('NO_MESSAGE_IN_QUEUE', corrected(config, offset, 0), minOffset, maxOffset);
   if (offset < minOffset) {
     return answer('OFFSET_TOO_SMALL', corrected(config, offset, minOffset), minOffset, maxOffset);
   }
@@ -142,7 +143,11 @@ function isBatchFull(
 ): boolean {
   if (bufferTotal === 0 || messageTotal === 0) return false;
   if (maxMsgNums <= messageTotal) return true;
-  const maxBytes = isInDisk ? config.maxTransferBytesOnMessageInDisk : config.maxTransferBytesOnMessageInMemory;
-  const maxCount = isInDisk ? config.maxTransferCountOnMessageInDisk : config.maxTransferCountOnMessageInMemory;
+  const maxBytes = isInDisk
+    ? config.maxTransferBytesOnMessageInDisk
+    : config.maxTransferBytesOnMessageInMemory;
+  const maxCount = isInDisk
+    ? config.maxTransferCountOnMessageInDisk
+    : config.maxTransferCountOnMessageInMemory;
   return bufferTotal + sizePy > maxBytes || messageTotal > maxCount - 1;
 }
