@@ -11,7 +11,7 @@
 //   (messages, timers, disk completions) runs at resume, in order, late;
 // - disk loss: the machine loses power and comes back with an empty disk.
 // Not modelled: several processes on one machine, partial (per-thread) failures, slow CPUs.
-import type { Disk, Env, Net, Process, ProcessMain, TimerId } from '../core/env.ts';
+import type { Disk, DiskError, Env, Net, Process, ProcessMain, TimerId } from '../core/env.ts';
 import type { NodeClock } from './clock.ts';
 import type { SimDisk } from './disk.ts';
 import type { SimNetwork } from './network.ts';
@@ -229,8 +229,14 @@ export class SimNode implements TimerOwner {
       allocate: (path, length) => this.machineDisk.allocate(path, length),
       usage: () => this.machineDisk.usage(),
       flush: (path, done, range) =>
-        this.machineDisk.flush(path, done && ((error) => ctx.post(() => done(error))), range),
+        this.machineDisk.flush(path, done && ((error) => this.completeFlush(ctx, done, error)), range),
     };
+  }
+
+  /** A flush's completion, as its incarnation: with no second closure while the process runs. */
+  private completeFlush(ctx: ProcessContext, done: (error?: DiskError) => void, error?: DiskError): void {
+    if (ctx.runsNow()) done(error);
+    else ctx.post(() => done(error));
   }
 
   private netPort(ctx: ProcessContext): Net {
