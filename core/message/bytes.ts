@@ -96,6 +96,11 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number): strin
   return bufferProto.utf8Slice.call(bytes, start, end);
 }
 
+/** Node's decode of a range in place: decodeUtf8, except that a leading byte order mark is kept. */
+export function utf8Slice(bytes: Uint8Array, start: number, end: number): string {
+  return bufferProto.utf8Slice.call(bytes, start, end);
+}
+
 const HEX = new TextEncoder().encode('0123456789ABCDEF');
 /** toHex's output as ASCII bytes, reused: one string is made per call, not one per digit. */
 let hexScratch = new Uint8Array(64);

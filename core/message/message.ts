@@ -5,6 +5,7 @@
 // given (no copy), and there is no transactionId field.
 import type { Host } from './host.ts';
 import { encodeOffsetMsgId } from './message-id.ts';
+import { decodeProperties, findProperty } from './properties.ts';
 
 export { formatHost, parseHost, type Host } from './host.ts';
 
@@ -67,6 +68,11 @@ export interface MessageInit {
   keys?: string | readonly string[];
   /** Taken over, not copied. */
   properties?: Map<string, string>;
+  /**
+   * Instead of `properties`: a stored record's property bytes, taken over (never changed after),
+   * read in place until something needs the Map (see Message.properties).
+   */
+  encodedProperties?: Uint8Array;
 }
 
 /**
@@ -77,7 +83,14 @@ export interface MessageInit {
 export class Message {
   // In this order, as the fields were laid out when topic and body were parameter properties.
   flag: number;
-  readonly properties: Map<string, string>;
+  // A message made here has its properties as a Map from the start. One read from the store
+  // keeps its record's bytes instead: a lookup scans them, a put waits in #puts, and the Map is
+  // made (the bytes decoded, then the puts applied in order) only when asked for, so a message
+  // pulled, looked at and consumed makes no Map. Private fields: not seen by spreads or equality.
+  #props: Map<string, string> | undefined;
+  #encoded: Uint8Array | undefined;
+  /** Puts made before the Map: name, value, ... in first-put order, each name once, its last value. */
+  #puts: string[] | undefined;
   topic: string;
   body: Uint8Array;
 
@@ -107,29 +120,59 @@ export class Message {
     if (a instanceof Uint8Array) {
       const init = b as MessageInit | undefined;
       this.flag = init?.flag ?? 0;
-      this.properties = init?.properties ?? new Map();
+      this.#encoded = init?.encodedProperties;
+      if (this.#encoded === undefined) this.#props = init?.properties ?? new Map();
       if (init?.tags !== undefined) this.setTags(init.tags);
       if (init?.keys !== undefined) this.setKeys(init.keys);
     } else {
       // Java's constructors: empty tags or keys are none.
       this.flag = typeof c === 'number' ? c : 0;
-      this.properties = new Map();
+      this.#props = new Map();
       if (a.length > 0) this.setTags(a);
       if (typeof b === 'string' && b.length > 0) this.setKeys(b);
     }
     if (waitStoreMsgOK !== undefined) this.setWaitStoreMsgOK(waitStoreMsgOK);
   }
 
+  /** The properties as a Map (taken over from MessageInit, or decoded now from the record's bytes). */
+  get properties(): Map<string, string> {
+    if (this.#props !== undefined) return this.#props;
+    const encoded = this.#encoded!;
+    const props = decodeProperties(encoded, 0, encoded.length);
+    const puts = this.#puts;
+    if (puts !== undefined) for (let i = 0; i < puts.length; i += 2) props.set(puts[i]!, puts[i + 1]!);
+    this.#encoded = this.#puts = undefined;
+    return (this.#props = props);
+  }
+
   getProperty(name: string): string | undefined {
-    return this.properties.get(name);
+    if (this.#props !== undefined) return this.#props.get(name);
+    const puts = this.#puts;
+    if (puts !== undefined) for (let i = 0; i < puts.length; i += 2) if (puts[i] === name) return puts[i + 1];
+    return findProperty(this.#encoded!, name);
   }
 
   putProperty(name: string, value: string): void {
-    this.properties.set(name, value);
+    if (this.#props !== undefined) return void this.#props.set(name, value);
+    const puts = (this.#puts ??= []);
+    for (let i = 0; i < puts.length; i += 2) if (puts[i] === name) return void (puts[i + 1] = value);
+    puts.push(name, value);
   }
 
   clearProperty(name: string): void {
     this.properties.delete(name);
+  }
+
+  /** Takes properties like `source`'s, of its own: a copy of the Map or of the puts, the same bytes (never changed). */
+  protected copyPropertiesOf(source: Message): void {
+    if (source.#props !== undefined) {
+      // forEach, not new Map(props): the copy then makes no [name, value] pair per property.
+      const props = new Map<string, string>();
+      source.#props.forEach(copyEntryInto, props);
+      this.#props = props;
+      this.#encoded = undefined;
+    } else this.#encoded = source.#encoded;
+    this.#puts = source.#puts?.slice();
   }
 
   getTags(): string | undefined {
@@ -230,6 +273,13 @@ export class MessageExt extends Message implements StoredFields {
     this.bodyCRC = stored.bodyCRC;
   }
 
+  /** A private copy: its own properties, the same body and stored fields. */
+  copy(): MessageExt {
+    const copy = new MessageExt(this.topic, this.body, { flag: this.flag, encodedProperties: NONE }, this);
+    copy.copyPropertiesOf(this);
+    return copy;
+  }
+
   /** The broker-side id (offsetMsgId): store host and CommitLog offset; a resend gets a new one. */
   get msgId(): string {
     return encodeOffsetMsgId(this.storeHost, this.commitLogOffset);
@@ -238,8 +288,12 @@ export class MessageExt extends Message implements StoredFields {
 
 /** A private copy of a received message (the simulated network passes bodies by reference). */
 export function copyMessageExt(m: MessageExt): MessageExt {
-  // forEach, not new Map(m.properties): the copy then makes no [name, value] pair per property.
-  const properties = new Map<string, string>();
-  m.properties.forEach((value, name) => properties.set(name, value));
-  return new MessageExt(m.topic, m.body, { flag: m.flag, properties }, m);
+  return m.copy();
+}
+
+/** A copy's stand-in bytes until copyPropertiesOf gives it its own properties. */
+const NONE = new Uint8Array(0);
+
+function copyEntryInto(this: Map<string, string>, value: string, name: string): void {
+  this.set(name, value);
 }

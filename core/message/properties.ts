@@ -5,7 +5,7 @@
 // repeated name keeps its last value. Simplifications: entries are written in the Map's
 // insertion order (Java writes HashMap order), and a name or value that contains a separator is
 // refused at encode time, where RocketMQ would silently store a string it cannot read back.
-import { decodeUtf8, utf8Decoder, utf8Encoder, utf8Length, writeUtf8 } from './bytes.ts';
+import { decodeUtf8, utf8Decoder, utf8Encoder, utf8Length, utf8Slice, writeUtf8 } from './bytes.ts';
 
 export const NAME_VALUE_SEPARATOR = 1;
 export const PROPERTY_SEPARATOR = 2;
@@ -100,8 +100,24 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 const NAME_VALUE = String.fromCharCode(NAME_VALUE_SEPARATOR);
 const ENTRY_END = String.fromCharCode(PROPERTY_SEPARATOR);
 
-/** utf8Decoder.decode(encodeProperties(props)), without the bytes. */
+/** propertiesToString's bytes, reused: the text made from them is all it allocates. */
+let textScratch = new Uint8Array(256);
+
+/**
+ * The properties as text: utf8Decoder.decode(encodeProperties(props)), written into reused bytes
+ * and read back as one string rather than joined piece by piece (a string per piece). Only text
+ * with a lone surrogate, which UTF-8 turns into U+FFFD, or U+FFFD itself does not come back as it
+ * went in: that is joined as text.
+ */
 export function propertiesToString(props: Properties): string {
+  const length = propertiesByteLength(props);
+  if (textScratch.length < length) textScratch = new Uint8Array(Math.max(length, 2 * textScratch.length));
+  const text = utf8Slice(textScratch, 0, writeProperties(props, textScratch, 0));
+  return text.includes('\ufffd') ? joinedText(props) : text;
+}
+
+/** propertiesToString as text joined: the lone surrogates' way through the bytes decided here. */
+function joinedText(props: Properties): string {
   let text = '';
   props.forEach((value, name) => {
     checkText(name);
@@ -120,10 +136,21 @@ export function stringToProperties(text: string): Map<string, string> {
     if (itemEnd < 0) itemEnd = text.length;
     let sep = text.indexOf(NAME_VALUE, index);
     if (sep < 0 || sep > itemEnd) sep = itemEnd;
-    if (sep > index && sep < itemEnd - 1) props.set(text.slice(index, sep), text.slice(sep + 1, itemEnd));
+    if (sep > index && sep < itemEnd - 1) props.set(nameIn(text, index, sep), text.slice(sep + 1, itemEnd));
     index = itemEnd + 1;
   }
   return props;
+}
+
+/** Property names met in text, each kept once: one met again is matched in place, not sliced. */
+const textNames: string[] = [];
+
+function nameIn(text: string, start: number, end: number): string {
+  const length = end - start;
+  for (const name of textNames) if (name.length === length && text.startsWith(name, start)) return name;
+  const name = text.slice(start, end);
+  if (textNames.length < INTERN_LIMIT && length <= INTERN_MAX_LENGTH) textNames.push(name);
+  return name;
 }
 
 export function decodeProperties(bytes: Uint8Array, start = 0, end = bytes.length): Map<string, string> {
@@ -152,4 +179,39 @@ export function internUtf8(bytes: Uint8Array, start: number, end: number): strin
   const text = decodeUtf8(bytes, start, end);
   if (interned.length < INTERN_LIMIT) interned.push({ bytes: bytes.slice(start, end), text });
   return text;
+}
+
+/**
+ * decodeProperties(bytes).get(name) without the Map: the value of the last well-formed entry so
+ * named. A name is matched as bytes when it is ASCII and the entry's name has no byte order mark
+ * (which decoding drops); otherwise as decoded text.
+ */
+export function findProperty(bytes: Uint8Array, name: string): string | undefined {
+  const ascii = isAscii(name);
+  let valueStart = -1;
+  let valueEnd = -1;
+  for (let index = 0; index < bytes.length;) {
+    const itemEnd = indexOfByte(bytes, PROPERTY_SEPARATOR, index, bytes.length);
+    const sep = indexOfByte(bytes, NAME_VALUE_SEPARATOR, index, itemEnd);
+    if (sep > index && sep < itemEnd - 1 && nameIs(bytes, index, sep, name, ascii)) {
+      valueStart = sep + 1;
+      valueEnd = itemEnd;
+    }
+    index = itemEnd + 1;
+  }
+  return valueStart < 0 ? undefined : decodeUtf8(bytes, valueStart, valueEnd);
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+function nameIs(bytes: Uint8Array, start: number, end: number, name: string, ascii: boolean): boolean {
+  const bom =
+    end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf;
+  if (!ascii || bom) return decodeUtf8(bytes, start, end) === name;
+  if (end - start !== name.length) return false;
+  for (let i = 0; i < name.length; i++) if (bytes[start + i] !== name.charCodeAt(i)) return false;
+  return true;
 }

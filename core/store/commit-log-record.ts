@@ -30,7 +30,6 @@ import {
   type StoredFields,
 } from '../message/message.ts';
 import {
-  decodeProperties,
   forEachProperty,
   internUtf8,
   propertiesByteLength,
@@ -300,7 +299,7 @@ function locate(
 }
 
 /** MessageExt's constructor copies these, so one pair of objects serves every decode. */
-const init: MessageInit = { flag: 0, properties: undefined };
+const init: MessageInit = { flag: 0, encodedProperties: undefined };
 const stored: StoredFields = {
   queueId: 0,
   queueOffset: 0,
@@ -326,7 +325,8 @@ export function decodeRecord(buf: Uint8Array, offset: number, checkCRC: boolean)
   const topic = internUtf8(buf, at.topicStart, at.topicStart + at.topicLength);
   stored.storeSize = at.size;
   init.flag = readInt32(buf, offset + L.FLAG);
-  init.properties = decodeProperties(buf, at.propertiesStart, at.propertiesStart + at.propertiesLength);
+  // The properties' bytes, copied: the message decodes them only if something needs their Map.
+  init.encodedProperties = buf.slice(at.propertiesStart, at.propertiesStart + at.propertiesLength);
   // readHost needs a DataView: the one view this decode makes.
   const view = viewOf(buf);
   stored.queueId = readInt32(buf, offset + L.QUEUEID);
