@@ -220,7 +220,8 @@ export class SimNetwork {
     this.endpoints.delete(address);
     if (how === 'power-off') this.powered.delete(address);
     for (const conn of this.connectionsOf(address)) {
-      if (how === 'kill') this.send(conn, address, peerOf(conn, address), 'fin', undefined, undefined, undefined);
+      if (how === 'kill')
+        this.send(conn, address, peerOf(conn, address), 'fin', undefined, undefined, undefined);
       else this.breakSilently(conn);
     }
   }

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import type { Env } from '../env.ts';
 import { ConfigManager, configPath, FIRST_PERSIST_DELAY_MS } from './config-manager.ts';
-import { JsonBytes } from './json-bytes.ts';
+import { json, outOfObjectOrder } from './json-bytes.ts';
 import { parseFastjson } from '../protocol/fastjson.ts';
 
 export const TOPIC_GROUP_SEPARATOR = '@';
@@ -21,9 +21,6 @@ export const TOPIC_GROUP_SEPARATOR = '@';
 export const consumerOffsetWrapperSchema = z.object({
   offsetTable: z.record(z.string(), z.record(z.string().regex(/^\d+$/), z.number().int())),
 });
-
-/** The text of every table's write, one at a time (a write is copied or decoded at once). */
-const json = new JsonBytes();
 
 export class ConsumerOffsetManager extends ConfigManager {
   offsetTable = new Map<string, Map<number, number>>();
@@ -147,34 +144,4 @@ export class ConsumerOffsetManager extends ConfigManager {
       ]),
     );
   }
-}
-
-const MAX_ARRAY_INDEX = 2 ** 32 - 2;
-
-/** The key as an array index (an object lists those first, ascending), or -1. */
-function arrayIndex(key: string | number): number {
-  const n = typeof key === 'number' ? key : /^(?:0|[1-9]\d*)$/.test(key) ? Number(key) : -1;
-  return Number.isInteger(n) && n >= 0 && n <= MAX_ARRAY_INDEX ? n : -1;
-}
-
-/**
- * undefined if the map's keys are in the order an object made from it lists its properties (array
- * indices ascending, then the others as the map holds them); else the keys in that order.
- */
-function outOfObjectOrder<K extends string | number>(map: ReadonlyMap<K, unknown>): K[] | undefined {
-  let last = -1;
-  let named = false;
-  for (const key of map.keys()) {
-    const index = arrayIndex(key);
-    if (index < 0) named = true;
-    else if (named || index <= last) return [...map.keys()].sort((a, b) => rank(a) - rank(b) || 0);
-    else last = index;
-  }
-  return undefined;
-}
-
-/** An array index's place, before every other key (Infinity - Infinity is NaN: equal, kept in order). */
-function rank(key: string | number): number {
-  const index = arrayIndex(key);
-  return index < 0 ? Infinity : index;
 }

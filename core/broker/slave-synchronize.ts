@@ -209,7 +209,12 @@ export class SlaveSynchronize {
       if (this.seen('subscriptionGroup', text, groups)) return;
       const wrapper = readSubscriptionGroups(parseFastjson(text));
       const table = wrapper.subscriptionGroupTable;
-      const replaced = replaceVersionedTable(groups, groups.subscriptionGroupTable, wrapper.dataVersion, table);
+      const replaced = replaceVersionedTable(
+        groups,
+        groups.subscriptionGroupTable,
+        wrapper.dataVersion,
+        table,
+      );
       this.installed.set('subscriptionGroup', { text, dataVersion: groups.dataVersion });
       if (!replaced) return;
       this.env.trace('slave.synced', {

@@ -233,7 +233,11 @@ export class RouteInfoManager {
 function toBrokerData(group: BrokerGroup): BrokerData {
   if (group.data !== undefined) return group.data;
   const addrs = [...group.brokerAddrs].sort(([a], [b]) => a - b);
-  group.data = { cluster: group.cluster, brokerName: group.brokerName, brokerAddrs: Object.fromEntries(addrs) };
+  group.data = {
+    cluster: group.cluster,
+    brokerName: group.brokerName,
+    brokerAddrs: Object.fromEntries(addrs),
+  };
   return group.data;
 }
 

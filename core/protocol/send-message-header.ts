@@ -3,14 +3,7 @@
 // the producer's reading of a send's response code (MQClientAPIImpl.processSendResponse).
 import { RequestCode } from './request-code.ts';
 import { ResponseCode } from './response-code.ts';
-import {
-  booleanField,
-  intField,
-  longField,
-  NO_FIELDS,
-  required,
-  stringField,
-} from './header-reader.ts';
+import { booleanField, intField, longField, NO_FIELDS, required, stringField } from './header-reader.ts';
 import type { RemotingCommand } from './remoting-command.ts';
 
 /** What the producer makes of the answer (SendStatus); the last three mean "stored, but". */
