@@ -43,6 +43,7 @@ import { z } from 'zod';
 import { DiskError, type ByteRange, type Disk, type DiskUsage } from '../core/env.ts';
 import type { SeededRng } from './rng.ts';
 import type { Scheduler, SimEvent } from './scheduler.ts';
+import { SpanSet } from './span-set.ts';
 
 const unbounded = (finite: z.ZodNumber) => finite.or(z.literal(Infinity)).default(Infinity);
 
@@ -130,103 +131,6 @@ function withRoom(buffer: Uint8Array, size: number): Uint8Array {
   return grown;
 }
 
-interface Span {
-  start: number;
-  end: number;
-}
-
-/** Sorted, disjoint, non-adjacent half-open byte ranges: the unflushed bytes of one file. */
-class SpanSet {
-  private spans: Span[] = [];
-  private total = 0;
-
-  get bytes(): number {
-    return this.total;
-  }
-
-  get first(): Span | undefined {
-    return this.spans[0];
-  }
-
-  get last(): Span | undefined {
-    return this.spans[this.spans.length - 1];
-  }
-
-  add(start: number, end: number): void {
-    if (start >= end) return;
-    // An append (most writes) starts inside or at the end of the last span: it grows in place.
-    const last = this.last;
-    if (last !== undefined && start >= last.start && start <= last.end) {
-      if (end > last.end) {
-        this.total += end - last.end;
-        last.end = end;
-      }
-      return;
-    }
-    const i = this.firstIndex((s) => s.end >= start);
-    const j = this.firstIndex((s) => s.start > end);
-    const merged = { start, end };
-    if (i < j) {
-      merged.start = Math.min(start, this.spans[i].start);
-      merged.end = Math.max(end, this.spans[j - 1].end);
-    }
-    for (let k = i; k < j; k++) this.total -= this.spans[k].end - this.spans[k].start;
-    this.total += merged.end - merged.start;
-    this.spans.splice(i, j - i, merged);
-  }
-
-  /** Removes [start, end) and returns the pieces that were in the set, in order. */
-  remove(start: number, end: number): Span[] {
-    const i = this.firstIndex((s) => s.end > start);
-    const j = this.firstIndex((s) => s.start >= end);
-    if (start >= end || i >= j) return [];
-    const pieces: Span[] = [];
-    for (let k = i; k < j; k++) {
-      const s = this.spans[k];
-      pieces.push({ start: Math.max(s.start, start), end: Math.min(s.end, end) });
-    }
-    const remnants: Span[] = [];
-    if (this.spans[i].start < start) remnants.push({ start: this.spans[i].start, end: start });
-    if (this.spans[j - 1].end > end) remnants.push({ start: end, end: this.spans[j - 1].end });
-    for (const p of pieces) this.total -= p.end - p.start;
-    this.spans.splice(i, j - i, ...remnants);
-    return pieces;
-  }
-
-  /** How many bytes of [start, end) are in the set. */
-  bytesIn(start: number, end: number): number {
-    let count = 0;
-    for (let k = this.firstIndex((s) => s.end > start); k < this.spans.length; k++) {
-      const s = this.spans[k];
-      if (s.start >= end) break;
-      count += Math.min(s.end, end) - Math.max(s.start, start);
-    }
-    return count;
-  }
-
-  clear(): void {
-    this.spans = [];
-    this.total = 0;
-  }
-
-  /** A copy of the spans, in order. */
-  list(): Span[] {
-    return this.spans.map((s) => ({ ...s }));
-  }
-
-  /** The lowest index whose span satisfies `test`, which is false then true along the list. */
-  private firstIndex(test: (s: Span) => boolean): number {
-    let lo = 0;
-    let hi = this.spans.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (test(this.spans[mid])) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  }
-}
-
 /**
  * One file. Invariants: durableLength <= length; every byte of [durableLength, length) is dirty
  * and no dirty byte lies past length; a clean byte is the same in cache and durable; the bytes
@@ -240,6 +144,10 @@ class SimFile {
   /** Bytes reserved by allocate (the file takes max(length, allocated) of the disk). */
   allocated = 0;
   readonly dirty = new SpanSet();
+  /** makeDurable's visitor, made once per file. */
+  private readonly copyToMedium = (start: number, end: number): void => {
+    this.durable.set(this.cache.subarray(start, end), start);
+  };
 
   get space(): number {
     return Math.max(this.length, this.allocated);
@@ -247,9 +155,10 @@ class SimFile {
 
   check(): void {
     invariant(this.durableLength <= this.length, 'durable length past the size');
-    const last = this.dirty.last;
-    invariant(last === undefined || last.end <= this.length, 'dirty bytes past the size');
-    const tailDirty = last !== undefined && last.start <= this.durableLength && last.end === this.length;
+    const lastStart = this.dirty.lastStart;
+    const lastEnd = this.dirty.lastEnd;
+    invariant(lastEnd === undefined || lastEnd <= this.length, 'dirty bytes past the size');
+    const tailDirty = lastStart !== undefined && lastStart <= this.durableLength && lastEnd === this.length;
     invariant(this.durableLength === this.length || tailDirty, 'an unflushed tail is not dirty');
   }
 
@@ -258,9 +167,8 @@ class SimFile {
     invariant(end <= this.length, 'flushing past the size');
     if (start >= end) return;
     this.durable = withRoom(this.durable, end);
-    for (const piece of this.dirty.remove(start, end)) {
-      this.durable.set(this.cache.subarray(piece.start, piece.end), piece.start);
-    }
+    this.dirty.forEachIn(start, end, this.copyToMedium);
+    this.dirty.remove(start, end);
     // [durableLength, end) was all dirty, so it was all copied just now.
     this.durableLength = Math.max(this.durableLength, end);
     this.check();
@@ -277,7 +185,7 @@ export class SimDisk implements Disk {
   /** The space files take: each max(size, reservation). */
   private occupied = 0;
   /** The dirty spans of each file at each writeback tick, oldest first. */
-  private generations: { path: string; file: SimFile; spans: Span[] }[][] = [];
+  private generations: { path: string; file: SimFile; spans: number[] }[][] = [];
   private writebackEvent: SimEvent | undefined;
 
   constructor(options: DiskOptions) {
@@ -548,14 +456,18 @@ export class SimDisk implements Disk {
   /** One flusher tick: note what is dirty now, and write back what was dirty dirtyExpireMs ago. */
   private writeback(): void {
     this.writebackEvent = undefined;
-    const dirty = [...this.files].filter(([, file]) => file.dirty.bytes > 0);
-    this.generations.push(dirty.map(([path, file]) => ({ path, file, spans: file.dirty.list() })));
+    const generation: { path: string; file: SimFile; spans: number[] }[] = [];
+    for (const [path, file] of this.files) {
+      if (file.dirty.bytes > 0) generation.push({ path, file, spans: file.dirty.snapshot() });
+    }
+    this.generations.push(generation);
     const { dirtyExpireMs, writebackIntervalMs } = this.config;
     if (this.generations.length > Math.ceil(dirtyExpireMs / writebackIntervalMs)) {
       for (const { path, file, spans } of this.generations.shift()!) {
         if (this.files.get(path) !== file) continue;
-        for (const span of spans)
-          file.makeDurable(Math.min(span.start, file.length), Math.min(span.end, file.length));
+        // spans is [start0, end0, start1, end1, ...].
+        for (let k = 0; k < spans.length; k += 2)
+          file.makeDurable(Math.min(spans[k]!, file.length), Math.min(spans[k + 1]!, file.length));
       }
     }
     if (this.dirtyBytes() > 0) this.scheduleWriteback();
@@ -582,7 +494,7 @@ export class SimDisk implements Disk {
   /** Writes back some whole sectors of the first page holding an unflushed byte. */
   private tearPage(file: SimFile): ByteRange {
     const { pageSize, sectorSize } = this.config;
-    const first = file.dirty.first?.start;
+    const first = file.dirty.firstStart;
     invariant(first !== undefined, 'tearing a page of a clean file');
     invariant(first <= file.durableLength, 'a clean byte past the durable length');
     const from = first - (first % sectorSize);

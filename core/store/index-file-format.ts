@@ -46,7 +46,23 @@ export function entryPosition(g: IndexFileGeometry, n: number): number {
  * negative and is then replaced by 0 (JS's Math.abs would give 2^31).
  */
 export function indexKeyHash(key: string): number {
-  const h = javaHashCode(key);
+  return absHash(javaHashCode(key));
+}
+
+/**
+ * indexKeyHash(indexKey(topic, key.slice(from, to))) with neither string made, for each key a
+ * dispatch indexes: Java's hash goes on over more characters as h * 31 + c, so the topic's hash
+ * is carried on over '#' and the key's characters.
+ */
+export function buildKeyHash(topic: string, key: string, from: number, to: number): number {
+  let h = (Math.imul(31, javaHashCode(topic)) + KEY_JOIN) | 0;
+  for (let i = from; i < to; i++) h = (Math.imul(31, h) + key.charCodeAt(i)) | 0;
+  return absHash(h);
+}
+
+const KEY_JOIN = '#'.charCodeAt(0);
+
+function absHash(h: number): number {
   return h === -0x8000_0000 ? 0 : Math.abs(h);
 }
 
@@ -112,16 +128,23 @@ export interface IndexEntry {
 }
 
 /** Writes the entry at `pos` of `dest`, which must have 20 bytes of room there. */
-export function writeIndexEntry(dest: Uint8Array, pos: number, e: IndexEntry): void {
-  writeInt32(dest, pos, e.keyHash);
-  writeInt64(dest, pos + 4, e.phyOffset);
-  writeInt32(dest, pos + 12, e.timeDiff);
-  writeInt32(dest, pos + 16, e.prevIndex);
+export function writeIndexEntry(
+  dest: Uint8Array,
+  pos: number,
+  keyHash: number,
+  phyOffset: number,
+  timeDiff: number,
+  prevIndex: number,
+): void {
+  writeInt32(dest, pos, keyHash);
+  writeInt64(dest, pos + 4, phyOffset);
+  writeInt32(dest, pos + 12, timeDiff);
+  writeInt32(dest, pos + 16, prevIndex);
 }
 
 export function encodeIndexEntry(e: IndexEntry): Uint8Array {
   const out = new Uint8Array(INDEX_ENTRY_SIZE);
-  writeIndexEntry(out, 0, e);
+  writeIndexEntry(out, 0, e.keyHash, e.phyOffset, e.timeDiff, e.prevIndex);
   return out;
 }
 

@@ -20,7 +20,6 @@ import {
   INDEX_HEADER_SIZE,
   INVALID_INDEX,
   indexFileSize,
-  indexKeyHash,
   slotOf,
   slotPosition,
   timeDiffSeconds,
@@ -113,18 +112,20 @@ export class IndexFile {
     return this.header.indexCount >= this.geometry.indexNum;
   }
 
-  /** Adds `key` at the head of its slot's chain; false (and nothing written) when the file is full. */
-  putKey(key: string, phyOffset: number, storeTimestamp: number): boolean {
+  /**
+   * Adds the key of hash `keyHash` (indexKeyHash) at the head of its slot's chain; false (and
+   * nothing written) when the file is full.
+   */
+  putKey(keyHash: number, phyOffset: number, storeTimestamp: number): boolean {
     if (this.isFull()) return false;
     const h = this.header;
-    const keyHash = indexKeyHash(key);
     const slot = slotPosition(slotOf(keyHash, this.geometry.hashSlotNum));
     let prevIndex = this.readInt(slot);
     // A slot pointing past the entries written (left by a torn or lost write) starts a new chain.
     if (prevIndex <= INVALID_INDEX || prevIndex > h.indexCount) prevIndex = INVALID_INDEX;
     // The time is taken against the begin time before this put sets it (0 for a fresh file).
     const timeDiff = timeDiffSeconds(storeTimestamp, h.beginTimestamp);
-    writeIndexEntry(this.entryBytes, 0, { keyHash, phyOffset, timeDiff, prevIndex });
+    writeIndexEntry(this.entryBytes, 0, keyHash, phyOffset, timeDiff, prevIndex);
     this.disk.write(this.path, entryPosition(this.geometry, h.indexCount), this.entryBytes);
     this.writeInt(slot, h.indexCount);
     if (h.indexCount <= 1) {
@@ -140,13 +141,19 @@ export class IndexFile {
   }
 
   /**
-   * Appends to `into` (until it holds maxNum) the phy offsets of `key`'s chain whose hash matches
+   * Appends to `into` (until it holds maxNum) the phy offsets of the chain of the key of hash
+   * `keyHash` (indexKeyHash) whose hash matches
    * and whose time (begin + whole seconds) is within [begin, end], newest first. The walk stops at
    * the end of the chain, at a broken link, or at the first entry older than `begin`.
    */
-  selectPhyOffset(key: string, maxNum: number, begin: number, end: number, into: number[] = []): number[] {
+  selectPhyOffset(
+    keyHash: number,
+    maxNum: number,
+    begin: number,
+    end: number,
+    into: number[] = [],
+  ): number[] {
     const h = this.header;
-    const keyHash = indexKeyHash(key);
     let next = this.readInt(slotPosition(slotOf(keyHash, this.geometry.hashSlotNum)));
     if (next <= INVALID_INDEX || next > h.indexCount || h.indexCount <= 1) return into;
     while (into.length < maxNum) {

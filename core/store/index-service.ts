@@ -17,9 +17,9 @@ import { KEY_SEPARATOR, MessageSysFlag, transactionType } from '../message/messa
 import type { DispatchRequest } from './commit-log-record.ts';
 import { IndexFile } from './index-file.ts';
 import {
+  buildKeyHash,
   DEFAULT_INDEX_GEOMETRY,
   indexFileName,
-  indexKey,
   type IndexFileGeometry,
 } from './index-file-format.ts';
 import type { StoreCheckpoint } from './store-checkpoint.ts';
@@ -99,10 +99,16 @@ export class IndexService {
     if (file === undefined) return false;
     if (req.commitLogOffset < file.endPhyOffset) return true;
     if (transactionType(req.sysFlag) === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) return true;
-    const keys = (req.keys?.split(KEY_SEPARATOR) ?? []).filter((key) => key.length > 0);
-    for (const key of req.uniqKey === undefined ? keys : [req.uniqKey, ...keys]) {
-      file = this.putKey(file, req, indexKey(req.topic, key));
+    const { topic, uniqKey, keys } = req;
+    if (uniqKey !== undefined) file = this.putKey(file, req, buildKeyHash(topic, uniqKey, 0, uniqKey.length));
+    if (file === undefined || keys === undefined) return file !== undefined;
+    // Each non-empty piece of KEYS between separators, hashed in place (no split, no substrings).
+    for (let from = 0; from <= keys.length;) {
+      const separator = keys.indexOf(KEY_SEPARATOR, from);
+      const to = separator < 0 ? keys.length : separator;
+      if (to > from) file = this.putKey(file, req, buildKeyHash(topic, keys, from, to));
       if (file === undefined) return false;
+      from = to + KEY_SEPARATOR.length;
     }
     return true;
   }
@@ -123,7 +129,7 @@ export class IndexService {
     for (let i = this.indexFiles.length - 1; i >= 0; i--) {
       const file = this.indexFiles[i]!;
       if (file.isTimeMatched(begin, end)) {
-        file.selectPhyOffset(indexKey(topic, key), limit, begin, end, result.phyOffsets);
+        file.selectPhyOffset(buildKeyHash(topic, key, 0, key.length), limit, begin, end, result.phyOffsets);
       }
       if (file.beginTimestamp < begin || result.phyOffsets.length >= limit) break;
     }
@@ -162,9 +168,9 @@ export class IndexService {
   }
 
   /** Puts the key, rolling to a new file each time the current one is full (undefined: no room for one). */
-  private putKey(file: IndexFile, req: DispatchRequest, key: string): IndexFile | undefined {
+  private putKey(file: IndexFile, req: DispatchRequest, keyHash: number): IndexFile | undefined {
     let current: IndexFile | undefined = file;
-    while (current !== undefined && !current.putKey(key, req.commitLogOffset, req.storeTimestamp))
+    while (current !== undefined && !current.putKey(keyHash, req.commitLogOffset, req.storeTimestamp))
       current = this.lastFileForWrite();
     return current;
   }
