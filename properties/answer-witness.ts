@@ -1,6 +1,7 @@
 // The world's witness of sends (answers.ts says what it records and why): it watches the wire
 // (SimNetwork.observe) and, as a broker's answer to a SEND_MESSAGE leaves it, reads that broker's
-// simulated disk: the CommitLog file holding the offset the answer's msgId carries, the record's
+// simulated disk if a checker judges the group's answers (SYNC_FLUSH or SYNC_MASTER; no other reads
+// the record): the CommitLog file holding the offset the answer's msgId carries, the record's
 // bytes there (its UNIQ_KEY) and how many of them no flush had reached. It also keeps, per broker
 // incarnation, the highest offset a slave's HA report delivered to it carried. It reads files as
 // the disk holds them, by their names (a CommitLog file is named after its first offset), never
@@ -16,7 +17,7 @@ import { MASTER_ID, type TopicRouteData } from '../core/protocol/route-data.ts';
 import { checkRecordForDispatch } from '../core/store/commit-log-record.ts';
 import { commitLogOffsetOf } from '../core/message/message-id.ts';
 import { MessageConst } from '../core/message/message.ts';
-import { stringToProperties } from '../core/message/properties.ts';
+import { stringProperty } from '../core/message/properties.ts';
 import type { SimDisk } from '../sim/disk.ts';
 import type { WireObserver } from '../sim/network.ts';
 import type { RecordSeen, RouteSeen, SendAnswerSeen, SendRequestSeen, WireSeen } from './answers.ts';
@@ -25,6 +26,11 @@ import type { RecordSeen, RouteSeen, SendAnswerSeen, SendRequestSeen, WireSeen }
 export interface WitnessedBroker {
   readonly brokerName: string;
   readonly commitLogDir: string;
+  /**
+   * Whether to read the record each answer names: only where a checker judges it (a SYNC_FLUSH
+   * or SYNC_MASTER group), as reading and checking a record is most of what the witness costs.
+   */
+  readonly readsRecords: boolean;
 }
 
 export interface WitnessWorld {
@@ -80,8 +86,9 @@ export function witnessSends(world: WitnessWorld, brokers: ReadonlyMap<string, W
       if (broker === undefined || send === undefined || !isRemotingCommand(response)) return;
       const seen = reports.get(server);
       const acked = seen !== undefined && seen.incarnation === incarnations.get(server) ? seen.acked : -1;
-      const fields = response.extFields ?? {};
-      const msgId = fields.msgId === undefined ? undefined : String(fields.msgId);
+      const fields = response.extFields ?? NO_FIELDS;
+      const read = fields.msgId !== undefined && broker.readsRecords;
+      // One literal (absent fields undefined): no object spread in for each optional field.
       answers.push({
         time: world.now(),
         broker: server,
@@ -90,17 +97,19 @@ export function witnessSends(world: WitnessWorld, brokers: ReadonlyMap<string, W
         uniqKey: send.uniqKey,
         code: response.code,
         waitStoreMsgOK: send.waitStoreMsgOK,
-        ...(fields.queueId !== undefined && { queueId: Number(fields.queueId) }),
-        ...(fields.queueOffset !== undefined && { queueOffset: Number(fields.queueOffset) }),
-        ...(msgId !== undefined && {
-          record: recordAt(world.diskOf(server), broker.commitLogDir, msgId, lastFiles),
-        }),
+        queueId: fields.queueId === undefined ? undefined : Number(fields.queueId),
+        queueOffset: fields.queueOffset === undefined ? undefined : Number(fields.queueOffset),
+        record: read
+          ? recordAt(world.diskOf(server), broker.commitLogDir, String(fields.msgId), lastFiles)
+          : undefined,
         slaveAckedOffset: acked,
       });
     },
   });
   return { requests, answers, routes };
 }
+
+const NO_FIELDS: Readonly<Record<string, unknown>> = {};
 
 /** A GET_ROUTEINFO_BY_TOPIC answer's topic and the groups a producer could publish to by it. */
 function routeOf(request: unknown, response: unknown): { topic: string; writable: string[] } | undefined {
@@ -136,15 +145,16 @@ function sendOf(body: unknown): SendSeen | undefined {
 }
 
 function readSend(command: RemotingCommand): SendSeen | null {
-  let properties: Map<string, string>;
+  let properties: string;
   try {
-    properties = stringToProperties(parseSendMessageHeader(command).properties ?? '');
+    properties = parseSendMessageHeader(command).properties ?? '';
   } catch {
     return null;
   }
-  const uniqKey = properties.get(MessageConst.UNIQ_KEY);
+  // Only the two values it needs, read from the text (a map of all of them was most of a read).
+  const uniqKey = stringProperty(properties, MessageConst.UNIQ_KEY);
   if (uniqKey === undefined) return null;
-  const wait = properties.get(MessageConst.WAIT);
+  const wait = stringProperty(properties, MessageConst.WAIT);
   return { uniqKey, waitStoreMsgOK: wait === undefined || wait.toLowerCase() === 'true' };
 }
 
@@ -189,22 +199,26 @@ function recordAt(disk: SimDisk, dir: string, msgId: string, lastFiles: LastFile
   try {
     offset = commitLogOffsetOf(msgId);
   } catch {
-    return { offset: -1, size: 0, unflushedBytes: 0, problem: `the msgId ${msgId} is not an offsetMsgId` };
+    return missing(-1, `the msgId ${msgId} is not an offsetMsgId`);
   }
   const file = fileOf(disk, dir, offset, lastFiles);
-  const missing = (problem: string): RecordSeen => ({ offset, size: 0, unflushedBytes: 0, problem });
-  if (file === undefined) return missing(`no CommitLog file holds offset ${offset}`);
+  if (file === undefined) return missing(offset, `no CommitLog file holds offset ${offset}`);
   const { path } = file;
   const at = offset - file.start;
   const fileSize = disk.size(path);
-  if (at >= fileSize) return missing(`offset ${offset} lies past the end of ${path}`);
+  if (at >= fileSize) return missing(offset, `offset ${offset} lies past the end of ${path}`);
   // Only what dispatch reads (its UNIQ_KEY among them), the body's CRC checked.
-  const checked = checkRecordForDispatch(disk.view(path, 0, fileSize), at, { checkCRC: true });
-  if (checked.kind !== 'valid') return missing(`no record at offset ${offset} of the CommitLog`);
-  return {
-    offset,
-    size: checked.size,
-    ...(checked.record.uniqKey !== undefined && { uniqKey: checked.record.uniqKey }),
-    unflushedBytes: disk.unflushedIn(path, at, checked.size),
-  };
+  const checked = checkRecordForDispatch(disk.view(path, 0, fileSize), at, CHECK_CRC);
+  if (checked.kind !== 'valid') return missing(offset, `no record at offset ${offset} of the CommitLog`);
+  const { uniqKey } = checked.record;
+  return { offset, size: checked.size, uniqKey, unflushedBytes: disk.unflushedIn(path, at, checked.size) };
 }
+
+const CHECK_CRC = { checkCRC: true };
+
+const missing = (offset: number, problem: string): RecordSeen => ({
+  offset,
+  size: 0,
+  unflushedBytes: 0,
+  problem,
+});

@@ -4,7 +4,7 @@
 // records them in a run; tests build them by hand). The checkers that judge a promise at the
 // moment of the answer (flushed-at-answer, replicated-at-answer, available) read these, never
 // core's own variables, so a core that lies about durability or replication is caught.
-import { formatTime, isSend, type History, type Violation } from './history.ts';
+import { formatTime, historyIndex, type History, type Violation } from './history.ts';
 
 /** A producer put a SEND_MESSAGE request for the message `uniqKey` on the wire. */
 export interface SendRequestSeen {
@@ -54,6 +54,7 @@ export interface SendAnswerSeen {
   readonly waitStoreMsgOK: boolean;
   readonly queueId?: number;
   readonly queueOffset?: number;
+  /** Read for a group whose answers a checker judges (SYNC_FLUSH, SYNC_MASTER); absent otherwise. */
   readonly record?: RecordSeen;
   /**
    * The highest CommitLog offset a slave's HA report had carried to this broker's running
@@ -88,8 +89,8 @@ export function judgeSendOkAnswers(
   judge: (answer: SendAnswerSeen) => string | undefined,
 ): Violation[] {
   const keys = new Map<string, string>();
-  for (const op of history)
-    if (isSend(op) && op.value.uniqKey !== undefined) keys.set(op.value.uniqKey, op.value.key);
+  const { sends } = historyIndex(history);
+  for (const op of sends) if (op.value.uniqKey !== undefined) keys.set(op.value.uniqKey, op.value.key);
   const violations: Violation[] = [];
   const given = new Set<string>();
   for (const a of answers) {
@@ -101,8 +102,8 @@ export function judgeSendOkAnswers(
     const said = `message ${key}'s SEND_OK left ${a.broker} at ${formatTime(a.time)} (${a.brokerName}/${a.queueId} offset ${a.queueOffset})`;
     violations.push({ property, key, explanation: `${said}, ${why}` });
   }
-  for (const op of history) {
-    if (!isSend(op) || op.type !== 'ok' || op.value.sendStatus !== 'SEND_OK') continue;
+  for (const op of sends) {
+    if (op.type !== 'ok' || op.value.sendStatus !== 'SEND_OK') continue;
     const { key, uniqKey, brokerName, queueId, queueOffset } = op.value;
     if (brokerName === undefined || !groups.has(brokerName)) continue;
     if (given.has(copyOf(String(uniqKey), brokerName, Number(queueId), Number(queueOffset)))) continue;

@@ -8,14 +8,7 @@
 //   the send was one-way (never answered), so the message may be stored.
 // The trace must have been kept (World keepTrace).
 import type { TraceRecord } from '../sim/trace.ts';
-import type { ConsumeValue, History, Op, SendValue } from './history.ts';
-
-interface SendStarted {
-  readonly key: string;
-  readonly topic: string;
-  readonly process: string;
-  readonly shardingKey?: string;
-}
+import type { ConsumeValue, History, Op, SendOp, SendValue } from './history.ts';
 
 const HISTORY_EVENTS = new Set([
   'producer.send',
@@ -33,90 +26,105 @@ export function isHistoryRecord(node: string, event: string): boolean {
 
 export function recordHistory(records: readonly TraceRecord[]): History {
   const ops: Op[] = [];
-  const started = new Map<string, SendStarted>();
+  /** Each send's invocation, by UNIQ_KEY: its completion takes the key, topic and producer from it. */
+  const started = new Map<string, SendOp>();
   const mayBeStored = new Set<string>();
-  /** Deliveries so far per (group, message key). */
-  const attempts = new Map<string, number>();
-  const add = (op: Omit<Op, 'index'>) => {
-    (op as { index?: number }).index = ops.length;
-    ops.push(op as Op);
-  };
+  /** Deliveries so far per group and message key. */
+  const attempts = new Map<string, Map<string, number>>();
   for (const r of records) {
-    const f = r.fields ?? {};
+    const f = r.fields ?? NO_FIELDS;
+    // Each op is one literal, its index in it: Jepsen's field order, with no property added later.
     if (r.event === 'producer.send') {
-      const sent: SendStarted = {
-        key: String(f.keys ?? f.uniqKey),
-        topic: String(f.topic),
-        process: r.node,
-        ...(f.shardingKey !== undefined && { shardingKey: String(f.shardingKey) }),
-      };
-      started.set(String(f.uniqKey), sent);
-      add({ time: r.t, type: 'invoke', process: r.node, f: 'send', value: sendValue(sent, f) });
+      const uniqKey = String(f.uniqKey);
+      const key = String(f.keys ?? f.uniqKey);
+      const value = sendValue(key, String(f.topic), uniqKey, f.shardingKey, f);
+      const op: SendOp = { time: r.t, type: 'invoke', process: r.node, f: 'send', value, index: ops.length };
+      started.set(uniqKey, op);
+      ops.push(op);
     } else if (r.event === 'producer.attempt-result') {
       if (f.result === 'SENT_ONEWAY' || (f.error !== undefined && !DEFINITE_FAILURE.test(String(f.error)))) {
         mayBeStored.add(String(f.uniqKey));
       }
     } else if (r.event === 'producer.send-result') {
-      const sent = started.get(String(f.uniqKey));
+      const uniqKey = String(f.uniqKey);
+      const sent = started.get(uniqKey);
       if (sent === undefined) continue;
+      const { key, topic, shardingKey } = sent.value;
+      const value = sendValue(key, topic, uniqKey, shardingKey, f);
       const error = f.error === undefined ? undefined : String(f.error);
-      add({
-        time: r.t,
-        type: outcomeOf(f, error, mayBeStored.has(String(f.uniqKey))),
-        process: sent.process,
-        f: 'send',
-        value: sendValue(sent, f),
-        ...(error && { error }),
-      });
+      const type = outcomeOf(f, error, mayBeStored.has(uniqKey));
+      const { process } = sent;
+      const index = ops.length;
+      ops.push(
+        error
+          ? { time: r.t, type, process, f: 'send', value, error, index }
+          : { time: r.t, type, process, f: 'send', value, index },
+      );
     } else if (r.event === 'consumer.deliver') {
-      const delivery = `${f.group}\u0000${f.key}`;
-      attempts.set(delivery, (attempts.get(delivery) ?? 0) + 1);
-      const value = consumeValue(r.node, f, attempts.get(delivery)!);
-      add({ time: r.t, type: 'ok', process: r.node, f: 'consume', value });
+      const value = consumeValue(r.node, f, attemptOf(attempts, String(f.group), String(f.key)));
+      ops.push({ time: r.t, type: 'ok', process: r.node, f: 'consume', value, index: ops.length });
     } else if (r.event === 'admin.reset-offset') {
       const value = { group: String(f.group), topic: String(f.topic), timestamp: Number(f.timestamp) };
-      add({ time: r.t, type: 'ok', process: 'admin', f: 'reset-offset', value });
+      ops.push({ time: r.t, type: 'ok', process: 'admin', f: 'reset-offset', value, index: ops.length });
     } else if (r.event === 'app.effect') {
-      add({
-        time: r.t,
-        type: 'ok',
-        process: r.node,
-        f: 'effect',
-        value: { key: String(f.key), group: String(f.group) },
-      });
+      const value = { key: String(f.key), group: String(f.group) };
+      ops.push({ time: r.t, type: 'ok', process: r.node, f: 'effect', value, index: ops.length });
     } else if (r.node === 'nemesis') {
-      add({ time: r.t, type: 'info', process: 'nemesis', f: r.event, value: f });
+      const value = r.fields ?? {};
+      ops.push({ time: r.t, type: 'info', process: 'nemesis', f: r.event, value, index: ops.length });
     }
   }
   return ops;
 }
 
+const NO_FIELDS: Readonly<Record<string, unknown>> = {};
+
+/** Counts one more delivery of `key` to `group`; returns which it is (1 for the first). */
+function attemptOf(attempts: Map<string, Map<string, number>>, group: string, key: string): number {
+  let byKey = attempts.get(group);
+  if (byKey === undefined) attempts.set(group, (byKey = new Map()));
+  const attempt = (byKey.get(key) ?? 0) + 1;
+  byKey.set(key, attempt);
+  return attempt;
+}
+
 /** Errors after which the broker cannot have stored the message. */
 const DEFINITE_FAILURE = /^(RemotingConnectException|MQBrokerException|MQClientException)/;
 
-function outcomeOf(f: Record<string, unknown>, error: string | undefined, mayBeStored: boolean): Op['type'] {
+function outcomeOf(
+  f: Readonly<Record<string, unknown>>,
+  error: string | undefined,
+  mayBeStored: boolean,
+): Op['type'] {
   if (error === undefined) return f.sendStatus === undefined ? 'info' : 'ok';
   return mayBeStored ? 'info' : 'fail';
 }
 
-function sendValue(sent: SendStarted, f: Record<string, unknown>): SendValue {
-  // Filled in place, not spread: one object per op (a run has three ops a message).
-  const value: { -readonly [K in keyof SendValue]: SendValue[K] } = {
-    key: sent.key,
-    topic: sent.topic,
-    uniqKey: String(f.uniqKey),
-  };
-  if (sent.shardingKey !== undefined) value.shardingKey = sent.shardingKey;
-  if (f.sendStatus !== undefined) {
-    value.sendStatus = String(f.sendStatus);
-    value.brokerName = String(f.brokerName);
-    value.queueId = Number(f.queueId);
-    value.queueOffset = Number(f.queueOffset);
+/**
+ * One literal for each of the four shapes, in the order the fields were always written (the
+ * JSON-lines export keeps it): no field added to an object after it is made.
+ */
+function sendValue(
+  key: string,
+  topic: string,
+  uniqKey: string,
+  sharding: unknown,
+  f: Readonly<Record<string, unknown>>,
+): SendValue {
+  const shardingKey = sharding === undefined ? undefined : String(sharding);
+  if (f.sendStatus === undefined) {
+    return shardingKey === undefined ? { key, topic, uniqKey } : { key, topic, uniqKey, shardingKey };
   }
-  return value;
+  const sendStatus = String(f.sendStatus);
+  const brokerName = String(f.brokerName);
+  const queueId = Number(f.queueId);
+  const queueOffset = Number(f.queueOffset);
+  return shardingKey === undefined
+    ? { key, topic, uniqKey, sendStatus, brokerName, queueId, queueOffset }
+    : { key, topic, uniqKey, shardingKey, sendStatus, brokerName, queueId, queueOffset };
 }
 
-function consumeValue(node: string, f: Record<string, unknown>, attempt: number): ConsumeValue {
+function consumeValue(node: string, f: Readonly<Record<string, unknown>>, attempt: number): ConsumeValue {
   return {
     key: String(f.key),
     uniqKey: String(f.uniqKey),

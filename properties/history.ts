@@ -95,31 +95,88 @@ export interface Violation {
 }
 
 /**
- * A view derived once per history: every checker of a run asks for the same few. Histories only
- * grow (the recorder appends), so a longer one than the cached is derived again.
+ * What the checkers of a run ask of a history, derived in one pass (each checker walking the whole
+ * history again cost more than its own work): its sends, completions, deliveries, effects and
+ * faults, each in history order. Histories only grow (the recorder appends), so a longer one than
+ * the cached is derived again.
  */
-function derivedOnce<T>(derive: (history: History) => T): (history: History) => T {
-  const cache = new WeakMap<History, { length: number; value: T }>();
-  return (history) => {
-    const hit = cache.get(history);
-    if (hit !== undefined && hit.length === history.length) return hit.value;
-    const value = derive(history);
-    cache.set(history, { length: history.length, value });
-    return value;
+export interface HistoryIndex {
+  /** Every send op, invocations and completions. */
+  readonly sends: readonly SendOp[];
+  /** The completion of each send, by key (the last one if a key was sent more than once). */
+  readonly sendOutcomes: ReadonlyMap<string, SendOp>;
+  /** The keys invoked and never completed (with sendOutcomes': every key whose send was at least invoked). */
+  readonly unfinishedKeys: ReadonlySet<string>;
+  /** Deliveries grouped by consumer group. */
+  readonly deliveriesByGroup: ReadonlyMap<string, readonly ConsumeOp[]>;
+  /** Each group's first delivery of each key (a group's own map: no group-and-key text a delivery). */
+  readonly firstDeliveries: ReadonlyMap<string, ReadonlyMap<string, ConsumeOp>>;
+  readonly effects: readonly EffectOp[];
+  readonly nemesis: readonly NemesisOp[];
+  /** Nemesis ops and operators' offset resets: what may explain a redelivery. */
+  readonly faultsAndResets: readonly (NemesisOp | ResetOffsetOp)[];
+}
+
+const indexes = new WeakMap<History, { length: number; index: HistoryIndex }>();
+
+export function historyIndex(history: History): HistoryIndex {
+  const hit = indexes.get(history);
+  if (hit !== undefined && hit.length === history.length) return hit.index;
+  const index = indexOf(history);
+  indexes.set(history, { length: history.length, index });
+  return index;
+}
+
+function indexOf(history: History): HistoryIndex {
+  const sends: SendOp[] = [];
+  const sendOutcomes = new Map<string, SendOp>();
+  const deliveriesByGroup = new Map<string, ConsumeOp[]>();
+  const firstDeliveries = new Map<string, Map<string, ConsumeOp>>();
+  const effects: EffectOp[] = [];
+  const nemesis: NemesisOp[] = [];
+  const faultsAndResets: (NemesisOp | ResetOffsetOp)[] = [];
+  for (const op of history) {
+    if (isSend(op)) {
+      sends.push(op);
+      if (op.type !== 'invoke') sendOutcomes.set(op.value.key, op);
+    } else if (isConsume(op)) {
+      const { group, key } = op.value;
+      const deliveries = deliveriesByGroup.get(group);
+      if (deliveries === undefined) {
+        deliveriesByGroup.set(group, [op]);
+        firstDeliveries.set(group, new Map([[key, op]]));
+      } else {
+        deliveries.push(op);
+        const firsts = firstDeliveries.get(group)!;
+        if (!firsts.has(key)) firsts.set(key, op);
+      }
+    } else if (isEffect(op)) effects.push(op);
+    if (isNemesis(op)) nemesis.push(op);
+    if (isNemesis(op) || isResetOffset(op)) faultsAndResets.push(op);
+  }
+  // A set of the few unfinished keys rather than of every key attempted.
+  const unfinishedKeys = new Set<string>();
+  for (const op of sends) if (!sendOutcomes.has(op.value.key)) unfinishedKeys.add(op.value.key);
+  return {
+    sends,
+    sendOutcomes,
+    unfinishedKeys,
+    deliveriesByGroup,
+    firstDeliveries,
+    effects,
+    nemesis,
+    faultsAndResets,
   };
 }
 
 /** The completion of each send, by key (the last one if a key was sent more than once). */
-export const sendOutcomes = derivedOnce((history): ReadonlyMap<string, SendOp> => {
-  const outcomes = new Map<string, SendOp>();
-  for (const op of history) if (isSend(op) && op.type !== 'invoke') outcomes.set(op.value.key, op);
-  return outcomes;
-});
+export const sendOutcomes = (history: History) => historyIndex(history).sendOutcomes;
 
-/** Every key whose send was at least invoked. */
-export const attemptedKeys = derivedOnce(
-  (history): ReadonlySet<string> => new Set(history.filter(isSend).map((op) => op.value.key)),
-);
+/** Deliveries grouped by consumer group, each in history order. */
+export const deliveriesByGroup = (history: History) => historyIndex(history).deliveriesByGroup;
+
+/** Each group's first delivery of each key. Whether and when a group consumed a message is what most checkers ask. */
+export const firstDeliveries = (history: History) => historyIndex(history).firstDeliveries;
 
 /** The ops `is` selects, grouped by `key`, each group in history order. */
 export function groupOps<T extends Op>(
@@ -137,11 +194,6 @@ export function groupOps<T extends Op>(
   }
   return groups;
 }
-
-/** Deliveries grouped by consumer group, each in history order. */
-export const deliveriesByGroup = derivedOnce((history): ReadonlyMap<string, readonly ConsumeOp[]> =>
-  groupOps(history, isConsume, (op) => op.value.group),
-);
 
 /** A time for an explanation: whole ms, or seconds with a tenth past ten seconds. */
 export function formatTime(ms: number): string {

@@ -14,7 +14,7 @@
 import type { BrokerController } from '../core/broker/broker-controller.ts';
 import type { DefaultMQPushConsumer } from '../core/client/default-mq-push-consumer.ts';
 import type { Reach } from '../properties/checkers/lost.ts';
-import { readQueue } from '../properties/harness/store-node.ts';
+import { forEachInQueue } from '../properties/harness/store-node.ts';
 import type { Scenario } from './scenario-schema.ts';
 import type { NodeSpec } from './topology.ts';
 
@@ -119,19 +119,26 @@ export interface StoredAt {
 export function storedMessages(brokers: Iterable<BrokerController>, topic: string): Map<string, StoredAt[]> {
   const stored = new Map<string, StoredAt[]>();
   for (const { ctx } of brokers) {
+    const { brokerName } = ctx;
     for (const cq of ctx.store.consumeQueues) {
       if (cq.topic !== topic) continue;
-      for (const { key, queueOffset } of readQueue(ctx.store, topic, cq.queueId)) {
-        const at = stored.get(key) ?? [];
-        const known = at.some(
-          (a) => a.brokerName === ctx.brokerName && a.queueId === cq.queueId && a.queueOffset === queueOffset,
-        );
-        if (!known) at.push({ brokerName: ctx.brokerName, queueId: cq.queueId, queueOffset });
-        stored.set(key, at);
-      }
+      const { queueId } = cq;
+      forEachInQueue(ctx.store, topic, queueId, (key, queueOffset) => {
+        const at = stored.get(key);
+        if (at === undefined) stored.set(key, [{ brokerName, queueId, queueOffset }]);
+        else if (!isKnown(at, brokerName, queueId, queueOffset))
+          at.push({ brokerName, queueId, queueOffset });
+      });
     }
   }
   return stored;
+}
+
+/** Whether a copy at that place is in the list already (a slave's is its master's). */
+function isKnown(at: readonly StoredAt[], brokerName: string, queueId: number, queueOffset: number): boolean {
+  for (const a of at)
+    if (a.brokerName === brokerName && a.queueId === queueId && a.queueOffset === queueOffset) return true;
+  return false;
 }
 
 /** Whether a subscriber (by label) can still consume a message, and if not, why not. */

@@ -21,9 +21,9 @@ import { checkRetrySchedule } from '../properties/checkers/retry-schedule.ts';
 import { checkUnexpected } from '../properties/checkers/unexpected.ts';
 import {
   formatTime,
+  historyIndex,
   isConsume,
   isEffect,
-  isNemesis,
   isSend,
   sendOutcomes,
   type History,
@@ -171,13 +171,14 @@ function withFaultsAround(
   const outcomes = sendOutcomes(history);
   // A fault the nemesis skipped (its node was in no state for it) is followed by a `skipped` op.
   const key = (time: number, fault: unknown, node: unknown) => `${time}|${fault}|${node}`;
+  const { nemesis } = historyIndex(history);
   const skipped = new Set(
-    history
-      .filter((op) => isNemesis(op) && op.f === 'skipped')
+    nemesis
+      .filter((op) => op.f === 'skipped')
       .map((op) => key(op.time, (op.value as { fault: string }).fault, (op.value as { node: string }).node)),
   );
   const wasSkipped = (op: Op) => skipped.has(key(op.time, op.f, (op.value as { node?: string }).node));
-  const faults = history.filter((op) => isNemesis(op) && op.f in FAULT_WORDS && !wasSkipped(op));
+  const faults = nemesis.filter((op) => op.f in FAULT_WORDS && !wasSkipped(op));
   const words = (f: Op) => {
     const node = (f.value as { node?: string }).node ?? '';
     return `${names.get(node) ?? node} ${FAULT_WORDS[f.f]} at ${formatTime(f.time)}`;
@@ -259,17 +260,21 @@ function accounting(
   duplicated: number,
   lost: { violations: Violation[]; recovered: string[]; backlog: unknown[] },
 ): RunStats {
-  const sends = history.filter(isSend);
-  const completed = (type: Op['type']) => sends.filter((op) => op.type === type).length;
-  const deliveries = history.filter(isConsume);
+  const index = historyIndex(history);
+  const sends = { invoke: 0, ok: 0, fail: 0, info: 0 };
+  for (const op of index.sends) sends[op.type]++;
+  let deliveries = 0;
+  for (const ops of index.deliveriesByGroup.values()) deliveries += ops.length;
+  let consumed = 0;
+  for (const byKey of index.firstDeliveries.values()) consumed += byKey.size;
   return {
-    sent: completed('invoke'),
-    acked: completed('ok'),
-    failed: completed('fail'),
-    unknown: completed('info'),
+    sent: sends.invoke,
+    acked: sends.ok,
+    failed: sends.fail,
+    unknown: sends.info,
     stored,
-    deliveries: deliveries.length,
-    consumed: new Set(deliveries.map((op) => `${op.value.group}\u0000${op.value.key}`)).size,
+    deliveries,
+    consumed,
     duplicated,
     lost: lost.violations.length,
     backlog: lost.backlog.length,

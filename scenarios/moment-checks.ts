@@ -8,8 +8,13 @@ import { checkAvailable, type ProducerPromise } from '../properties/checkers/ava
 import { checkFlushedAtAnswer } from '../properties/checkers/flushed-at-answer.ts';
 import { checkReplicatedAtAnswer } from '../properties/checkers/replicated-at-answer.ts';
 import type { WitnessedBroker } from '../properties/answer-witness.ts';
-import type { Property, Scenario } from './scenario-schema.ts';
+import type { BrokerGroup, Property, Scenario } from './scenario-schema.ts';
 import type { NodeSpec } from './topology.ts';
+
+/** A group whose SEND_OK promises the record flushed (flushed-at-answer judges it). */
+const promisesFlushed = (b: BrokerGroup) => b.flushDiskType === 'SYNC_FLUSH';
+/** A group whose SEND_OK promises the record on a slave (replicated-at-answer judges it). */
+const promisesReplicated = (b: BrokerGroup) => b.brokerRole === 'SYNC_MASTER';
 
 /** DefaultMQProducer.retryTimesWhenSendAsyncFailed, which scenarios leave at RocketMQ's default. */
 const ASYNC_RETRIES = 2;
@@ -20,10 +25,10 @@ export function momentChecks(
   history: History,
   wire: WireSeen,
 ): [Property, Violation[]][] {
-  const groups = (promises: (b: Scenario['topology']['brokers'][number]) => boolean) =>
+  const groups = (promises: (b: BrokerGroup) => boolean) =>
     new Set(scenario.topology.brokers.filter(promises).map((b) => b.brokerName));
-  const syncFlush = groups((b) => b.flushDiskType === 'SYNC_FLUSH');
-  const syncMaster = groups((b) => b.brokerRole === 'SYNC_MASTER');
+  const syncFlush = groups(promisesFlushed);
+  const syncMaster = groups(promisesReplicated);
   const found: [Property, Violation[]][] = [];
   if (syncFlush.size > 0)
     found.push(['flushed-at-answer', checkFlushedAtAnswer(history, wire.answers, syncFlush)]);
@@ -58,7 +63,10 @@ function producerPromises(scenario: Scenario, nodes: readonly NodeSpec[]): Map<s
   return promises;
 }
 
-/** The brokers the witness reads: each broker node's group and CommitLog directory. */
+/**
+ * The brokers the witness reads: each broker node's group and CommitLog directory, and whether a
+ * checker judges its answers' records (no other reads them: the witness reads only those).
+ */
 export function witnessedBrokers(nodes: readonly NodeSpec[]): Map<string, WitnessedBroker> {
   const brokers = new Map<string, WitnessedBroker>();
   for (const node of nodes) {
@@ -66,7 +74,8 @@ export function witnessedBrokers(nodes: readonly NodeSpec[]): Map<string, Witnes
     if (group === undefined) continue;
     const root = group.conf.storePathRootDir;
     const commitLogDir = `${typeof root === 'string' ? root : 'store'}/commitlog`;
-    brokers.set(node.address, { brokerName: group.brokerName, commitLogDir });
+    const readsRecords = promisesFlushed(group) || promisesReplicated(group);
+    brokers.set(node.address, { brokerName: group.brokerName, commitLogDir, readsRecords });
   }
   return brokers;
 }

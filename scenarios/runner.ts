@@ -13,7 +13,7 @@ import { World } from '../sim/world.ts';
 import { witnessSends } from '../properties/answer-witness.ts';
 import type { WireSeen } from '../properties/answers.ts';
 import { isHistoryRecord, recordHistory } from '../properties/history-recorder.ts';
-import { isSend, type History } from '../properties/history.ts';
+import { historyIndex, type History } from '../properties/history.ts';
 import { budgetError, checkBeforeRun, runWithin } from './budget.ts';
 import { runChecks, type CheckResult, type RunStats } from './checks.ts';
 import { drain, runningNow, type DrainReport } from './drain.ts';
@@ -130,7 +130,10 @@ export function runScenario(input: Scenario | unknown, options: RunOptions = {})
     faults,
     history,
     trace: world.trace.records,
-    series,
+    // Built only if a report reads it.
+    get series() {
+      return series.samples();
+    },
     brokers: new Map(
       nodes.filter((n) => end.brokers.has(n.address)).map((n) => [n.name, end.brokers.get(n.address)!]),
     ),
@@ -208,7 +211,9 @@ function warnings(scenario: Scenario, sent: number, drain: DrainReport, history:
   const { messages, intervalMs } = scenario.workload;
   const { durationMs } = scenario.run;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  const late = history.filter((op) => isSend(op) && op.type === 'invoke' && op.time >= durationMs).length;
+  const late = historyIndex(history).sends.filter(
+    (op) => op.type === 'invoke' && op.time >= durationMs,
+  ).length;
   const pace = `each producer sends one message after another, ${intervalMs} ms apart`;
   if (sent < messages) {
     out.push(

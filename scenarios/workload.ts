@@ -9,6 +9,7 @@ import type { Env, ProcessMain } from '../core/env.ts';
 import { DefaultMQProducer } from '../core/client/default-mq-producer.ts';
 import { DefaultMQPushConsumer } from '../core/client/default-mq-push-consumer.ts';
 import { MQClientException } from '../core/client/exceptions.ts';
+import { utf8Encoder } from '../core/message/bytes.ts';
 import { Message } from '../core/message/message.ts';
 import { SelectMessageQueueByHash } from '../core/client/message-queue-selector.ts';
 import type { MessageExt } from '../core/message/message.ts';
@@ -129,13 +130,14 @@ export function producerMain(
     producer.setRetryTimesWhenSendFailed(spec.retryTimesWhenSendFailed);
     producer.setSendLatencyFaultEnable(spec.sendLatencyFaultEnable);
     producer.start();
+    // One callback for every send: what follows a send does not depend on which it was.
+    const after = () => void env.setTimer(intervalMs, sendNext);
     const sendNext = (): void => {
       const i = source.next * step + p;
       if (i >= messages) return;
       source.next++;
-      const msg = new Message(topic, tags[i % tags.length]!, new TextEncoder().encode(`message ${i}`));
+      const msg = new Message(topic, tags[i % tags.length]!, utf8Encoder.encode(`message ${i}`));
       msg.setKeys(messageKey(i));
-      const after = () => void env.setTimer(intervalMs, sendNext);
       if (shardingKeys > 0) producer.send(msg, selector, `k${i % shardingKeys}`, after);
       else if (spec.sendMode === 'sync') producer.send(msg, after);
       else if (spec.sendMode === 'async') {

@@ -8,6 +8,7 @@ import {
   forEachProperty,
   propertiesByteLength,
   propertiesToString,
+  stringProperty,
   stringToProperties,
 } from './properties.ts';
 import { runs } from '../../properties/fc-setup.ts';
@@ -99,6 +100,15 @@ describe('the text form (a SEND header)', () => {
   ptest.prop([text], runs(500))('reads as the bytes of the text read, entry order included', (t) => {
     expect([...stringToProperties(t)]).toEqual([...decodeProperties(utf8Encoder.encode(t))]);
   });
+
+  ptest.prop([text, fc.oneof(text, fc.constantFrom('a', 'UNIQ_KEY'))], runs(500))(
+    "one property read from it is the map's, the last of its name",
+    (t, name) => {
+      expect(stringProperty(t, name)).toBe(stringToProperties(t).get(name));
+      const twice = `${name}\u0001x\u0002${t}\u0002${name}\u0001last`;
+      expect(stringProperty(twice, name)).toBe(stringToProperties(twice).get(name));
+    },
+  );
 
   ptest.prop([fc.oneof(propertyMap, anyMap)], runs(300))('is the text of the bytes', (props) => {
     expect(propertiesToString(props)).toBe(utf8Decoder.decode(encodeProperties(props)));

@@ -132,14 +132,42 @@ export function stringToProperties(text: string): Map<string, string> {
   if (LONE_SURROGATE.test(text)) return decodeProperties(utf8Encoder.encode(text));
   const props = new Map<string, string>();
   for (let index = 0; index < text.length;) {
-    let itemEnd = text.indexOf(ENTRY_END, index);
-    if (itemEnd < 0) itemEnd = text.length;
-    let sep = text.indexOf(NAME_VALUE, index);
-    if (sep < 0 || sep > itemEnd) sep = itemEnd;
-    if (sep > index && sep < itemEnd - 1) props.set(nameIn(text, index, sep), text.slice(sep + 1, itemEnd));
+    const itemEnd = entryEnd(text, index);
+    const sep = separatorIn(text, index, itemEnd);
+    if (sep >= 0) props.set(nameIn(text, index, sep), text.slice(sep + 1, itemEnd));
     index = itemEnd + 1;
   }
   return props;
+}
+
+/** stringToProperties(text).get(name), with no map and no text but the value made. */
+export function stringProperty(text: string, name: string): string | undefined {
+  if (LONE_SURROGATE.test(text)) return stringToProperties(text).get(name);
+  let value: string | undefined;
+  for (let index = 0; index < text.length;) {
+    const itemEnd = entryEnd(text, index);
+    const sep = separatorIn(text, index, itemEnd);
+    // The last entry of a name wins, as the map's set does.
+    if (sep - index === name.length && text.startsWith(name, index)) value = text.slice(sep + 1, itemEnd);
+    index = itemEnd + 1;
+  }
+  return value;
+}
+
+/** Where the text's entry from `index` ends (its separator, or the text's end). */
+function entryEnd(text: string, index: number): number {
+  const end = text.indexOf(ENTRY_END, index);
+  return end < 0 ? text.length : end;
+}
+
+/**
+ * The entry's name-value separator, or -1 if the entry does not count: Java's rule, its first
+ * separator must have text on both sides (as forEachProperty reads the bytes).
+ */
+function separatorIn(text: string, index: number, itemEnd: number): number {
+  let sep = text.indexOf(NAME_VALUE, index);
+  if (sep < 0 || sep > itemEnd) sep = itemEnd;
+  return sep > index && sep < itemEnd - 1 ? sep : -1;
 }
 
 /** Property names met in text, each kept once: one met again is matched in place, not sliced. */

@@ -26,7 +26,7 @@ import { ResponseCode } from '../../core/protocol/response-code.ts';
 import type { RouteSeen, SendAnswerSeen, SendRequestSeen } from '../answers.ts';
 import {
   formatTime,
-  isNemesis,
+  historyIndex,
   isSend,
   type History,
   type Op,
@@ -73,20 +73,17 @@ export function checkAvailable(history: History, input: AvailabilityInput): Viol
   // Indexed at the first failed send: most runs have none.
   let requests: Map<string, SendRequestSeen[]> | undefined;
   let answers: Map<string, SendAnswerSeen[]> | undefined;
-  const invoked = new Map<string, number>();
   const violations: Violation[] = [];
-  for (const op of history) {
-    if (!isSend(op)) continue;
-    if (op.type === 'invoke') {
-      invoked.set(`${op.process}|${op.value.key}`, op.time);
-      continue;
-    }
+  const { sends } = historyIndex(history);
+  for (let i = 0; i < sends.length; i++) {
+    const op = sends[i]!;
+    if (op.type === 'invoke') continue;
     const promise = input.producers.get(op.process);
-    const start = invoked.get(`${op.process}|${op.value.key}`);
     const failed = op.type === 'fail' || (op.type === 'info' && op.error !== undefined);
-    if (!failed || op.value.shardingKey !== undefined || promise === undefined || start === undefined)
-      continue;
+    if (!failed || op.value.shardingKey !== undefined || promise === undefined) continue;
     if (promise.mode === 'oneway') continue;
+    const start = invokedAt(sends, i, op);
+    if (start === undefined) continue;
     const within = <T extends { time: number; producer: string }>(list: T[] | undefined) =>
       (list ?? []).filter((x) => x.producer === op.process && x.time >= start && x.time <= op.time);
     requests ??= byUniqKey(input.requests);
@@ -113,6 +110,22 @@ export function checkAvailable(history: History, input: AvailabilityInput): Viol
     });
   }
   return violations;
+}
+
+/** When the send `sends[at]` completes was called: its producer's last invocation of the key before it. */
+function invokedAt(sends: readonly SendOp[], at: number, op: SendOp): number | undefined {
+  // A failed send is rare and its call lies within its sendMsgTimeout: a walk back, not an index.
+  for (let i = at - 1; i >= 0; i--) {
+    const earlier = sends[i]!;
+    if (
+      isSend(earlier) &&
+      earlier.type === 'invoke' &&
+      earlier.process === op.process &&
+      earlier.value.key === op.value.key
+    )
+      return earlier.time;
+  }
+  return undefined;
 }
 
 function byUniqKey<T extends { uniqKey: string }>(list: readonly T[]): Map<string, T[]> {
@@ -213,7 +226,7 @@ function setAsideBy(
 
 /** The nemesis ops the world applied (one followed by its `skipped` op was not). */
 function appliedFaults(history: History): Op[] {
-  const nemesis = history.filter(isNemesis);
+  const { nemesis } = historyIndex(history);
   return nemesis.filter((op, i) => {
     if (op.f === 'skipped') return false;
     const next = nemesis[i + 1];

@@ -19,12 +19,17 @@ export interface CqViolation {
 
 export function checkCqConsistent(store: DefaultMessageStore): CqViolation[] {
   const records = validRecords(store);
-  return [...entriesPointToRecords(store, records.byOffset), ...recordsHaveEntries(store, records.list)];
+  const pointedAt = new Uint8Array(records.list.length);
+  return [
+    ...entriesPointToRecords(store, records, pointedAt),
+    ...recordsHaveEntries(store, records.list, pointedAt),
+  ];
 }
 
 interface Records {
   list: DispatchRequest[];
-  byOffset: Map<number, DispatchRequest>;
+  /** A record's place in `list`, by its CommitLog offset. */
+  byOffset: Map<number, number>;
 }
 
 /** The valid records from the CommitLog's minimum to where dispatch has read. */
@@ -33,48 +38,59 @@ function validRecords(store: DefaultMessageStore): Records {
   const options = { checkCRC: true, deliverTimestamp: deliverTimestampFor(config) };
   const end = store.reput.reputFromOffset;
   const list: DispatchRequest[] = [];
+  const byOffset = new Map<number, number>();
   for (const file of commitLog.queue.files) {
     const bytes = file.readRaw(0, file.fileSize);
     for (let pos = 0; file.fileFromOffset + pos < end;) {
       const result = checkRecordForDispatch(bytes, pos, options);
       if (result.kind !== 'valid') break;
+      byOffset.set(result.record.commitLogOffset, list.length);
       list.push(result.record);
       pos += result.size;
     }
   }
-  return { list, byOffset: new Map(list.map((r) => [r.commitLogOffset, r])) };
+  return { list, byOffset };
 }
 
+/**
+ * Checks every entry; marks in `pointedAt` each record an entry at its own queue position points
+ * to, so recordsHaveEntries reads again only the entries of the records left unmarked.
+ */
 function entriesPointToRecords(
   store: DefaultMessageStore,
-  byOffset: Map<number, DispatchRequest>,
+  { list, byOffset }: Records,
+  pointedAt: Uint8Array,
 ): CqViolation[] {
   const violations: CqViolation[] = [];
   const minPhysic = store.commitLog.minOffset();
   for (const cq of store.consumeQueues) {
-    const where = { topic: cq.topic, queueId: cq.queueId };
+    const { topic, queueId } = cq;
     for (let queueOffset = cq.minOffsetInQueue(); queueOffset < cq.maxOffsetInQueue(); queueOffset++) {
       const entry = cq.get(queueOffset);
-      const at = `ConsumeQueue ${cq.topic}/${cq.queueId} offset ${queueOffset}`;
       if (entry === undefined) {
-        violations.push({
-          ...where,
-          queueOffset,
-          explanation: `${at} cannot be read, though below the queue's maximum`,
-        });
+        const explanation = `${entryAt(topic, queueId, queueOffset)} cannot be read, though below the queue's maximum`;
+        violations.push({ topic, queueId, queueOffset, explanation });
         continue;
       }
       if (entry.commitLogOffset < minPhysic) continue;
-      const record = byOffset.get(entry.commitLogOffset);
+      const index = byOffset.get(entry.commitLogOffset);
+      const record = index === undefined ? undefined : list[index]!;
+      if (record?.topic === topic && record.queueId === queueId && record.queueOffset === queueOffset)
+        pointedAt[index!] = 1;
       const problem =
         record === undefined
           ? `points to CommitLog offset ${entry.commitLogOffset}, where no valid record starts`
-          : mismatch(record, cq.topic, cq.queueId, queueOffset, entry.size, entry.tagsCode);
-      if (problem !== undefined) violations.push({ ...where, queueOffset, explanation: `${at} ${problem}` });
+          : mismatch(record, topic, queueId, queueOffset, entry.size, entry.tagsCode);
+      if (problem === undefined) continue;
+      const explanation = `${entryAt(topic, queueId, queueOffset)} ${problem}`;
+      violations.push({ topic, queueId, queueOffset, explanation });
     }
   }
   return violations;
 }
+
+const entryAt = (topic: string, queueId: number, queueOffset: number) =>
+  `ConsumeQueue ${topic}/${queueId} offset ${queueOffset}`;
 
 function mismatch(
   record: DispatchRequest,
@@ -84,21 +100,27 @@ function mismatch(
   size: number,
   tagsCode: number,
 ): string | undefined {
-  const held = `${record.topic}/${record.queueId} offset ${record.queueOffset}, ${record.storeSize} B, tags ${record.tagsCode}`;
-  const wanted = `${topic}/${queueId} offset ${queueOffset}, ${size} B, tags ${tagsCode}`;
   const same =
     record.topic === topic &&
     record.queueId === queueId &&
     record.queueOffset === queueOffset &&
     record.storeSize === size &&
     record.tagsCode === tagsCode;
-  return same ? undefined : `points to a record of ${held}, not ${wanted}`;
+  if (same) return undefined;
+  const held = `${record.topic}/${record.queueId} offset ${record.queueOffset}, ${record.storeSize} B, tags ${record.tagsCode}`;
+  const wanted = `${topic}/${queueId} offset ${queueOffset}, ${size} B, tags ${tagsCode}`;
+  return `points to a record of ${held}, not ${wanted}`;
 }
 
-function recordsHaveEntries(store: DefaultMessageStore, records: DispatchRequest[]): CqViolation[] {
+function recordsHaveEntries(
+  store: DefaultMessageStore,
+  records: DispatchRequest[],
+  pointedAt: Uint8Array,
+): CqViolation[] {
   const violations: CqViolation[] = [];
-  for (const record of records) {
-    if (!isQueued(record.sysFlag)) continue;
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    if (pointedAt[i] === 1 || !isQueued(record.sysFlag)) continue;
     const { topic, queueId, queueOffset, commitLogOffset } = record;
     const cq = store.consumeQueues.find(topic, queueId);
     const entry = cq?.get(queueOffset);

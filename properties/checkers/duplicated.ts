@@ -14,11 +14,12 @@
 // - unexplained: none of the above (a bug, or a cause the history does not show).
 import {
   deliveriesByGroup,
+  firstDeliveries,
   type ConsumeOp,
   formatTime,
   type History,
   isNemesis,
-  isResetOffset,
+  historyIndex,
   type NemesisOp,
   type ResetOffsetOp,
   type Violation,
@@ -41,30 +42,37 @@ export interface Duplicate extends Violation {
 const position = (op: ConsumeOp) => `${op.value.brokerName}/${op.value.queueId}@${op.value.queueOffset}`;
 
 export function checkDuplicated(history: History): Duplicate[] {
-  const faults = history.filter((op) => isNemesis(op) || isResetOffset(op));
+  const faults = historyIndex(history).faultsAndResets;
   const duplicates: Duplicate[] = [];
+  const firsts = firstDeliveries(history);
   for (const [group, deliveries] of deliveriesByGroup(history)) {
+    const firstOf = firsts.get(group)!;
+    /** The deliveries so far of each key delivered more than once (most keys are delivered once). */
     const earlier = new Map<string, ConsumeOp[]>();
     for (const op of deliveries) {
-      const before = earlier.get(op.value.key) ?? [];
-      if (before.length > 0) {
-        const cause = causeOf(op, before, faults);
-        const first = before[0]!;
-        duplicates.push({
-          property: 'duplicated',
-          key: op.value.key,
-          group,
-          cause,
-          explanation: `group ${group} consumed ${op.value.key} again at ${formatTime(op.time)} (${op.value.consumer}, ${position(op)}), first at ${formatTime(first.time)} (${first.value.consumer}, ${position(first)}): ${cause}`,
-        });
-      }
-      earlier.set(op.value.key, [...before, op]);
+      const first = firstOf.get(op.value.key)!;
+      if (first === op) continue;
+      let before = earlier.get(op.value.key);
+      if (before === undefined) earlier.set(op.value.key, (before = [first]));
+      const cause = causeOf(op, before, faults);
+      duplicates.push({
+        property: 'duplicated',
+        key: op.value.key,
+        group,
+        cause,
+        explanation: `group ${group} consumed ${op.value.key} again at ${formatTime(op.time)} (${op.value.consumer}, ${position(op)}), first at ${formatTime(first.time)} (${first.value.consumer}, ${position(first)}): ${cause}`,
+      });
+      before.push(op);
     }
   }
   return duplicates;
 }
 
-function causeOf(op: ConsumeOp, before: ConsumeOp[], faults: (NemesisOp | ResetOffsetOp)[]): DuplicateCause {
+function causeOf(
+  op: ConsumeOp,
+  before: ConsumeOp[],
+  faults: readonly (NemesisOp | ResetOffsetOp)[],
+): DuplicateCause {
   // A retry copy lives in %RETRY%<group>, at a position of its own, with a higher reconsume count.
   if (before.every((b) => op.value.reconsumeTimes > b.value.reconsumeTimes)) return 'reconsume';
   const samePosition = before.filter((b) => position(b) === position(op));

@@ -6,9 +6,9 @@ import { formatTime, sendOutcomes, type History, type Violation } from '../histo
 
 export function checkDurable(history: History, stored: ReadonlySet<string>): Violation[] {
   const violations: Violation[] = [];
-  for (const [key, outcome] of sendOutcomes(history)) {
-    if (outcome.type !== 'ok' || stored.has(key)) continue;
-    const { brokerName, queueId, queueOffset, sendStatus } = outcome.value;
+  for (const outcome of sendOutcomes(history).values()) {
+    if (outcome.type !== 'ok' || stored.has(outcome.value.key)) continue;
+    const { key, brokerName, queueId, queueOffset, sendStatus } = outcome.value;
     const where = brokerName === undefined ? '' : ` at ${brokerName}/${queueId} offset ${queueOffset}`;
     violations.push({
       property: 'durable',

@@ -2,17 +2,18 @@
 // application's store once, keyed by the message key) applies each message's effect at most once
 // per group, however often RocketMQ delivers it (at-least-once). Duplicate deliveries themselves
 // are the duplicated checker's business; here only a second effect is a violation.
-import { formatTime, isEffect, type EffectOp, type History, type Violation } from '../history.ts';
+import { formatTime, historyIndex, type EffectOp, type History, type Violation } from '../history.ts';
 
 export function checkEffectsOnce(history: History): Violation[] {
-  const firstEffect = new Map<string, EffectOp>(); // group + key -> first effect
+  const firstEffects = new Map<string, Map<string, EffectOp>>(); // group -> key -> first effect
   const violations: Violation[] = [];
-  for (const op of history) {
-    if (!isEffect(op)) continue;
+  for (const op of historyIndex(history).effects) {
     const { key, group } = op.value;
-    const first = firstEffect.get(`${group}\0${key}`);
+    let byKey = firstEffects.get(group);
+    if (byKey === undefined) firstEffects.set(group, (byKey = new Map()));
+    const first = byKey.get(key);
     if (first === undefined) {
-      firstEffect.set(`${group}\0${key}`, op);
+      byKey.set(key, op);
       continue;
     }
     violations.push({

@@ -7,13 +7,13 @@
 // into that queue, and no order between them is promised.
 // Not checked: messages never consumed (`lost`), redeliveries, sends whose outcome is unknown or
 // failed (an unknown one may be stored anywhere in the sequence), and order across keys.
-import { deliveriesByGroup, isSend, formatTime, type History, type Violation } from '../history.ts';
+import { deliveriesByGroup, historyIndex, formatTime, type History, type Violation } from '../history.ts';
 
 export function checkKeyOrder(history: History): Violation[] {
   const ackOrder = new Map<string, { sequence: string; shard: string; producer: string; rank: number }>();
   const ranks = new Map<string, number>();
-  for (const op of history) {
-    if (!isSend(op) || op.type !== 'ok' || op.value.shardingKey === undefined) continue;
+  for (const op of historyIndex(history).sends) {
+    if (op.type !== 'ok' || op.value.shardingKey === undefined) continue;
     const shard = op.value.shardingKey;
     const sequence = `${op.process}\u0000${shard}`;
     const rank = ranks.get(sequence) ?? 0;

@@ -3,9 +3,9 @@
 // the last fault (the last nemesis op, which heals). A message whose deadline falls after the end
 // of the run cannot be judged. Whether it is consumed at all, however late, is lost's business.
 import {
-  deliveriesByGroup,
+  firstDeliveries,
   formatTime,
-  isNemesis,
+  historyIndex,
   sendOutcomes,
   type ConsumeOp,
   type History,
@@ -25,19 +25,16 @@ export function checkLiveness(
   subscriptions: ReadonlyMap<string, readonly string[]>,
   options: LivenessOptions,
 ): Violation[] {
-  const healedAt = history.filter(isNemesis).reduce((_, op) => op.time, 0);
-  const first = new Map<string, ConsumeOp>(); // group + key -> first delivery
-  for (const [group, ops] of deliveriesByGroup(history)) {
-    for (const op of ops)
-      if (!first.has(`${group}\0${op.value.key}`)) first.set(`${group}\0${op.value.key}`, op);
-  }
+  const healedAt = historyIndex(history).nemesis.at(-1)?.time ?? 0;
+  const firsts = firstDeliveries(history);
   const violations: Violation[] = [];
-  for (const [key, send] of sendOutcomes(history)) {
+  for (const send of sendOutcomes(history).values()) {
     if (send.type !== 'ok') continue;
+    const { key } = send.value;
     for (const group of subscriptions.get(send.value.topic) ?? []) {
       const deadline = Math.max(healedAt, send.time) + options.withinMs;
       if (deadline > options.endMs) continue;
-      const delivery = first.get(`${group}\0${key}`);
+      const delivery = firsts.get(group)?.get(key);
       if (delivery !== undefined && delivery.time <= deadline) continue;
       violations.push({
         property: 'liveness',

@@ -7,7 +7,7 @@
 // A send whose outcome is unknown (info) is never lost: if it was consumed anyway it is
 // `recovered` (Jepsen's total-queue). A failed send (fail) must not be consumed: `unexpected`
 // covers that.
-import { deliveriesByGroup, sendOutcomes, formatTime, type History, type Violation } from '../history.ts';
+import { firstDeliveries, sendOutcomes, formatTime, type History, type Violation } from '../history.ts';
 
 export interface LostResult {
   violations: Violation[];
@@ -28,14 +28,12 @@ export function checkLost(
   subscriptions: ReadonlyMap<string, readonly string[]>,
   reach: Reach = unreachable,
 ): LostResult {
-  const consumed = new Map<string, Set<string>>();
-  for (const [group, deliveries] of deliveriesByGroup(history)) {
-    consumed.set(group, new Set(deliveries.map((d) => d.value.key)));
-  }
+  const consumed = firstDeliveries(history);
   const violations: Violation[] = [];
   const backlog: { group: string; key: string }[] = [];
   const recovered = new Set<string>();
-  for (const [key, outcome] of sendOutcomes(history)) {
+  for (const outcome of sendOutcomes(history).values()) {
+    const { key } = outcome.value;
     const groups = subscriptions.get(outcome.value.topic) ?? [];
     for (const group of groups) {
       const seen = consumed.get(group)?.has(key) ?? false;

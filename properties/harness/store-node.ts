@@ -120,11 +120,22 @@ export function keyedPutRequest(
 /** Every (key, queue offset) readable from a queue, in queue order. */
 export function readQueue(store: DefaultMessageStore, topic: string, queueId: number) {
   const out: { key: string; queueOffset: number }[] = [];
+  forEachInQueue(store, topic, queueId, (key, queueOffset) => out.push({ key, queueOffset }));
+  return out;
+}
+
+/** readQueue's (key, queue offset) pairs handed to `visit` as they are read, with no list made. */
+export function forEachInQueue(
+  store: DefaultMessageStore,
+  topic: string,
+  queueId: number,
+  visit: (key: string, queueOffset: number) => void,
+): void {
   let offset = Math.max(0, store.getMinOffsetInQueue(topic, queueId));
   for (;;) {
     const result = store.getMessage(topic, queueId, { offset, maxMsgNums: 32 });
-    for (const m of result.messages) out.push({ key: m.getKeys()!, queueOffset: m.queueOffset });
-    if (result.status !== 'FOUND' && result.status !== 'NO_MATCHED_MESSAGE') return out;
+    for (const m of result.messages) visit(m.getKeys()!, m.queueOffset);
+    if (result.status !== 'FOUND' && result.status !== 'NO_MATCHED_MESSAGE') return;
     offset = result.nextBeginOffset;
   }
 }
