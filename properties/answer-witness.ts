@@ -79,8 +79,8 @@ export function witnessSends(world: WitnessWorld, brokers: ReadonlyMap<string, W
       else seen.acked = Math.max(seen.acked, report);
     },
     answered(server, client, request, response) {
-      const route = routeOf(request, response);
-      if (route !== undefined) routes.push({ time: world.now(), producer: client, ...route });
+      const route = routeOf(request, response, world, client);
+      if (route !== undefined) routes.push(route);
       const broker = brokers.get(server);
       const send = broker === undefined ? undefined : sendOf(request);
       if (broker === undefined || send === undefined || !isRemotingCommand(response)) return;
@@ -111,20 +111,31 @@ export function witnessSends(world: WitnessWorld, brokers: ReadonlyMap<string, W
 
 const NO_FIELDS: Readonly<Record<string, unknown>> = {};
 
-/** A GET_ROUTEINFO_BY_TOPIC answer's topic and the groups a producer could publish to by it. */
-function routeOf(request: unknown, response: unknown): { topic: string; writable: string[] } | undefined {
+/**
+ * A GET_ROUTEINFO_BY_TOPIC answer as `producer` got it, now: its topic and the groups it could
+ * publish to by it (with writable queues and a master). Loops, no sets or spreads: the cluster's
+ * clients ask every 30 s.
+ */
+function routeOf(
+  request: unknown,
+  response: unknown,
+  world: WitnessWorld,
+  producer: string,
+): RouteSeen | undefined {
   if (!isRemotingCommand(request) || request.code !== RequestCode.GET_ROUTEINFO_BY_TOPIC) return undefined;
   if (!isRemotingCommand(response) || response.code !== 0) return undefined;
   const route = response.body as TopicRouteData | undefined;
   const topic = request.extFields?.topic;
   if (route === undefined || !Array.isArray(route.queueDatas) || topic === undefined) return undefined;
-  const withMaster = new Set(
-    route.brokerDatas.filter((b) => b.brokerAddrs[MASTER_ID] !== undefined).map((b) => b.brokerName),
-  );
-  const writable = route.queueDatas
-    .filter((q) => isWriteable(q.perm) && q.writeQueueNums > 0 && withMaster.has(q.brokerName))
-    .map((q) => q.brokerName);
-  return { topic: String(topic), writable };
+  const withMaster: string[] = [];
+  for (const b of route.brokerDatas)
+    if (b.brokerAddrs[MASTER_ID] !== undefined) withMaster.push(b.brokerName);
+  const writable: string[] = [];
+  for (const q of route.queueDatas) {
+    if (isWriteable(q.perm) && q.writeQueueNums > 0 && withMaster.includes(q.brokerName))
+      writable.push(q.brokerName);
+  }
+  return { time: world.now(), producer, topic: String(topic), writable };
 }
 
 /** Each request is read once: the answer's turn finds what its request's turn read. */
