@@ -131,12 +131,20 @@ function withRoom(buffer: Uint8Array, size: number): Uint8Array {
   return grown;
 }
 
+/** The files dirty at one writeback tick, with their dirty ranges then ([start0, end0, ...] each). */
+interface WritebackGeneration {
+  files: SimFile[];
+  spans: number[][];
+}
+
 /**
  * One file. Invariants: durableLength <= length; every byte of [durableLength, length) is dirty
  * and no dirty byte lies past length; a clean byte is the same in cache and durable; the bytes
  * of each buffer past its length are zero (so growing a file needs no zero-fill).
  */
 class SimFile {
+  constructor(readonly path: string) {}
+
   cache: Uint8Array = new Uint8Array(0);
   length = 0;
   durable: Uint8Array = new Uint8Array(0);
@@ -185,7 +193,7 @@ export class SimDisk implements Disk {
   /** The space files take: each max(size, reservation). */
   private occupied = 0;
   /** The dirty spans of each file at each writeback tick, oldest first. */
-  private generations: { path: string; file: SimFile; spans: number[] }[][] = [];
+  private generations: WritebackGeneration[] = [];
   private writebackEvent: SimEvent | undefined;
 
   constructor(options: DiskOptions) {
@@ -426,7 +434,7 @@ export class SimDisk implements Disk {
 
   private create(path: string): SimFile {
     if (path === '' || path.endsWith('/')) throw new RangeError(`not a file path: '${path}'`);
-    const file = new SimFile();
+    const file = new SimFile(path);
     this.files.set(path, file);
     return file;
   }
@@ -456,18 +464,22 @@ export class SimDisk implements Disk {
   /** One flusher tick: note what is dirty now, and write back what was dirty dirtyExpireMs ago. */
   private writeback(): void {
     this.writebackEvent = undefined;
-    const generation: { path: string; file: SimFile; spans: number[] }[] = [];
-    for (const [path, file] of this.files) {
-      if (file.dirty.bytes > 0) generation.push({ path, file, spans: file.dirty.snapshot() });
+    const generation: WritebackGeneration = { files: [], spans: [] };
+    for (const file of this.files.values()) {
+      if (file.dirty.bytes === 0) continue;
+      generation.files.push(file);
+      generation.spans.push(file.dirty.snapshot());
     }
     this.generations.push(generation);
     const { dirtyExpireMs, writebackIntervalMs } = this.config;
     if (this.generations.length > Math.ceil(dirtyExpireMs / writebackIntervalMs)) {
-      for (const { path, file, spans } of this.generations.shift()!) {
-        if (this.files.get(path) !== file) continue;
-        // spans is [start0, end0, start1, end1, ...].
-        for (let k = 0; k < spans.length; k += 2)
-          file.makeDurable(Math.min(spans[k]!, file.length), Math.min(spans[k + 1]!, file.length));
+      const { files, spans } = this.generations.shift()!;
+      for (let i = 0; i < files.length; i++) {
+        const file = files[i]!;
+        if (this.files.get(file.path) !== file) continue;
+        const bounds = spans[i]!;
+        for (let k = 0; k < bounds.length; k += 2)
+          file.makeDurable(Math.min(bounds[k]!, file.length), Math.min(bounds[k + 1]!, file.length));
       }
     }
     if (this.dirtyBytes() > 0) this.scheduleWriteback();
