@@ -17,12 +17,18 @@ export const clockConfigSchema = z.strictObject({
 });
 export type ClockConfig = z.infer<typeof clockConfigSchema>;
 
+/** Where a clock reads the world's virtual time (the scheduler). */
+export interface WorldTime {
+  readonly now: number;
+}
+
 export class NodeClock {
   private offsetMs: number;
   private readonly driftPpm: number;
 
   constructor(
-    private readonly worldTime: () => number,
+    /** Read as a field, not through a closure: a time returned from a call is a new heap number. */
+    private readonly world: WorldTime,
     private readonly epochMs: number,
     config: ClockConfig,
   ) {
@@ -33,7 +39,7 @@ export class NodeClock {
   /** Wall-clock ms on this node. */
   now(): number {
     // The drift is added as its own term: multiplying by (1 + ppm/1e6) would round 1.001 * 1e6 down.
-    const t = this.worldTime();
+    const t = this.world.now;
     return Math.floor(this.epochMs + this.offsetMs + t + (t * this.driftPpm) / 1_000_000);
   }
 
@@ -49,6 +55,6 @@ export class NodeClock {
 
   /** Skew against a perfect clock at this instant, in ms. */
   skewMs(): number {
-    return this.now() - (this.epochMs + this.worldTime());
+    return this.now() - (this.epochMs + this.world.now);
   }
 }

@@ -2,7 +2,12 @@
 // (at, seq) order, ties in time broken by seq, with fractional and repeated times.
 import { fc, test as ptest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
-import { EventQueue, type QueuedEvent } from './event-queue.ts';
+import { EventQueue } from './event-queue.ts';
+
+interface QueuedEvent {
+  readonly at: number;
+  readonly seq: number;
+}
 
 type Op = { push: number } | { pop: true };
 
@@ -24,7 +29,7 @@ describe('EventQueue', () => {
       for (const op of ops) {
         if ('push' in op) {
           const event = { at: op.push, seq: seq++ };
-          queue.push(event);
+          queue.push(event, event.at, event.seq);
           model.push(event);
           model.sort((a, b) => a.at - b.at || a.seq - b.seq);
         } else {
@@ -33,13 +38,17 @@ describe('EventQueue', () => {
         }
         expect(queue.length).toBe(model.length);
         expect(queue.peek()).toBe(model[0]);
+        if (model.length > 0) expect(queue.peekAt()).toBe(model[0]!.at);
       }
     },
   );
 
   test('grows past its first capacity and empties in order', () => {
     const queue = new EventQueue<QueuedEvent>();
-    for (let i = 0; i < 5_000; i++) queue.push({ at: (i * 7919) % 5_000, seq: i });
+    for (let i = 0; i < 5_000; i++) {
+      const event = { at: (i * 7919) % 5_000, seq: i };
+      queue.push(event, event.at, event.seq);
+    }
     const popped: number[] = [];
     for (let e = queue.pop(); e !== undefined; e = queue.pop()) popped.push(e.at);
     expect(popped).toEqual([...popped].sort((a, b) => a - b));

@@ -1,19 +1,15 @@
 // The scheduler's priority queue: a binary min-heap of events ordered by (at, seq), with the keys
-// kept in typed arrays beside the events. Why not tinyqueue (which the scheduler used): its
+// kept in typed arrays beside the events and given with each push (an event carries no key of its
+// own: a task is re-queued with new keys, and no double field is read from objects of many shapes). Why not tinyqueue (which the scheduler used): its
 // comparator reads `at` from each event object, and once events of several shapes share the
 // queue (closures' events, node timers, packets) V8 loads those fractional times as fresh heap
 // numbers, tens of bytes per comparison and hundreds per event. Here a comparison reads two
 // Float64Arrays and allocates nothing. The order is the same total order, so the same events pop
 // in the same sequence. Not here: removal from the middle (the scheduler marks events cancelled).
 
-export interface QueuedEvent {
-  readonly at: number;
-  readonly seq: number;
-}
-
 const INITIAL_CAPACITY = 1_024;
 
-export class EventQueue<T extends QueuedEvent> {
+export class EventQueue<T> {
   private items: (T | undefined)[] = [];
   private ats = new Float64Array(INITIAL_CAPACITY);
   private seqs = new Float64Array(INITIAL_CAPACITY);
@@ -27,11 +23,14 @@ export class EventQueue<T extends QueuedEvent> {
     return this.size === 0 ? undefined : this.items[0];
   }
 
-  push(item: T): void {
+  /** The time of peek()'s event; meaningless when the queue is empty. */
+  peekAt(): number {
+    return this.ats[0]!;
+  }
+
+  push(item: T, at: number, seq: number): void {
     if (this.size === this.ats.length) this.grow();
     let i = this.size++;
-    const at = item.at;
-    const seq = item.seq;
     const { ats, seqs, items } = this;
     while (i > 0) {
       const parent = (i - 1) >> 1;

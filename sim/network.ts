@@ -94,23 +94,40 @@ interface Connection {
   alive: boolean;
   /** Last scheduled delivery per direction (0: ends[0] to ends[1]), which keeps FIFO. */
   readonly lastDelivery: [number, number];
-  readonly pending: Set<number>;
+  /** The map key of the connection's pair of addresses, made once. */
+  readonly key: string;
+  /** Its requests awaiting an answer, oldest first (a list through the requests themselves). */
+  head: PendingRequest | undefined;
+  tail: PendingRequest | undefined;
 }
 
-/** A request awaiting its response; it is also its own timeout event. */
+/**
+ * A request awaiting its response: also its own timeout event, and what its answer carries back
+ * (no table of requests by id), so a round trip makes this object, two packets and one replier.
+ */
 class PendingRequest extends ScheduledTask {
+  /** Settled: answered, timed out or failed; later answers are dropped. */
+  settled = false;
+  replied = false;
+  /** The request as the server received it (what its answer is read against). */
+  asked: unknown = undefined;
+  prev: PendingRequest | undefined = undefined;
+  next: PendingRequest | undefined = undefined;
+
   constructor(
     private readonly network: SimNetwork,
     readonly id: number,
     readonly ctx: ProcessContext,
     readonly conn: Connection,
+    /** The server's address. */
+    readonly to: string,
     readonly done: (result: NetResult) => void,
   ) {
     super();
   }
 
   fire(): void {
-    this.network.timedOut(this.id);
+    this.network.timedOut(this);
   }
 }
 
@@ -122,25 +139,28 @@ type PacketKind = 'request' | 'oneway' | 'response' | 'fin';
 /** The trace event of each kind's delivery, made once. */
 const DELIVERED = { request: 'net.request', oneway: 'net.oneway', response: 'net.response', fin: 'net.fin' };
 
-/** A packet on its way: its own delivery event (the network sends one for every message). */
+/**
+ * A packet on its way: its own delivery event. Packets are reused: once delivered (or dropped),
+ * a packet goes back to its network's free list, so the network makes none in a steady state.
+ */
 class Packet extends ScheduledTask {
-  constructor(
-    private readonly network: SimNetwork,
-    readonly conn: Connection,
-    readonly from: string,
-    readonly to: string,
-    readonly kind: PacketKind,
-    /** The request's id, for a request or a response; 0 otherwise. */
-    readonly id: number,
-    public body: unknown,
-    /** A response's request (code and fields), which a frame's body is read against. */
-    readonly answering: RequestInfo | undefined,
-  ) {
+  conn: Connection | undefined = undefined;
+  from = '';
+  to = '';
+  kind: PacketKind = 'fin';
+  /** The request, for a request or a response. */
+  request: PendingRequest | undefined = undefined;
+  body: unknown = undefined;
+  /** A response's request (code and fields), which a frame's body is read against. */
+  answering: RequestInfo | undefined = undefined;
+
+  constructor(private readonly network: SimNetwork) {
     super();
   }
 
   fire(): void {
     this.network.deliver(this);
+    this.network.release(this);
   }
 }
 
@@ -163,8 +183,11 @@ export class SimNetwork {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly machines = new Set<string>();
   private readonly powered = new Set<string>();
+  /** The live connections by pair key, in the order they opened (peers are told in that order). */
   private readonly connections = new Map<string, Connection>();
-  private readonly pending = new Map<number, PendingRequest>();
+  /** The same connections by lower address, then higher: found with no key made a packet. */
+  private readonly byPair = new Map<string, Map<string, Connection>>();
+  private readonly freePackets: Packet[] = [];
   private readonly blocked = new Set<string>();
   private requestIds = 0;
   private connectionIds = 0;
@@ -197,7 +220,8 @@ export class SimNetwork {
     this.endpoints.delete(address);
     if (how === 'power-off') this.powered.delete(address);
     for (const conn of this.connectionsOf(address)) {
-      if (how === 'kill') this.send(conn, address, peerOf(conn, address), 'fin', 0, undefined, undefined);
+      if (how === 'kill')
+        this.send(conn, address, peerOf(conn, address), 'fin', undefined, undefined, undefined);
       else this.breakSilently(conn);
     }
   }
@@ -226,21 +250,23 @@ export class SimNetwork {
   ): void {
     const id = ++this.requestIds;
     const conn = this.connectionFor(ctx.address, to);
-    const request = new PendingRequest(this, id, ctx, conn, done);
+    const request = new PendingRequest(this, id, ctx, conn, to, done);
     this.scheduler.scheduleTask(timeoutWorldMs, request);
-    this.pending.set(id, request);
-    conn.pending.add(id);
+    request.prev = conn.tail;
+    if (conn.tail === undefined) conn.head = request;
+    else conn.tail.next = request;
+    conn.tail = request;
     this.observer?.requested?.(ctx.address, to, body);
-    this.send(conn, ctx.address, to, 'request', id, body, undefined);
+    this.send(conn, ctx.address, to, 'request', request, body, undefined);
   }
 
   oneway(ctx: ProcessContext, to: string, body: unknown): void {
-    this.send(this.connectionFor(ctx.address, to), ctx.address, to, 'oneway', 0, body, undefined);
+    this.send(this.connectionFor(ctx.address, to), ctx.address, to, 'oneway', undefined, body, undefined);
   }
 
   /** A request's timeout event fired. */
-  timedOut(id: number): void {
-    this.complete(id, TIMEOUT);
+  timedOut(request: PendingRequest): void {
+    this.complete(request, TIMEOUT);
   }
 
   // --- faults -------------------------------------------------------------------------------
@@ -266,7 +292,7 @@ export class SimNetwork {
 
   /** Breaks the connection between a and b at once; both ends are told. */
   reset(a: string, b: string): void {
-    const conn = this.connections.get(pairKey(a, b));
+    const conn = this.connectionBetween(a, b);
     if (conn === undefined || !conn.alive) return;
     this.breakSilently(conn);
     this.failPending(conn, 'closed');
@@ -293,9 +319,12 @@ export class SimNetwork {
     return this.endpoints.get(address)?.ctx.incarnation ?? -1;
   }
 
+  private connectionBetween(a: string, b: string): Connection | undefined {
+    return a < b ? this.byPair.get(a)?.get(b) : this.byPair.get(b)?.get(a);
+  }
+
   private connectionFor(from: string, to: string): Connection {
-    const key = pairKey(from, to);
-    const existing = this.connections.get(key);
+    const existing = this.connectionBetween(from, to);
     if (existing?.alive && existing.incarnations[endIndex(existing, from)] === this.incarnationAt(from)) {
       return existing;
     }
@@ -306,9 +335,14 @@ export class SimNetwork {
       incarnations: [this.incarnationAt(ends[0]), this.incarnationAt(ends[1])],
       alive: true,
       lastDelivery: [0, 0],
-      pending: new Set(),
+      key: `${ends[0]}|${ends[1]}`,
+      head: undefined,
+      tail: undefined,
     };
-    this.connections.set(key, conn);
+    this.connections.set(conn.key, conn);
+    let byHigher = this.byPair.get(ends[0]);
+    if (byHigher === undefined) this.byPair.set(ends[0], (byHigher = new Map()));
+    byHigher.set(ends[1], conn);
     return conn;
   }
 
@@ -323,7 +357,7 @@ export class SimNetwork {
     from: string,
     to: string,
     kind: PacketKind,
-    id: number,
+    request: PendingRequest | undefined,
     body: unknown,
     answering: RequestInfo | undefined,
   ): void {
@@ -335,9 +369,25 @@ export class SimNetwork {
     const direction = endIndex(conn, from);
     const at = Math.max(this.scheduler.now + this.transitTime(), conn.lastDelivery[direction]);
     conn.lastDelivery[direction] = at;
-    const packet = new Packet(this, conn, from, to, kind, id, body, answering);
+    const packet = this.freePackets.pop() ?? new Packet(this);
+    packet.conn = conn;
+    packet.from = from;
+    packet.to = to;
+    packet.kind = kind;
+    packet.request = request;
+    packet.body = body;
+    packet.answering = answering;
     this.overTheWire(packet);
     this.scheduler.scheduleTaskAt(at, packet);
+  }
+
+  /** A packet's delivery ran: it holds nothing more and is free for the next send. */
+  release(packet: Packet): void {
+    packet.conn = undefined;
+    packet.request = undefined;
+    packet.body = undefined;
+    packet.answering = undefined;
+    this.freePackets.push(packet);
   }
 
   private transitTime(): number {
@@ -358,7 +408,8 @@ export class SimNetwork {
 
   /** A packet's delivery event fired. */
   deliver(packet: Packet): void {
-    const { conn, from, to } = packet;
+    const { from, to, body } = packet;
+    const conn = packet.conn!;
     if (!conn.alive) return;
     if (this.isBlocked(from, to)) {
       this.breakSilently(conn);
@@ -376,21 +427,30 @@ export class SimNetwork {
       return;
     }
     deliveryFields.from = from;
-    deliveryFields.label = labelOf(packet.body);
+    deliveryFields.label = labelOf(body);
     this.trace.recordTransient(this.scheduler.now, to, DELIVERED[packet.kind], deliveryFields);
+    const request = packet.request;
     if (packet.kind === 'response') {
-      this.complete(packet.id, { ok: true, body: packet.body });
+      this.complete(request!, { ok: true, body });
       return;
     }
-    this.observer?.delivered?.(from, to, packet.body, endpoint.ctx.incarnation);
-    const reply =
-      packet.kind === 'request' ? this.replier(conn, to, from, packet.id, packet.body) : undefined;
-    if (endpoint.ctx.runsNow()) endpoint.serve?.(from, packet.body, reply, conn.id);
-    else endpoint.ctx.post(() => endpoint.serve?.(from, packet.body, reply, conn.id));
+    this.observer?.delivered?.(from, to, body, endpoint.ctx.incarnation);
+    let reply: Reply | undefined;
+    if (request !== undefined) {
+      request.asked = body;
+      reply = (answer) => this.answer(request, answer);
+    }
+    if (endpoint.ctx.runsNow()) endpoint.serve?.(from, body, reply, conn.id);
+    else endpoint.ctx.post(() => endpoint.serve?.(from, body, reply, conn.id));
   }
 
-  private replier(conn: Connection, server: string, client: string, id: number, asked: unknown): Reply {
-    let replied = false;
+  /** The server's reply to `request` (its one closure captures only the request). */
+  private answer(request: PendingRequest, body: unknown): void {
+    const server = request.to;
+    const client = request.ctx.address;
+    if (request.replied) throw new Error(`request ${request.id} from ${client} answered twice by ${server}`);
+    request.replied = true;
+    const asked = request.asked;
     const answering =
       this.carriesFrames() && isRemotingCommand(asked)
         ? {
@@ -399,12 +459,8 @@ export class SimNetwork {
             ...(asked.extFields && { extFields: asked.extFields }),
           }
         : undefined;
-    return (body) => {
-      if (replied) throw new Error(`request ${id} from ${client} answered twice by ${server}`);
-      replied = true;
-      this.observer?.answered?.(server, client, asked, body);
-      this.send(conn, server, client, 'response', id, body, answering);
-    };
+    this.observer?.answered?.(server, client, asked, body);
+    this.send(request.conn, server, client, 'response', request, body, answering);
   }
 
   private carriesFrames(): boolean {
@@ -414,7 +470,7 @@ export class SimNetwork {
   /** With `frames`, the packet's command becomes what the receiver decodes from its frame's bytes. */
   private overTheWire(packet: Packet): void {
     if (!this.carriesFrames() || packet.kind === 'fin' || !isRemotingCommand(packet.body)) return;
-    const opaque = packet.kind === 'oneway' ? 0 : packet.id;
+    const opaque = packet.kind === 'oneway' ? 0 : packet.request!.id;
     const answering = packet.kind === 'response' ? packet.answering : undefined;
     const bytes = encodeCommand(packet.body, { kind: packet.kind, opaque, ...(answering && { answering }) });
     packet.body = decodeCommand(bytes.subarray(4), answering);
@@ -436,11 +492,15 @@ export class SimNetwork {
 
   private breakSilently(conn: Connection): void {
     conn.alive = false;
-    if (this.connections.get(pairKey(...conn.ends)) === conn) this.connections.delete(pairKey(...conn.ends));
+    if (this.connections.get(conn.key) !== conn) return;
+    this.connections.delete(conn.key);
+    this.byPair.get(conn.ends[0])!.delete(conn.ends[1]);
   }
 
   private failPending(conn: Connection, error: 'closed' | 'refused'): void {
-    for (const id of [...conn.pending]) this.complete(id, { ok: false, error });
+    const requests: PendingRequest[] = [];
+    for (let r = conn.head; r !== undefined; r = r.next) requests.push(r);
+    for (const request of requests) this.complete(request, { ok: false, error });
   }
 
   private notifyDisconnect(at: string, peer: string, conn: Connection): void {
@@ -450,12 +510,15 @@ export class SimNetwork {
     for (const handler of endpoint.disconnectHandlers) endpoint.ctx.post(() => handler(peer, conn.id));
   }
 
-  /** Settles request `id` once; a dead requester's callback is dropped by its context. */
-  private complete(id: number, result: NetResult): void {
-    const request = this.pending.get(id);
-    if (request === undefined) return;
-    this.pending.delete(id);
-    request.conn.pending.delete(id);
+  /** Settles `request` once; a dead requester's callback is dropped by its context. */
+  private complete(request: PendingRequest, result: NetResult): void {
+    if (request.settled) return;
+    request.settled = true;
+    const conn = request.conn;
+    if (request.prev === undefined) conn.head = request.next;
+    else request.prev.next = request.next;
+    if (request.next === undefined) conn.tail = request.prev;
+    else request.next.prev = request.prev;
     this.scheduler.cancel(request);
     if (request.ctx.runsNow()) request.done(result);
     else request.ctx.post(() => request.done(result));
@@ -468,10 +531,6 @@ function endIndex(conn: Connection, address: string): 0 | 1 {
 
 function peerOf(conn: Connection, address: string): string {
   return conn.ends[1 - endIndex(conn, address)]!;
-}
-
-function pairKey(a: string, b: string): string {
-  return a < b ? `${a}|${b}` : `${b}|${a}`;
 }
 
 /** A short name for a body in the trace: its `type` or `code` field when it has one. */

@@ -35,6 +35,21 @@ describe('SimNode', () => {
     expect(fired).toBe(false);
   });
 
+  test('a timer re-armed from its own callback reuses its slot; a stale id cancels nothing', () => {
+    const { world, probe } = oneNode();
+    const ids: number[] = [];
+    const fired: number[] = [];
+    const tick = () => {
+      fired.push(world.now);
+      if (fired.length < 3) ids.push(probe().env.setTimer(10, tick));
+      if (ids.length > 1) probe().env.cancelTimer(ids[0]!);
+    };
+    ids.push(probe().env.setTimer(10, tick));
+    world.runUntilQuiet();
+    expect(fired).toEqual([10, 20, 30]);
+    expect(new Set(ids).size).toBe(3);
+  });
+
   test('a paused process handles messages and timers late, in order, at resume', () => {
     const { world, node, probe } = oneNode();
     const events: string[] = [];

@@ -11,14 +11,15 @@
 //   (messages, timers, disk completions) runs at resume, in order, late;
 // - disk loss: the machine loses power and comes back with an empty disk.
 // Not modelled: several processes on one machine, partial (per-thread) failures, slow CPUs.
-import type { Disk, Env, Net, Process, ProcessMain, TimerId } from '../core/env.ts';
+import type { Disk, DiskError, Env, Net, Process, ProcessMain, TimerId } from '../core/env.ts';
 import type { NodeClock } from './clock.ts';
 import type { SimDisk } from './disk.ts';
 import type { SimNetwork } from './network.ts';
 import type { ProbeTally } from './probe-tally.ts';
+import { NodeTimers, type NodeTimer, type TimerOwner } from './node-timers.ts';
 import type { ProcessContext } from './process-context.ts';
 import type { SeededRng } from './rng.ts';
-import { ScheduledTask, type Scheduler, type SimEvent } from './scheduler.ts';
+import type { Scheduler } from './scheduler.ts';
 import type { Trace } from './trace.ts';
 
 /** running and paused have a live process; stopped: machine up, no process; off: no power. */
@@ -38,14 +39,13 @@ export interface NodeParts {
 /** How long a clean shutdown may take before the node stops the process anyway. */
 export const SHUTDOWN_DEADLINE_MS = 30_000;
 
-export class SimNode {
+export class SimNode implements TimerOwner {
   private currentState: NodeState = 'stopped';
   private stopping = false;
   private incarnation = 0;
   private process: Process | undefined;
   private deferred: (() => void)[] = [];
-  private readonly timers = new Map<TimerId, SimEvent>();
-  private timerIds = 0;
+  private readonly timers: NodeTimers;
   private machineDisk: SimDisk;
 
   constructor(
@@ -54,6 +54,7 @@ export class SimNode {
     private readonly parts: NodeParts,
   ) {
     this.machineDisk = parts.disk;
+    this.timers = new NodeTimers(this, parts.scheduler);
     parts.network.addMachine(address);
   }
 
@@ -155,8 +156,7 @@ export class SimNode {
     this.stopping = false;
     this.process = undefined;
     this.deferred = [];
-    for (const event of this.timers.values()) this.parts.scheduler.cancel(event);
-    this.timers.clear();
+    this.timers.cancelAll();
   }
 
   private record(event: string, fields?: Record<string, unknown>): void {
@@ -192,11 +192,7 @@ export class SimNode {
   }
 
   private setTimer(ctx: ProcessContext, delayMs: number, fire: () => void): TimerId {
-    const id = ++this.timerIds;
-    const timer = new NodeTimer(this, ctx, id, fire);
-    this.parts.scheduler.scheduleTask(this.parts.clock.worldDelay(delayMs), timer);
-    this.timers.set(id, timer);
-    return id;
+    return this.timers.set(ctx, this.parts.clock.worldDelay(delayMs), fire);
   }
 
   /**
@@ -206,19 +202,17 @@ export class SimNode {
    */
   timerFired(timer: NodeTimer): void {
     this.parts.trace.timer(this.parts.scheduler.now, this.address);
+    const ctx = timer.ctx!;
     if (this.currentState === 'paused') {
-      timer.ctx.post(() => this.timers.delete(timer.id) && timer.callback());
+      const id = timer.id;
+      ctx.post(() => timer.id === id && this.timers.release(timer)());
       return;
     }
-    this.timers.delete(timer.id);
-    timer.ctx.post(timer.callback);
+    ctx.post(this.timers.release(timer));
   }
 
   private cancelTimer(id: TimerId): void {
-    const event = this.timers.get(id);
-    if (event === undefined) return;
-    this.parts.scheduler.cancel(event);
-    this.timers.delete(id);
+    this.timers.cancel(id);
   }
 
   /** The machine's current disk, with flush completions delivered to this incarnation only. */
@@ -235,8 +229,14 @@ export class SimNode {
       allocate: (path, length) => this.machineDisk.allocate(path, length),
       usage: () => this.machineDisk.usage(),
       flush: (path, done, range) =>
-        this.machineDisk.flush(path, done && ((error) => ctx.post(() => done(error))), range),
+        this.machineDisk.flush(path, done && ((error) => this.completeFlush(ctx, done, error)), range),
     };
+  }
+
+  /** A flush's completion, as its incarnation: with no second closure while the process runs. */
+  private completeFlush(ctx: ProcessContext, done: (error?: DiskError) => void, error?: DiskError): void {
+    if (ctx.runsNow()) done(error);
+    else ctx.post(() => done(error));
   }
 
   private netPort(ctx: ProcessContext): Net {
@@ -248,21 +248,5 @@ export class SimNode {
       oneway: (to, body) => network.oneway(ctx, to, body),
       onDisconnect: (handler) => network.onDisconnect(ctx, handler),
     };
-  }
-}
-
-/** One process timer: the event and its callback in one object (a node sets tens of thousands). */
-class NodeTimer extends ScheduledTask {
-  constructor(
-    private readonly node: SimNode,
-    readonly ctx: ProcessContext,
-    readonly id: TimerId,
-    readonly callback: () => void,
-  ) {
-    super();
-  }
-
-  fire(): void {
-    this.node.timerFired(this);
   }
 }

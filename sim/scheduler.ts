@@ -6,20 +6,18 @@
 // Not modelled: concurrency inside one event (a handler runs to completion) or priority classes.
 import { EventQueue } from './event-queue.ts';
 
+/** A queued event; its time and sequence number live in the queue, not on it. */
 export interface SimEvent {
-  readonly at: number;
-  readonly seq: number;
   readonly fire: () => void;
   cancelled: boolean;
 }
 
 /**
  * An event that is its own callback: a hot caller (a node's timers, the network's packets)
- * subclasses it and pushes one object where schedule() would push an event and a closure.
+ * subclasses it and pushes one object where schedule() would push an event and a closure. Once it
+ * has fired (and was not cancelled), it may be queued again: a timer re-armed in place.
  */
 export abstract class ScheduledTask implements SimEvent {
-  at = 0;
-  seq = 0;
   cancelled = false;
   abstract fire(): void;
 }
@@ -119,15 +117,13 @@ export class Scheduler {
   }
 
   private push(at: number, fire: () => void): SimEvent {
-    const event: SimEvent = { at, seq: this.seq++, fire, cancelled: false };
-    this.queue.push(event);
+    const event: SimEvent = { fire, cancelled: false };
+    this.queue.push(event, at, this.seq++);
     return event;
   }
 
   private pushTask<T extends ScheduledTask>(at: number, task: T): T {
-    task.at = at;
-    task.seq = this.seq++;
-    this.queue.push(task);
+    this.queue.push(task, at, this.seq++);
     return task;
   }
 
@@ -145,11 +141,12 @@ export class Scheduler {
         queue.pop();
         continue;
       }
-      if (next.at > until) return 'until';
-      if (next.at > maxTimeMs) return 'time-budget';
+      const at = queue.peekAt();
+      if (at > until) return 'until';
+      if (at > maxTimeMs) return 'time-budget';
       if (this.fired >= this.eventLimit) return this.eventLimit < 0 ? 'halted' : 'event-budget';
       queue.pop();
-      this.time = next.at;
+      this.time = at;
       this.fired++;
       fired++;
       next.fire();

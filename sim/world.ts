@@ -117,7 +117,7 @@ export class World {
       network: this.network,
       trace: this.trace,
       probes: this.probes,
-      clock: new NodeClock(() => this.scheduler.now, epochMs, clockConfig),
+      clock: new NodeClock(this.scheduler, epochMs, clockConfig),
       rng: rngStream(seed, `node:${address}`),
       disk: freshDisk(),
       freshDisk,

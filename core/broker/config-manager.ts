@@ -31,6 +31,10 @@ export abstract class ConfigManager {
 
   abstract configFilePath(): string;
   abstract encode(): string;
+  /** The file's bytes: encode()'s text as UTF-8 (a table rewritten often writes them directly). */
+  protected encodeBytes(): Uint8Array {
+    return utf8Encoder.encode(this.encode());
+  }
   /** Replaces the table with the file's; throws if the text is not such a file. */
   abstract decode(text: string): void;
 
@@ -53,7 +57,7 @@ export abstract class ConfigManager {
       return;
     }
     this.persisting = true;
-    this.writeRound(this.encode(), () => {
+    this.writeRound(this.encodeBytes(), () => {
       this.persisting = false;
       done();
       const next = this.waiting;
@@ -106,7 +110,7 @@ export abstract class ConfigManager {
     return disk.exists(path) ? utf8Decoder.decode(disk.read(path, 0, disk.size(path))) : undefined;
   }
 
-  private writeRound(text: string, done: () => void): void {
+  private writeRound(bytes: Uint8Array, done: () => void): void {
     const path = this.configFilePath();
     const disk = this.env.disk;
     const failed = (error: unknown) => {
@@ -116,7 +120,7 @@ export abstract class ConfigManager {
     };
     const writeFile = () => {
       try {
-        this.overwrite(path, utf8Encoder.encode(text));
+        this.overwrite(path, bytes);
         disk.flush(path, () => done());
       } catch (error) {
         failed(error);

@@ -1,6 +1,8 @@
+import { fc, test as ptest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import type { DiskConfig } from '../../sim/disk.ts';
 import { World } from '../../sim/world.ts';
+import type { Env } from '../env.ts';
 import { utf8Decoder, utf8Encoder } from '../message/bytes.ts';
 import { ConsumerOffsetManager } from './consumer-offset-manager.ts';
 
@@ -140,4 +142,29 @@ describe('ConsumerOffsetManager', () => {
     node.start();
     expect(loads.at(-1)).toBe(false);
   });
+});
+
+describe('ConsumerOffsetManager.encode', () => {
+  const key = fc.oneof(
+    fc.constantFrom('T@G', '%RETRY%G@G', '__proto__', '7', '0', '01', '4294967294', '4294967295', 'a"b\\'),
+    fc.string({ unit: 'binary' }),
+  );
+  const queueId = fc.oneof(fc.nat(20), fc.integer({ min: -3, max: 2 ** 33 }), fc.constantFrom(0.5, 2 ** 32 - 2));
+  const offset = fc.oneof(fc.integer({ min: -1, max: 2 ** 40 }), fc.constantFrom(Infinity, NaN));
+  ptest.prop([fc.array(fc.tuple(key, fc.array(fc.tuple(queueId, offset), { maxLength: 6 })), { maxLength: 6 })])(
+    "writes what JSON.stringify writes for the table as objects, in an object's key order",
+    (rows) => {
+      const m = new ConsumerOffsetManager({} as Env, 'store');
+      const asObjects: Record<string, Record<string, number>> = {};
+      for (const [k, queues] of rows) {
+        m.offsetTable.set(k, new Map(queues));
+        asObjects[k] = Object.fromEntries(m.offsetTable.get(k)!);
+      }
+      const text = JSON.stringify({ offsetTable: asObjects }, null, '\t');
+      expect(m.encode()).toBe(text);
+      const bytes = (m as unknown as { encodeBytes(): Uint8Array }).encodeBytes();
+      expect(bytes).toEqual(utf8Encoder.encode(text));
+      expect(m.encode()).toBe(text); // once more, with its queues put in order
+    },
+  );
 });

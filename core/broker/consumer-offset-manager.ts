@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import type { Env } from '../env.ts';
 import { ConfigManager, configPath, FIRST_PERSIST_DELAY_MS } from './config-manager.ts';
+import { json, outOfObjectOrder } from './json-bytes.ts';
 import { parseFastjson } from '../protocol/fastjson.ts';
 
 export const TOPIC_GROUP_SEPARATOR = '@';
@@ -23,6 +24,7 @@ export const consumerOffsetWrapperSchema = z.object({
 
 export class ConsumerOffsetManager extends ConfigManager {
   offsetTable = new Map<string, Map<number, number>>();
+  private readonly keys = new Map<string, Map<string, string>>();
 
   constructor(
     env: Env,
@@ -47,7 +49,7 @@ export class ConsumerOffsetManager extends ConfigManager {
   }
 
   commitOffset(clientHost: string, group: string, topic: string, queueId: number, offset: number): void {
-    const key = topic + TOPIC_GROUP_SEPARATOR + group;
+    const key = this.keyOf(topic, group);
     let queues = this.offsetTable.get(key);
     if (queues === undefined) this.offsetTable.set(key, (queues = new Map()));
     const stored = queues.get(queueId);
@@ -60,7 +62,16 @@ export class ConsumerOffsetManager extends ConfigManager {
 
   /** The committed offset, or -1 if there is none. */
   queryOffset(group: string, topic: string, queueId: number): number {
-    return this.offsetTable.get(topic + TOPIC_GROUP_SEPARATOR + group)?.get(queueId) ?? -1;
+    return this.offsetTable.get(this.keyOf(topic, group))?.get(queueId) ?? -1;
+  }
+
+  /** `topic@group`, made once a pair: every commit and query looks its queues up by it. */
+  private keyOf(topic: string, group: string): string {
+    let byGroup = this.keys.get(topic);
+    if (byGroup === undefined) this.keys.set(topic, (byGroup = new Map()));
+    let key = byGroup.get(group);
+    if (key === undefined) byGroup.set(group, (key = topic + TOPIC_GROUP_SEPARATOR + group));
+    return key;
   }
 
   /** Forgets every topic's offsets of `group` (DELETE_SUBSCRIPTIONGROUP with cleanOffset). */
@@ -74,10 +85,54 @@ export class ConsumerOffsetManager extends ConfigManager {
     }
   }
 
+  /** JSON.stringify({ offsetTable }, null, '\t') of the table as objects (keys in an object's order). */
   encode(): string {
-    const offsetTable: Record<string, Record<string, number>> = {};
-    for (const [key, queues] of this.offsetTable) offsetTable[key] = Object.fromEntries(queues);
-    return JSON.stringify({ offsetTable }, null, '\t');
+    this.write();
+    return json.text();
+  }
+
+  protected override encodeBytes(): Uint8Array {
+    this.write();
+    return json.copy();
+  }
+
+  /** encode()'s text into `json`, straight from the maps: it is rewritten every 5 s. */
+  private write(): void {
+    json.reset();
+    json.raw('{\n\t"offsetTable": {');
+    let firstKey = true;
+    for (const key of outOfObjectOrder(this.offsetTable) ?? this.offsetTable.keys()) {
+      if (key === '__proto__') continue; // an object literal's assignment sets its prototype instead
+      json.raw(firstKey ? '\n\t\t' : ',\n\t\t');
+      firstKey = false;
+      json.string(key);
+      json.raw(': {');
+      const queues = this.queuesInObjectOrder(key);
+      let firstQueue = true;
+      for (const queueId of queues.keys()) {
+        json.raw(firstQueue ? '\n\t\t\t"' : ',\n\t\t\t"');
+        firstQueue = false;
+        json.raw(String(queueId));
+        json.raw('": ');
+        json.number(queues.get(queueId)!);
+      }
+      json.raw(firstQueue ? '}' : '\n\t\t}');
+    }
+    json.raw(firstKey ? '}\n}' : '\n\t}\n}');
+  }
+
+  /**
+   * `key`'s queues, in the order of the file (an object's order: ids ascending). A queue first
+   * committed out of that order (a consumer of queues 2 and 3 before the one of 0 and 1) has its
+   * map rebuilt in it once, so later writes sort nothing.
+   */
+  private queuesInObjectOrder(key: string): Map<number, number> {
+    const queues = this.offsetTable.get(key)!;
+    const sorted = outOfObjectOrder(queues);
+    if (sorted === undefined) return queues;
+    const rebuilt = new Map(sorted.map((queueId) => [queueId, queues.get(queueId)!]));
+    this.offsetTable.set(key, rebuilt);
+    return rebuilt;
   }
 
   decode(text: string): void {

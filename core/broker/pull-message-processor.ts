@@ -90,11 +90,12 @@ export function pullMessageProcessors(
     const sub = checkRequest(ctx, consumers, header);
     if (!('topic' in sub)) return sub;
     const filter = tagsCodeFilter(sub);
-    const result = ctx.store.getMessage(header.topic, header.queueId, {
-      offset: header.queueOffset,
-      maxMsgNums: header.maxMsgNums,
-      ...(filter === undefined ? {} : { filter }),
-    });
+    const { queueOffset: offset, maxMsgNums } = header;
+    const result = ctx.store.getMessage(
+      header.topic,
+      header.queueId,
+      filter === undefined ? { offset, maxMsgNums } : { offset, maxMsgNums, filter },
+    );
     const answer = toResponse(ctx, header, result);
     const suspend = (header.sysFlag & PullSysFlag.SUSPEND) !== 0;
     let held = false;

@@ -31,13 +31,20 @@ export interface PullRequest {
   readonly wakeup: () => void;
 }
 
-const keyOf = (topic: string, queueId: number) => `${topic}@${queueId}`;
+/** The pulls held on one queue (ManyPullRequest). */
+interface HeldQueue {
+  readonly topic: string;
+  readonly queueId: number;
+  /** The held pulls are held[0 .. count): the array keeps its room from one hold to the next. */
+  readonly held: (PullRequest | undefined)[];
+  count: number;
+}
 
 export class PullRequestHoldService {
-  private readonly pullRequestTable = new Map<
-    string,
-    { topic: string; queueId: number; held: PullRequest[] }
-  >();
+  /** topic → queueId → its held pulls: looked up on every arrival with no key text made. */
+  private readonly pullRequestTable = new Map<string, Map<number, HeldQueue>>();
+  /** The table's queues in the order they were first held, as its checks visit them. */
+  private readonly queues: HeldQueue[] = [];
   private timer: TimerId | undefined;
 
   constructor(
@@ -54,12 +61,13 @@ export class PullRequestHoldService {
     this.notifyMessageArriving(topic, queueId, queueOffset + 1, tagsCode);
   };
 
+  private readonly tick = (): void => {
+    this.checkHoldRequest();
+    this.timer = this.env.setTimer(this.period(), this.tick);
+  };
+
   start(): void {
-    const tick = () => {
-      this.checkHoldRequest();
-      this.timer = this.env.setTimer(this.period(), tick);
-    };
-    this.timer = this.env.setTimer(this.period(), tick);
+    this.timer = this.env.setTimer(this.period(), this.tick);
   }
 
   shutdown(): void {
@@ -68,17 +76,22 @@ export class PullRequestHoldService {
   }
 
   suspendPullRequest(topic: string, queueId: number, pull: PullRequest): void {
-    const key = keyOf(topic, queueId);
-    let entry = this.pullRequestTable.get(key);
-    if (entry === undefined) this.pullRequestTable.set(key, (entry = { topic, queueId, held: [] }));
-    entry.held.push(pull);
+    let byQueue = this.pullRequestTable.get(topic);
+    if (byQueue === undefined) this.pullRequestTable.set(topic, (byQueue = new Map()));
+    let entry = byQueue.get(queueId);
+    if (entry === undefined) {
+      entry = { topic, queueId, held: [], count: 0 };
+      byQueue.set(queueId, entry);
+      this.queues.push(entry);
+    }
+    entry.held[entry.count++] = pull;
   }
 
   /** How many pulls are held now (all queues, or one). */
   heldCount(topic?: string, queueId?: number): number {
-    if (topic !== undefined) return this.pullRequestTable.get(keyOf(topic, queueId ?? 0))?.held.length ?? 0;
+    if (topic !== undefined) return this.pullRequestTable.get(topic)?.get(queueId ?? 0)?.count ?? 0;
     let n = 0;
-    for (const entry of this.pullRequestTable.values()) n += entry.held.length;
+    for (const entry of this.queues) n += entry.count;
     return n;
   }
 
@@ -87,25 +100,29 @@ export class PullRequestHoldService {
    * any), and those whose hold time is over; the others stay held.
    */
   notifyMessageArriving(topic: string, queueId: number, maxOffset: number, tagsCode?: number): void {
-    const entry = this.pullRequestTable.get(keyOf(topic, queueId));
-    if (entry === undefined || entry.held.length === 0) return;
-    const requests = entry.held;
-    entry.held = [];
-    const replay: PullRequest[] = [];
-    for (const pull of requests) {
+    const entry = this.pullRequestTable.get(topic)?.get(queueId);
+    if (entry === undefined || entry.count === 0) return;
+    // In place: a woken pull re-runs without the right to be suspended, so none is held meanwhile.
+    const held = entry.held;
+    let kept = 0;
+    for (let i = 0, n = entry.count; i < n; i++) {
+      const pull = held[i]!;
       let newest = maxOffset;
       if (newest <= pull.pullFromThisOffset) newest = this.maxOffsetInQueue(topic, queueId);
       const matched =
         newest > pull.pullFromThisOffset &&
         (tagsCode === undefined || pull.filter === undefined || pull.filter(tagsCode));
       if (matched || this.env.now() >= pull.suspendTimestamp + pull.timeoutMillis) pull.wakeup();
-      else replay.push(pull);
+      else held[kept++] = pull;
     }
-    entry.held.push(...replay);
+    held.fill(undefined, kept, entry.count);
+    entry.count = kept;
   }
 
   private checkHoldRequest(): void {
-    for (const { topic, queueId } of [...this.pullRequestTable.values()]) {
+    // The queues held when the check began (a pull woken here is never held again).
+    for (let i = 0, n = this.queues.length; i < n; i++) {
+      const { topic, queueId } = this.queues[i]!;
       this.notifyMessageArriving(topic, queueId, this.maxOffsetInQueue(topic, queueId));
     }
   }

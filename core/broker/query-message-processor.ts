@@ -14,7 +14,7 @@ import { ResponseCode } from '../protocol/response-code.ts';
 import type { DefaultMessageStore } from '../store/message-store.ts';
 import type { RequestProcessor } from './broker-context.ts';
 import { guarded } from './send-message-processor.ts';
-import { HeaderReader } from '../protocol/header-reader.ts';
+import { intField, longField, NO_FIELDS, required, stringField } from '../protocol/header-reader.ts';
 
 /** MixAll.UNIQUE_MSG_QUERY_FLAG. */
 export const UNIQUE_MSG_QUERY_FLAG = '_UNIQUE_KEY_QUERY';
@@ -24,13 +24,13 @@ export const DEFAULT_QUERY_MAX_NUM = 32;
 /** The processors of QUERY_MESSAGE and VIEW_MESSAGE_BY_ID over `store`. */
 export function queryMessageProcessors(store: DefaultMessageStore): Map<number, RequestProcessor> {
   const queryMessage: RequestProcessor = (request, reply) => {
-    const h = new HeaderReader(request.extFields);
-    const topic = h.required('topic', h.string);
-    const key = h.required('key', h.string);
-    const unique = h.string(UNIQUE_MSG_QUERY_FLAG) === 'true';
-    const maxNum = unique ? DEFAULT_QUERY_MAX_NUM : h.required('maxNum', h.int);
-    const begin = h.required('beginTimestamp', h.long);
-    const end = h.required('endTimestamp', h.long);
+    const e = request.extFields ?? NO_FIELDS;
+    const topic = required(e, 'topic', stringField);
+    const key = required(e, 'key', stringField);
+    const unique = stringField(e, UNIQUE_MSG_QUERY_FLAG) === 'true';
+    const maxNum = unique ? DEFAULT_QUERY_MAX_NUM : required(e, 'maxNum', intField);
+    const begin = required(e, 'beginTimestamp', longField);
+    const end = required(e, 'endTimestamp', longField);
     const found = store.indexService.queryOffset(topic, key, maxNum, begin, end);
     const messages = found.phyOffsets.flatMap((offset) => store.lookMessageByOffset(offset) ?? []);
     const header = {
@@ -48,8 +48,7 @@ export function queryMessageProcessors(store: DefaultMessageStore): Map<number, 
     );
   };
   const viewMessageById: RequestProcessor = (request, reply) => {
-    const h = new HeaderReader(request.extFields);
-    const offset = h.required('offset', h.long);
+    const offset = required(request.extFields ?? NO_FIELDS, 'offset', longField);
     const message = store.lookMessageByOffset(offset);
     reply?.(
       message === undefined

@@ -88,6 +88,7 @@ export interface SlaveSynchronizeOptions {
 }
 
 type Table = 'topicConfig' | 'consumerOffset' | 'delayOffset' | 'subscriptionGroup';
+type VersionedTable = 'topicConfig' | 'subscriptionGroup';
 
 export class SlaveSynchronize {
   /** The master to copy from; set from the NameServer's answers to the slave's registration. */
@@ -99,6 +100,8 @@ export class SlaveSynchronize {
   /** A period ended while a round ran: the next round starts when it ends. */
   private overdue = false;
   private stopped = true;
+  /** Per versioned table, the text last installed (or found equal) and the DataVersion it left. */
+  private readonly installed = new Map<VersionedTable, { text: string; dataVersion: DataVersion }>();
 
   constructor(private readonly options: SlaveSynchronizeOptions) {
     this.env = options.env;
@@ -155,12 +158,17 @@ export class SlaveSynchronize {
 
   private syncTopicConfig(next: () => void): void {
     this.fetch('topicConfig', RequestCode.GET_ALL_TOPIC_CONFIG, next, (text, master) => {
-      const wrapper = readTopicConfigs(parseFastjson(text));
       const { topics } = this.options;
-      if (
-        !replaceVersionedTable(topics, topics.topicConfigTable, wrapper.dataVersion, wrapper.topicConfigTable)
-      )
-        return;
+      if (this.seen('topicConfig', text, topics)) return;
+      const wrapper = readTopicConfigs(parseFastjson(text));
+      const replaced = replaceVersionedTable(
+        topics,
+        topics.topicConfigTable,
+        wrapper.dataVersion,
+        wrapper.topicConfigTable,
+      );
+      this.installed.set('topicConfig', { text, dataVersion: topics.dataVersion });
+      if (!replaced) return;
       this.env.trace('slave.synced', {
         table: 'topicConfig',
         master,
@@ -197,10 +205,18 @@ export class SlaveSynchronize {
 
   private syncSubscriptionGroupConfig(next: () => void): void {
     this.fetch('subscriptionGroup', RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, next, (text, master) => {
-      const wrapper = readSubscriptionGroups(parseFastjson(text));
       const { groups } = this.options;
+      if (this.seen('subscriptionGroup', text, groups)) return;
+      const wrapper = readSubscriptionGroups(parseFastjson(text));
       const table = wrapper.subscriptionGroupTable;
-      if (!replaceVersionedTable(groups, groups.subscriptionGroupTable, wrapper.dataVersion, table)) return;
+      const replaced = replaceVersionedTable(
+        groups,
+        groups.subscriptionGroupTable,
+        wrapper.dataVersion,
+        table,
+      );
+      this.installed.set('subscriptionGroup', { text, dataVersion: groups.dataVersion });
+      if (!replaced) return;
       this.env.trace('slave.synced', {
         table: 'subscriptionGroup',
         master,
@@ -208,6 +224,16 @@ export class SlaveSynchronize {
         dataVersion: { ...wrapper.dataVersion },
       });
     });
+  }
+
+  /**
+   * The master's versioned table is the text this one was last installed from (or found equal
+   * to), and the slave's DataVersion is still the one that left: installing it again would change
+   * nothing, so it is not parsed again (masters answer the same text every 10 s while idle).
+   */
+  private seen(table: VersionedTable, text: string, holder: { dataVersion: DataVersion }): boolean {
+    const last = this.installed.get(table);
+    return last !== undefined && last.text === text && last.dataVersion === holder.dataVersion;
   }
 
   /**

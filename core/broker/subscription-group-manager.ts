@@ -15,6 +15,7 @@ import type { Env } from '../env.ts';
 import { MASTER_ID } from '../protocol/route-data.ts';
 import { dataVersionSchema, type DataVersion } from '../protocol/topic-config.ts';
 import { ConfigManager, configPath } from './config-manager.ts';
+import { json } from './json-bytes.ts';
 import { parseFastjson } from '../protocol/fastjson.ts';
 import { nextDataVersion } from './topic-config-manager.ts';
 
@@ -104,9 +105,25 @@ export class SubscriptionGroupManager extends ConfigManager {
     if (this.subscriptionGroupTable.delete(group)) this.changed();
   }
 
+  /** JSON.stringify({ subscriptionGroupTable, dataVersion }, null, '\t'), the table as an object. */
   encode(): string {
-    const subscriptionGroupTable = Object.fromEntries(this.subscriptionGroupTable);
-    return JSON.stringify({ subscriptionGroupTable, dataVersion: this.dataVersion }, null, '\t');
+    this.write();
+    return json.text();
+  }
+
+  protected override encodeBytes(): Uint8Array {
+    this.write();
+    return json.copy();
+  }
+
+  /** encode()'s text into `json`, with no object made: masters answer it to slaves every 10 s. */
+  private write(): void {
+    json.reset();
+    json.raw('{\n\t"subscriptionGroupTable": ');
+    json.entries(this.subscriptionGroupTable, 1, false);
+    json.raw(',\n\t"dataVersion": ');
+    json.value(this.dataVersion, 1);
+    json.raw('\n}');
   }
 
   decode(text: string): void {

@@ -31,6 +31,7 @@ import {
 import type { TopicConfigLookup } from './broker-context.ts';
 import type { BrokerConfig } from './broker-config.ts';
 import { ConfigManager, configPath } from './config-manager.ts';
+import { json } from './json-bytes.ts';
 import { parseFastjson } from '../protocol/fastjson.ts';
 
 /** TopicValidator's system topics. */
@@ -203,12 +204,30 @@ export class TopicConfigManager extends ConfigManager implements TopicConfigLook
     return { topicConfigTable, dataVersion: { ...this.dataVersion } };
   }
 
+  /** topics.json: JSON.stringify({ topicConfigTable, dataVersion }, null, '\t') of the table. */
   encode(): string {
-    const topicConfigTable: Record<string, unknown> = {};
-    for (const [topicName, config] of this.topicConfigTable) {
-      topicConfigTable[topicName] = { topicName, ...config, topicFilterType: 'SINGLE_TAG', order: false };
-    }
-    return JSON.stringify({ topicConfigTable, dataVersion: this.dataVersion }, null, '\t');
+    this.write();
+    return json.text();
+  }
+
+  protected override encodeBytes(): Uint8Array {
+    this.write();
+    return json.copy();
+  }
+
+  /** encode()'s text into `json`, with no table object: masters answer it to slaves every 10 s. */
+  private write(): void {
+    json.reset();
+    json.raw('{\n\t"topicConfigTable": ');
+    json.entries(this.topicConfigTable, 1, true, (topicName, config) => ({
+      topicName,
+      ...config,
+      topicFilterType: 'SINGLE_TAG',
+      order: false,
+    }));
+    json.raw(',\n\t"dataVersion": ');
+    json.value(this.dataVersion, 1);
+    json.raw('\n}');
   }
 
   /** Adds the file's topics over the built-in ones and takes its DataVersion, as 4.9 does. */

@@ -51,7 +51,13 @@ export interface BrokerLiveInfo {
 export interface BrokerGroup {
   readonly cluster: string;
   readonly brokerName: string;
+  /** Changed only through setBrokerAddr and deleteBrokerAddr, which drop `data`. */
   readonly brokerAddrs: Map<number, string>;
+  /**
+   * The group's BrokerData, made when a route first asks after a change and shared by every
+   * answer until the next (answers are read, never changed): clients ask for routes every 30 s.
+   */
+  data?: BrokerData | undefined;
 }
 
 export interface RouteInfoManagerOptions {
@@ -93,10 +99,10 @@ export class RouteInfoManager {
     }));
     // A broker that changed role (a slave promoted to master) keeps its address under its new id only.
     for (const [id, addr] of group.brokerAddrs) {
-      if (addr === brokerAddr && id !== brokerId) group.brokerAddrs.delete(id);
+      if (addr === brokerAddr && id !== brokerId) deleteBrokerAddr(group, id);
     }
     const registerFirst = !group.brokerAddrs.has(brokerId);
-    group.brokerAddrs.set(brokerId, brokerAddr);
+    setBrokerAddr(group, brokerId, brokerAddr);
     const { dataVersion, topicConfigTable } = topicConfigWrapper;
     if (
       brokerId === MASTER_ID &&
@@ -126,7 +132,7 @@ export class RouteInfoManager {
     this.brokerLiveTable.delete(brokerAddr);
     const group = this.brokerAddrTable.get(brokerName);
     if (group === undefined) return;
-    group.brokerAddrs.delete(brokerId);
+    deleteBrokerAddr(group, brokerId);
     if (group.brokerAddrs.size === 0) this.removeBrokerName(clusterName, brokerName);
   }
 
@@ -204,7 +210,7 @@ export class RouteInfoManager {
     for (const group of this.brokerAddrTable.values()) {
       const entry = [...group.brokerAddrs].find(([, addr]) => addr === brokerAddr);
       if (entry === undefined) continue;
-      group.brokerAddrs.delete(entry[0]);
+      deleteBrokerAddr(group, entry[0]);
       if (group.brokerAddrs.size === 0) this.removeBrokerName(group.cluster, group.brokerName);
       return true;
     }
@@ -225,8 +231,24 @@ export class RouteInfoManager {
 }
 
 function toBrokerData(group: BrokerGroup): BrokerData {
+  if (group.data !== undefined) return group.data;
   const addrs = [...group.brokerAddrs].sort(([a], [b]) => a - b);
-  return { cluster: group.cluster, brokerName: group.brokerName, brokerAddrs: Object.fromEntries(addrs) };
+  group.data = {
+    cluster: group.cluster,
+    brokerName: group.brokerName,
+    brokerAddrs: Object.fromEntries(addrs),
+  };
+  return group.data;
+}
+
+function setBrokerAddr(group: BrokerGroup, brokerId: number, brokerAddr: string): void {
+  if (group.brokerAddrs.get(brokerId) === brokerAddr) return;
+  group.brokerAddrs.set(brokerId, brokerAddr);
+  group.data = undefined;
+}
+
+function deleteBrokerAddr(group: BrokerGroup, brokerId: number): void {
+  if (group.brokerAddrs.delete(brokerId)) group.data = undefined;
 }
 
 function compare(a: string, b: string): number {

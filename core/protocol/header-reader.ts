@@ -1,4 +1,4 @@
-// HeaderReader: a request's custom header (a CommandCustomHeader) read from its extFields as
+// A request's custom header (a CommandCustomHeader) read from its extFields as
 // RemotingCommand.decodeCommandCustomHeader does: every field is text on the wire, parsed to the
 // field's Java type (Integer.parseInt, Long.parseLong, Boolean.parseBoolean); a @CFNotNull field
 // that is absent, or a number that does not parse, is a RemotingCommandException (HeaderError).
@@ -21,7 +21,7 @@ export function parseJavaLong(text: string): number | undefined {
 
 /** Boolean.parseBoolean: only "true" (any case) is true. */
 export function parseJavaBoolean(text: string): boolean {
-  return text.toLowerCase() === 'true';
+  return text === 'true' || (text.length === 4 && text.toLowerCase() === 'true');
 }
 
 /** A header field as decodeCommandCustomHeader reads it: a value of its type as it is, text parsed. */
@@ -47,41 +47,50 @@ export function javaBoolean<T extends z.ZodType = z.ZodBoolean>(inner?: T) {
 /** A header that cannot be decoded (RemotingCommandException); answered as SYSTEM_ERROR. */
 export class HeaderError extends Error {}
 
-/** Reads typed custom-header fields from extFields as decodeCommandCustomHeader does. */
-export class HeaderReader {
-  constructor(private readonly ext: ExtFields = {}) {}
+/** No fields: a request that came without a header. */
+export const NO_FIELDS: ExtFields = Object.freeze({});
 
-  string(name: string): string | undefined {
-    const value = this.ext[name];
-    return value === undefined ? undefined : String(value);
-  }
+// The readers of typed custom-header fields, as decodeCommandCustomHeader reads them: functions of
+// (extFields, name), so a hot header (SEND_MESSAGE's) is read with no reader object or closure.
 
-  int(name: string): number | undefined {
-    return this.number(name, (text) => parseJavaInt(text));
-  }
+export function stringField(ext: ExtFields, name: string): string | undefined {
+  const value = ext[name];
+  return value === undefined ? undefined : String(value);
+}
 
-  long(name: string): number | undefined {
-    return this.number(name, parseJavaLong);
-  }
+export function intField(ext: ExtFields, name: string): number | undefined {
+  return numberField(ext, name, parseJavaInt);
+}
 
-  boolean(name: string): boolean | undefined {
-    const value = this.ext[name];
-    return value === undefined ? undefined : parseJavaBoolean(String(value));
-  }
+export function longField(ext: ExtFields, name: string): number | undefined {
+  return numberField(ext, name, parseJavaLong);
+}
 
-  /** A @CFNotNull field. */
-  required<T>(name: string, read: (name: string) => T | undefined): T {
-    const value = read.call(this, name);
-    if (value === undefined) throw new HeaderError(`the custom field <${name}> is null`);
-    return value;
-  }
+export function booleanField(ext: ExtFields, name: string): boolean | undefined {
+  const value = ext[name];
+  if (value === undefined || typeof value === 'boolean') return value; // String(b) parses back to b
+  return parseJavaBoolean(String(value));
+}
 
-  private number(name: string, parse: (text: string) => number | undefined): number | undefined {
-    const value = this.ext[name];
-    if (value === undefined) return undefined;
-    const n = typeof value === 'number' ? value : parse(String(value));
-    if (n === undefined || !Number.isSafeInteger(n))
-      throw new HeaderError(`bad number in <${name}>: ${value}`);
-    return n;
-  }
+/** A @CFNotNull field, read by one of the readers above. */
+export function required<T>(
+  ext: ExtFields,
+  name: string,
+  read: (ext: ExtFields, name: string) => T | undefined,
+): T {
+  const value = read(ext, name);
+  if (value === undefined) throw new HeaderError(`the custom field <${name}> is null`);
+  return value;
+}
+
+function numberField(
+  ext: ExtFields,
+  name: string,
+  parse: (text: string) => number | undefined,
+): number | undefined {
+  const value = ext[name];
+  if (value === undefined) return undefined;
+  const n = typeof value === 'number' ? value : parse(String(value));
+  if (n === undefined || !Number.isSafeInteger(n)) throw new HeaderError(`bad number in <${name}>: ${value}`);
+  return n;
 }

@@ -2,7 +2,7 @@
 // read as Java reads them, with a fast reader for a well-formed header) and PullMessageResponseHeader.
 import { z } from 'zod';
 import { parseJavaInt } from '../message/message.ts';
-import { javaInt, javaLong, parseJavaLong } from './header-reader.ts';
+import { javaInt, javaLong, NO_FIELDS, parseJavaLong } from './header-reader.ts';
 import type { ExtFields } from './remoting-command.ts';
 
 /** PullSysFlag's bits. */
@@ -43,7 +43,7 @@ function numberField(value: unknown, parse: (text: string) => number | undefined
 export function parsePullMessageRequestHeader(
   ext: ExtFields | undefined,
 ): z.ZodSafeParseResult<PullMessageRequestHeader> {
-  const e = ext ?? {};
+  const e = ext ?? NO_FIELDS;
   const { consumerGroup, topic, subscription, expressionType } = e;
   const data = {
     consumerGroup,
@@ -62,7 +62,12 @@ export function parsePullMessageRequestHeader(
     topic.length > 0 &&
     (subscription === undefined || typeof subscription === 'string') &&
     (expressionType === undefined || typeof expressionType === 'string') &&
-    Object.values(data).every((v) => v !== undefined);
+    data.queueId !== undefined &&
+    data.queueOffset !== undefined &&
+    data.maxMsgNums !== undefined &&
+    data.sysFlag !== undefined &&
+    data.commitOffset !== undefined &&
+    data.suspendTimeoutMillis !== undefined;
   const subVersion = numberField(e.subVersion, parseJavaLong);
   if (!wellFormed || subVersion === undefined) return pullMessageRequestHeaderSchema.safeParse(e);
   // In the schema's key order, an absent optional field absent, as zod returns them.

@@ -3,7 +3,7 @@
 // the producer's reading of a send's response code (MQClientAPIImpl.processSendResponse).
 import { RequestCode } from './request-code.ts';
 import { ResponseCode } from './response-code.ts';
-import { HeaderReader } from './header-reader.ts';
+import { booleanField, intField, longField, NO_FIELDS, required, stringField } from './header-reader.ts';
 import type { RemotingCommand } from './remoting-command.ts';
 
 /** What the producer makes of the answer (SendStatus); the last three mean "stored, but". */
@@ -58,25 +58,42 @@ export const SEND_HEADER_V2_NAMES = {
   batch: 'm',
 } as const satisfies Record<keyof SendMessageRequestHeader, string>;
 
+/** SendMessageRequestHeader's own names, for a V1 request (SEND_MESSAGE). */
+const SEND_HEADER_V1_NAMES = {
+  producerGroup: 'producerGroup',
+  topic: 'topic',
+  defaultTopic: 'defaultTopic',
+  defaultTopicQueueNums: 'defaultTopicQueueNums',
+  queueId: 'queueId',
+  sysFlag: 'sysFlag',
+  bornTimestamp: 'bornTimestamp',
+  flag: 'flag',
+  properties: 'properties',
+  reconsumeTimes: 'reconsumeTimes',
+  unitMode: 'unitMode',
+  maxReconsumeTimes: 'maxReconsumeTimes',
+  batch: 'batch',
+} as const satisfies Record<keyof SendMessageRequestHeader, string>;
+
 /** parseRequestHeader: a V1 or V2 header as the V1 fields; throws HeaderError. */
 export function parseSendMessageHeader(request: RemotingCommand): SendMessageRequestHeader {
-  const h = new HeaderReader(request.extFields);
-  const v2 = request.code === RequestCode.SEND_MESSAGE_V2;
-  const n = (field: keyof SendMessageRequestHeader) => (v2 ? SEND_HEADER_V2_NAMES[field] : field);
+  const e = request.extFields ?? NO_FIELDS;
+  const n: Record<keyof SendMessageRequestHeader, string> =
+    request.code === RequestCode.SEND_MESSAGE_V2 ? SEND_HEADER_V2_NAMES : SEND_HEADER_V1_NAMES;
   return {
-    producerGroup: h.required(n('producerGroup'), h.string),
-    topic: h.required(n('topic'), h.string),
-    defaultTopic: h.required(n('defaultTopic'), h.string),
-    defaultTopicQueueNums: h.required(n('defaultTopicQueueNums'), h.int),
-    queueId: h.required(n('queueId'), h.int),
-    sysFlag: h.required(n('sysFlag'), h.int),
-    bornTimestamp: h.required(n('bornTimestamp'), h.long),
-    flag: h.required(n('flag'), h.int),
-    properties: h.string(n('properties')),
-    reconsumeTimes: h.int(n('reconsumeTimes')),
-    unitMode: h.boolean(n('unitMode')),
-    maxReconsumeTimes: h.int(n('maxReconsumeTimes')),
-    batch: h.boolean(n('batch')),
+    producerGroup: required(e, n.producerGroup, stringField),
+    topic: required(e, n.topic, stringField),
+    defaultTopic: required(e, n.defaultTopic, stringField),
+    defaultTopicQueueNums: required(e, n.defaultTopicQueueNums, intField),
+    queueId: required(e, n.queueId, intField),
+    sysFlag: required(e, n.sysFlag, intField),
+    bornTimestamp: required(e, n.bornTimestamp, longField),
+    flag: required(e, n.flag, intField),
+    properties: stringField(e, n.properties),
+    reconsumeTimes: intField(e, n.reconsumeTimes),
+    unitMode: booleanField(e, n.unitMode),
+    maxReconsumeTimes: intField(e, n.maxReconsumeTimes),
+    batch: booleanField(e, n.batch),
   };
 }
 
@@ -92,14 +109,14 @@ export interface ConsumerSendMsgBackRequestHeader {
 }
 
 export function parseSendMsgBackHeader(request: RemotingCommand): ConsumerSendMsgBackRequestHeader {
-  const h = new HeaderReader(request.extFields);
+  const e = request.extFields ?? NO_FIELDS;
   return {
-    offset: h.required('offset', h.long),
-    group: h.required('group', h.string),
-    delayLevel: h.required('delayLevel', h.int),
-    originMsgId: h.string('originMsgId'),
-    originTopic: h.string('originTopic'),
-    unitMode: h.boolean('unitMode'),
-    maxReconsumeTimes: h.int('maxReconsumeTimes'),
+    offset: required(e, 'offset', longField),
+    group: required(e, 'group', stringField),
+    delayLevel: required(e, 'delayLevel', intField),
+    originMsgId: stringField(e, 'originMsgId'),
+    originTopic: stringField(e, 'originTopic'),
+    unitMode: booleanField(e, 'unitMode'),
+    maxReconsumeTimes: intField(e, 'maxReconsumeTimes'),
   };
 }
