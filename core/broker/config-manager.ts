@@ -12,6 +12,7 @@
 // table as it is then.
 import { DiskError, type Env, type TimerId } from '../env.ts';
 import { utf8Decoder, utf8Encoder } from '../message/bytes.ts';
+import { json } from './json-bytes.ts';
 
 /** Both periodic persists (consumer offsets, delay offsets) start 10 s after their service. */
 export const FIRST_PERSIST_DELAY_MS = 10_000;
@@ -139,5 +140,24 @@ export abstract class ConfigManager {
     const disk = this.env.disk;
     if (disk.exists(path)) disk.truncate(path, 0);
     disk.write(path, 0, bytes);
+  }
+}
+
+/**
+ * A table rewritten often (every 5 s, or answered to slaves every 10 s): write() puts its text
+ * straight into the shared JSON buffer, so neither encode() nor the file's bytes make objects.
+ */
+export abstract class JsonTableConfigManager extends ConfigManager {
+  /** encode()'s text into `json`. */
+  protected abstract write(): void;
+
+  encode(): string {
+    this.write();
+    return json.text();
+  }
+
+  protected override encodeBytes(): Uint8Array {
+    this.write();
+    return json.copy();
   }
 }

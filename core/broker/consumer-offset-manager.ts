@@ -11,7 +11,7 @@
 // (…OffsetInterval are broker.conf periods in ms, not setInterval: the timers run on env.setTimer.)
 import { z } from 'zod';
 import type { Env } from '../env.ts';
-import { ConfigManager, configPath, FIRST_PERSIST_DELAY_MS } from './config-manager.ts';
+import { configPath, JsonTableConfigManager, FIRST_PERSIST_DELAY_MS } from './config-manager.ts';
 import { json, outOfObjectOrder } from './json-bytes.ts';
 import { parseFastjson } from '../protocol/fastjson.ts';
 
@@ -22,7 +22,7 @@ export const consumerOffsetWrapperSchema = z.object({
   offsetTable: z.record(z.string(), z.record(z.string().regex(/^\d+$/), z.number().int())),
 });
 
-export class ConsumerOffsetManager extends ConfigManager {
+export class ConsumerOffsetManager extends JsonTableConfigManager {
   offsetTable = new Map<string, Map<number, number>>();
   private readonly keys = new Map<string, Map<string, string>>();
 
@@ -85,19 +85,11 @@ export class ConsumerOffsetManager extends ConfigManager {
     }
   }
 
-  /** JSON.stringify({ offsetTable }, null, '\t') of the table as objects (keys in an object's order). */
-  encode(): string {
-    this.write();
-    return json.text();
-  }
-
-  protected override encodeBytes(): Uint8Array {
-    this.write();
-    return json.copy();
-  }
-
-  /** encode()'s text into `json`, straight from the maps: it is rewritten every 5 s. */
-  private write(): void {
+  /**
+   * JSON.stringify({ offsetTable }, null, '\t') of the table as objects (keys in an object's order).
+   * Written straight from the maps: it is rewritten every 5 s.
+   */
+  protected write(): void {
     json.reset();
     json.raw('{\n\t"offsetTable": {');
     let firstKey = true;

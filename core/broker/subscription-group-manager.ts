@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { Env } from '../env.ts';
 import { MASTER_ID } from '../protocol/route-data.ts';
 import { dataVersionSchema, type DataVersion } from '../protocol/topic-config.ts';
-import { ConfigManager, configPath } from './config-manager.ts';
+import { configPath, JsonTableConfigManager } from './config-manager.ts';
 import { json } from './json-bytes.ts';
 import { parseFastjson } from '../protocol/fastjson.ts';
 import { nextDataVersion } from './topic-config-manager.ts';
@@ -66,7 +66,7 @@ export interface SubscriptionGroupManagerOptions {
   readonly storePathRootDir: string;
 }
 
-export class SubscriptionGroupManager extends ConfigManager {
+export class SubscriptionGroupManager extends JsonTableConfigManager {
   readonly subscriptionGroupTable = new Map<string, SubscriptionGroupConfig>();
   dataVersion: DataVersion;
   private readonly options: SubscriptionGroupManagerOptions;
@@ -105,19 +105,11 @@ export class SubscriptionGroupManager extends ConfigManager {
     if (this.subscriptionGroupTable.delete(group)) this.changed();
   }
 
-  /** JSON.stringify({ subscriptionGroupTable, dataVersion }, null, '\t'), the table as an object. */
-  encode(): string {
-    this.write();
-    return json.text();
-  }
-
-  protected override encodeBytes(): Uint8Array {
-    this.write();
-    return json.copy();
-  }
-
-  /** encode()'s text into `json`, with no object made: masters answer it to slaves every 10 s. */
-  private write(): void {
+  /**
+   * JSON.stringify({ subscriptionGroupTable, dataVersion }, null, '\t'), the table as an object.
+   * Written with no object made: masters answer it to slaves every 10 s.
+   */
+  protected write(): void {
     json.reset();
     json.raw('{\n\t"subscriptionGroupTable": ');
     json.entries(this.subscriptionGroupTable, 1, false);

@@ -30,7 +30,7 @@ import {
 } from '../protocol/topic-config.ts';
 import type { TopicConfigLookup } from './broker-context.ts';
 import type { BrokerConfig } from './broker-config.ts';
-import { ConfigManager, configPath } from './config-manager.ts';
+import { configPath, JsonTableConfigManager } from './config-manager.ts';
 import { json } from './json-bytes.ts';
 import { parseFastjson } from '../protocol/fastjson.ts';
 
@@ -75,7 +75,7 @@ export interface TopicConfigManagerOptions {
   readonly onTopicCreated?: (topic: string, config: TopicConfig) => void;
 }
 
-export class TopicConfigManager extends ConfigManager implements TopicConfigLookup {
+export class TopicConfigManager extends JsonTableConfigManager implements TopicConfigLookup {
   readonly topicConfigTable = new Map<string, TopicConfig>();
   dataVersion: DataVersion;
   private readonly options: TopicConfigManagerOptions;
@@ -204,19 +204,11 @@ export class TopicConfigManager extends ConfigManager implements TopicConfigLook
     return { topicConfigTable, dataVersion: { ...this.dataVersion } };
   }
 
-  /** topics.json: JSON.stringify({ topicConfigTable, dataVersion }, null, '\t') of the table. */
-  encode(): string {
-    this.write();
-    return json.text();
-  }
-
-  protected override encodeBytes(): Uint8Array {
-    this.write();
-    return json.copy();
-  }
-
-  /** encode()'s text into `json`, with no table object: masters answer it to slaves every 10 s. */
-  private write(): void {
+  /**
+   * topics.json: JSON.stringify({ topicConfigTable, dataVersion }, null, '\t') of the table.
+   * Written with no table object: masters answer it to slaves every 10 s.
+   */
+  protected write(): void {
     json.reset();
     json.raw('{\n\t"topicConfigTable": ');
     json.entries(this.topicConfigTable, 1, true, (topicName, config) => ({
