@@ -215,19 +215,23 @@ export function internUtf8(bytes: Uint8Array, start: number, end: number): strin
  * (which decoding drops); otherwise as decoded text.
  */
 export function findProperty(bytes: Uint8Array, name: string): string | undefined {
-  const ascii = isAscii(name);
-  let valueStart = -1;
-  let valueEnd = -1;
-  for (let index = 0; index < bytes.length;) {
-    const itemEnd = indexOfByte(bytes, PROPERTY_SEPARATOR, index, bytes.length);
-    const sep = indexOfByte(bytes, NAME_VALUE_SEPARATOR, index, itemEnd);
-    if (sep > index && sep < itemEnd - 1 && nameIs(bytes, index, sep, name, ascii)) {
-      valueStart = sep + 1;
-      valueEnd = itemEnd;
-    }
-    index = itemEnd + 1;
-  }
-  return valueStart < 0 ? undefined : decodeUtf8(bytes, valueStart, valueEnd);
+  found.bytes = bytes;
+  found.name = name;
+  found.ascii = isAscii(name);
+  found.valueStart = -1;
+  forEachProperty(bytes, 0, bytes.length, matchEntry);
+  found.bytes = EMPTY;
+  return found.valueStart < 0 ? undefined : decodeUtf8(bytes, found.valueStart, found.valueEnd);
+}
+
+const EMPTY: Uint8Array = new Uint8Array(0);
+/** findProperty's walk: what it looks for and the last match (forEachProperty's visitor made once). */
+const found = { bytes: EMPTY, name: '', ascii: true, valueStart: -1, valueEnd: -1 };
+
+function matchEntry(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
+  if (!nameIs(found.bytes, nameStart, nameEnd, found.name, found.ascii)) return;
+  found.valueStart = valueStart;
+  found.valueEnd = valueEnd;
 }
 
 function isAscii(text: string): boolean {
