@@ -41,6 +41,7 @@
 // corruption of bytes in flight.
 import { z } from 'zod';
 import { DiskError, type ByteRange, type Disk, type DiskUsage } from '../core/env.ts';
+import { withRoom } from '../core/message/bytes.ts';
 import type { SeededRng } from './rng.ts';
 import type { Scheduler, SimEvent } from './scheduler.ts';
 import { SpanSet } from './span-set.ts';
@@ -119,16 +120,6 @@ function checkIndex(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 0) {
     throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
   }
-}
-
-/** `buffer`, or a copy with at least `size` bytes of room: doubling keeps appends amortized O(1). */
-function withRoom(buffer: Uint8Array, size: number): Uint8Array {
-  if (size <= buffer.length) return buffer;
-  let capacity = Math.max(buffer.length, 256);
-  while (capacity < size) capacity *= 2;
-  const grown = new Uint8Array(capacity);
-  grown.set(buffer);
-  return grown;
 }
 
 /** The files dirty at one writeback tick, with their dirty ranges then ([start0, end0, ...] each). */

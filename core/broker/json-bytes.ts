@@ -3,7 +3,7 @@
 // as objects, then JSON.stringify, then TextEncoder made about 4 KB of garbage a file of 300 bytes.
 // Each piece is written as JSON.stringify would write it, so the writer's callers give the same
 // text as the JSON.stringify(table, null, '\t') they replace (a property test checks it).
-import { decodeUtf8, writeUtf8 } from '../message/bytes.ts';
+import { decodeUtf8, withRoom, writeUtf8 } from '../message/bytes.ts';
 
 export class JsonBytes {
   private bytes = new Uint8Array(1_024);
@@ -157,10 +157,7 @@ export class JsonBytes {
   }
 
   private room(n: number): void {
-    if (this.length + n <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(2 * this.bytes.length, this.length + n));
-    grown.set(this.bytes.subarray(0, this.length));
-    this.bytes = grown;
+    this.bytes = withRoom(this.bytes, this.length + n);
   }
 }
 

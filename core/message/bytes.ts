@@ -164,3 +164,13 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** `buffer`, or a copy with at least `size` bytes of room: doubling keeps appends amortized O(1). */
+export function withRoom<B extends Uint8Array>(buffer: B, size: number): B | Uint8Array<ArrayBuffer> {
+  if (size <= buffer.length) return buffer;
+  let capacity = Math.max(buffer.length, 256);
+  while (capacity < size) capacity *= 2;
+  const grown = new Uint8Array(capacity);
+  grown.set(buffer);
+  return grown;
+}

@@ -5,7 +5,7 @@
 // repeated name keeps its last value. Simplifications: entries are written in the Map's
 // insertion order (Java writes HashMap order), and a name or value that contains a separator is
 // refused at encode time, where RocketMQ would silently store a string it cannot read back.
-import { decodeUtf8, utf8Decoder, utf8Encoder, utf8Length, utf8Slice, writeUtf8 } from './bytes.ts';
+import { decodeUtf8, utf8Decoder, utf8Encoder, utf8Length, utf8Slice, withRoom, writeUtf8 } from './bytes.ts';
 
 export const NAME_VALUE_SEPARATOR = 1;
 export const PROPERTY_SEPARATOR = 2;
@@ -111,7 +111,7 @@ let textScratch = new Uint8Array(256);
  */
 export function propertiesToString(props: Properties): string {
   const length = propertiesByteLength(props);
-  if (textScratch.length < length) textScratch = new Uint8Array(Math.max(length, 2 * textScratch.length));
+  textScratch = withRoom(textScratch, length);
   const text = utf8Slice(textScratch, 0, writeProperties(props, textScratch, 0));
   return text.includes('\ufffd') ? joinedText(props) : text;
 }

@@ -12,7 +12,7 @@
 // decoder does): a frame longer than 16 MiB (NettyDecoder's default frameMaxLength), a header
 // length beyond the frame, an unknown serialize type or language, a header that is not an object.
 // Simplification: extFields are written in insertion order (Java writes HashMap order).
-import { utf8Decoder, utf8Encoder } from '../message/bytes.ts';
+import { utf8Decoder, utf8Encoder, withRoom } from '../message/bytes.ts';
 import { FastjsonError, parseFastjson, setOwn } from './fastjson.ts';
 
 export type SerializeType = 'JSON' | 'ROCKETMQ';
@@ -296,11 +296,7 @@ export class FrameDecoder {
   }
 
   private append(bytes: Uint8Array): void {
-    if (this.held + bytes.length > this.buffer.length) {
-      const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.held + bytes.length, 64));
-      grown.set(this.buffer.subarray(0, this.held));
-      this.buffer = grown;
-    }
+    this.buffer = withRoom(this.buffer, this.held + bytes.length);
     this.buffer.set(bytes, this.held);
     this.held += bytes.length;
   }

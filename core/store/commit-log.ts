@@ -14,6 +14,7 @@
 import { DiskError, type Env } from '../env.ts';
 import type { Host } from '../message/host.ts';
 import { encodeOffsetMsgId } from '../message/message-id.ts';
+import { withRoom } from '../message/bytes.ts';
 import {
   MessageConst,
   MessageSysFlag,
@@ -146,7 +147,7 @@ export class CommitLog {
     placement.queueOffset = queueOffset;
     placement.commitLogOffset = commitLogOffset;
     placement.storeTimestamp = storeTimestamp;
-    if (this.encoded.length < size) this.encoded = new Uint8Array(Math.max(size, 2 * this.encoded.length));
+    this.encoded = withRoom(this.encoded, size);
     writeRecord(this.encoded, message, placement, size);
     file.append(this.encoded.subarray(0, size));
     if (tracked) this.topicQueueTable.set(key, queueOffset + 1);
