@@ -126,11 +126,11 @@ export function pullMessageProcessors(
   /** What a held pull wakes (executeRequestWhenWakeup): re-run, no longer suspendable, and answered. */
   const processor: PullRequestProcessor = {
     executeRequestWhenWakeup: (pull) =>
-      pull.reply(processRequest(pull.requestCommand, pull.reply, pull.clientAddr, false)!),
+      pull.reply.answer(processRequest(pull.requestCommand, pull.reply, pull.clientAddr, false)!),
   };
   const pullMessage: RequestProcessor = (req, reply, from) => {
     const answer = processRequest(req, reply, from, true);
-    if (answer !== undefined) reply?.(answer);
+    if (answer !== undefined) reply?.answer(answer);
   };
   return { processors: new Map([[RequestCode.PULL_MESSAGE, pullMessage]]), holdService };
 }

@@ -22,7 +22,8 @@ import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
 import { MASTER_ID } from '../protocol/route-data.ts';
 import { describeError } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
-import type { InvokeResult, MQClientInstance } from './mq-client-instance.ts';
+import type { MQClientInstance } from './mq-client-instance.ts';
+import type { InvokeCallback } from './response-future.ts';
 
 export type PullStatus = 'FOUND' | 'NO_NEW_MSG' | 'NO_MATCHED_MSG' | 'OFFSET_ILLEGAL';
 
@@ -54,7 +55,7 @@ export interface PullCallback {
    * callback used for many pulls (a push consumer's queue) makes no closure a pull. A callback
    * is always pulled with the same PullArgs object, which its handler reads.
    */
-  answered?: (result: InvokeResult) => void;
+  answered?: InvokeCallback;
 }
 
 /** What one pull asks for (pullKernelImpl's arguments). */
@@ -121,9 +122,11 @@ export class PullAPIWrapper {
     if (found.slave) factory.env.probe('client.pull-from-slave');
     const sysFlag = found.slave ? args.sysFlag & ~PullSysFlag.COMMIT_OFFSET : args.sysFlag;
     const command = request(RequestCode.PULL_MESSAGE, this.header(args, sysFlag));
-    const answered = (callback.answered ??= (result) => {
-      if (!result.ok) return callback.onException(describeError(result.error));
-      this.processPullResponse(args, result.response, callback);
+    const answered = (callback.answered ??= {
+      operationComplete: (response, error) => {
+        if (error !== undefined) return callback.onException(describeError(error));
+        this.processPullResponse(args, response!, callback);
+      },
     });
     factory.invoke(found.brokerAddr, command, args.timeoutMillis, answered);
   }
