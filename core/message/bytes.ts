@@ -10,8 +10,9 @@ export const utf8Encoder = new TextEncoder();
 /** Replaces malformed input with U+FFFD instead of throwing, so decoding damaged bytes is safe. */
 export const utf8Decoder = new TextDecoder();
 
-// Node's encoders and decoders of a range in place, which TextEncoder and TextDecoder have not (they
-// need a subarray): utf8Write writes a lone surrogate as U+FFFD, as TextEncoder does.
+// Node's own encoder and decoders, called on any Uint8Array: they write or read a range in place,
+// where TextEncoder and TextDecoder need a subarray object made for every string (a record's topic
+// and each property). utf8Write writes a lone surrogate as U+FFFD, as TextEncoder does.
 const bufferProto = Buffer.prototype as unknown as {
   utf8Write(this: Uint8Array, text: string, offset: number): number;
   utf8Slice(this: Uint8Array, start: number, end: number): string;
@@ -87,10 +88,6 @@ export function writeInt64(bytes: Uint8Array, pos: number, value: number): void 
 export function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
-
-// Node's own decoders, called on any Uint8Array: they read a range in place, where TextDecoder
-// needs a subarray object made for every string (a record's topic and each property).
-
 
 /** utf8Decoder.decode(bytes.subarray(start, end)), without the subarray. */
 export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
