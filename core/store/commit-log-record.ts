@@ -328,16 +328,14 @@ export function decodeRecord(buf: Uint8Array, offset: number, checkCRC: boolean)
   init.flag = readInt32(buf, offset + L.FLAG);
   // The properties' bytes, copied: the message decodes them only if something needs their Map.
   init.encodedProperties = buf.slice(at.propertiesStart, at.propertiesStart + at.propertiesLength);
-  // readHost needs a DataView: the one view this decode makes.
-  const view = viewOf(buf);
   stored.queueId = readInt32(buf, offset + L.QUEUEID);
   stored.queueOffset = readInt64(buf, offset + L.QUEUEOFFSET);
   stored.commitLogOffset = readInt64(buf, offset + L.PHYSICALOFFSET);
   stored.sysFlag = readInt32(buf, offset + L.SYSFLAG);
   stored.bornTimestamp = readInt64(buf, offset + L.BORNTIMESTAMP);
-  stored.bornHost = readHost(view, offset + L.BORNHOST);
+  stored.bornHost = readHost(buf, offset + L.BORNHOST);
   stored.storeTimestamp = readInt64(buf, offset + L.STORETIMESTAMP);
-  stored.storeHost = readHost(view, offset + L.STOREHOST);
+  stored.storeHost = readHost(buf, offset + L.STOREHOST);
   stored.reconsumeTimes = readInt32(buf, offset + L.RECONSUMETIMES);
   stored.preparedTransactionOffset = readInt64(buf, offset + L.PREPAREDTRANSACTIONOFFSET);
   stored.bodyCRC = readInt32(buf, offset + L.BODYCRC);
