@@ -4,6 +4,17 @@
 // period counts from the task's end (the same instant here: a task takes no virtual time).
 import type { Env, TimerId } from '../env.ts';
 
+/**
+ * A task a service schedules again and again, one run pending at a time (a queue's next pull, the
+ * end of a consume thread's service time): its timer callback is made once, by `task`, so
+ * scheduleTask arms it with no closure.
+ */
+export interface ExecutorTask {
+  /** The timer of its pending run. */
+  id: TimerId;
+  readonly fire: () => void;
+}
+
 export class ScheduledExecutor {
   /**
    * The timers set and not yet fired or cancelled, in no order: a few at a time, removed by
@@ -17,12 +28,26 @@ export class ScheduledExecutor {
 
   /** Runs `fire` once after `delayMs`, unless the executor has shut down by then. */
   schedule(delayMs: number, fire: () => void): TimerId {
-    const id = this.env.setTimer(delayMs, () => {
-      this.forget(id);
-      if (!this.stopped) fire();
-    });
-    this.pending.push(id);
-    return id;
+    return this.scheduleTask(delayMs, this.task(fire));
+  }
+
+  /** A task for scheduleTask: runs `run`, unless the executor has shut down by then. */
+  task(run: () => void): ExecutorTask {
+    const task: ExecutorTask = {
+      id: 0,
+      fire: () => {
+        this.forget(task.id);
+        if (!this.stopped) run();
+      },
+    };
+    return task;
+  }
+
+  /** Runs `task` once after `delayMs` (its last run has fired or was cancelled). */
+  scheduleTask(delayMs: number, task: ExecutorTask): TimerId {
+    task.id = this.env.setTimer(delayMs, task.fire);
+    this.pending.push(task.id);
+    return task.id;
   }
 
   /** Runs `task` after `initialDelayMs`, then every `periodMs`, until shutdown. */
