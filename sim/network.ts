@@ -441,7 +441,7 @@ export class SimNetwork {
     // A request is its own Reply; a one-way message has none.
     if (request !== undefined) request.asked = body;
     if (endpoint.ctx.runsNow()) endpoint.serve?.(from, body, request, conn.id);
-    else endpoint.ctx.post(() => endpoint.serve?.(from, body, request, conn.id));
+    else postServe(endpoint, from, body, request, conn.id);
   }
 
   /** The server's reply to `request` (PendingRequest.answer). */
@@ -521,8 +521,26 @@ export class SimNetwork {
     else request.next.prev = request.prev;
     this.scheduler.cancel(request);
     if (request.ctx.runsNow()) request.callback.operationComplete(body, error);
-    else request.ctx.post(() => request.callback.operationComplete(body, error));
+    else postCompletion(request, body, error);
   }
+}
+
+// The closures for a process that does not run now (paused) are made in functions of their own:
+// a variable a closure captures lives in a context made each time its function is entered, so
+// in deliver or complete every packet would pay for it.
+
+function postServe(
+  endpoint: Endpoint,
+  from: string,
+  body: unknown,
+  reply: Reply | undefined,
+  channel: ChannelId,
+): void {
+  endpoint.ctx.post(() => endpoint.serve?.(from, body, reply, channel));
+}
+
+function postCompletion(request: PendingRequest, body: unknown, error: NetError | undefined): void {
+  request.ctx.post(() => request.callback.operationComplete(body, error));
 }
 
 function endIndex(conn: Connection, address: string): 0 | 1 {
