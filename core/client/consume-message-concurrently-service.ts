@@ -34,7 +34,7 @@ import type { MQClientInstance } from './mq-client-instance.ts';
 import type { ProcessQueue } from './process-queue.ts';
 import type { OffsetStore } from './offset-store.ts';
 import { traceDelivery } from './delivery-trace.ts';
-import { ScheduledExecutor, type ExecutorTask } from './scheduled-executor.ts';
+import { ScheduledExecutor } from './scheduled-executor.ts';
 import { sendMessageBack } from './send-message-back.ts';
 
 export type ConsumeConcurrentlyStatus = 'CONSUME_SUCCESS' | 'RECONSUME_LATER';
@@ -157,9 +157,9 @@ export class ConsumeMessageConcurrentlyService {
       const started = String(this.host.env.now());
       for (const msg of req.msgs) msg.putProperty(MessageConst.CONSUME_START_TIME, started);
       const serviceTime = Math.max(0, this.host.serviceTime(req.msgs));
-      const thread = this.idleThreads.pop() ?? new ConsumeThread(this.scheduled, this.threadHost);
+      const thread = this.idleThreads.pop() ?? new ConsumeThread(this.threadHost);
       thread.req = req;
-      this.scheduled.scheduleTask(serviceTime, thread.done);
+      this.scheduled.schedule(serviceTime, thread.done);
     }
   }
 
@@ -297,9 +297,7 @@ export class ConsumeMessageConcurrentlyService {
  */
 class ConsumeThread {
   req: ConsumeRequest | undefined;
-  readonly done: ExecutorTask;
+  readonly done = (): void => this.onDone(this);
 
-  constructor(scheduled: ScheduledExecutor, onDone: (thread: ConsumeThread) => void) {
-    this.done = scheduled.task(() => onDone(this));
-  }
+  constructor(private readonly onDone: (thread: ConsumeThread) => void) {}
 }

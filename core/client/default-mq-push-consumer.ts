@@ -57,7 +57,6 @@ import { RebalancePushImpl, type PullRequest } from './rebalance.ts';
 import { RebalancingConsumer, type MessageModel } from './rebalancing-consumer.ts';
 import { LocalFileOffsetStore } from './local-file-offset-store.ts';
 import type { OffsetStore } from './offset-store.ts';
-import type { ExecutorTask, ScheduledExecutor } from './scheduled-executor.ts';
 import { RemoteBrokerOffsetStore } from './remote-broker-offset-store.ts';
 import { buildSubscriptionData, type SubscriptionData } from '../protocol/heartbeat-data.ts';
 import { PullSysFlag } from '../protocol/pull-message-header.ts';
@@ -222,9 +221,7 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
       isRunning: () => this.serviceState === 'RUNNING',
       consumeOrderly: () => this.isConsumeOrderly(),
       dispatchPullRequest: (prs) =>
-        prs.forEach((pr) =>
-          this.executePullRequestLater(new PullLoop(pr, this.pullLoopHost, this.scheduled), 0),
-        ),
+        prs.forEach((pr) => this.executePullRequestLater(new PullLoop(pr, this.pullLoopHost), 0)),
     });
     // copySubscription: the user's topics, plus the retry topic in clustering.
     const now = env.now();
@@ -359,7 +356,7 @@ export class DefaultMQPushConsumer extends RebalancingConsumer implements Proces
   };
 
   private executePullRequestLater(loop: PullLoop, delay: number): void {
-    this.scheduled.scheduleTask(delay, loop.task);
+    this.scheduled.schedule(delay, loop.run);
   }
 
   private pullMessage(loop: PullLoop): void {
@@ -506,15 +503,13 @@ class PullLoop implements PullArgs, PullCallback {
   readonly brokerSuspendMaxTimeMillis = BROKER_SUSPEND_MAX_TIME_MILLIS;
   readonly timeoutMillis = CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND;
   /** executePullRequestLater's task. */
-  readonly task: ExecutorTask;
+  readonly run = (): void => this.host.pullMessage(this);
 
   constructor(
     readonly pr: PullRequest,
     private readonly host: PullLoopHost,
-    scheduled: ScheduledExecutor,
   ) {
     this.mq = pr.messageQueue;
-    this.task = scheduled.task(() => host.pullMessage(this));
   }
 
   stillWanted(): boolean {

@@ -5,49 +5,33 @@
 import type { Env, TimerId } from '../env.ts';
 
 /**
- * A task a service schedules again and again, one run pending at a time (a queue's next pull, the
- * end of a consume thread's service time): its timer callback is made once, by `task`, so
- * scheduleTask arms it with no closure.
+ * One armed task: its timer's id, the task, and the function the timer calls, made once. Futures
+ * are reused once their task ran or was cancelled, so the busy timers of a client (a pull, a
+ * consume request) make no closure a schedule.
  */
-export interface ExecutorTask {
-  /** The timer of its pending run. */
-  id: TimerId;
-  readonly fire: () => void;
+class ScheduledFuture {
+  id: TimerId = 0;
+  task: (() => void) | undefined = undefined;
+  readonly run = (): void => this.executor.fired(this);
+
+  constructor(private readonly executor: ScheduledExecutor) {}
 }
 
 export class ScheduledExecutor {
-  /**
-   * The timers set and not yet fired or cancelled, in no order: a few at a time, removed by
-   * swapping in the last one, so the busy timers of a client (a pull, a consume request) make no
-   * allocation here, where a Set's table is rebuilt as entries come and go.
-   */
-  private readonly pending: TimerId[] = [];
+  /** The futures armed and not yet fired or cancelled, in no order (a few at a time). */
+  private readonly pending: ScheduledFuture[] = [];
+  private readonly free: ScheduledFuture[] = [];
   private stopped = false;
 
   constructor(private readonly env: Env) {}
 
-  /** Runs `fire` once after `delayMs`, unless the executor has shut down by then. */
-  schedule(delayMs: number, fire: () => void): TimerId {
-    return this.scheduleTask(delayMs, this.task(fire));
-  }
-
-  /** A task for scheduleTask: runs `run`, unless the executor has shut down by then. */
-  task(run: () => void): ExecutorTask {
-    const task: ExecutorTask = {
-      id: 0,
-      fire: () => {
-        this.forget(task.id);
-        if (!this.stopped) run();
-      },
-    };
-    return task;
-  }
-
-  /** Runs `task` once after `delayMs` (its last run has fired or was cancelled). */
-  scheduleTask(delayMs: number, task: ExecutorTask): TimerId {
-    task.id = this.env.setTimer(delayMs, task.fire);
-    this.pending.push(task.id);
-    return task.id;
+  /** Runs `task` once after `delayMs`, unless the executor has shut down by then. */
+  schedule(delayMs: number, task: () => void): TimerId {
+    const future = this.free.pop() ?? new ScheduledFuture(this);
+    future.task = task;
+    future.id = this.env.setTimer(delayMs, future.run);
+    this.pending.push(future);
+    return future.id;
   }
 
   /** Runs `task` after `initialDelayMs`, then every `periodMs`, until shutdown. */
@@ -59,23 +43,37 @@ export class ScheduledExecutor {
   }
 
   cancel(id: TimerId): void {
-    if (this.forget(id)) this.env.cancelTimer(id);
+    const pending = this.pending;
+    for (let at = 0; at < pending.length; at++) {
+      if (pending[at]!.id !== id) continue;
+      this.env.cancelTimer(id);
+      return this.release(at);
+    }
   }
 
   /** Cancels every pending task; later calls schedule nothing that fires. */
   shutdown(): void {
     this.stopped = true;
-    for (const id of this.pending) this.env.cancelTimer(id);
+    for (const future of this.pending) this.env.cancelTimer(future.id);
     this.pending.length = 0;
   }
 
-  /** Drops `id` from the pending timers; false if it was not there. */
-  private forget(id: TimerId): boolean {
+  /** A future's timer fired: it is free again before its task runs (which may schedule the next). */
+  fired(future: ScheduledFuture): void {
+    const task = future.task!;
+    const at = this.pending.indexOf(future);
+    if (at >= 0) this.release(at);
+    if (!this.stopped) task();
+  }
+
+  /** Drops the pending future at `at` (the last one takes its place) and frees it. */
+  private release(at: number): void {
     const pending = this.pending;
-    const at = pending.indexOf(id);
-    if (at < 0) return false;
+    const future = pending[at]!;
     pending[at] = pending[pending.length - 1]!;
     pending.pop();
-    return true;
+    future.id = 0;
+    future.task = undefined;
+    this.free.push(future);
   }
 }
