@@ -13,11 +13,10 @@
 import { z } from 'zod';
 import type { Env } from '../env.ts';
 import { MASTER_ID } from '../protocol/route-data.ts';
-import { dataVersionSchema, type DataVersion } from '../protocol/topic-config.ts';
-import { configPath, JsonTableConfigManager } from './config-manager.ts';
+import { dataVersionSchema } from '../protocol/topic-config.ts';
+import { configPath, VersionedTableConfigManager } from './config-manager.ts';
 import { json } from './json-bytes.ts';
 import { parseFastjson } from '../protocol/fastjson.ts';
-import { nextDataVersion } from './topic-config-manager.ts';
 
 export const subscriptionGroupConfigSchema = z.object({
   groupName: z.string(),
@@ -66,17 +65,18 @@ export interface SubscriptionGroupManagerOptions {
   readonly storePathRootDir: string;
 }
 
-export class SubscriptionGroupManager extends JsonTableConfigManager {
-  readonly subscriptionGroupTable = new Map<string, SubscriptionGroupConfig>();
-  dataVersion: DataVersion;
+export class SubscriptionGroupManager extends VersionedTableConfigManager<SubscriptionGroupConfig> {
   private readonly options: SubscriptionGroupManagerOptions;
 
   constructor(options: SubscriptionGroupManagerOptions) {
     super(options.env);
     this.options = options;
-    this.dataVersion = { timestamp: options.env.now(), counter: 0 };
-    for (const group of BUILT_IN_GROUPS)
-      this.subscriptionGroupTable.set(group, newSubscriptionGroupConfig(group));
+    for (const group of BUILT_IN_GROUPS) this.put(group, newSubscriptionGroupConfig(group));
+  }
+
+  /** The groups, to read (every change goes through this manager). */
+  get subscriptionGroupTable(): ReadonlyMap<string, SubscriptionGroupConfig> {
+    return this.table;
   }
 
   configFilePath(): string {
@@ -85,24 +85,22 @@ export class SubscriptionGroupManager extends JsonTableConfigManager {
 
   /** The group's config, created with the defaults if it may be; undefined if it may not. */
   findSubscriptionGroupConfig(group: string): SubscriptionGroupConfig | undefined {
-    const existing = this.subscriptionGroupTable.get(group);
+    const existing = this.table.get(group);
     if (existing !== undefined) return existing;
     if (!this.options.autoCreateSubscriptionGroup && !group.startsWith(CID_RMQ_SYS_PREFIX)) return undefined;
     const config = newSubscriptionGroupConfig(group);
-    this.subscriptionGroupTable.set(group, config);
     this.env.trace('broker.group-created', { group });
-    this.changed();
+    this.update(group, config);
     return config;
   }
 
   /** An admin's create or update (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP). */
   updateSubscriptionGroupConfig(config: SubscriptionGroupConfig): void {
-    this.subscriptionGroupTable.set(config.groupName, config);
-    this.changed();
+    this.update(config.groupName, config);
   }
 
   deleteSubscriptionGroupConfig(group: string): void {
-    if (this.subscriptionGroupTable.delete(group)) this.changed();
+    if (this.table.has(group)) this.update(group, undefined);
   }
 
   /**
@@ -112,7 +110,7 @@ export class SubscriptionGroupManager extends JsonTableConfigManager {
   protected write(): void {
     json.reset();
     json.raw('{\n\t"subscriptionGroupTable": ');
-    json.entries(this.subscriptionGroupTable, 1, false);
+    json.entries(this.table, 1, false);
     json.raw(',\n\t"dataVersion": ');
     json.value(this.dataVersion, 1);
     json.raw('\n}');
@@ -120,14 +118,6 @@ export class SubscriptionGroupManager extends JsonTableConfigManager {
 
   decode(text: string): void {
     const file = subscriptionGroupWrapperSchema.parse(parseFastjson(text));
-    for (const [group, config] of Object.entries(file.subscriptionGroupTable)) {
-      this.subscriptionGroupTable.set(group, config);
-    }
-    this.dataVersion = { ...file.dataVersion };
-  }
-
-  private changed(): void {
-    this.dataVersion = nextDataVersion(this.dataVersion, this.env.now());
-    this.persist();
+    this.loadEntries(file.subscriptionGroupTable, file.dataVersion);
   }
 }

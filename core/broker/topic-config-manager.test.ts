@@ -76,6 +76,27 @@ describe('TopicConfigManager', () => {
     expect(topics.createTopicInSendMessageMethod('A', 'NoSuchDefault', 'p', 4, 0)).toBeUndefined();
   });
 
+  test("the kept text follows every change, versioned or not, and a slave's copy of its master's", () => {
+    const { world, env } = probeMachine({ seed: 1 });
+    const { topics } = manager(env());
+    const parsed = () => topicConfigSerializeWrapperSchema.parse(JSON.parse(topics.encode()));
+    expect(Object.keys(parsed().topicConfigTable)).not.toContain('A');
+    topics.createTopicInSendMessageMethod('A', 'TBW102', 'p', 4, 0);
+    expect(parsed().topicConfigTable['A']).toMatchObject({ writeQueueNums: 4 });
+    topics.deleteTopicConfig('A');
+    expect(Object.keys(parsed().topicConfigTable)).not.toContain('A');
+    world.runUntil(world.now + 100);
+    const off = manager(env(), { autoCreateTopicEnable: false }).topics;
+    off.load();
+    expect(JSON.parse(off.encode()).topicConfigTable['TBW102'].perm).toBe(7);
+    off.createTopicInSendMessageMethod('B', 'TBW102', 'p', 4, 0); // TBW102 loses INHERIT, unversioned
+    expect(JSON.parse(off.encode()).topicConfigTable['TBW102'].perm).toBe(6);
+    const master = { counter: 9, timestamp: 1 };
+    expect(topics.replaceTable(master, { M: topics.selectTopicConfig('TBW102')! })).toBe(true);
+    expect(parsed()).toMatchObject({ topicConfigTable: { M: { perm: 7 } }, dataVersion: master });
+    expect(Object.keys(parsed().topicConfigTable)).toEqual(['M']);
+  });
+
   test('the registration wrapper carries the broker permission when it lacks read or write', () => {
     const { env } = probeMachine({ seed: 1 });
     const { topics } = manager(env());
