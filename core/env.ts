@@ -86,8 +86,29 @@ export type NetError = 'timeout' | 'refused' | 'closed';
 
 export type NetResult = { ok: true; body: unknown } | { ok: false; error: NetError };
 
-/** Answers a request; calling it more than once, or for a one-way message, is a bug. */
-export type Reply = (body: unknown) => void;
+/**
+ * Answers a request; answering more than once, or a one-way message, is a bug. An object (the
+ * network's own record of the request) rather than a closure, so a request costs no function.
+ */
+export interface Reply {
+  answer(body: unknown): void;
+}
+
+/**
+ * Hears how a request ended (RocketMQ's InvokeCallback): the response's body, or why none came.
+ * An object, so a caller that already has one per request (a client's ResponseFuture) makes no
+ * closure or result object a request.
+ */
+export interface ResponseCallback {
+  operationComplete(body: unknown, error: NetError | undefined): void;
+}
+
+/** A ResponseCallback for a caller that reads the outcome as one NetResult (the rarer requests). */
+export function onResult(done: (result: NetResult) => void): ResponseCallback {
+  return {
+    operationComplete: (body, error) => done(error === undefined ? { ok: true, body } : { ok: false, error }),
+  };
+}
 
 /** One connection (RocketMQ's Netty Channel): a reconnect, or a peer's restart, makes a new one. */
 export type ChannelId = number;
@@ -99,7 +120,7 @@ export type ChannelId = number;
 export interface Net {
   /** Handles incoming requests (reply given) and one-way messages (reply undefined). */
   serve(handler: (from: string, body: unknown, reply: Reply | undefined, channel: ChannelId) => void): void;
-  request(to: string, body: unknown, timeoutMs: number, done: (result: NetResult) => void): void;
+  request(to: string, body: unknown, timeoutMs: number, callback: ResponseCallback): void;
   oneway(to: string, body: unknown): void;
   /**
    * Called when a connection with `peer` breaks: the peer's process stopped (its close arrives

@@ -8,6 +8,7 @@
 // Simplifications: no "#Last Updated" column (GET_TOPIC_STATS_INFO is not served), and
 // consumerProgress takes the topic (-t) where mqadmin asks the broker for the group's topics
 // (GET_CONSUME_STATS, not served); no client IP column.
+import { onResult } from '../core/env.ts';
 import type { RemotingCommand } from '../core/protocol/remoting-command.ts';
 import { request } from '../core/protocol/remoting-command.ts';
 import { RequestCode } from '../core/protocol/request-code.ts';
@@ -31,10 +32,15 @@ export class AdminClient {
   /** The answer to `command` from `addr`; a broken connection or a timeout is an Error naming addr. */
   invoke(addr: string, command: RemotingCommand): Promise<RemotingCommand> {
     return new Promise((resolve, reject) => {
-      this.net.request(addr, command, TIMEOUT_MS, (result) => {
-        if (result.ok) resolve(result.body as RemotingCommand);
-        else reject(new Error(`${addr}: ${result.error}`));
-      });
+      this.net.request(
+        addr,
+        command,
+        TIMEOUT_MS,
+        onResult((result) => {
+          if (result.ok) resolve(result.body as RemotingCommand);
+          else reject(new Error(`${addr}: ${result.error}`));
+        }),
+      );
     });
   }
 

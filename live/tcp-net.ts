@@ -13,7 +13,7 @@
 // - HA traffic (isHaMessage) goes to the HaTransport, on the HA port in HA's own framing.
 // Not modelled: connect timeouts apart from request timeouts, flow control (writes are buffered).
 import net from 'node:net';
-import type { ChannelId, Net, NetError, NetResult, Reply } from '../core/env.ts';
+import type { ChannelId, Net, NetError, Reply, ResponseCallback } from '../core/env.ts';
 import { isHaMessage, type HaMessage } from '../core/broker/ha/ha-protocol.ts';
 import type { RequestInfo } from '../core/protocol/command-bodies.ts';
 import { isRemotingCommand, response, type RemotingCommand } from '../core/protocol/remoting-command.ts';
@@ -39,7 +39,7 @@ interface Pending {
   readonly conn: Connection;
   readonly answering: RequestInfo;
   readonly timer: NodeJS.Timeout;
-  readonly done: (result: NetResult) => void;
+  readonly callback: ResponseCallback;
 }
 
 export class TcpNet implements Net {
@@ -81,17 +81,14 @@ export class TcpNet implements Net {
     this.disconnectHandlers.push(handler);
   }
 
-  request(to: string, body: unknown, timeoutMs: number, done: (result: NetResult) => void): void {
+  request(to: string, body: unknown, timeoutMs: number, callback: ResponseCallback): void {
     if (!isRemotingCommand(body)) throw new TypeError('a request is a RemotingCommand');
     const conn = this.connectionTo(to);
-    if (conn === undefined) return void setImmediate(() => done({ ok: false, error: 'closed' }));
+    if (conn === undefined) return void setImmediate(() => callback.operationComplete(undefined, 'closed'));
     const opaque = this.nextOpaque++;
-    const timer = setTimeout(
-      () => this.settle(opaque, { ok: false, error: 'timeout' }),
-      Math.max(0, timeoutMs),
-    );
+    const timer = setTimeout(() => this.settle(opaque, undefined, 'timeout'), Math.max(0, timeoutMs));
     const answering = { code: body.code, version: 0, ...(body.extFields && { extFields: body.extFields }) };
-    this.pending.set(opaque, { conn, answering, timer, done });
+    this.pending.set(opaque, { conn, answering, timer, callback });
     conn.pending.add(opaque);
     conn.socket.write(encodeCommand(body, { kind: 'request', opaque }));
   }
@@ -157,7 +154,7 @@ export class TcpNet implements Net {
   private answered(frame: Frame): void {
     const p = this.pending.get(frame.opaque);
     if (p === undefined) return;
-    this.settle(frame.opaque, { ok: true, body: frameToCommand(frame, p.answering) });
+    this.settle(frame.opaque, frameToCommand(frame, p.answering), undefined);
   }
 
   private dispatch(conn: Connection, frame: Frame): void {
@@ -170,38 +167,42 @@ export class TcpNet implements Net {
     };
     const reply: Reply | undefined = oneway
       ? undefined
-      : (body) => {
-          if (conn.socket.destroyed) return;
-          const answer = body as RemotingCommand;
-          const options = {
-            kind: 'response',
-            opaque: frame.opaque,
-            serializeType: frame.serializeType,
-            answering,
-          } as const;
-          conn.socket.write(encodeCommand(answer, options));
+      : {
+          answer: (body) => {
+            if (conn.socket.destroyed) return;
+            const answer = body as RemotingCommand;
+            const options = {
+              kind: 'response',
+              opaque: frame.opaque,
+              serializeType: frame.serializeType,
+              answering,
+            } as const;
+            conn.socket.write(encodeCommand(answer, options));
+          },
         };
     try {
       this.handler?.(conn.key, command, reply, conn.id);
     } catch (error) {
       console.error(`rmqsim: request ${frame.code} from ${conn.key} failed:`, error);
-      reply?.(response(ResponseCode.SYSTEM_ERROR, error instanceof Error ? error.message : String(error)));
+      reply?.answer(
+        response(ResponseCode.SYSTEM_ERROR, error instanceof Error ? error.message : String(error)),
+      );
     }
   }
 
-  private settle(opaque: number, result: NetResult): void {
+  private settle(opaque: number, body: unknown, error: NetError | undefined): void {
     const p = this.pending.get(opaque);
     if (p === undefined) return;
     this.pending.delete(opaque);
     p.conn.pending.delete(opaque);
     clearTimeout(p.timer);
-    p.done(result);
+    p.callback.operationComplete(body, error);
   }
 
   private drop(conn: Connection): void {
     if (this.connections.get(conn.key) === conn) this.connections.delete(conn.key);
     const error: NetError = conn.connected ? 'closed' : 'refused';
-    for (const opaque of [...conn.pending]) this.settle(opaque, { ok: false, error });
+    for (const opaque of [...conn.pending]) this.settle(opaque, undefined, error);
     if (!this.closed) this.disconnected(conn.key, conn.id);
   }
 

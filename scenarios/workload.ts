@@ -5,7 +5,7 @@
 // database (what an idempotent handler remembers). A producer restarted after a crash goes on
 // with the message after the one in flight; that one's outcome is unknown (an info op).
 // Message i has KEYS m<i>; in an ordered workload its sharding key is k<i mod N>.
-import type { Env, ProcessMain } from '../core/env.ts';
+import { onResult, type Env, type ProcessMain } from '../core/env.ts';
 import { DefaultMQProducer } from '../core/client/default-mq-producer.ts';
 import { DefaultMQPushConsumer } from '../core/client/default-mq-push-consumer.ts';
 import { MQClientException } from '../core/client/exceptions.ts';
@@ -248,7 +248,12 @@ export function adminMain(
     // Once, as the cluster starts; if a create fails, the first send auto-creates the topic instead.
     if (queues > 0 && outside.worldNow() === 0) {
       for (const master of masters) {
-        env.net.request(master, request(RequestCode.UPDATE_AND_CREATE_TOPIC, create), 3_000, () => {});
+        env.net.request(
+          master,
+          request(RequestCode.UPDATE_AND_CREATE_TOPIC, create),
+          3_000,
+          onResult(() => {}),
+        );
       }
     }
     for (const reset of scenario.workload.resets) {
@@ -265,7 +270,7 @@ export function adminMain(
             master,
             request(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, header),
             5_000,
-            (result) => {
+            onResult((result) => {
               if (recorded || !result.ok || (result.body as RemotingCommand).code !== ResponseCode.SUCCESS)
                 return;
               recorded = true;
@@ -274,7 +279,7 @@ export function adminMain(
                 topic: header.topic,
                 timestamp: header.timestamp,
               });
-            },
+            }),
           );
         }
       });

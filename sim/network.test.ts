@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { NetResult } from '../core/env.ts';
+import { onResult, type NetResult } from '../core/env.ts';
 import { request, response, type RemotingCommand } from '../core/protocol/remoting-command.ts';
 import { RequestCode } from '../core/protocol/request-code.ts';
 import { ResponseCode } from '../core/protocol/response-code.ts';
@@ -15,7 +15,12 @@ function twoNodes(network: WorldConfigInput['network'] = { latency: { dist: 'con
   const probe = (address: string) => probes.get(address)!;
   const request = (from: string, to: string, timeoutMs = 100) => {
     const results: NetResult[] = [];
-    probe(from).env.net.request(to, { type: 'ping' }, timeoutMs, (r) => results.push(r));
+    probe(from).env.net.request(
+      to,
+      { type: 'ping' },
+      timeoutMs,
+      onResult((r) => results.push(r)),
+    );
     return results;
   };
   return { world, probe, request };
@@ -134,8 +139,8 @@ describe('SimNetwork', () => {
   test('answering a request twice is a bug the network reports', () => {
     const { world, request, probe } = twoNodes();
     probe('b').env.net.serve((_from, body, reply) => {
-      reply?.(body);
-      reply?.(body);
+      reply?.answer(body);
+      reply?.answer(body);
     });
     request('a', 'b');
     expect(() => world.runUntilQuiet()).toThrow(/answered twice/);
@@ -149,10 +154,15 @@ describe('SimNetwork', () => {
       const pull = request(RequestCode.GET_MAX_OFFSET, { topic: 'T', queueId: 3, isForce: true });
       probe('b').env.net.serve((_from, body, reply) => {
         probe('b').deliveries.push({ from: 'a', body, t: world.now });
-        reply?.(response(ResponseCode.SUCCESS, undefined, { offset: 12 }));
+        reply?.answer(response(ResponseCode.SUCCESS, undefined, { offset: 12 }));
       });
       const results: NetResult[] = [];
-      probe('a').env.net.request('b', pull, 100, (r) => results.push(r));
+      probe('a').env.net.request(
+        'b',
+        pull,
+        100,
+        onResult((r) => results.push(r)),
+      );
       world.runUntilQuiet();
       expect(probe('b').deliveries[0]!.body).toStrictEqual({
         code: RequestCode.GET_MAX_OFFSET,
@@ -170,11 +180,14 @@ describe('SimNetwork', () => {
         brokerDatas: [{ cluster: 'c', brokerName: 'b', brokerAddrs: { 0: 'b:10911' } }],
       };
       probe('b').env.net.serve((_from, _body, reply) =>
-        reply?.(response(ResponseCode.SUCCESS, undefined, undefined, route)),
+        reply?.answer(response(ResponseCode.SUCCESS, undefined, undefined, route)),
       );
       const results: NetResult[] = [];
-      probe('a').env.net.request('b', request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'T' }), 100, (r) =>
-        results.push(r),
+      probe('a').env.net.request(
+        'b',
+        request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'T' }),
+        100,
+        onResult((r) => results.push(r)),
       );
       world.runUntilQuiet();
       const answer = results[0]!.ok ? (results[0]!.body as RemotingCommand) : undefined;

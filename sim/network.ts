@@ -20,7 +20,7 @@
 // connections that survive a heal (a connection that met a partition is gone), keepalives,
 // connect timeouts distinct from request timeouts, or bodies' sizes on the wire.
 import { z } from 'zod';
-import type { ChannelId, NetResult, Reply } from '../core/env.ts';
+import type { ChannelId, NetError, Reply, ResponseCallback } from '../core/env.ts';
 import type { RequestInfo } from '../core/protocol/command-bodies.ts';
 import { isRemotingCommand } from '../core/protocol/remoting-command.ts';
 import { decodeCommand, encodeCommand, RMQSIM_VERSION } from '../core/protocol/wire-codec.ts';
@@ -102,10 +102,11 @@ interface Connection {
 }
 
 /**
- * A request awaiting its response: also its own timeout event, and what its answer carries back
- * (no table of requests by id), so a round trip makes this object, two packets and one replier.
+ * A request awaiting its response: also its own timeout event, the server's Reply, and what its
+ * answer carries back (no table of requests by id), so a round trip makes this object alone
+ * (its two packets are reused).
  */
-class PendingRequest extends ScheduledTask {
+class PendingRequest extends ScheduledTask implements Reply {
   /** Settled: answered, timed out or failed; later answers are dropped. */
   settled = false;
   replied = false;
@@ -121,7 +122,7 @@ class PendingRequest extends ScheduledTask {
     readonly conn: Connection,
     /** The server's address. */
     readonly to: string,
-    readonly done: (result: NetResult) => void,
+    readonly callback: ResponseCallback,
   ) {
     super();
   }
@@ -129,9 +130,11 @@ class PendingRequest extends ScheduledTask {
   fire(): void {
     this.network.timedOut(this);
   }
-}
 
-const TIMEOUT: NetResult = Object.freeze({ ok: false, error: 'timeout' });
+  answer(body: unknown): void {
+    this.network.answer(this, body);
+  }
+}
 
 /** 'fin': the sender's process closed the connection; nothing follows it. */
 type PacketKind = 'request' | 'oneway' | 'response' | 'fin';
@@ -246,11 +249,11 @@ export class SimNetwork {
     to: string,
     body: unknown,
     timeoutWorldMs: number,
-    done: (r: NetResult) => void,
+    callback: ResponseCallback,
   ): void {
     const id = ++this.requestIds;
     const conn = this.connectionFor(ctx.address, to);
-    const request = new PendingRequest(this, id, ctx, conn, to, done);
+    const request = new PendingRequest(this, id, ctx, conn, to, callback);
     this.scheduler.scheduleTask(timeoutWorldMs, request);
     request.prev = conn.tail;
     if (conn.tail === undefined) conn.head = request;
@@ -266,7 +269,7 @@ export class SimNetwork {
 
   /** A request's timeout event fired. */
   timedOut(request: PendingRequest): void {
-    this.complete(request, TIMEOUT);
+    this.complete(request, undefined, 'timeout');
   }
 
   // --- faults -------------------------------------------------------------------------------
@@ -431,21 +434,18 @@ export class SimNetwork {
     this.trace.recordTransient(this.scheduler.now, to, DELIVERED[packet.kind], deliveryFields);
     const request = packet.request;
     if (packet.kind === 'response') {
-      this.complete(request!, { ok: true, body });
+      this.complete(request!, body, undefined);
       return;
     }
     this.observer?.delivered?.(from, to, body, endpoint.ctx.incarnation);
-    let reply: Reply | undefined;
-    if (request !== undefined) {
-      request.asked = body;
-      reply = (answer) => this.answer(request, answer);
-    }
-    if (endpoint.ctx.runsNow()) endpoint.serve?.(from, body, reply, conn.id);
-    else endpoint.ctx.post(() => endpoint.serve?.(from, body, reply, conn.id));
+    // A request is its own Reply; a one-way message has none.
+    if (request !== undefined) request.asked = body;
+    if (endpoint.ctx.runsNow()) endpoint.serve?.(from, body, request, conn.id);
+    else endpoint.ctx.post(() => endpoint.serve?.(from, body, request, conn.id));
   }
 
-  /** The server's reply to `request` (its one closure captures only the request). */
-  private answer(request: PendingRequest, body: unknown): void {
+  /** The server's reply to `request` (PendingRequest.answer). */
+  answer(request: PendingRequest, body: unknown): void {
     const server = request.to;
     const client = request.ctx.address;
     if (request.replied) throw new Error(`request ${request.id} from ${client} answered twice by ${server}`);
@@ -500,7 +500,7 @@ export class SimNetwork {
   private failPending(conn: Connection, error: 'closed' | 'refused'): void {
     const requests: PendingRequest[] = [];
     for (let r = conn.head; r !== undefined; r = r.next) requests.push(r);
-    for (const request of requests) this.complete(request, { ok: false, error });
+    for (const request of requests) this.complete(request, undefined, error);
   }
 
   private notifyDisconnect(at: string, peer: string, conn: Connection): void {
@@ -511,7 +511,7 @@ export class SimNetwork {
   }
 
   /** Settles `request` once; a dead requester's callback is dropped by its context. */
-  private complete(request: PendingRequest, result: NetResult): void {
+  private complete(request: PendingRequest, body: unknown, error: NetError | undefined): void {
     if (request.settled) return;
     request.settled = true;
     const conn = request.conn;
@@ -520,8 +520,8 @@ export class SimNetwork {
     if (request.next === undefined) conn.tail = request.prev;
     else request.next.prev = request.prev;
     this.scheduler.cancel(request);
-    if (request.ctx.runsNow()) request.done(result);
-    else request.ctx.post(() => request.done(result));
+    if (request.ctx.runsNow()) request.callback.operationComplete(body, error);
+    else request.ctx.post(() => request.callback.operationComplete(body, error));
   }
 }
 

@@ -243,8 +243,8 @@ export class SimNode implements TimerOwner {
     const { network, clock } = this.parts;
     return {
       serve: (handler) => network.serve(ctx, handler),
-      request: (to, body, timeoutMs, done) =>
-        network.request(ctx, to, body, clock.worldDelay(timeoutMs), done),
+      request: (to, body, timeoutMs, callback) =>
+        network.request(ctx, to, body, clock.worldDelay(timeoutMs), callback),
       oneway: (to, body) => network.oneway(ctx, to, body),
       onDisconnect: (handler) => network.onDisconnect(ctx, handler),
     };

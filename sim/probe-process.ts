@@ -23,7 +23,7 @@ export function probeProcess(probes: Map<string, Probe>, worldTime: () => number
     probes.set(env.address, probe);
     env.net.serve((from, body, reply) => {
       probe.deliveries.push({ from, body, t: worldTime() });
-      reply?.({ type: 'ack', of: body });
+      reply?.answer({ type: 'ack', of: body });
     });
     env.net.onDisconnect((peer) => probe.disconnects.push(peer));
     return {};

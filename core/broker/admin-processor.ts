@@ -63,16 +63,16 @@ export function adminProcessors(
     (name: string, answer: (topic: string, queueId: number) => number): RequestProcessor =>
     (req, reply) => {
       const header = queueHeaderSchema.safeParse(req.extFields ?? {});
-      if (!header.success) return reply?.(malformed(`${name} header`, header.error));
-      reply?.(
+      if (!header.success) return reply?.answer(malformed(`${name} header`, header.error));
+      reply?.answer(
         response(ResponseCode.SUCCESS, undefined, { offset: answer(header.data.topic, header.data.queueId) }),
       );
     };
   const searchOffsetByTimestamp: RequestProcessor = (req, reply) => {
     const header = searchOffsetRequestHeaderSchema.safeParse(req.extFields ?? {});
-    if (!header.success) return reply?.(malformed('SEARCH_OFFSET_BY_TIMESTAMP header', header.error));
+    if (!header.success) return reply?.answer(malformed('SEARCH_OFFSET_BY_TIMESTAMP header', header.error));
     const { topic, queueId, timestamp } = header.data;
-    reply?.(
+    reply?.answer(
       response(ResponseCode.SUCCESS, undefined, {
         offset: store.getOffsetInQueueByTime(topic, queueId, timestamp),
       }),
@@ -80,23 +80,24 @@ export function adminProcessors(
   };
   const lockBatchMQ: RequestProcessor = (req, reply) => {
     const body = lockBatchRequestBodySchema.safeParse(req.body);
-    if (!body.success) return reply?.(malformed('LOCK_BATCH_MQ body', body.error));
+    if (!body.success) return reply?.answer(malformed('LOCK_BATCH_MQ body', body.error));
     const { consumerGroup, mqSet, clientId } = body.data;
     const locked: LockBatchResponseBody = {
       lockOKMQSet: [...ctx.locks.tryLockBatch(consumerGroup, mqSet, clientId)],
     };
-    reply?.(response(ResponseCode.SUCCESS, undefined, undefined, locked));
+    reply?.answer(response(ResponseCode.SUCCESS, undefined, undefined, locked));
   };
   const unlockBatchMQ: RequestProcessor = (req, reply) => {
     const body = lockBatchRequestBodySchema.safeParse(req.body);
-    if (!body.success) return reply?.(malformed('UNLOCK_BATCH_MQ body', body.error));
+    if (!body.success) return reply?.answer(malformed('UNLOCK_BATCH_MQ body', body.error));
     ctx.locks.unlockBatch(body.data.consumerGroup, body.data.mqSet, body.data.clientId);
-    reply?.(response(ResponseCode.SUCCESS));
+    reply?.answer(response(ResponseCode.SUCCESS));
   };
   const resetOffset: RequestProcessor = (req, reply) => {
     const header = resetOffsetRequestHeaderSchema.safeParse(req.extFields ?? {});
-    if (!header.success) return reply?.(malformed('INVOKE_BROKER_TO_RESET_OFFSET header', header.error));
-    reply?.(resetOffsetByTime(ctx, consumers, header.data));
+    if (!header.success)
+      return reply?.answer(malformed('INVOKE_BROKER_TO_RESET_OFFSET header', header.error));
+    reply?.answer(resetOffsetByTime(ctx, consumers, header.data));
   };
   return new Map([
     [RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, searchOffsetByTimestamp],

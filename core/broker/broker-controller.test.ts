@@ -3,7 +3,7 @@ import { heartbeat, pullHeader } from '../../properties/harness/consume-broker-n
 import { probeProcess, type Probe } from '../../sim/probe-process.ts';
 import { World } from '../../sim/world.ts';
 import { ConfigError } from '../config-error.ts';
-import type { NetResult } from '../env.ts';
+import { onResult, type NetResult } from '../env.ts';
 import { namesrvMain } from '../namesrv/namesrv-controller.ts';
 import { request, type RemotingCommand } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
@@ -40,7 +40,12 @@ function cluster(masterRole = 'SYNC_MASTER') {
   );
   const call = (to: string, command: RemotingCommand): NetResult => {
     const results: NetResult[] = [];
-    probes.get(CLIENT)!.env.net.request(to, command, 3_000, (r) => results.push(r));
+    probes.get(CLIENT)!.env.net.request(
+      to,
+      command,
+      3_000,
+      onResult((r) => results.push(r)),
+    );
     world.runUntil(world.now + 3_100);
     expect(results).toHaveLength(1);
     return results[0]!;
@@ -48,7 +53,12 @@ function cluster(masterRole = 'SYNC_MASTER') {
   const send = (topic: string, to = MASTER) => call(to, sendMessage(topic));
   const later = (to: string, command: RemotingCommand): NetResult[] => {
     const results: NetResult[] = [];
-    probes.get(CLIENT)!.env.net.request(to, command, 30_000, (r) => results.push(r));
+    probes.get(CLIENT)!.env.net.request(
+      to,
+      command,
+      30_000,
+      onResult((r) => results.push(r)),
+    );
     return results;
   };
   return { world, brokers, call, send, later };

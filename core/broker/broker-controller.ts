@@ -217,11 +217,11 @@ export class BrokerController implements Process {
   private serve(from: string, body: unknown, reply: Reply | undefined, channel: ChannelId): void {
     if (isHaMessage(body)) return this.ha.handle(from, body, channel);
     if (!isRemotingCommand(body))
-      return reply?.(response(ResponseCode.SYSTEM_ERROR, 'not a RemotingCommand'));
+      return reply?.answer(response(ResponseCode.SYSTEM_ERROR, 'not a RemotingCommand'));
     const processor = this.processors.get(body.code);
     if (processor === undefined) {
       const remark = `request code ${body.code} is not supported`;
-      return reply?.(response(ResponseCode.REQUEST_CODE_NOT_SUPPORTED, remark));
+      return reply?.answer(response(ResponseCode.REQUEST_CODE_NOT_SUPPORTED, remark));
     }
     processor(body, reply, from, channel);
   }

@@ -57,11 +57,11 @@ export function consumerManageProcessors(
 ): Map<number, RequestProcessor> {
   const getConsumerListByGroup: RequestProcessor = (req, reply) => {
     const header = readConsumerListHeader(req.extFields ?? {});
-    if (!header.success) return reply?.(malformed('GET_CONSUMER_LIST_BY_GROUP header', header.error));
+    if (!header.success) return reply?.answer(malformed('GET_CONSUMER_LIST_BY_GROUP header', header.error));
     const group = header.data.consumerGroup;
     const consumerIdList = consumers.getConsumerGroupInfo(group)?.getAllClientId() ?? [];
     const body: GetConsumerListByGroupResponseBody = { consumerIdList };
-    reply?.(
+    reply?.answer(
       consumerIdList.length > 0
         ? response(ResponseCode.SUCCESS, undefined, undefined, body)
         : response(ResponseCode.SYSTEM_ERROR, `no consumer for this group, ${group}`),
@@ -69,22 +69,22 @@ export function consumerManageProcessors(
   };
   const updateConsumerOffset: RequestProcessor = (req, reply, from) => {
     const header = readUpdateOffsetHeader(req.extFields ?? {});
-    if (!header.success) return reply?.(malformed('UPDATE_CONSUMER_OFFSET header', header.error));
+    if (!header.success) return reply?.answer(malformed('UPDATE_CONSUMER_OFFSET header', header.error));
     const { consumerGroup, topic, queueId, commitOffset } = header.data;
     ctx.offsets.commitOffset(from, consumerGroup, topic, queueId, commitOffset);
-    reply?.(response(ResponseCode.SUCCESS));
+    reply?.answer(response(ResponseCode.SUCCESS));
   };
   const queryConsumerOffset: RequestProcessor = (req, reply) => {
     const header = readQueryOffsetHeader(req.extFields ?? {});
-    if (!header.success) return reply?.(malformed('QUERY_CONSUMER_OFFSET header', header.error));
+    if (!header.success) return reply?.answer(malformed('QUERY_CONSUMER_OFFSET header', header.error));
     const { consumerGroup, topic, queueId } = header.data;
     const offset = ctx.offsets.queryOffset(consumerGroup, topic, queueId);
-    if (offset >= 0) return reply?.(response(ResponseCode.SUCCESS, undefined, { offset }));
+    if (offset >= 0) return reply?.answer(response(ResponseCode.SUCCESS, undefined, { offset }));
     const minOffset = ctx.store.getMinOffsetInQueue(topic, queueId);
     if (minOffset <= 0 && !checkInDiskByConsumeOffset(ctx.store, topic, queueId, 0)) {
-      return reply?.(response(ResponseCode.SUCCESS, undefined, { offset: 0 }));
+      return reply?.answer(response(ResponseCode.SUCCESS, undefined, { offset: 0 }));
     }
-    reply?.(
+    reply?.answer(
       response(
         ResponseCode.QUERY_NOT_FOUND,
         'Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first',

@@ -241,7 +241,7 @@ export function clientManageProcessors(
 ): Map<number, RequestProcessor> {
   const heartBeat: RequestProcessor = (req, reply, from, channel) => {
     const body = readHeartbeat(req.body);
-    if (!body.success) return reply?.(malformed('HEART_BEAT body', body.error));
+    if (!body.success) return reply?.answer(malformed('HEART_BEAT body', body.error));
     const { clientID, producerDataSet, consumerDataSet } = body.data;
     const info = (): ClientChannelInfo => ({
       channel,
@@ -254,16 +254,16 @@ export function clientManageProcessors(
       consumers.registerConsumer(info(), data);
     }
     for (const data of producerDataSet) producers?.registerProducer(data.groupName, info());
-    reply?.(response(ResponseCode.SUCCESS));
+    reply?.answer(response(ResponseCode.SUCCESS));
   };
   const unregisterClient: RequestProcessor = (req, reply, from, channel) => {
     const header = unregisterClientHeaderSchema.safeParse(req.extFields ?? {});
-    if (!header.success) return reply?.(malformed('UNREGISTER_CLIENT header', header.error));
+    if (!header.success) return reply?.answer(malformed('UNREGISTER_CLIENT header', header.error));
     const { clientID, producerGroup, consumerGroup } = header.data;
     const info = { channel, clientId: clientID, addr: from, lastUpdateTimestamp: ctx.env.now() };
     if (producerGroup !== undefined) producers?.unregisterProducer(producerGroup, info);
     if (consumerGroup !== undefined) consumers.unregisterConsumer(consumerGroup, channel);
-    reply?.(response(ResponseCode.SUCCESS));
+    reply?.answer(response(ResponseCode.SUCCESS));
   };
   return new Map([
     [RequestCode.HEART_BEAT, heartBeat],

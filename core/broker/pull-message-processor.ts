@@ -107,7 +107,7 @@ export function pullMessageProcessors(
         suspendTimestamp: ctx.env.now(),
         timeoutMillis: longPollingEnable ? header.suspendTimeoutMillis : shortPollingTimeMills,
         filter,
-        wakeup: () => reply(processRequest(req, reply, from, false)!),
+        wakeup: () => reply.answer(processRequest(req, reply, from, false)!),
       });
       held = true;
     }
@@ -120,7 +120,7 @@ export function pullMessageProcessors(
   };
   const pullMessage: RequestProcessor = (req, reply, from) => {
     const answer = processRequest(req, reply, from, true);
-    if (answer !== undefined) reply?.(answer);
+    if (answer !== undefined) reply?.answer(answer);
   };
   return { processors: new Map([[RequestCode.PULL_MESSAGE, pullMessage]]), holdService };
 }

@@ -37,7 +37,7 @@ export function queryMessageProcessors(store: DefaultMessageStore): Map<number, 
       indexLastUpdateTimestamp: found.indexLastUpdateTimestamp,
       indexLastUpdatePhyoffset: found.indexLastUpdatePhyoffset,
     };
-    reply?.(
+    reply?.answer(
       messages.length > 0
         ? response(ResponseCode.SUCCESS, undefined, header, messages)
         : response(
@@ -50,7 +50,7 @@ export function queryMessageProcessors(store: DefaultMessageStore): Map<number, 
   const viewMessageById: RequestProcessor = (request, reply) => {
     const offset = required(request.extFields ?? NO_FIELDS, 'offset', longField);
     const message = store.lookMessageByOffset(offset);
-    reply?.(
+    reply?.answer(
       message === undefined
         ? response(ResponseCode.SYSTEM_ERROR, `can not find message by the offset, ${offset}`)
         : response(ResponseCode.SUCCESS, undefined, undefined, message),

@@ -79,7 +79,12 @@ function brokerNode(options: BrokerNodeOptions = {}) {
   /** Sends a request to the processor; the answer, once given, is read with the returned function. */
   const call = (code: number, extFields: ExtFields, body?: unknown) => {
     let answer: RemotingCommand | undefined;
-    table.get(code)!(request(code, extFields, body), (b) => (answer = b as RemotingCommand), PRODUCER, 1);
+    table.get(code)!(
+      request(code, extFields, body),
+      { answer: (b) => (answer = b as RemotingCommand) },
+      PRODUCER,
+      1,
+    );
     return () => answer;
   };
   const header = (

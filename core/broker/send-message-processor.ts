@@ -84,7 +84,7 @@ export function guarded(handle: RequestProcessor): RequestProcessor {
       handle(request, reply, from, channel);
     } catch (error) {
       if (!(error instanceof HeaderError)) throw error;
-      reply?.(response(ResponseCode.SYSTEM_ERROR, error.message));
+      reply?.answer(response(ResponseCode.SYSTEM_ERROR, error.message));
     }
   };
 }
@@ -129,17 +129,17 @@ export class SendMessageProcessor {
   sendMessage(request: RemotingCommand, reply: Reply | undefined, from: string): void {
     const header = parseSendMessageHeader(request);
     if (request.code === RequestCode.SEND_BATCH_MESSAGE || header.batch === true) {
-      return reply?.(response(ResponseCode.SYSTEM_ERROR, 'batch messages are not modelled'));
+      return reply?.answer(response(ResponseCode.SYSTEM_ERROR, 'batch messages are not modelled'));
     }
     const checked = this.msgCheck(header, from);
-    if ('refused' in checked) return reply?.(checked.refused);
+    if ('refused' in checked) return reply?.answer(checked.refused);
     const { writeQueueNums } = checked.topicConfig;
     if (header.queueId < 0 && writeQueueNums <= 0) {
-      return reply?.(response(ResponseCode.SYSTEM_ERROR, `topic[${header.topic}] has no write queue`));
+      return reply?.answer(response(ResponseCode.SYSTEM_ERROR, `topic[${header.topic}] has no write queue`));
     }
     const queueId = header.queueId < 0 ? this.randomQueueId(writeQueueNums) : header.queueId;
     const target = this.handleRetryAndDLQ(header, queueId);
-    if ('refused' in target) return reply?.(target.refused);
+    if ('refused' in target) return reply?.answer(target.refused);
     const properties = stringToProperties(header.properties ?? '');
     properties.set(MessageConst.CLUSTER, this.ctx.conf.broker.brokerClusterName);
     const put: PutMessageRequest = {
@@ -154,10 +154,10 @@ export class SendMessageProcessor {
       reconsumeTimes: header.reconsumeTimes ?? 0,
       preparedTransactionOffset: 0,
     };
-    const answer = (result: PutMessageResult) => reply?.(sendResponse(result, queueId));
+    const answer = (result: PutMessageResult) => reply?.answer(sendResponse(result, queueId));
     if ((properties.get(MessageConst.TRAN_MSG) ?? '').toLowerCase() !== 'true') return this.put(put, answer);
     if (this.ctx.conf.broker.rejectTransactionMessage) {
-      return reply?.(
+      return reply?.answer(
         response(
           ResponseCode.NO_PERMISSION,
           `the broker[${this.ctx.brokerAddr}] refuses transaction messages`,
@@ -170,7 +170,7 @@ export class SendMessageProcessor {
 
   consumerSendMsgBack(request: RemotingCommand, reply: Reply | undefined): void {
     const header = parseSendMsgBackHeader(request);
-    const answer = (code: number, remark?: string) => reply?.(response(code, remark));
+    const answer = (code: number, remark?: string) => reply?.answer(response(code, remark));
     const group = this.options.groups.findSubscriptionGroupConfig(header.group);
     if (group === undefined)
       return answer(

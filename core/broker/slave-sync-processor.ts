@@ -30,7 +30,7 @@ export function slaveSyncProcessors(sources: SlaveSyncSources): Map<number, Requ
     (table: () => ConfigManager | undefined, none: string): RequestProcessor =>
     (_req, reply) => {
       const content = table()?.encode();
-      reply?.(
+      reply?.answer(
         content === undefined || content.length === 0
           ? response(ResponseCode.SYSTEM_ERROR, none)
           : response(ResponseCode.SUCCESS, undefined, undefined, content),

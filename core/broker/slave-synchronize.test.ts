@@ -3,7 +3,7 @@ import { probeProcess, type Probe } from '../../sim/probe-process.ts';
 import type { TraceRecord } from '../../sim/trace.ts';
 import { World } from '../../sim/world.ts';
 import { DefaultMQPushConsumer } from '../client/default-mq-push-consumer.ts';
-import type { NetResult } from '../env.ts';
+import { onResult, type NetResult } from '../env.ts';
 import { namesrvMain, type NamesrvController } from '../namesrv/namesrv-controller.ts';
 import { request, type RemotingCommand } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
@@ -50,7 +50,12 @@ function cluster() {
   /** Sends a request and runs the world until it is answered (at most 3.1 s). */
   const call = (to: string, command: RemotingCommand): RemotingCommand => {
     let result: NetResult | undefined;
-    probes.get(CLIENT)!.env.net.request(to, command, 3_000, (r) => (result = r));
+    probes.get(CLIENT)!.env.net.request(
+      to,
+      command,
+      3_000,
+      onResult((r) => (result = r)),
+    );
     const deadline = world.now + 3_100;
     while (result === undefined && world.now < deadline) world.runUntil(world.now + 10);
     expect(result?.ok).toBe(true);

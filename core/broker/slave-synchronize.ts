@@ -26,7 +26,7 @@
 // the master's port - 2); the master's address follows each NameServer's answer as it comes, where
 // 4.9 takes the first answer of a registration round; no 5.x extras (message request modes, timer
 // metrics, state versions).
-import type { Env, NetResult, TimerId } from '../env.ts';
+import { onResult, type Env, type NetResult, type TimerId } from '../env.ts';
 import { isRemotingCommand, request } from '../protocol/remoting-command.ts';
 import { RequestCode, requestCodeName } from '../protocol/request-code.ts';
 import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
@@ -251,21 +251,26 @@ export class SlaveSynchronize {
   ): void {
     const master = this.masterAddr;
     if (this.stopped || master === undefined || master === this.env.address) return next();
-    this.env.net.request(master, request(code), SLAVE_SYNC_TIMEOUT_MS, (result) => {
-      if (this.stopped) return;
-      const text = bodyText(result);
-      if (text.ok) {
-        try {
-          install(text.body, master);
-        } catch (error) {
-          const problem = error instanceof Error ? error.message : String(error);
-          this.failed(table, code, master, `malformed body: ${problem}`);
+    this.env.net.request(
+      master,
+      request(code),
+      SLAVE_SYNC_TIMEOUT_MS,
+      onResult((result) => {
+        if (this.stopped) return;
+        const text = bodyText(result);
+        if (text.ok) {
+          try {
+            install(text.body, master);
+          } catch (error) {
+            const problem = error instanceof Error ? error.message : String(error);
+            this.failed(table, code, master, `malformed body: ${problem}`);
+          }
+        } else {
+          this.failed(table, code, master, text.error);
         }
-      } else {
-        this.failed(table, code, master, text.error);
-      }
-      next();
-    });
+        next();
+      }),
+    );
   }
 
   private failed(table: Table, code: number, master: string, error: string): void {

@@ -5,7 +5,7 @@ import { namesrvMain } from '../namesrv/namesrv-controller.ts';
 import { request, type ExtFields, type RemotingCommand } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
-import type { NetResult } from '../env.ts';
+import { onResult, type NetResult } from '../env.ts';
 import { probeProcess, type Probe } from '../../sim/probe-process.ts';
 import { World } from '../../sim/world.ts';
 import { brokerMain, type BrokerController } from './broker-controller.ts';
@@ -28,7 +28,12 @@ function cluster() {
   world.runUntil(1_000);
   const ask = (to: string, code: number, header: ExtFields): RemotingCommand => {
     let answer: NetResult | undefined;
-    probes.get(ADMIN)!.env.net.request(to, request(code, header), 3_000, (r) => (answer = r));
+    probes.get(ADMIN)!.env.net.request(
+      to,
+      request(code, header),
+      3_000,
+      onResult((r) => (answer = r)),
+    );
     world.runUntil(world.now + 100);
     expect(answer?.ok).toBe(true);
     return (answer as { body: RemotingCommand }).body;

@@ -33,17 +33,17 @@ export function topicAdminProcessors(
 ): Map<number, RequestProcessor> {
   const updateAndCreateTopic: RequestProcessor = (req, reply) => {
     const header = createTopicRequestHeaderSchema.safeParse(req.extFields ?? {});
-    if (!header.success) return reply?.(malformed('UPDATE_AND_CREATE_TOPIC header', header.error));
+    if (!header.success) return reply?.answer(malformed('UPDATE_AND_CREATE_TOPIC header', header.error));
     const { topic, ...config } = header.data;
     const problem =
       topic === ctx.conf.broker.brokerClusterName
         ? `the topic[${topic}] is conflict with system reserved words.`
         : topicProblem(topic);
-    if (problem !== undefined) return reply?.(response(ResponseCode.SYSTEM_ERROR, problem));
+    if (problem !== undefined) return reply?.answer(response(ResponseCode.SYSTEM_ERROR, problem));
     topics.updateTopicConfig(topic, newTopicConfig(config));
     ctx.env.trace('broker.topic-updated', { topic, ...config });
     register();
-    reply?.(response(ResponseCode.SUCCESS));
+    reply?.answer(response(ResponseCode.SUCCESS));
   };
   return new Map([[RequestCode.UPDATE_AND_CREATE_TOPIC, updateAndCreateTopic]]);
 }

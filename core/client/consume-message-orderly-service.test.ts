@@ -3,7 +3,7 @@ import { BROKER_A, clientWorld, NAMESRV, sendAndWait, utf8 } from '../../propert
 import { describe, expect, test } from 'vitest';
 import { World } from '../../sim/world.ts';
 import type { TraceRecord } from '../../sim/trace.ts';
-import type { Env } from '../env.ts';
+import { onResult, type Env } from '../env.ts';
 import type { MessageExt } from '../message/message.ts';
 import { request } from '../protocol/remoting-command.ts';
 import { RequestCode } from '../protocol/request-code.ts';
@@ -253,9 +253,14 @@ describe('resetOffsetByTime', () => {
     let answer: unknown;
     w.addNode(ADMIN, (env) => {
       const header = { topic: 'Seq', group: 'G', timestamp: T, isForce: false };
-      env.net.request(BROKER_A, request(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, header), 5_000, (r) => {
-        answer = r;
-      });
+      env.net.request(
+        BROKER_A,
+        request(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, header),
+        5_000,
+        onResult((r) => {
+          answer = r;
+        }),
+      );
       return {};
     });
     w.runUntil(w.now + 1_000);

@@ -3,7 +3,7 @@ import { test as ptest, fc } from '@fast-check/vitest';
 import { World, type WorldConfigInput } from '../../sim/world.ts';
 import type { TraceRecord } from '../../sim/trace.ts';
 import { brokerMain, type BrokerController } from '../broker/broker-controller.ts';
-import type { Env, ProcessMain } from '../env.ts';
+import { onResult, type Env, type ProcessMain } from '../env.ts';
 import { javaHashCode } from '../message/java-hash.ts';
 import type { MessageExt } from '../message/message.ts';
 import { namesrvMain } from '../namesrv/namesrv-controller.ts';
@@ -294,7 +294,9 @@ describe('DefaultMQProducer: queue selection and retries', () => {
     // scanResponseTable expires it once t0 + 3 s + 1 s has passed, at its next one-second tick.
     expect(at - t0).toBeGreaterThanOrEqual(4_000);
     expect(at - t0).toBeLessThan(5_001);
-    const results = c.records('producer.attempt-result').filter((r) => r.fields?.uniqKey === msg.getUniqKey());
+    const results = c
+      .records('producer.attempt-result')
+      .filter((r) => r.fields?.uniqKey === msg.getUniqKey());
     expect(results.map((r) => String(r.fields?.error).split(':')[0])).toEqual([
       'RemotingTimeoutException',
       'RemotingTooMuchRequestException',
@@ -495,8 +497,11 @@ describe('MQClientInstance', () => {
     const broker = c.brokers.get(BROKER_A)!;
     const env = (broker.ctx as { env: Env }).env;
     env.net.oneway(PRODUCER, { code: 40, extFields: { consumerGroup: 'G' } });
-    env.net.request(PRODUCER, { code: 39 }, 3_000, (r) =>
-      answers.push(r.ok && (r.body as { code: number }).code),
+    env.net.request(
+      PRODUCER,
+      { code: 39 },
+      3_000,
+      onResult((r) => answers.push(r.ok && (r.body as { code: number }).code)),
     );
     c.world.runUntil(c.world.now + 100);
     expect(seen).toEqual([40]);

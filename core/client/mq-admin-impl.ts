@@ -7,6 +7,7 @@ import { request } from '../protocol/remoting-command.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
+import { onInvokeResult } from './response-future.ts';
 
 /** The client's admin request timeout (ms), as MQAdminImpl's default. */
 export const MQ_ADMIN_TIMEOUT = 3_000;
@@ -22,11 +23,16 @@ export function queryQueueOffset(
   const send = (addr: string | undefined) => {
     if (addr === undefined) return done(-1);
     const command = request(code, { topic: mq.topic, queueId: mq.queueId, ...extra });
-    factory.invoke(addr, command, MQ_ADMIN_TIMEOUT, (result) => {
-      if (!result.ok || result.response.code !== ResponseCode.SUCCESS) return done(-1);
-      const offset = Number(result.response.extFields?.['offset']);
-      done(Number.isFinite(offset) ? offset : -1);
-    });
+    factory.invoke(
+      addr,
+      command,
+      MQ_ADMIN_TIMEOUT,
+      onInvokeResult((result) => {
+        if (!result.ok || result.response.code !== ResponseCode.SUCCESS) return done(-1);
+        const offset = Number(result.response.extFields?.['offset']);
+        done(Number.isFinite(offset) ? offset : -1);
+      }),
+    );
   };
   const addr = factory.findBrokerAddressInPublish(mq.brokerName);
   if (addr !== undefined) return send(addr);

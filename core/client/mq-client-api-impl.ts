@@ -96,14 +96,14 @@ export class MQClientAPIImpl {
       this.traceAttemptResult(ctx, mq.brokerName, undefined, undefined, 0);
       return ctx.attempted(undefined, undefined);
     }
-    factory.invoke(brokerAddr, command, timeoutMillis, (result) => {
-      const answer = result.ok
-        ? processSendResponse(mq.brokerName, ctx.msg, result.response, brokerAddr, mq)
-        : result.error;
-      const sendResult = answer instanceof SendResult ? answer : undefined;
-      const error = sendResult === undefined ? (answer as Error) : undefined;
-      this.traceAttemptResult(ctx, mq.brokerName, error, sendResult, env.now() - beginStartTime);
-      ctx.attempted(error, sendResult);
+    factory.invoke(brokerAddr, command, timeoutMillis, {
+      operationComplete: (response, failure) => {
+        const answer = failure ?? processSendResponse(mq.brokerName, ctx.msg, response!, brokerAddr, mq);
+        const sendResult = answer instanceof SendResult ? answer : undefined;
+        const error = sendResult === undefined ? (answer as Error) : undefined;
+        this.traceAttemptResult(ctx, mq.brokerName, error, sendResult, env.now() - beginStartTime);
+        ctx.attempted(error, sendResult);
+      },
     });
   }
 
@@ -150,18 +150,18 @@ export class MQClientAPIImpl {
       mqFaultStrategy.updateFaultItem(brokerName, 0, true);
       return onException(early, true, timeoutMillis);
     }
-    factory.invokeAsync(brokerAddr!, command, timeoutMillis, (result) => {
-      const cost = env.now() - beginStartTime;
-      const answer = result.ok
-        ? processSendResponse(brokerName, ctx.msg, result.response, brokerAddr!)
-        : result.error;
-      const sendResult = answer instanceof SendResult ? answer : undefined;
-      const error = sendResult === undefined ? (answer as Error) : undefined;
-      this.traceAttemptResult(ctx, brokerName, error, sendResult, cost);
-      mqFaultStrategy.updateFaultItem(brokerName, cost, error !== undefined);
-      if (error === undefined) return ctx.attempted(undefined, sendResult);
-      // A broker's error answer is not retried; a missing answer is, with the time left.
-      onException(error, !result.ok, timeoutMillis - cost);
+    factory.invokeAsync(brokerAddr!, command, timeoutMillis, {
+      operationComplete: (response, failure) => {
+        const cost = env.now() - beginStartTime;
+        const answer = failure ?? processSendResponse(brokerName, ctx.msg, response!, brokerAddr!);
+        const sendResult = answer instanceof SendResult ? answer : undefined;
+        const error = sendResult === undefined ? (answer as Error) : undefined;
+        this.traceAttemptResult(ctx, brokerName, error, sendResult, cost);
+        mqFaultStrategy.updateFaultItem(brokerName, cost, error !== undefined);
+        if (error === undefined) return ctx.attempted(undefined, sendResult);
+        // A broker's error answer is not retried; a missing answer is, with the time left.
+        onException(error, failure !== undefined, timeoutMillis - cost);
+      },
     });
   }
 

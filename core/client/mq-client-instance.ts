@@ -33,18 +33,14 @@ import { isRemotingCommand, request, response, type RemotingCommand } from '../p
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
 import { MASTER_ID, type TopicRouteData } from '../protocol/route-data.ts';
-import {
-  describeError,
-  MQClientException,
-  remotingExceptionOf,
-  type RemotingException,
-} from './exceptions.ts';
+import { describeError, MQClientException } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
 import {
   topicRouteData2TopicPublishInfo,
   topicRouteData2TopicSubscribeInfo,
   type TopicPublishInfo,
 } from './topic-publish-info.ts';
+import { onInvokeResult, ResponseFuture, type InvokeCallback } from './response-future.ts';
 import { ScheduledExecutor } from './scheduled-executor.ts';
 import { DEFAULT_INSTANCE_NAME, type ClientConfig } from './client-config.ts';
 import { clientRemotingProcessors, type ClientRequestProcessor } from './client-remoting-processor.ts';
@@ -82,9 +78,6 @@ export interface MQConsumerInner {
   /** A push consumer's part of MQClientInstance.resetOffset (the others have none). */
   resetOffset?(topic: string, offsetTable: ReadonlyMap<string, number>): void;
 }
-
-export type InvokeResult =
-  { ok: true; response: RemotingCommand } | { ok: false; error: RemotingException | MQClientException };
 
 /** Where the default topic's route stands in for a topic the NameServer does not know. */
 export interface DefaultRouteOptions {
@@ -215,13 +208,8 @@ export class MQClientInstance {
   // ---- remoting ----
 
   /** A request with a timeout; the answer, or the RemotingException the failure stands for. */
-  invoke(
-    addr: string,
-    command: RemotingCommand,
-    timeoutMs: number,
-    done: (result: InvokeResult) => void,
-  ): void {
-    this.request(addr, command, timeoutMs, timeoutMs, done);
+  invoke(addr: string, command: RemotingCommand, timeoutMs: number, callback: InvokeCallback): void {
+    this.request(addr, command, timeoutMs, timeoutMs, callback);
   }
 
   /**
@@ -230,12 +218,7 @@ export class MQClientInstance {
    * begin + timeout + 1000 ms have passed. So the retry of a timed-out async send finds its time
    * spent, and is refused before it reaches the wire.
    */
-  invokeAsync(
-    addr: string,
-    command: RemotingCommand,
-    timeoutMs: number,
-    done: (result: InvokeResult) => void,
-  ): void {
+  invokeAsync(addr: string, command: RemotingCommand, timeoutMs: number, callback: InvokeCallback): void {
     const now = this.env.now();
     const expired = now + Math.max(0, timeoutMs) + SCAN_RESPONSE_GRACE_MS;
     const firstScan = this.startedAtMs + SCAN_RESPONSE_DELAY_MS;
@@ -243,7 +226,7 @@ export class MQClientInstance {
       expired <= firstScan
         ? firstScan
         : firstScan + Math.ceil((expired - firstScan) / SCAN_RESPONSE_PERIOD_MS) * SCAN_RESPONSE_PERIOD_MS;
-    this.request(addr, command, scan - now, timeoutMs, done);
+    this.request(addr, command, scan - now, timeoutMs, callback);
   }
 
   private request(
@@ -251,15 +234,9 @@ export class MQClientInstance {
     command: RemotingCommand,
     waitMs: number,
     timeoutMs: number,
-    done: (result: InvokeResult) => void,
+    callback: InvokeCallback,
   ): void {
-    this.env.net.request(addr, command, Math.max(0, waitMs), (result) => {
-      if (!result.ok) return done({ ok: false, error: remotingExceptionOf(result.error, addr, timeoutMs) });
-      if (!isRemotingCommand(result.body)) {
-        return done({ ok: false, error: remotingExceptionOf('closed', addr, timeoutMs) });
-      }
-      done({ ok: true, response: result.body });
-    });
+    this.env.net.request(addr, command, Math.max(0, waitMs), new ResponseFuture(addr, timeoutMs, callback));
   }
 
   invokeOneway(addr: string, command: RemotingCommand): void {
@@ -267,18 +244,20 @@ export class MQClientInstance {
   }
 
   /** A request to the chosen NameServer; a network failure moves the choice to the next one. */
-  invokeNameServer(command: RemotingCommand, timeoutMs: number, done: (result: InvokeResult) => void): void {
+  invokeNameServer(command: RemotingCommand, timeoutMs: number, callback: InvokeCallback): void {
     const addr = this.chooseNameServer();
     if (addr === undefined) {
       const error = new MQClientException('No name server address, please set it.');
-      return done({ ok: false, error });
+      return callback.operationComplete(undefined, error);
     }
-    this.invoke(addr, command, timeoutMs, (result) => {
-      if (!result.ok) {
-        this.env.trace('client.namesrv-failed', { addr, error: describeError(result.error) });
-        if (this.namesrvChosen === addr) this.namesrvChosen = undefined;
-      }
-      done(result);
+    this.invoke(addr, command, timeoutMs, {
+      operationComplete: (response, error) => {
+        if (error !== undefined) {
+          this.env.trace('client.namesrv-failed', { addr, error: describeError(error) });
+          if (this.namesrvChosen === addr) this.namesrvChosen = undefined;
+        }
+        callback.operationComplete(response, error);
+      },
     });
   }
 
@@ -312,22 +291,26 @@ export class MQClientInstance {
     };
     const asked = fromDefault?.createTopicKey ?? topic;
     const command = request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: asked });
-    this.invokeNameServer(command, this.config.mqClientApiTimeout, (result) => {
-      if (!this.isRunning) return finish(false);
-      if (!result.ok) {
-        this.env.probe('client.route-update-failed');
-        this.env.trace('client.route-failed', { topic: asked, error: describeError(result.error) });
-        return finish(false);
-      }
-      const { code, body, remark } = result.response;
-      if (code !== ResponseCode.SUCCESS || body === undefined) {
-        this.env.trace('client.route-failed', { topic: asked, code: responseCodeName(code), remark });
-        return finish(false);
-      }
-      let route = body as TopicRouteData;
-      if (fromDefault !== undefined) route = withDefaultQueueNums(route, fromDefault.defaultTopicQueueNums);
-      finish(this.applyTopicRoute(topic, route));
-    });
+    this.invokeNameServer(
+      command,
+      this.config.mqClientApiTimeout,
+      onInvokeResult((result) => {
+        if (!this.isRunning) return finish(false);
+        if (!result.ok) {
+          this.env.probe('client.route-update-failed');
+          this.env.trace('client.route-failed', { topic: asked, error: describeError(result.error) });
+          return finish(false);
+        }
+        const { code, body, remark } = result.response;
+        if (code !== ResponseCode.SUCCESS || body === undefined) {
+          this.env.trace('client.route-failed', { topic: asked, code: responseCodeName(code), remark });
+          return finish(false);
+        }
+        let route = body as TopicRouteData;
+        if (fromDefault !== undefined) route = withDefaultQueueNums(route, fromDefault.defaultTopicQueueNums);
+        finish(this.applyTopicRoute(topic, route));
+      }),
+    );
   }
 
   /**
@@ -449,11 +432,16 @@ export class MQClientInstance {
       for (const [id, addr] of addrs) {
         if (onlyMasters && id !== MASTER_ID) continue;
         const command = request(RequestCode.HEART_BEAT, undefined, body);
-        this.invoke(addr, command, this.config.mqClientApiTimeout, (result) => {
-          if (!result.ok) this.env.probe('client.heartbeat-failed');
-          const outcome = result.ok ? responseCodeName(result.response.code) : describeError(result.error);
-          this.env.trace('client.heartbeat', { brokerName, brokerId: id, addr, outcome });
-        });
+        this.invoke(
+          addr,
+          command,
+          this.config.mqClientApiTimeout,
+          onInvokeResult((result) => {
+            if (!result.ok) this.env.probe('client.heartbeat-failed');
+            const outcome = result.ok ? responseCodeName(result.response.code) : describeError(result.error);
+            this.env.trace('client.heartbeat', { brokerName, brokerId: id, addr, outcome });
+          }),
+        );
       }
     }
   }
@@ -467,11 +455,16 @@ export class MQClientInstance {
     if (left === 0) return done();
     for (const addr of addrs) {
       const command = request(RequestCode.UNREGISTER_CLIENT, { clientID: this.clientId, ...groups });
-      this.invoke(addr, command, this.config.mqClientApiTimeout, (result) => {
-        const outcome = result.ok ? responseCodeName(result.response.code) : describeError(result.error);
-        this.env.trace('client.unregister', { addr, ...groups, outcome });
-        if (--left === 0) done();
-      });
+      this.invoke(
+        addr,
+        command,
+        this.config.mqClientApiTimeout,
+        onInvokeResult((result) => {
+          const outcome = result.ok ? responseCodeName(result.response.code) : describeError(result.error);
+          this.env.trace('client.unregister', { addr, ...groups, outcome });
+          if (--left === 0) done();
+        }),
+      );
     }
   }
 
@@ -480,10 +473,10 @@ export class MQClientInstance {
   private serve(from: string, body: unknown, reply: Reply | undefined, channel: ChannelId): void {
     if (!this.isRunning) return;
     if (!isRemotingCommand(body))
-      return reply?.(response(ResponseCode.SYSTEM_ERROR, 'not a RemotingCommand'));
+      return reply?.answer(response(ResponseCode.SYSTEM_ERROR, 'not a RemotingCommand'));
     const processor = this.processors.get(body.code);
     if (processor === undefined) {
-      return reply?.(
+      return reply?.answer(
         response(ResponseCode.REQUEST_CODE_NOT_SUPPORTED, `request code ${body.code} is not supported`),
       );
     }

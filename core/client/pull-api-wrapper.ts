@@ -101,9 +101,11 @@ export class PullAPIWrapper {
     if (found.slave) factory.env.probe('client.pull-from-slave');
     const sysFlag = found.slave ? args.sysFlag & ~PullSysFlag.COMMIT_OFFSET : args.sysFlag;
     const command = request(RequestCode.PULL_MESSAGE, this.header(args, sysFlag));
-    factory.invoke(found.brokerAddr, command, args.timeoutMillis, (result) => {
-      if (!result.ok) return callback.onException(describeError(result.error));
-      this.processPullResponse(args, result.response, callback);
+    factory.invoke(found.brokerAddr, command, args.timeoutMillis, {
+      operationComplete: (response, error) => {
+        if (error !== undefined) return callback.onException(describeError(error));
+        this.processPullResponse(args, response!, callback);
+      },
     });
   }
 

@@ -34,6 +34,7 @@ import {
 import { describeError } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
+import { onInvokeResult } from './response-future.ts';
 import { ProcessQueue } from './process-queue.ts';
 import type { OffsetStore } from './offset-store.ts';
 import { queryQueueOffset } from './mq-admin-impl.ts';
@@ -349,25 +350,30 @@ export class RebalancePushImpl {
     const addr = factory.findBrokerAddressInSubscribe(brokerName, MASTER_ID, true)?.brokerAddr;
     if (addr === undefined) return done(undefined);
     const command = request(RequestCode.LOCK_BATCH_MQ, {}, this.lockBody(mqs));
-    factory.invoke(addr, command, LOCK_TIMEOUT, (result) => {
-      if (!result.ok || result.response.code !== ResponseCode.SUCCESS) {
-        env.trace('consumer.lock-failed', { group: consumerGroup, brokerName });
-        return done(undefined);
-      }
-      const body = result.response.body as {
-        lockOKMQSet?: { topic: string; brokerName: string; queueId: number }[];
-      };
-      const keys = new Set((body?.lockOKMQSet ?? []).map((m) => `${m.topic}@${m.brokerName}@${m.queueId}`));
-      const now = env.now();
-      for (const key of keys) {
-        const pq = this.processQueueTable.get(key)?.pq;
-        if (pq !== undefined) {
-          pq.locked = true;
-          pq.lastLockTimestamp = now;
+    factory.invoke(
+      addr,
+      command,
+      LOCK_TIMEOUT,
+      onInvokeResult((result) => {
+        if (!result.ok || result.response.code !== ResponseCode.SUCCESS) {
+          env.trace('consumer.lock-failed', { group: consumerGroup, brokerName });
+          return done(undefined);
         }
-      }
-      done(keys);
-    });
+        const body = result.response.body as {
+          lockOKMQSet?: { topic: string; brokerName: string; queueId: number }[];
+        };
+        const keys = new Set((body?.lockOKMQSet ?? []).map((m) => `${m.topic}@${m.brokerName}@${m.queueId}`));
+        const now = env.now();
+        for (const key of keys) {
+          const pq = this.processQueueTable.get(key)?.pq;
+          if (pq !== undefined) {
+            pq.locked = true;
+            pq.lastLockTimestamp = now;
+          }
+        }
+        done(keys);
+      }),
+    );
   }
 
   private unlockBatch(brokerName: string, mqs: readonly MessageQueue[]): void {
@@ -428,13 +434,18 @@ export class RebalancePushImpl {
     const ask = (addr: string | undefined) => {
       if (addr === undefined) return done(undefined);
       const command = request(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup });
-      factory.invoke(addr, command, REBALANCE_REQUEST_TIMEOUT, (result) => {
-        if (!result.ok) return failed({ error: describeError(result.error) });
-        const { code, body } = result.response;
-        if (code !== ResponseCode.SUCCESS) return failed({ code: responseCodeName(code) });
-        const list = (body as { consumerIdList?: unknown } | undefined)?.consumerIdList;
-        done(Array.isArray(list) ? list.map(String) : undefined);
-      });
+      factory.invoke(
+        addr,
+        command,
+        REBALANCE_REQUEST_TIMEOUT,
+        onInvokeResult((result) => {
+          if (!result.ok) return failed({ error: describeError(result.error) });
+          const { code, body } = result.response;
+          if (code !== ResponseCode.SUCCESS) return failed({ code: responseCodeName(code) });
+          const list = (body as { consumerIdList?: unknown } | undefined)?.consumerIdList;
+          done(Array.isArray(list) ? list.map(String) : undefined);
+        }),
+      );
     };
     const addr = factory.findBrokerAddrByTopic(topic);
     if (addr !== undefined) return ask(addr);

@@ -15,6 +15,7 @@ import { MASTER_ID } from '../protocol/route-data.ts';
 import { describeError } from './exceptions.ts';
 import type { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
+import { onInvokeResult } from './response-future.ts';
 import { AbstractOffsetStore, type QueueKeys } from './offset-store.ts';
 
 /** The timeout of QUERY_CONSUMER_OFFSET (ms). */
@@ -37,30 +38,35 @@ export class RemoteBrokerOffsetStore extends AbstractOffsetStore {
       if (addr === undefined) return done(-2);
       const header = { consumerGroup: this.groupName, topic: mq.topic, queueId: mq.queueId };
       const command = request(RequestCode.QUERY_CONSUMER_OFFSET, header);
-      this.factory.invoke(addr, command, QUERY_OFFSET_TIMEOUT, (result) => {
-        if (!result.ok) {
-          this.factory.env.probe('client.offset-read-failed');
-          this.factory.env.trace('consumer.offset-read-failed', {
-            group: this.groupName,
-            mq: mq.key,
-            error: describeError(result.error),
-          });
-          return done(-2);
-        }
-        const { code, extFields } = result.response;
-        if (code !== ResponseCode.SUCCESS) {
-          this.factory.env.trace('consumer.offset-not-found', {
-            group: this.groupName,
-            mq: mq.key,
-            code: responseCodeName(code),
-          });
-          return done(-1);
-        }
-        const offset = Number(extFields?.['offset']);
-        if (!Number.isFinite(offset)) return done(-2);
-        this.updateOffset(mq, offset, false);
-        done(offset);
-      });
+      this.factory.invoke(
+        addr,
+        command,
+        QUERY_OFFSET_TIMEOUT,
+        onInvokeResult((result) => {
+          if (!result.ok) {
+            this.factory.env.probe('client.offset-read-failed');
+            this.factory.env.trace('consumer.offset-read-failed', {
+              group: this.groupName,
+              mq: mq.key,
+              error: describeError(result.error),
+            });
+            return done(-2);
+          }
+          const { code, extFields } = result.response;
+          if (code !== ResponseCode.SUCCESS) {
+            this.factory.env.trace('consumer.offset-not-found', {
+              group: this.groupName,
+              mq: mq.key,
+              code: responseCodeName(code),
+            });
+            return done(-1);
+          }
+          const offset = Number(extFields?.['offset']);
+          if (!Number.isFinite(offset)) return done(-2);
+          this.updateOffset(mq, offset, false);
+          done(offset);
+        }),
+      );
     });
   }
 

@@ -10,6 +10,7 @@ import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
 import { describeError } from './exceptions.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
+import { onInvokeResult } from './response-future.ts';
 
 export const SEND_MSG_BACK_TIMEOUT = 5_000;
 
@@ -41,14 +42,19 @@ export function sendMessageBack(
     maxReconsumeTimes: from.maxReconsumeTimes(),
   };
   const command = request(RequestCode.CONSUMER_SEND_MSG_BACK, header);
-  factory.invoke(addr, command, SEND_MSG_BACK_TIMEOUT, (result) => {
-    factory.env.trace('consumer.send-back', {
-      group: consumerGroup,
-      uniqKey: msg.getUniqKey(),
-      reconsumeTimes: msg.reconsumeTimes,
-      ...(delayLevel < 0 && { dlq: true }),
-      outcome: result.ok ? responseCodeName(result.response.code) : describeError(result.error),
-    });
-    done(result.ok && result.response.code === ResponseCode.SUCCESS);
-  });
+  factory.invoke(
+    addr,
+    command,
+    SEND_MSG_BACK_TIMEOUT,
+    onInvokeResult((result) => {
+      factory.env.trace('consumer.send-back', {
+        group: consumerGroup,
+        uniqKey: msg.getUniqKey(),
+        reconsumeTimes: msg.reconsumeTimes,
+        ...(delayLevel < 0 && { dlq: true }),
+        outcome: result.ok ? responseCodeName(result.response.code) : describeError(result.error),
+      });
+      done(result.ok && result.response.code === ResponseCode.SUCCESS);
+    }),
+  );
 }

@@ -210,16 +210,21 @@ export function internUtf8(bytes: Uint8Array, start: number, end: number): strin
 }
 
 /**
- * decodeProperties(bytes).get(name) without the Map: the value of the last well-formed entry so
+ * decodeProperties(bytes, start, end).get(name) without the Map: the value of the last well-formed entry so
  * named. A name is matched as bytes when it is ASCII and the entry's name has no byte order mark
  * (which decoding drops); otherwise as decoded text.
  */
-export function findProperty(bytes: Uint8Array, name: string): string | undefined {
+export function findProperty(
+  bytes: Uint8Array,
+  name: string,
+  start = 0,
+  end = bytes.length,
+): string | undefined {
   found.bytes = bytes;
   found.name = name;
   found.ascii = isAscii(name);
   found.valueStart = -1;
-  forEachProperty(bytes, 0, bytes.length, matchEntry);
+  forEachProperty(bytes, start, end, matchEntry);
   found.bytes = EMPTY;
   return found.valueStart < 0 ? undefined : decodeUtf8(bytes, found.valueStart, found.valueEnd);
 }

@@ -12,7 +12,7 @@
 // of them); a brokerPermission that is not read-write is the broker's to apply to the table it
 // passes in.
 import { z } from 'zod';
-import type { Env, NetResult, TimerId } from '../env.ts';
+import { onResult, type Env, type NetResult, type TimerId } from '../env.ts';
 import {
   registerBrokerResponseHeaderSchema,
   type RegisterBrokerRequestHeader,
@@ -97,8 +97,11 @@ export class BrokerRegistration {
     };
     const command = request(RequestCode.REGISTER_BROKER, extFields, body);
     for (const namesrvAddr of this.namesrvAddrList) {
-      this.env.net.request(namesrvAddr, command, this.config.registerBrokerTimeoutMills, (result) =>
-        this.onRegisterResult(namesrvAddr, result),
+      this.env.net.request(
+        namesrvAddr,
+        command,
+        this.config.registerBrokerTimeoutMills,
+        onResult((result) => this.onRegisterResult(namesrvAddr, result)),
       );
     }
   }
@@ -109,13 +112,18 @@ export class BrokerRegistration {
     let waiting = this.namesrvAddrList.length;
     if (waiting === 0) done();
     for (const namesrvAddr of this.namesrvAddrList) {
-      this.env.net.request(namesrvAddr, command, UNREGISTER_TIMEOUT_MS, (result) => {
-        const answer = successOf(result);
-        if (typeof answer === 'string') {
-          this.env.trace('broker.unregister-failed', { namesrv: namesrvAddr, error: answer });
-        }
-        if (--waiting === 0) done();
-      });
+      this.env.net.request(
+        namesrvAddr,
+        command,
+        UNREGISTER_TIMEOUT_MS,
+        onResult((result) => {
+          const answer = successOf(result);
+          if (typeof answer === 'string') {
+            this.env.trace('broker.unregister-failed', { namesrv: namesrvAddr, error: answer });
+          }
+          if (--waiting === 0) done();
+        }),
+      );
     }
   }
 

@@ -91,7 +91,7 @@ export class NamesrvController implements Process {
     const answer = isRemotingCommand(body)
       ? this.processRequest(channel, body)
       : response(ResponseCode.SYSTEM_ERROR, 'the request is not a RemotingCommand');
-    reply?.(answer);
+    reply?.answer(answer);
   }
 
   private processRequest(channel: ChannelId, request: RemotingCommand): RemotingCommand {

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { test as ptest, fc } from '@fast-check/vitest';
 import { probeProcess, type Probe } from '../../sim/probe-process.ts';
 import { World } from '../../sim/world.ts';
-import type { NetResult, ProcessMain } from '../env.ts';
+import { onResult, type NetResult, type ProcessMain } from '../env.ts';
 import { PermName } from '../protocol/perm-name.ts';
 import {
   isRemotingCommand,
@@ -78,9 +78,12 @@ function cluster(extraBrokers: BrokerRegistrationConfigInput[] = [], topicConfig
   /** Sends one request from the client and runs the world until it is answered. */
   const ask = (namesrv: string, code: number, extFields?: ExtFields, body?: unknown): RemotingCommand => {
     const results: NetResult[] = [];
-    probes
-      .get('client')!
-      .env.net.request(namesrv, request(code, extFields, body), 1_000, (r) => results.push(r));
+    probes.get('client')!.env.net.request(
+      namesrv,
+      request(code, extFields, body),
+      1_000,
+      onResult((r) => results.push(r)),
+    );
     world.runUntil(world.now + 10);
     const result = results[0];
     if (result === undefined || !result.ok || !isRemotingCommand(result.body)) throw new Error('no answer');
@@ -343,7 +346,12 @@ describe('route table property', () => {
             topicConfigTable: { [`T-${broker}`]: TOPICS.topicConfigTable.TopicTest! },
           };
           const command = request(RequestCode.REGISTER_BROKER, { ...header, haServerAddr: '' }, body);
-          probes.get(broker)!.env.net.request('ns', command, 6_000, () => {});
+          probes.get(broker)!.env.net.request(
+            'ns',
+            command,
+            6_000,
+            onResult(() => {}),
+          );
           lastRegistered.set(broker, world.now);
           cut.delete(broker);
         } else if (action === 'disconnect') {

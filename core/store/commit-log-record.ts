@@ -30,6 +30,7 @@ import {
   type StoredFields,
 } from '../message/message.ts';
 import {
+  findProperty,
   forEachProperty,
   internUtf8,
   propertiesByteLength,
@@ -343,6 +344,16 @@ export function decodeRecord(buf: Uint8Array, offset: number, checkCRC: boolean)
   return new MessageExt(topic, body, init, stored);
 }
 
+/**
+ * One property of the record at `offset`, read in place: what decodeRecord(...).getProperty(name)
+ * gives, with no MessageExt, body or properties copied. Null when decodeRecord would find no valid
+ * record there (CRC unchecked), undefined when the record has no such property.
+ */
+export function readRecordProperty(buf: Uint8Array, offset: number, name: string): string | undefined | null {
+  if (locate(buf, offset, true, false) !== undefined) return null;
+  return findProperty(buf, name, at.propertiesStart, at.propertiesStart + at.propertiesLength);
+}
+
 /** decodeRecord as a CheckResult. */
 export function checkRecord(buf: Uint8Array, offset: number, options: CheckOptions): CheckResult<MessageExt> {
   const decoded = decodeRecord(buf, offset, options.checkCRC);
@@ -377,9 +388,17 @@ export interface DispatchCheckOptions extends CheckOptions {
    * job): on SCHEDULE_TOPIC_XXXX a positive DELAY level makes the tagsCode this delivery time.
    */
   deliverTimestamp?: (delayLevel: number, storeTimestamp: number) => number;
+  /**
+   * False: KEYS and UNIQ_KEY are not decoded (left undefined), for a reader that needs neither
+   * (the IndexFile does).
+   */
+  keys?: boolean;
 }
 
-/** The property names dispatch reads, as bytes, so names are matched without decoding them. */
+/**
+ * The property names dispatch reads, as bytes, so names are matched without decoding them; the
+ * keys first, so that a scan without them starts at TAGS_AT.
+ */
 const WANTED = [MessageConst.KEYS, MessageConst.UNIQ_KEY, MessageConst.TAGS, MessageConst.DELAY].map((name) =>
   utf8Encoder.encode(name),
 );
@@ -395,9 +414,11 @@ const DELAY_AT = 3;
 const NO_BYTES = new Uint8Array(0);
 let scanned: Uint8Array = NO_BYTES;
 const wantedValues: (string | undefined)[] = WANTED.map(() => undefined);
+/** The first of WANTED the scan in progress decodes: TAGS_AT when it skips the keys. */
+let firstWanted = 0;
 
 function takeWanted(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
-  for (let w = 0; w < WANTED.length; w++) {
+  for (let w = firstWanted; w < WANTED.length; w++) {
     if (bytesEqual(scanned, nameStart, nameEnd, WANTED[w]!)) {
       wantedValues[w] = decodeUtf8(scanned, valueStart, valueEnd);
       return;
@@ -430,6 +451,7 @@ export function readDispatchRequest(
   into.topic = internUtf8(buf, at.topicStart, at.topicStart + at.topicLength);
   wantedValues.fill(undefined);
   scanned = buf;
+  firstWanted = options.keys === false ? TAGS_AT : KEYS_AT;
   forEachProperty(buf, at.propertiesStart, at.propertiesStart + at.propertiesLength, takeWanted);
   scanned = NO_BYTES;
   const tags = wantedValues[TAGS_AT];

@@ -6,7 +6,8 @@
 // slave only with offsetCheckInSlave), and the master suggests a slave when the consumer reads
 // further behind the end than the in-memory share of physical memory.
 // Simplifications: no SQL92 filter on properties, no commit-log-side filtering, messages are
-// decoded (RocketMQ hands out buffers).
+// decoded (RocketMQ hands out buffers), unless the caller brings a RecordReader that reads the
+// fields it needs off the bytes in place.
 import { MessageExt } from '../message/message.ts';
 import { decodeRecord } from './commit-log-record.ts';
 import type { CommitLog } from './commit-log.ts';
@@ -34,6 +35,15 @@ export interface GetMessageResult {
   suggestPullingFromSlave: boolean;
 }
 
+/**
+ * What a read does with each record's bytes instead of decoding a MessageExt (GetMessageResult's
+ * messages then stay empty): read what it needs in place, at once, and say whether the bytes hold
+ * a valid record (false: as a record decodeRecord refuses).
+ */
+export interface RecordReader {
+  read(record: Uint8Array): boolean;
+}
+
 /** Matches a ConsumeQueue entry's tagsCode against a subscription (RocketMQ's MessageFilter). */
 export type TagsCodeFilter = (tagsCode: number) => boolean;
 
@@ -48,6 +58,7 @@ export function getMessage(
   cq: ConsumeQueue | undefined,
   config: MessageStoreConfig,
   request: GetMessageRequest,
+  reader?: RecordReader,
 ): GetMessageResult {
   const { offset, maxMsgNums } = request;
   if (cq === undefined) return answer('NO_MATCHED_LOGIC_QUEUE', corrected(config, offset, 0), 0, 0);
@@ -73,7 +84,7 @@ export function getMessage(
     return answer('OFFSET_FOUND_NULL', corrected(config, offset, nextFile), minOffset, maxOffset);
   }
   const result = answer('NO_MATCHED_MESSAGE', offset, minOffset, maxOffset);
-  readEntries(commitLog, config, entries, request, result);
+  readEntries(commitLog, config, entries, request, result, reader);
   return result;
 }
 
@@ -99,10 +110,11 @@ function readEntries(
   entries: CqEntryBuffer,
   { offset, maxMsgNums, filter }: GetMessageRequest,
   result: GetMessageResult,
+  reader: RecordReader | undefined,
 ): void {
   const maxOffsetPy = commitLog.maxOffset();
   const inMemory = (config.physicalMemoryBytes * config.accessMessageInMemoryMaxRatio) / 100;
-  const messages = result.messages;
+  let found = 0;
   let bytes = 0;
   let nextPhyFileStart = -1;
   let maxPhyOffsetPulling = 0;
@@ -113,24 +125,33 @@ function readEntries(
     maxPhyOffsetPulling = commitLogOffset;
     if (nextPhyFileStart >= 0 && commitLogOffset < nextPhyFileStart) continue;
     if (
-      isBatchFull(config, size, maxMsgNums, bytes, messages.length, maxOffsetPy - commitLogOffset > inMemory)
+      isBatchFull(config, size, maxMsgNums, bytes, found, maxOffsetPy - commitLogOffset > inMemory)
     )
       break;
     if (filter !== undefined && !filter(entries.tagsCodeAt(i))) continue;
     const record = commitLog.read(commitLogOffset, size);
-    const decoded = record && decodeRecord(record, 0, false);
-    if (!(decoded instanceof MessageExt)) {
-      if (messages.length === 0) result.status = 'MESSAGE_WAS_REMOVING';
+    const valid =
+      record !== undefined && (reader === undefined ? decodeInto(record, result.messages) : reader.read(record));
+    if (!valid) {
+      if (found === 0) result.status = 'MESSAGE_WAS_REMOVING';
       nextPhyFileStart = commitLog.rollNextFile(commitLogOffset);
       continue;
     }
-    messages.push(decoded);
+    found++;
     bytes += size;
     result.status = 'FOUND';
     nextPhyFileStart = -1;
   }
   result.nextBeginOffset = offset + i;
   result.suggestPullingFromSlave = maxOffsetPy - maxPhyOffsetPulling > inMemory;
+}
+
+/** A pull's read: the record decoded into the result's messages. */
+function decodeInto(record: Uint8Array, messages: MessageExt[]): boolean {
+  const decoded = decodeRecord(record, 0, false);
+  if (!(decoded instanceof MessageExt)) return false;
+  messages.push(decoded);
+  return true;
 }
 
 function isBatchFull(

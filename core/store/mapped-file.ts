@@ -64,10 +64,13 @@ export class MappedFile {
     return bytes.length === n ? bytes : zeroPadded(bytes, n);
   }
 
-  /** Bytes of the file as they are on disk, up to the file size (recovery reads these). */
+  /**
+   * Bytes of the file as they are on disk, up to the file size, in place (Disk.view): recovery
+   * and the checkers parse them at once.
+   */
   readRaw(position: number, length: number): Uint8Array {
     if (!this.disk.exists(this.path)) return new Uint8Array(0);
-    return this.disk.read(this.path, position, Math.min(length, this.fileSize - position));
+    return this.disk.view(this.path, position, Math.min(length, this.fileSize - position));
   }
 
   /** fsyncs what is written but not flushed; `done` runs once it is durable (or at once if clean). */

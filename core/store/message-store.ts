@@ -26,7 +26,12 @@ import { CommitLog, isQueued, type PutMessageRequest } from './commit-log.ts';
 import { ConsumeQueueStore } from './consume-queue-store.ts';
 import type { PutPositionResult } from './consume-queue.ts';
 import { FlushConsumeQueueService } from './flush-consume-queue-service.ts';
-import { getMessage, type GetMessageRequest, type GetMessageResult } from './get-message.ts';
+import {
+  getMessage,
+  type GetMessageRequest,
+  type GetMessageResult,
+  type RecordReader,
+} from './get-message.ts';
 import { getInt64, viewOf } from '../message/bytes.ts';
 import { IndexService } from './index-service.ts';
 import {
@@ -210,8 +215,15 @@ export class DefaultMessageStore {
     return true;
   }
 
-  getMessage(topic: string, queueId: number, request: GetMessageRequest): GetMessageResult {
-    const result = getMessage(this.commitLog, this.consumeQueues.find(topic, queueId), this.config, request);
+  /** A pull's read; with a reader, the records go to it in place instead of into `messages`. */
+  getMessage(
+    topic: string,
+    queueId: number,
+    request: GetMessageRequest,
+    reader?: RecordReader,
+  ): GetMessageResult {
+    const cq = this.consumeQueues.find(topic, queueId);
+    const result = getMessage(this.commitLog, cq, this.config, request, reader);
     if (result.status === 'OFFSET_OVERFLOW_BADLY') this.env.probe('store.pull-offset-overflow-badly');
     return result;
   }

@@ -5,7 +5,7 @@
 //   queue entry (plain and committed messages) has one at its queue offset, pointing back at it.
 // Entries below the CommitLog's minimum (deleted by retention) are not checked. A pure function of
 // the store as it is; each violation says, in words, which entry or record and what is wrong.
-import { checkRecordForDispatch, type DispatchRequest } from '../../core/store/commit-log-record.ts';
+import { DispatchRequest, readDispatchRequest } from '../../core/store/commit-log-record.ts';
 import { isQueued } from '../../core/store/commit-log.ts';
 import type { DefaultMessageStore } from '../../core/store/message-store.ts';
 import { deliverTimestampFor } from '../../core/store/reput-message-service.ts';
@@ -19,37 +19,58 @@ export interface CqViolation {
 
 export function checkCqConsistent(store: DefaultMessageStore): CqViolation[] {
   const records = validRecords(store);
-  const pointedAt = new Uint8Array(records.list.length);
-  return [
-    ...entriesPointToRecords(store, records, pointedAt),
-    ...recordsHaveEntries(store, records.list, pointedAt),
-  ];
+  const pointedAt = new Uint8Array(records.topics.length);
+  return [...entriesPointToRecords(store, records, pointedAt), ...recordsHaveEntries(store, records, pointedAt)];
 }
 
+/**
+ * The records as columns, in CommitLog order: each read into one DispatchRequest and only the
+ * fields the checks compare kept (no object, keys or UNIQ_KEY text a record).
+ */
 interface Records {
-  list: DispatchRequest[];
-  /** A record's place in `list`, by its CommitLog offset. */
-  byOffset: Map<number, number>;
+  readonly topics: string[];
+  readonly queueIds: number[];
+  readonly queueOffsets: number[];
+  readonly commitLogOffsets: number[];
+  readonly storeSizes: number[];
+  readonly tagsCodes: number[];
+  readonly sysFlags: number[];
+  /** A record's place in the columns, by its CommitLog offset. */
+  readonly byOffset: Map<number, number>;
 }
 
 /** The valid records from the CommitLog's minimum to where dispatch has read. */
 function validRecords(store: DefaultMessageStore): Records {
   const { commitLog, config } = store;
-  const options = { checkCRC: true, deliverTimestamp: deliverTimestampFor(config) };
+  const options = { checkCRC: true, deliverTimestamp: deliverTimestampFor(config), keys: false };
   const end = store.reput.reputFromOffset;
-  const list: DispatchRequest[] = [];
-  const byOffset = new Map<number, number>();
+  const records: Records = {
+    topics: [],
+    queueIds: [],
+    queueOffsets: [],
+    commitLogOffsets: [],
+    storeSizes: [],
+    tagsCodes: [],
+    sysFlags: [],
+    byOffset: new Map(),
+  };
+  const request = new DispatchRequest();
   for (const file of commitLog.queue.files) {
     const bytes = file.readRaw(0, file.fileSize);
     for (let pos = 0; file.fileFromOffset + pos < end;) {
-      const result = checkRecordForDispatch(bytes, pos, options);
-      if (result.kind !== 'valid') break;
-      byOffset.set(result.record.commitLogOffset, list.length);
-      list.push(result.record);
-      pos += result.size;
+      if (readDispatchRequest(bytes, pos, options, request) !== undefined) break;
+      records.byOffset.set(request.commitLogOffset, records.topics.length);
+      records.topics.push(request.topic);
+      records.queueIds.push(request.queueId);
+      records.queueOffsets.push(request.queueOffset);
+      records.commitLogOffsets.push(request.commitLogOffset);
+      records.storeSizes.push(request.storeSize);
+      records.tagsCodes.push(request.tagsCode);
+      records.sysFlags.push(request.sysFlag);
+      pos += request.storeSize;
     }
   }
-  return { list, byOffset };
+  return records;
 }
 
 /**
@@ -58,32 +79,42 @@ function validRecords(store: DefaultMessageStore): Records {
  */
 function entriesPointToRecords(
   store: DefaultMessageStore,
-  { list, byOffset }: Records,
+  records: Records,
   pointedAt: Uint8Array,
 ): CqViolation[] {
   const violations: CqViolation[] = [];
   const minPhysic = store.commitLog.minOffset();
   for (const cq of store.consumeQueues) {
     const { topic, queueId } = cq;
-    for (let queueOffset = cq.minOffsetInQueue(); queueOffset < cq.maxOffsetInQueue(); queueOffset++) {
-      const entry = cq.get(queueOffset);
-      if (entry === undefined) {
+    const max = cq.maxOffsetInQueue();
+    for (let queueOffset = cq.minOffsetInQueue(); queueOffset < max;) {
+      // A file's entries at a time, read in place: no entry object each.
+      const entries = cq.selectIndexBuffer(queueOffset, max - queueOffset);
+      if (entries.length === 0) {
         const explanation = `${entryAt(topic, queueId, queueOffset)} cannot be read, though below the queue's maximum`;
         violations.push({ topic, queueId, queueOffset, explanation });
+        queueOffset++;
         continue;
       }
-      if (entry.commitLogOffset < minPhysic) continue;
-      const index = byOffset.get(entry.commitLogOffset);
-      const record = index === undefined ? undefined : list[index]!;
-      if (record?.topic === topic && record.queueId === queueId && record.queueOffset === queueOffset)
-        pointedAt[index!] = 1;
-      const problem =
-        record === undefined
-          ? `points to CommitLog offset ${entry.commitLogOffset}, where no valid record starts`
-          : mismatch(record, topic, queueId, queueOffset, entry.size, entry.tagsCode);
-      if (problem === undefined) continue;
-      const explanation = `${entryAt(topic, queueId, queueOffset)} ${problem}`;
-      violations.push({ topic, queueId, queueOffset, explanation });
+      for (let i = 0; i < entries.length; i++, queueOffset++) {
+        const commitLogOffset = entries.commitLogOffsetAt(i);
+        if (commitLogOffset < minPhysic) continue;
+        const index = records.byOffset.get(commitLogOffset);
+        if (
+          index !== undefined &&
+          records.topics[index] === topic &&
+          records.queueIds[index] === queueId &&
+          records.queueOffsets[index] === queueOffset
+        )
+          pointedAt[index] = 1;
+        const problem =
+          index === undefined
+            ? `points to CommitLog offset ${commitLogOffset}, where no valid record starts`
+            : mismatch(records, index, topic, queueId, queueOffset, entries.sizeAt(i), entries.tagsCodeAt(i));
+        if (problem === undefined) continue;
+        const explanation = `${entryAt(topic, queueId, queueOffset)} ${problem}`;
+        violations.push({ topic, queueId, queueOffset, explanation });
+      }
     }
   }
   return violations;
@@ -93,35 +124,39 @@ const entryAt = (topic: string, queueId: number, queueOffset: number) =>
   `ConsumeQueue ${topic}/${queueId} offset ${queueOffset}`;
 
 function mismatch(
-  record: DispatchRequest,
+  records: Records,
+  index: number,
   topic: string,
   queueId: number,
   queueOffset: number,
   size: number,
   tagsCode: number,
 ): string | undefined {
+  const heldTopic = records.topics[index]!;
+  const heldQueueId = records.queueIds[index]!;
+  const heldQueueOffset = records.queueOffsets[index]!;
+  const heldSize = records.storeSizes[index]!;
+  const heldTagsCode = records.tagsCodes[index]!;
   const same =
-    record.topic === topic &&
-    record.queueId === queueId &&
-    record.queueOffset === queueOffset &&
-    record.storeSize === size &&
-    record.tagsCode === tagsCode;
+    heldTopic === topic &&
+    heldQueueId === queueId &&
+    heldQueueOffset === queueOffset &&
+    heldSize === size &&
+    heldTagsCode === tagsCode;
   if (same) return undefined;
-  const held = `${record.topic}/${record.queueId} offset ${record.queueOffset}, ${record.storeSize} B, tags ${record.tagsCode}`;
+  const was = `${heldTopic}/${heldQueueId} offset ${heldQueueOffset}, ${heldSize} B, tags ${heldTagsCode}`;
   const wanted = `${topic}/${queueId} offset ${queueOffset}, ${size} B, tags ${tagsCode}`;
-  return `points to a record of ${held}, not ${wanted}`;
+  return `points to a record of ${was}, not ${wanted}`;
 }
 
-function recordsHaveEntries(
-  store: DefaultMessageStore,
-  records: DispatchRequest[],
-  pointedAt: Uint8Array,
-): CqViolation[] {
+function recordsHaveEntries(store: DefaultMessageStore, records: Records, pointedAt: Uint8Array): CqViolation[] {
   const violations: CqViolation[] = [];
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i]!;
-    if (pointedAt[i] === 1 || !isQueued(record.sysFlag)) continue;
-    const { topic, queueId, queueOffset, commitLogOffset } = record;
+  for (let i = 0; i < pointedAt.length; i++) {
+    if (pointedAt[i] === 1 || !isQueued(records.sysFlags[i]!)) continue;
+    const topic = records.topics[i]!;
+    const queueId = records.queueIds[i]!;
+    const queueOffset = records.queueOffsets[i]!;
+    const commitLogOffset = records.commitLogOffsets[i]!;
     const cq = store.consumeQueues.find(topic, queueId);
     const entry = cq?.get(queueOffset);
     if (entry?.commitLogOffset === commitLogOffset) continue;

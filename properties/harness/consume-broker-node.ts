@@ -16,7 +16,7 @@ import { ConsumerOffsetManager } from '../../core/broker/consumer-offset-manager
 import { pullMessageProcessors } from '../../core/broker/pull-message-processor.ts';
 import { PullRequestHoldService } from '../../core/broker/pull-request-hold-service.ts';
 import { RebalanceLockManager } from '../../core/broker/rebalance-lock-manager.ts';
-import type { NetResult, ProcessMain } from '../../core/env.ts';
+import { onResult, type NetResult, type ProcessMain } from '../../core/env.ts';
 import { parseHost } from '../../core/message/host.ts';
 import { MessageConst } from '../../core/message/message.ts';
 import { PermName } from '../../core/protocol/perm-name.ts';
@@ -105,7 +105,7 @@ function consumeBrokerMain(
     ]);
     env.net.serve((from, body, reply, channel) => {
       const processor = isRemotingCommand(body) ? table.get(body.code) : undefined;
-      if (processor === undefined) reply?.(response(ResponseCode.REQUEST_CODE_NOT_SUPPORTED));
+      if (processor === undefined) reply?.answer(response(ResponseCode.REQUEST_CODE_NOT_SUPPORTED));
       else processor(body as RemotingCommand, reply, from, channel);
     });
     env.net.onDisconnect(housekeeping.onChannelClose);
@@ -139,8 +139,11 @@ export function consumeBrokerWorld(options: ConsumeBrokerOptions = {}) {
   /** Sends a request from a client; the answer lands in the returned list. */
   const send = (client: string, command: RemotingCommand, timeoutMs = 30_000): Answer[] => {
     const answers: Answer[] = [];
-    probe(client).env.net.request(BROKER, command, timeoutMs, (result) =>
-      answers.push({ t: world.now, result }),
+    probe(client).env.net.request(
+      BROKER,
+      command,
+      timeoutMs,
+      onResult((result) => answers.push({ t: world.now, result })),
     );
     return answers;
   };

@@ -2,8 +2,11 @@
 // properties: put messages, let time pass, stop the node in any way the world can, and start the
 // store again on the disk it had. What was acknowledged is recorded, so a checker can compare.
 import { parseHost } from '../../core/message/host.ts';
+import { readInt64 } from '../../core/message/bytes.ts';
 import { MessageConst } from '../../core/message/message.ts';
+import { readRecordProperty, RecordLayout } from '../../core/store/commit-log-record.ts';
 import type { PutMessageRequest } from '../../core/store/commit-log.ts';
+import type { RecordReader } from '../../core/store/get-message.ts';
 import type { MessageStoreConfigInput } from '../../core/store/message-store-config.ts';
 import { DefaultMessageStore } from '../../core/store/message-store.ts';
 import type { PutMessageResult } from '../../core/store/put-message-result.ts';
@@ -124,17 +127,27 @@ export function readQueue(store: DefaultMessageStore, topic: string, queueId: nu
   return out;
 }
 
-/** readQueue's (key, queue offset) pairs handed to `visit` as they are read, with no list made. */
+/**
+ * readQueue's (key, queue offset) pairs handed to `visit` as they are read, with no list made: the
+ * store's pull read, each record's KEYS and queue offset read off its bytes (no MessageExt).
+ */
 export function forEachInQueue(
   store: DefaultMessageStore,
   topic: string,
   queueId: number,
   visit: (key: string, queueOffset: number) => void,
 ): void {
+  const reader: RecordReader = {
+    read(record) {
+      const key = readRecordProperty(record, 0, MessageConst.KEYS);
+      if (key === null) return false;
+      visit(key!, readInt64(record, RecordLayout.QUEUEOFFSET));
+      return true;
+    },
+  };
   let offset = Math.max(0, store.getMinOffsetInQueue(topic, queueId));
   for (;;) {
-    const result = store.getMessage(topic, queueId, { offset, maxMsgNums: 32 });
-    for (const m of result.messages) visit(m.getKeys()!, m.queueOffset);
+    const result = store.getMessage(topic, queueId, { offset, maxMsgNums: 32 }, reader);
     if (result.status !== 'FOUND' && result.status !== 'NO_MATCHED_MESSAGE') return;
     offset = result.nextBeginOffset;
   }
