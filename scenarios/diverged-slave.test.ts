@@ -91,7 +91,9 @@ describe('an ASYNC_FLUSH master that lost power with its slave ahead by whole re
     expect(at('store.cq-order-bug', '10.0.1.2:10911').length).toBeGreaterThan(0);
     const cq = run.checks.find((c) => c.property === 'cq-consistent')!;
     expect(cq.holds).toBe(false);
-    expect(cq.examples[0]).toMatch(/^broker-a-slave1: ConsumeQueue myTopic\/\d offset (\d+) points to a record of myTopic\/\d offset (?!\1)/);
+    expect(cq.examples[0]).toMatch(
+      /^broker-a-slave1: ConsumeQueue myTopic\/\d offset (\d+) points to a record of myTopic\/\d offset (?!\1)/,
+    );
     // The master's own queues are consistent: only the slave diverged.
     expect(cq.all.every((v) => v.key.startsWith('broker-a-slave1 '))).toBe(true);
   });

@@ -10,6 +10,15 @@ export const utf8Encoder = new TextEncoder();
 /** Replaces malformed input with U+FFFD instead of throwing, so decoding damaged bytes is safe. */
 export const utf8Decoder = new TextDecoder();
 
+// Node's own encoder and decoders, called on any Uint8Array: they write or read a range in place,
+// where TextEncoder and TextDecoder need a subarray object made for every string (a record's topic
+// and each property). utf8Write writes a lone surrogate as U+FFFD, as TextEncoder does.
+const bufferProto = Buffer.prototype as unknown as {
+  utf8Write(this: Uint8Array, text: string, offset: number): number;
+  utf8Slice(this: Uint8Array, start: number, end: number): string;
+  latin1Slice(this: Uint8Array, start: number, end: number): string;
+};
+
 // Topics, property names, keys and tags are short and almost always ASCII: writing those char
 // by char is 3 times cheaper than TextEncoder.encodeInto, which also needs a view to write into.
 const ASCII_FAST_PATH_MAX = 64;
@@ -17,10 +26,10 @@ const ASCII_FAST_PATH_MAX = 64;
 /** Writes `text` as UTF-8 at `pos` (room checked by the caller); returns the position after it. */
 export function writeUtf8(text: string, dest: Uint8Array, pos: number): number {
   const n = text.length;
-  if (n > ASCII_FAST_PATH_MAX) return pos + utf8Encoder.encodeInto(text, dest.subarray(pos)).written;
+  if (n > ASCII_FAST_PATH_MAX) return pos + bufferProto.utf8Write.call(dest, text, pos);
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x80) return pos + utf8Encoder.encodeInto(text, dest.subarray(pos)).written;
+    if (c >= 0x80) return pos + bufferProto.utf8Write.call(dest, text, pos);
     dest[pos + i] = c;
   }
   return pos + n;
@@ -79,13 +88,6 @@ export function writeInt64(bytes: Uint8Array, pos: number, value: number): void 
 export function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
-
-// Node's own decoders, called on any Uint8Array: they read a range in place, where TextDecoder
-// needs a subarray object made for every string (a record's topic and each property).
-const bufferProto = Buffer.prototype as unknown as {
-  utf8Slice(this: Uint8Array, start: number, end: number): string;
-  latin1Slice(this: Uint8Array, start: number, end: number): string;
-};
 
 /** utf8Decoder.decode(bytes.subarray(start, end)), without the subarray. */
 export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {

@@ -1,7 +1,15 @@
 import { describe, expect, test } from 'vitest';
-import { test as ptest } from '@fast-check/vitest';
+import { fc, test as ptest } from '@fast-check/vitest';
 import { host } from './arbitraries.ts';
-import { formatHost, Message, MessageExt, parseHost, parseJavaInt, transactionType } from './message.ts';
+import {
+  formatHost,
+  isJavaDecimal,
+  Message,
+  MessageExt,
+  parseHost,
+  parseJavaInt,
+  transactionType,
+} from './message.ts';
 
 const body = new Uint8Array([1, 2, 3]);
 
@@ -111,7 +119,19 @@ test('transactionType picks bits 2-3 of sysFlag', () => {
 test('parseJavaInt accepts what Integer.parseInt accepts', () => {
   expect(parseJavaInt('+5')).toBe(5);
   expect(parseJavaInt('-2147483648')).toBe(-2_147_483_648);
-  for (const bad of ['', ' 5', '5 ', '1e3', '0x1', '2147483648', '3.0']) {
+  for (const bad of ['', ' 5', '5 ', '1e3', '0x1', '2147483648', '3.0', '+', '-', '+-1', '٣']) {
     expect(parseJavaInt(bad)).toBeUndefined();
   }
 });
+
+// Texts made mostly of signs and digits, so the generator reaches the edge cases (a lone sign, a
+// sign inside, a non-ASCII digit) and not only strings that fail at their first character.
+const decimalish = fc
+  .array(fc.constantFrom('+', '-', '0', '7', '9', '/', ':', ' ', '٣', 'e'), { maxLength: 8 })
+  .map((units) => units.join(''));
+ptest.prop([fc.oneof(decimalish, fc.string())])(
+  'isJavaDecimal is an optional sign then ASCII digits',
+  (text) => {
+    expect(isJavaDecimal(text)).toBe(/^[+-]?[0-9]+$/.test(text));
+  },
+);

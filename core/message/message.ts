@@ -55,9 +55,21 @@ export function transactionType(sysFlag: number): number {
   return sysFlag & MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
 }
 
+/** An optional sign, then at least one ASCII digit: the text Integer.parseInt and Long.parseLong take. */
+export function isJavaDecimal(text: string): boolean {
+  const first = text.length > 0 ? text.charCodeAt(0) : 0;
+  let i = first === 0x2b || first === 0x2d ? 1 : 0;
+  if (i === text.length) return false;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
 /** Java's Integer.parseInt: optional sign, decimal digits, 32-bit range; undefined where Java throws. */
 export function parseJavaInt(text: string): number | undefined {
-  if (!/^[+-]?\d+$/.test(text)) return undefined;
+  if (!isJavaDecimal(text)) return undefined;
   const n = Number(text);
   return n >= -0x8000_0000 && n <= 0x7fff_ffff ? n : undefined;
 }

@@ -9,12 +9,12 @@
 // taken as it is; a number that does not parse fails the request, where Java logs it and leaves
 // the field at its default.
 import { z } from 'zod';
-import { parseJavaInt } from '../message/message.ts';
+import { isJavaDecimal, parseJavaInt } from '../message/message.ts';
 import type { ExtFields } from './remoting-command.ts';
 
 /** Long.parseLong, within the integers a double holds exactly; undefined where Java throws. */
 export function parseJavaLong(text: string): number | undefined {
-  if (!/^[+-]?\d+$/.test(text)) return undefined;
+  if (!isJavaDecimal(text)) return undefined;
   const n = Number(text);
   return Number.isSafeInteger(n) ? n : undefined;
 }

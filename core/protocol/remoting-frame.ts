@@ -12,8 +12,17 @@
 // decoder does): a frame longer than 16 MiB (NettyDecoder's default frameMaxLength), a header
 // length beyond the frame, an unknown serialize type or language, a header that is not an object.
 // Simplification: extFields are written in insertion order (Java writes HashMap order).
-import { utf8Decoder, utf8Encoder, withRoom } from '../message/bytes.ts';
-import { FastjsonError, parseFastjson, setOwn } from './fastjson.ts';
+import {
+  decodeUtf8,
+  readInt32,
+  utf8Decoder,
+  utf8Encoder,
+  utf8Length,
+  withRoom,
+  writeInt32,
+  writeUtf8,
+} from '../message/bytes.ts';
+import { FastjsonError, JavaMap, parseFastjson, setOwn } from './fastjson.ts';
 
 export type SerializeType = 'JSON' | 'ROCKETMQ';
 
@@ -61,30 +70,42 @@ export class FrameError extends Error {
 
 /** The frame's bytes, its 4-byte length first (NettyEncoder). */
 export function encodeFrame(frame: Frame): Uint8Array {
-  const header = frame.serializeType === 'JSON' ? jsonHeader(frame) : rocketmqHeader(frame);
-  const body = frame.body ?? new Uint8Array(0);
-  const out = new Uint8Array(8 + header.length + body.length);
-  const view = new DataView(out.buffer);
-  view.setInt32(0, 4 + header.length + body.length);
-  view.setInt32(4, (SERIALIZE_TYPES.indexOf(frame.serializeType) << 24) | header.length);
+  const body = frame.body;
+  const bodyLength = body === undefined ? 0 : body.length;
+  if (frame.serializeType === 'JSON') {
+    // The header's text goes straight into the frame: no header bytes of its own to copy.
+    const text = jsonHeader(frame);
+    const headerLength = utf8Length(text);
+    const out = new Uint8Array(8 + headerLength + bodyLength);
+    frameStart(out, 0, headerLength, bodyLength);
+    writeUtf8(text, out, 8);
+    if (body !== undefined) out.set(body, 8 + headerLength);
+    return out;
+  }
+  const header = rocketmqHeader(frame);
+  const out = new Uint8Array(8 + header.length + bodyLength);
+  frameStart(out, 1, header.length, bodyLength);
   out.set(header, 8);
-  out.set(body, 8 + header.length);
+  if (body !== undefined) out.set(body, 8 + header.length);
   return out;
 }
 
-/** fastjson's field order; JSON.stringify leaves an undefined remark or extFields out, as fastjson does null. */
-function jsonHeader(frame: Frame): Uint8Array {
-  const fields = {
-    code: frame.code,
-    extFields: frame.extFields,
-    flag: frame.flag,
-    language: frame.language,
-    opaque: frame.opaque,
-    remark: frame.remark,
-    serializeTypeCurrentRPC: frame.serializeType,
-    version: frame.version,
-  };
-  return utf8Encoder.encode(JSON.stringify(fields));
+/** The frame's length, then its serialize type (high byte) and header length. */
+function frameStart(out: Uint8Array, serializeType: number, headerLength: number, bodyLength: number): void {
+  writeInt32(out, 0, 4 + headerLength + bodyLength);
+  writeInt32(out, 4, (serializeType << 24) | headerLength);
+}
+
+/**
+ * The JSON header as JSON.stringify writes a bean in fastjson's field order; an undefined remark
+ * or extFields is left out, as fastjson leaves out null.
+ */
+function jsonHeader(frame: Frame): string {
+  let text = `{"code":${frame.code}`;
+  if (frame.extFields !== undefined) text += `,"extFields":${JSON.stringify(frame.extFields)}`;
+  text += `,"flag":${frame.flag},"language":${JSON.stringify(frame.language)},"opaque":${frame.opaque}`;
+  if (frame.remark !== undefined) text += `,"remark":${JSON.stringify(frame.remark)}`;
+  return `${text},"serializeTypeCurrentRPC":"${frame.serializeType}","version":${frame.version}}`;
 }
 
 function rocketmqHeader(frame: Frame): Uint8Array {
@@ -129,25 +150,42 @@ function languageCode(language: string): number {
  */
 export function decodeFrame(bytes: Uint8Array): Frame {
   if (bytes.length < 4) throw new FrameError(`a frame of ${bytes.length} bytes has no header length`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const word = view.getInt32(0);
+  const word = readInt32(bytes, 0);
   const headerLength = word & 0xffffff;
   if (headerLength > bytes.length - 4)
     throw new FrameError(`decode error, bad header length: ${headerLength}`);
   const type = SERIALIZE_TYPES[(word >>> 24) & 0xff];
   if (type === undefined) throw new FrameError(`unknown serialize type ${(word >>> 24) & 0xff}`);
-  const header = bytes.subarray(4, 4 + headerLength);
-  const fields = type === 'JSON' ? readJsonHeader(header) : readRocketmqHeader(header);
+  const fields =
+    type === 'JSON'
+      ? readJsonHeader(decodeUtf8(bytes, 4, 4 + headerLength))
+      : readRocketmqHeader(bytes.subarray(4, 4 + headerLength));
   const body = bytes.length > 4 + headerLength ? bytes.subarray(4 + headerLength) : undefined;
-  return { ...fields, serializeType: type, ...(body === undefined ? {} : { body }) };
+  return frameOf(fields, type, body);
 }
 
 type HeaderFields = Omit<Frame, 'serializeType' | 'body'>;
 
-function readJsonHeader(bytes: Uint8Array): HeaderFields {
+/** A Frame with its optional fields only where they are, in one shape. */
+function frameOf(fields: HeaderFields, serializeType: SerializeType, body: Uint8Array | undefined): Frame {
+  const frame: { -readonly [K in keyof Frame]: Frame[K] } = {
+    code: fields.code,
+    language: fields.language,
+    version: fields.version,
+    opaque: fields.opaque,
+    flag: fields.flag,
+    serializeType,
+  };
+  if (fields.remark !== undefined) frame.remark = fields.remark;
+  if (fields.extFields !== undefined) frame.extFields = fields.extFields;
+  if (body !== undefined) frame.body = body;
+  return frame;
+}
+
+function readJsonHeader(text: string): HeaderFields {
   let parsed: unknown;
   try {
-    parsed = parseFastjson(utf8Decoder.decode(bytes));
+    parsed = parseFastjson(text);
   } catch (error) {
     if (error instanceof FastjsonError) throw new FrameError(`header: ${error.message}`);
     throw error;
@@ -180,12 +218,25 @@ function intField(h: Record<string, unknown>, name: string, required: boolean): 
   return v;
 }
 
-/** fastjson's HashMap<String, String>: numbers and booleans become their text, null is no value. */
+/**
+ * fastjson's HashMap<String, String>: numbers and booleans become their text, null is no value.
+ * The parsed object itself when every value is text already (what a Java peer writes).
+ */
 function readExtFields(value: unknown): Record<string, string> | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw new FrameError('extFields is not an object');
+  if (typeof value !== 'object' || Array.isArray(value) || value instanceof JavaMap)
+    throw new FrameError('extFields is not an object');
+  const parsed = value as Record<string, unknown>;
+  for (const k in parsed) {
+    if (typeof parsed[k] !== 'string') return textOnly(parsed);
+  }
+  return parsed as Record<string, string>;
+}
+
+function textOnly(parsed: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) {
+  for (const k in parsed) {
+    const v = parsed[k];
     if (v === null) continue;
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
       throw new FrameError(`extFields.${k} is not text`);

@@ -48,7 +48,11 @@ export function commandToFrame(command: RemotingCommand, options: WireOptions): 
 
 function textFields(ext: ExtFields): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(ext)) if (value !== undefined) setOwn(out, name, String(value));
+  for (const name in ext) {
+    if (!Object.hasOwn(ext, name)) continue;
+    const value = ext[name];
+    if (value !== undefined) setOwn(out, name, String(value));
+  }
   return out;
 }
 
