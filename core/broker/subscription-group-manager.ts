@@ -17,6 +17,7 @@ import { dataVersionSchema } from '../protocol/topic-config.ts';
 import { configPath, VersionedTableConfigManager } from './config-manager.ts';
 import { json } from './json-bytes.ts';
 import { parseFastjson } from '../protocol/fastjson.ts';
+import { plainParse } from '../protocol/plain-reader.ts';
 
 export const subscriptionGroupConfigSchema = z.object({
   groupName: z.string(),
@@ -30,6 +31,9 @@ export const subscriptionGroupConfigSchema = z.object({
   notifyConsumerIdsChangedEnable: z.boolean().default(true),
 });
 export type SubscriptionGroupConfig = Readonly<z.output<typeof subscriptionGroupConfigSchema>>;
+
+/** The defaults filled in with no zod bookkeeping: every broker makes its built-in groups at start. */
+const readGroupConfig = plainParse(subscriptionGroupConfigSchema);
 
 /** subscriptionGroup.json, and the GET_ALL_SUBSCRIPTIONGROUP_CONFIG body (SubscriptionGroupWrapper). */
 export const subscriptionGroupWrapperSchema = z.object({
@@ -56,7 +60,7 @@ export function newSubscriptionGroupConfig(
   groupName: string,
   init: Partial<SubscriptionGroupConfig> = {},
 ): SubscriptionGroupConfig {
-  return subscriptionGroupConfigSchema.parse({ ...init, groupName });
+  return readGroupConfig({ ...init, groupName });
 }
 
 export interface SubscriptionGroupManagerOptions {

@@ -97,6 +97,19 @@ describe('TopicConfigManager', () => {
     expect(Object.keys(parsed().topicConfigTable)).toEqual(['M']);
   });
 
+  test('each registration wrapper is a new copy that later changes leave alone, as an encoded body', () => {
+    const { env } = probeMachine({ seed: 1 });
+    const { topics } = manager(env());
+    topics.updateTopicConfig('__proto__', topics.selectTopicConfig('TBW102')!);
+    const before = topics.topicConfigWrapper();
+    const text = JSON.stringify(before);
+    topics.updateTopicConfig('TBW102', { ...topics.selectTopicConfig('TBW102')!, perm: 2 });
+    expect(JSON.stringify(before)).toBe(text);
+    expect(topics.topicConfigWrapper()).not.toBe(before);
+    expect(Object.getPrototypeOf(before.topicConfigTable)).toBe(Object.prototype);
+    expect(before).toEqual(structuredClone(before));
+  });
+
   test('the registration wrapper carries the broker permission when it lacks read or write', () => {
     const { env } = probeMachine({ seed: 1 });
     const { topics } = manager(env());

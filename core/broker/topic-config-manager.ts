@@ -188,6 +188,8 @@ export class TopicConfigManager extends VersionedTableConfigManager<TopicConfig>
       brokerPermission !== undefined && !(isReadable(brokerPermission) && isWriteable(brokerPermission));
     const topicConfigTable: Record<string, TopicConfig> = {};
     for (const [topic, config] of this.table) {
+      // An assignment to `__proto__` would set the object's prototype, not add a topic.
+      if (topic === '__proto__') continue;
       topicConfigTable[topic] = wipe ? { ...config, perm: brokerPermission } : { ...config };
     }
     return { topicConfigTable, dataVersion: { ...this.dataVersion } };
