@@ -2,6 +2,7 @@
 // core/ is written once against this interface and sim/ implements it deterministically, so the
 // code that is verified is the code that runs. A process is event-driven: each handler runs to
 // completion on a message, a timer or a disk completion; there are no free-running Promises.
+import { zeroPadded } from './message/bytes.ts';
 import type { ProbeName } from './probes.ts';
 
 export type TimerId = number;
@@ -29,6 +30,31 @@ export class DiskError extends Error {
   }
 }
 
+/** Where Disk.view found bytes: bytes[start, end). A reader fills one again and again. */
+export interface DiskSpan {
+  bytes: Uint8Array;
+  start: number;
+  end: number;
+}
+
+/** A span to fill, for each reader that keeps one. */
+export function newDiskSpan(): DiskSpan {
+  return { bytes: new Uint8Array(0), start: 0, end: 0 };
+}
+
+/**
+ * `span`, made `length` bytes long by a copy with zeros after its bytes when it is shorter (a
+ * mapped file's bytes past what the disk holds read as zeros).
+ */
+export function zeroPadSpan(span: DiskSpan, length: number): DiskSpan {
+  const { bytes, start, end } = span;
+  if (end - start >= length) return span;
+  span.bytes = zeroPadded(bytes.subarray(start, end), length);
+  span.start = 0;
+  span.end = length;
+  return span;
+}
+
 export interface ByteRange {
   offset: number;
   length: number;
@@ -53,10 +79,12 @@ export interface Disk {
   /** A copy of up to `length` bytes from `offset`; shorter at the end of the file. */
   read(path: string, offset: number, length: number): Uint8Array;
   /**
-   * read's bytes in place, not copied (a slice of a MappedByteBuffer): they change if the file is
-   * written, truncated or damaged there. For a reader that decodes them at once and keeps nothing.
+   * read's bytes in place, not copied (a slice of a MappedByteBuffer): `span` is set to a buffer
+   * and the range of it that holds them, so a read makes no object. They change if the file is
+   * written, truncated or damaged there, and a write may move them: for a reader that decodes
+   * them at once, within the range, and keeps nothing.
    */
-  view(path: string, offset: number, length: number): Uint8Array;
+  view(path: string, offset: number, length: number, span: DiskSpan): void;
   truncate(path: string, size: number): void;
   delete(path: string): void;
   /**

@@ -11,7 +11,14 @@
 // statfs, so the store's disk-space checks see the real disk, as RocketMQ's do.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DiskError, type ByteRange, type Disk, type DiskErrorCode, type DiskUsage } from '../core/env.ts';
+import {
+  DiskError,
+  type ByteRange,
+  type Disk,
+  type DiskErrorCode,
+  type DiskSpan,
+  type DiskUsage,
+} from '../core/env.ts';
 
 function diskError(error: unknown, file: string): DiskError {
   const code = (error as NodeJS.ErrnoException).code;
@@ -103,8 +110,12 @@ export class FileDisk implements Disk {
     }
   }
 
-  view(file: string, offset: number, length: number): Uint8Array {
-    return this.read(file, offset, length);
+  /** A copy (the files are not mapped): the span is all of it. */
+  view(file: string, offset: number, length: number, span: DiskSpan): void {
+    const bytes = this.read(file, offset, length);
+    span.bytes = bytes;
+    span.start = 0;
+    span.end = bytes.length;
   }
 
   truncate(file: string, size: number): void {
@@ -144,7 +155,10 @@ export class FileDisk implements Disk {
 
   usage(): DiskUsage {
     const stats = fs.statfsSync(path.resolve(this.options.base));
-    return { usedBytes: (stats.blocks - stats.bfree) * stats.bsize, capacityBytes: stats.blocks * stats.bsize };
+    return {
+      usedBytes: (stats.blocks - stats.bfree) * stats.bsize,
+      capacityBytes: stats.blocks * stats.bsize,
+    };
   }
 
   /** Closes every file (the process is stopping); the files stay as written. */

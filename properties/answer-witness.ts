@@ -14,6 +14,7 @@ import { RequestCode } from '../core/protocol/request-code.ts';
 import { parseSendMessageHeader } from '../core/protocol/send-message-header.ts';
 import { isWriteable } from '../core/protocol/perm-name.ts';
 import { MASTER_ID, type TopicRouteData } from '../core/protocol/route-data.ts';
+import { newDiskSpan } from '../core/env.ts';
 import { checkRecordForDispatch } from '../core/store/commit-log-record.ts';
 import { commitLogOffsetOf } from '../core/message/message-id.ts';
 import { MessageConst } from '../core/message/message.ts';
@@ -219,13 +220,16 @@ function recordAt(disk: SimDisk, dir: string, msgId: string, lastFiles: LastFile
   const fileSize = disk.size(path);
   if (at >= fileSize) return missing(offset, `offset ${offset} lies past the end of ${path}`);
   // Only what dispatch reads (its UNIQ_KEY among them), the body's CRC checked.
-  const checked = checkRecordForDispatch(disk.view(path, 0, fileSize), at, CHECK_CRC);
+  disk.view(path, 0, fileSize, span);
+  const checked = checkRecordForDispatch(span.bytes.subarray(span.start, span.end), at, CHECK_CRC);
   if (checked.kind !== 'valid') return missing(offset, `no record at offset ${offset} of the CommitLog`);
   const { uniqKey } = checked.record;
   return { offset, size: checked.size, uniqKey, unflushedBytes: disk.unflushedIn(path, at, checked.size) };
 }
 
 const CHECK_CRC = { checkCRC: true };
+/** Where recordAt finds a file's bytes in place, read at once. */
+const span = newDiskSpan();
 
 const missing = (offset: number, problem: string): RecordSeen => ({
   offset,

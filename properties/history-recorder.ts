@@ -31,7 +31,10 @@ export function recordHistory(records: readonly TraceRecord[]): History {
   const mayBeStored = new Set<string>();
   /** Deliveries so far per group and message key. */
   const attempts = new Map<string, Map<string, number>>();
-  for (const r of records) {
+  // Indexed: a pass made once a run runs mostly unoptimized, where for-of makes an iterator result
+  // an element.
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
     const f = r.fields ?? NO_FIELDS;
     // Each op is one literal, its index in it: Jepsen's field order, with no property added later.
     if (r.event === 'producer.send') {

@@ -135,7 +135,9 @@ function indexOf(history: History): HistoryIndex {
   const effects: EffectOp[] = [];
   const nemesis: NemesisOp[] = [];
   const faultsAndResets: (NemesisOp | ResetOffsetOp)[] = [];
-  for (const op of history) {
+  // Indexed, as recordHistory's pass: no iterator result an op.
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
     if (isSend(op)) {
       sends.push(op);
       if (op.type !== 'invoke') sendOutcomes.set(op.value.key, op);
@@ -156,7 +158,10 @@ function indexOf(history: History): HistoryIndex {
   }
   // A set of the few unfinished keys rather than of every key attempted.
   const unfinishedKeys = new Set<string>();
-  for (const op of sends) if (!sendOutcomes.has(op.value.key)) unfinishedKeys.add(op.value.key);
+  for (let i = 0; i < sends.length; i++) {
+    const { key } = sends[i]!.value;
+    if (!sendOutcomes.has(key)) unfinishedKeys.add(key);
+  }
   return {
     sends,
     sendOutcomes,

@@ -157,10 +157,15 @@ function addQueues(
 ): number {
   const { brokerName, offsets, store } = broker.ctx;
   let count = 0;
-  for (const cq of store.consumeQueues.queuesOf(topic)) {
+  // The store's array of queues (the topic's in creation order) walked by index: a sample makes no
+  // iterator result a queue or group.
+  const queues = store.consumeQueues.queues;
+  for (let q = 0; q < queues.length; q++) {
+    const cq = queues[q]!;
+    if (cq.topic !== topic) continue;
     log.push(log.queue(brokerName, cq.queueId));
     log.push(cq.maxOffsetInQueue());
-    for (const group of groups) log.push(offsets.queryOffset(group, topic, cq.queueId));
+    for (let g = 0; g < groups.length; g++) log.push(offsets.queryOffset(groups[g]!, topic, cq.queueId));
     count++;
   }
   return count;

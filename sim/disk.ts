@@ -40,7 +40,7 @@
 // shared by concurrent flushes, sparse files (a file's size is its bytes in memory), and
 // corruption of bytes in flight.
 import { z } from 'zod';
-import { DiskError, type ByteRange, type Disk, type DiskUsage } from '../core/env.ts';
+import { DiskError, type ByteRange, type Disk, type DiskSpan, type DiskUsage } from '../core/env.ts';
 import { withRoom } from '../core/message/bytes.ts';
 import type { SeededRng } from './rng.ts';
 import type { Scheduler, SimEvent } from './scheduler.ts';
@@ -232,14 +232,16 @@ export class SimDisk implements Disk {
   }
 
   read(path: string, offset: number, length: number): Uint8Array {
-    return this.view(path, offset, length).slice();
+    const file = this.located(path, offset, length);
+    return file.cache.slice(Math.min(offset, file.length), Math.min(offset + length, file.length));
   }
 
-  view(path: string, offset: number, length: number): Uint8Array {
-    checkIndex('offset', offset);
-    checkIndex('length', length);
-    const file = this.get(path);
-    return file.cache.subarray(Math.min(offset, file.length), Math.min(offset + length, file.length));
+  /** The page cache itself: no object a read (the cache's bytes past the file's size are zeros). */
+  view(path: string, offset: number, length: number, span: DiskSpan): void {
+    const file = this.located(path, offset, length);
+    span.bytes = file.cache;
+    span.start = Math.min(offset, file.length);
+    span.end = Math.min(offset + length, file.length);
   }
 
   truncate(path: string, size: number): void {
@@ -378,9 +380,7 @@ export class SimDisk implements Disk {
 
   /** A copy of what the medium holds, as read would after a power loss now (without a torn page). */
   durableRead(path: string, offset: number, length: number): Uint8Array {
-    checkIndex('offset', offset);
-    checkIndex('length', length);
-    const file = this.get(path);
+    const file = this.located(path, offset, length);
     const end = Math.min(offset + length, file.durableLength);
     return file.durable.slice(Math.min(offset, end), end);
   }
@@ -415,6 +415,13 @@ export class SimDisk implements Disk {
 
   get pendingFlushes(): number {
     return this.pending.size;
+  }
+
+  /** The file a read of [offset, offset + length) goes to, once the range is checked. */
+  private located(path: string, offset: number, length: number): SimFile {
+    checkIndex('offset', offset);
+    checkIndex('length', length);
+    return this.get(path);
   }
 
   private get(path: string): SimFile {

@@ -223,7 +223,7 @@ export class SimNode implements TimerOwner {
       list: (dir) => this.machineDisk.list(dir),
       write: (path, offset, data) => this.machineDisk.write(path, offset, data),
       read: (path, offset, length) => this.machineDisk.read(path, offset, length),
-      view: (path, offset, length) => this.machineDisk.view(path, offset, length),
+      view: (path, offset, length, span) => this.machineDisk.view(path, offset, length, span),
       truncate: (path, size) => this.machineDisk.truncate(path, size),
       delete: (path) => this.machineDisk.delete(path),
       allocate: (path, length) => this.machineDisk.allocate(path, length),

@@ -1,6 +1,7 @@
 // Network endpoints as stored in CommitLog records (bornHost, storeHost) and message ids.
 // Simplification: IPv4 only, since every simulated address is "a.b.c.d:port"; RocketMQ's IPv6
 // forms (16-byte address, sysFlag bits 4 and 5) are not modelled.
+import { readInt32 } from './bytes.ts';
 
 /** An IPv4 endpoint; `ip` is dotted-quad text so traces and reports read naturally. */
 export interface Host {
@@ -50,13 +51,14 @@ export function writeHost(view: DataView, pos: number, host: Host): void {
   view.setInt32(pos + 4, host.port);
 }
 
-export function readHost(view: DataView, pos: number): Host {
-  const ip = view.getUint32(pos);
-  const port = view.getInt32(pos + 4);
+/** The host whose 8 bytes (address, port) are at `pos`, read off the bytes in place (no DataView). */
+export function readHost(bytes: Uint8Array, pos: number): Host {
+  const ip = readInt32(bytes, pos) >>> 0;
+  const port = readInt32(bytes, pos + 4);
   let ports = read.get(ip);
   const known = ports?.get(port);
   if (known !== undefined) return known;
-  const host = Object.freeze({ ip: [0, 1, 2, 3].map((i) => view.getUint8(pos + i)).join('.'), port });
+  const host = Object.freeze({ ip: [0, 1, 2, 3].map((i) => bytes[pos + i]!).join('.'), port });
   if (ports === undefined && read.size < CACHE_LIMIT) read.set(ip, (ports = new Map()));
   if (ports !== undefined && ports.size < CACHE_LIMIT) ports.set(port, host);
   return host;

@@ -4,7 +4,7 @@
 // offsetMsgId is the broker-side id: store host IPv4 4 + port 4 + CommitLog offset 8.
 // Also the civil calendar (UTC) both need, since core/ may not use Date.
 // Simplifications: months start at 00:00 UTC (Java uses the JVM's time zone); IPv4 only.
-import { fromHex, getInt64, setInt64, toHex, viewOf } from './bytes.ts';
+import { fromHex, readInt64, setInt64, toHex, viewOf } from './bytes.ts';
 import { readHost, writeHost, type Host } from './host.ts';
 
 const MS_PER_DAY = 86_400_000;
@@ -115,9 +115,10 @@ export interface UniqKeyParts {
 }
 
 export function parseUniqKey(id: string): UniqKeyParts {
-  const view = viewOf(fixedLengthHex(id, 16));
+  const bytes = fixedLengthHex(id, 16);
+  const view = viewOf(bytes);
   return {
-    ip: readHost(view, 0).ip,
+    ip: readHost(bytes, 0).ip,
     pid: view.getUint16(4),
     classLoaderHash: view.getInt32(6),
     msSinceMonthStart: view.getInt32(10),
@@ -132,8 +133,8 @@ export function encodeOffsetMsgId(storeHost: Host, commitLogOffset: number): str
 }
 
 export function decodeOffsetMsgId(id: string): { storeHost: Host; commitLogOffset: number } {
-  const view = viewOf(fixedLengthHex(id, 16));
-  return { storeHost: readHost(view, 0), commitLogOffset: getInt64(view, 8) };
+  const bytes = fixedLengthHex(id, 16);
+  return { storeHost: readHost(bytes, 0), commitLogOffset: readInt64(bytes, 8) };
 }
 
 const OFFSET_MSG_ID = /^[0-9A-Fa-f]{32}$/;

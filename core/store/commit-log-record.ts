@@ -244,15 +244,17 @@ function corrupt(size: number, reason: string): CheckFailure {
  * Validates the record at `offset` in the order checkMessageAndReturnSize reads it, and on success
  * fills `at`. Java reads each variable part into an array of TOTALSIZE bytes, so a part longer
  * than that fails like a short buffer; the body is read (and so bounded) only when it is returned
- * or CRC-checked. Fields are read straight off the bytes: no DataView, no object per field.
+ * or CRC-checked. Fields are read straight off the bytes: no DataView, no object per field. The
+ * buffer ends at `end` (a reader in place bounds a record within a larger buffer).
  */
 function locate(
   buf: Uint8Array,
   offset: number,
+  end: number,
   readBody: boolean,
   checkCRC: boolean,
 ): CheckFailure | undefined {
-  if (!Number.isInteger(offset) || offset < 0 || buf.length - offset < 8) {
+  if (!Number.isInteger(offset) || offset < 0 || end - offset < 8) {
     return corrupt(-1, `no record header at offset ${offset}`);
   }
   const size = readInt32(buf, offset);
@@ -260,13 +262,13 @@ function locate(
   if (magic === BLANK_MAGIC_CODE) return END_OF_FILE;
   if (magic !== MESSAGE_MAGIC_CODE) return corrupt(-1, `bad magic code 0x${(magic >>> 0).toString(16)}`);
   if (size < 8) return corrupt(-1, `total size ${size} cannot hold a host field`);
-  if (buf.length - offset < RecordLayout.BODY) return corrupt(-1, 'short buffer in the fixed fields');
+  if (end - offset < RecordLayout.BODY) return corrupt(-1, 'short buffer in the fixed fields');
   if (readInt32(buf, offset + RecordLayout.SYSFLAG) & IPV6_FLAGS) {
     return corrupt(-1, 'IPv6 host (not modelled)');
   }
   const bodyLength = Math.max(0, readInt32(buf, offset + RecordLayout.BODYLEN));
   let pos = offset + RecordLayout.BODY;
-  if (bodyLength > buf.length - pos || ((readBody || checkCRC) && bodyLength > size)) {
+  if (bodyLength > end - pos || ((readBody || checkCRC) && bodyLength > size)) {
     return corrupt(-1, `body of ${bodyLength} B overruns the record or the buffer`);
   }
   if (checkCRC && bodyLength > 0) {
@@ -274,16 +276,16 @@ function locate(
     if (bodyCrc(buf.subarray(pos, pos + bodyLength)) !== stored) return corrupt(-1, BODY_CRC_MISMATCH);
   }
   pos += bodyLength;
-  if (pos >= buf.length) return corrupt(-1, 'short buffer at the topic length');
+  if (pos >= end) return corrupt(-1, 'short buffer at the topic length');
   const topicLength = (buf[pos++]! << 24) >> 24; // a Java byte: signed
-  if (topicLength < 0 || topicLength > size || pos + topicLength + 2 > buf.length) {
+  if (topicLength < 0 || topicLength > size || pos + topicLength + 2 > end) {
     return corrupt(-1, `topic of ${topicLength} B overruns the record or the buffer`);
   }
   const topicStart = pos;
   pos += topicLength;
   const propertiesLength = Math.max(0, (((buf[pos]! << 8) | buf[pos + 1]!) << 16) >> 16); // a Java short
   pos += 2;
-  if (propertiesLength > size || pos + propertiesLength > buf.length) {
+  if (propertiesLength > size || pos + propertiesLength > end) {
     return corrupt(-1, `properties of ${propertiesLength} B overrun the record or the buffer`);
   }
   const expected = calMsgLength(bodyLength, topicLength, propertiesLength);
@@ -316,9 +318,17 @@ const stored: StoredFields = {
   bodyCRC: 0,
 };
 
-/** MessageDecoder.decode: the whole record at `offset` as a MessageExt (body copied); never throws. */
-export function decodeRecord(buf: Uint8Array, offset: number, checkCRC: boolean): MessageExt | CheckFailure {
-  const failure = locate(buf, offset, true, checkCRC);
+/**
+ * MessageDecoder.decode: the whole record at `offset` (of a buffer that ends at `end`) as a
+ * MessageExt (body copied); never throws.
+ */
+export function decodeRecord(
+  buf: Uint8Array,
+  offset: number,
+  checkCRC: boolean,
+  end = buf.length,
+): MessageExt | CheckFailure {
+  const failure = locate(buf, offset, end, true, checkCRC);
   if (failure !== undefined) return failure;
   const L = RecordLayout;
   const bodyStart = offset + L.BODY;
@@ -328,16 +338,14 @@ export function decodeRecord(buf: Uint8Array, offset: number, checkCRC: boolean)
   init.flag = readInt32(buf, offset + L.FLAG);
   // The properties' bytes, copied: the message decodes them only if something needs their Map.
   init.encodedProperties = buf.slice(at.propertiesStart, at.propertiesStart + at.propertiesLength);
-  // readHost needs a DataView: the one view this decode makes.
-  const view = viewOf(buf);
   stored.queueId = readInt32(buf, offset + L.QUEUEID);
   stored.queueOffset = readInt64(buf, offset + L.QUEUEOFFSET);
   stored.commitLogOffset = readInt64(buf, offset + L.PHYSICALOFFSET);
   stored.sysFlag = readInt32(buf, offset + L.SYSFLAG);
   stored.bornTimestamp = readInt64(buf, offset + L.BORNTIMESTAMP);
-  stored.bornHost = readHost(view, offset + L.BORNHOST);
+  stored.bornHost = readHost(buf, offset + L.BORNHOST);
   stored.storeTimestamp = readInt64(buf, offset + L.STORETIMESTAMP);
-  stored.storeHost = readHost(view, offset + L.STOREHOST);
+  stored.storeHost = readHost(buf, offset + L.STOREHOST);
   stored.reconsumeTimes = readInt32(buf, offset + L.RECONSUMETIMES);
   stored.preparedTransactionOffset = readInt64(buf, offset + L.PREPAREDTRANSACTIONOFFSET);
   stored.bodyCRC = readInt32(buf, offset + L.BODYCRC);
@@ -345,12 +353,18 @@ export function decodeRecord(buf: Uint8Array, offset: number, checkCRC: boolean)
 }
 
 /**
- * One property of the record at `offset`, read in place: what decodeRecord(...).getProperty(name)
- * gives, with no MessageExt, body or properties copied. Null when decodeRecord would find no valid
- * record there (CRC unchecked), undefined when the record has no such property.
+ * One property of the record at `offset` (of a buffer that ends at `end`), read in place: what
+ * decodeRecord(...).getProperty(name) gives, with no MessageExt, body or properties copied. Null
+ * when decodeRecord would find no valid record there (CRC unchecked), undefined when the record
+ * has no such property.
  */
-export function readRecordProperty(buf: Uint8Array, offset: number, name: string): string | undefined | null {
-  if (locate(buf, offset, true, false) !== undefined) return null;
+export function readRecordProperty(
+  buf: Uint8Array,
+  offset: number,
+  end: number,
+  name: string,
+): string | undefined | null {
+  if (locate(buf, offset, end, true, false) !== undefined) return null;
   return findProperty(buf, name, at.propertiesStart, at.propertiesStart + at.propertiesLength);
 }
 
@@ -444,7 +458,7 @@ export function readDispatchRequest(
   options: DispatchCheckOptions,
   into: DispatchRequest,
 ): CheckFailure | undefined {
-  const failure = locate(buf, offset, false, options.checkCRC);
+  const failure = locate(buf, offset, buf.length, false, options.checkCRC);
   if (failure !== undefined) return failure;
   const L = RecordLayout;
   into.storeSize = at.size;

@@ -11,7 +11,7 @@
 // Simplifications: one put at a time (a handler runs to completion, so no put lock is needed);
 // a disk error on append (only the live disk, whose files are not preallocated, can fail there)
 // answers UNKNOWN_ERROR (RocketMQ would crash on a SIGBUS of the mmap).
-import { DiskError, type Env } from '../env.ts';
+import { DiskError, newDiskSpan, type DiskSpan, type Env } from '../env.ts';
 import type { Host } from '../message/host.ts';
 import { encodeOffsetMsgId } from '../message/message-id.ts';
 import { withRoom } from '../message/bytes.ts';
@@ -46,6 +46,8 @@ export class CommitLog {
   private readonly maxDelayLevel: number;
   /** Each put encodes its record here (RocketMQ's encoder buffer), then the file copies it. */
   private encoded = new Uint8Array(4096);
+  /** The view read() and getData() cut. */
+  private readonly span = newDiskSpan();
   /** Where and when the record being put goes, refilled by each put. */
   private readonly placement: RecordPlacement;
 
@@ -98,13 +100,22 @@ export class CommitLog {
 
   /**
    * The record bytes at `offset` (a CQ entry's commitLogOffset and size), in place as RocketMQ's
-   * selectMappedBuffer gives them (Disk.view): the caller decodes them at once.
+   * selectMappedBuffer gives them (Disk.view): `span` gets them, with no object made, for a
+   * caller that decodes them at once. False when the log does not hold `size` bytes there.
    */
-  read(offset: number, size: number): Uint8Array | undefined {
+  selectMappedBuffer(offset: number, size: number, span: DiskSpan): boolean {
     const file = this.queue.findByOffset(offset);
-    if (file === undefined) return undefined;
-    const bytes = file.view(offset - file.fileFromOffset, size);
-    return bytes.length === size ? bytes : undefined;
+    if (file === undefined) return false;
+    file.view(offset - file.fileFromOffset, size, span);
+    return span.end - span.start === size;
+  }
+
+  /** selectMappedBuffer's bytes as an array of their own range (still in place). */
+  read(offset: number, size: number): Uint8Array | undefined {
+    const span = this.span;
+    return this.selectMappedBuffer(offset, size, span)
+      ? span.bytes.subarray(span.start, span.end)
+      : undefined;
   }
 
   /** Written bytes from `offset` to the end of its file, in place (getData): what dispatch reads. */
@@ -112,7 +123,9 @@ export class CommitLog {
     const file = this.queue.findByOffset(offset);
     if (file === undefined) return undefined;
     const position = offset - file.fileFromOffset;
-    return file.view(position, file.wrotePosition - position);
+    const span = this.span;
+    file.view(position, file.wrotePosition - position, span);
+    return span.bytes.subarray(span.start, span.end);
   }
 
   /** getData's bytes, copied: what replication sends. */

@@ -47,20 +47,22 @@ export function decodeCqEntry(buf: Uint8Array, pos: number): CqEntry | undefined
 /**
  * Whole entries read from one ConsumeQueue file, read only when a reader reaches them: a pull
  * reads up to 800 entries and may use the first few, as RocketMQ walks a SelectMappedBufferResult.
- * The field readers read in place; at() makes an entry object.
+ * The entries are bytes[start, end); the field readers read in place; at() makes an entry object.
  */
 export class CqEntryBuffer {
   readonly length: number;
 
-  constructor(private readonly bytes: Uint8Array) {
-    this.length = Math.floor(bytes.length / CQ_STORE_UNIT_SIZE);
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly start = 0,
+    end = bytes.length,
+  ) {
+    this.length = Math.floor((end - start) / CQ_STORE_UNIT_SIZE);
   }
 
   /** Entry i (0 ≤ i < length). */
   at(i: number): CqEntry {
-    const entry = decodeCqEntry(this.bytes, i * CQ_STORE_UNIT_SIZE);
-    if (entry === undefined) throw new RangeError(`entry ${i} of ${this.length}`);
-    return entry;
+    return decodeCqEntry(this.bytes, this.position(i))!;
   }
 
   commitLogOffsetAt(i: number): number {
@@ -78,7 +80,7 @@ export class CqEntryBuffer {
   private position(i: number): number {
     if (!Number.isInteger(i) || i < 0 || i >= this.length)
       throw new RangeError(`entry ${i} of ${this.length}`);
-    return i * CQ_STORE_UNIT_SIZE;
+    return this.start + i * CQ_STORE_UNIT_SIZE;
   }
 }
 

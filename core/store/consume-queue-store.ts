@@ -7,8 +7,6 @@
 import type { Disk } from '../env.ts';
 import { ConsumeQueue, consumeQueueDir } from './consume-queue.ts';
 
-const NO_QUEUES: readonly ConsumeQueue[] = [];
-
 export class ConsumeQueueStore {
   private readonly table = new Map<string, Map<number, ConsumeQueue>>();
   /** Every queue in iteration order, made again (not changed) when a queue is added. */
@@ -95,11 +93,6 @@ export class ConsumeQueueStore {
   /** Empties every queue (RocketMQ's destroyLogics, before a rebuild); the queues stay in the table. */
   destroy(): void {
     for (const cq of this) cq.destroy();
-  }
-
-  /** One topic's queues in creation order, with no generator (the report's sampler asks every second). */
-  queuesOf(topic: string): Iterable<ConsumeQueue> {
-    return this.table.get(topic)?.values() ?? NO_QUEUES;
   }
 
   /**

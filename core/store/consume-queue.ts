@@ -18,7 +18,7 @@
 // three files were unflushed at a power loss) leaves zero entries in the queue. A time search
 // picks its file by the store time of each file's last entry (5.x), never by file mtime;
 // correctMinOffset scans the first file only (4.9).
-import type { Disk } from '../env.ts';
+import { newDiskSpan, type Disk, type DiskSpan } from '../env.ts';
 import {
   BLANK_CQ_ENTRY,
   CqEntryBuffer,
@@ -31,7 +31,6 @@ import {
 import type { MappedFile } from './mapped-file.ts';
 import { MappedFileQueue } from './mapped-file-queue.ts';
 
-const NO_BYTES = new Uint8Array(0);
 /** The entry a put writes (RocketMQ's byteBufferIndex): one for all queues, as Disk.write copies it. */
 const entryBytes = new Uint8Array(UNIT);
 
@@ -72,6 +71,8 @@ export class ConsumeQueue {
   private maxPhysic = -1;
   /** A byte position, as RocketMQ's minLogicOffset. */
   private minLogic = 0;
+  /** Where viewAt finds entries in place. */
+  private readonly span = newDiskSpan();
 
   constructor(options: ConsumeQueueOptions) {
     const { disk, rootDir, topic, queueId, mappedFileSize } = options;
@@ -117,7 +118,8 @@ export class ConsumeQueue {
 
   /** The entry at queue offset cqOffset, if it is between the minimum and the write position. */
   get(cqOffset: number): CqEntry | undefined {
-    return decodeCqEntry(this.viewAt(cqOffset, UNIT), 0);
+    const { bytes, start, end } = this.viewAt(cqOffset, UNIT);
+    return end - start < UNIT ? undefined : decodeCqEntry(bytes, start);
   }
 
   /**
@@ -132,20 +134,30 @@ export class ConsumeQueue {
   /** getEntries' entries, each decoded only when a reader reaches it (RocketMQ's getIndexBuffer). */
   getIndexBuffer(cqOffset: number, maxCount: number): CqEntryBuffer {
     // A copy: the schedule service walks its buffer across puts that answer later.
-    return new CqEntryBuffer(this.viewAt(cqOffset, maxCount * UNIT).slice());
+    const { bytes, start, end } = this.viewAt(cqOffset, maxCount * UNIT);
+    return new CqEntryBuffer(bytes.slice(start, end));
   }
 
   /** getIndexBuffer's entries in place, for a reader done with them before anything else runs (a pull). */
   selectIndexBuffer(cqOffset: number, maxCount: number): CqEntryBuffer {
-    return new CqEntryBuffer(this.viewAt(cqOffset, maxCount * UNIT));
+    const { bytes, start, end } = this.viewAt(cqOffset, maxCount * UNIT);
+    return new CqEntryBuffer(bytes, start, end);
   }
 
-  /** Up to `length` bytes of entries from cqOffset within its file, in place; none outside the queue. */
-  private viewAt(cqOffset: number, length: number): Uint8Array {
+  /**
+   * Up to `length` bytes of entries from cqOffset within its file, in place (this queue's one
+   * span, read at once); none outside the queue.
+   */
+  private viewAt(cqOffset: number, length: number): DiskSpan {
+    const span = this.span;
     const position = cqOffset * UNIT;
-    if (!Number.isSafeInteger(cqOffset) || position < this.minLogic || length <= 0) return NO_BYTES;
-    const file = this.queue.findByOffset(position);
-    return file === undefined ? NO_BYTES : file.view(position - file.fileFromOffset, length);
+    const file =
+      !Number.isSafeInteger(cqOffset) || position < this.minLogic || length <= 0
+        ? undefined
+        : this.queue.findByOffset(position);
+    if (file === undefined) span.start = span.end = 0;
+    else file.view(position - file.fileFromOffset, length, span);
+    return span;
   }
 
   minOffsetInQueue(): number {

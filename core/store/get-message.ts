@@ -8,6 +8,7 @@
 // Simplifications: no SQL92 filter on properties, no commit-log-side filtering, messages are
 // decoded (RocketMQ hands out buffers), unless the caller brings a RecordReader that reads the
 // fields it needs off the bytes in place.
+import { newDiskSpan, type DiskSpan } from '../env.ts';
 import { MessageExt } from '../message/message.ts';
 import { decodeRecord } from './commit-log-record.ts';
 import type { CommitLog } from './commit-log.ts';
@@ -37,11 +38,11 @@ export interface GetMessageResult {
 
 /**
  * What a read does with each record's bytes instead of decoding a MessageExt (GetMessageResult's
- * messages then stay empty): read what it needs in place, at once, and say whether the bytes hold
- * a valid record (false: as a record decodeRecord refuses).
+ * messages then stay empty): read what it needs in place, at once, from bytes[start, end), and
+ * say whether they hold a valid record (false: as a record decodeRecord refuses).
  */
 export interface RecordReader {
-  read(record: Uint8Array): boolean;
+  read(bytes: Uint8Array, start: number, end: number): boolean;
 }
 
 /** Matches a ConsumeQueue entry's tagsCode against a subscription (RocketMQ's MessageFilter). */
@@ -124,14 +125,13 @@ function readEntries(
     const size = entries.sizeAt(i);
     maxPhyOffsetPulling = commitLogOffset;
     if (nextPhyFileStart >= 0 && commitLogOffset < nextPhyFileStart) continue;
-    if (
-      isBatchFull(config, size, maxMsgNums, bytes, found, maxOffsetPy - commitLogOffset > inMemory)
-    )
-      break;
+    if (isBatchFull(config, size, maxMsgNums, bytes, found, maxOffsetPy - commitLogOffset > inMemory)) break;
     if (filter !== undefined && !filter(entries.tagsCodeAt(i))) continue;
-    const record = commitLog.read(commitLogOffset, size);
     const valid =
-      record !== undefined && (reader === undefined ? decodeInto(record, result.messages) : reader.read(record));
+      commitLog.selectMappedBuffer(commitLogOffset, size, record) &&
+      (reader === undefined
+        ? decodeInto(record, result.messages)
+        : reader.read(record.bytes, record.start, record.end));
     if (!valid) {
       if (found === 0) result.status = 'MESSAGE_WAS_REMOVING';
       nextPhyFileStart = commitLog.rollNextFile(commitLogOffset);
@@ -146,9 +146,12 @@ function readEntries(
   result.suggestPullingFromSlave = maxOffsetPy - maxPhyOffsetPulling > inMemory;
 }
 
+/** Where each record read lies: one span for every read, each decoded before the next. */
+const record = newDiskSpan();
+
 /** A pull's read: the record decoded into the result's messages. */
-function decodeInto(record: Uint8Array, messages: MessageExt[]): boolean {
-  const decoded = decodeRecord(record, 0, false);
+function decodeInto({ bytes, start, end }: DiskSpan, messages: MessageExt[]): boolean {
+  const decoded = decodeRecord(bytes, start, false, end);
   if (!(decoded instanceof MessageExt)) return false;
   messages.push(decoded);
   return true;

@@ -9,8 +9,8 @@
 // Its blocks are reserved whole at creation (a full disk fails create with ENOSPC), as 4.9 maps
 // the whole file. Simplification: its size grows as entries are written, and bytes past its end
 // read as zeros, which is what the mapped zero-filled file would hold.
-import type { Disk } from '../env.ts';
-import { readInt32, writeInt32, zeroPadded } from '../message/bytes.ts';
+import { newDiskSpan, zeroPadSpan, type Disk, type DiskSpan } from '../env.ts';
+import { readInt32, writeInt32 } from '../message/bytes.ts';
 import {
   decodeIndexEntry,
   decodeIndexHeader,
@@ -37,6 +37,7 @@ export class IndexFile {
   private readonly headerBytes = new Uint8Array(INDEX_HEADER_SIZE);
   private readonly entryBytes = new Uint8Array(INDEX_ENTRY_SIZE);
   private readonly slotBytes = new Uint8Array(HASH_SLOT_SIZE);
+  private readonly span = newDiskSpan();
 
   private constructor(
     private readonly disk: Disk,
@@ -194,12 +195,19 @@ export class IndexFile {
   }
 
   private readEntry(n: number): IndexEntry {
-    const bytes = this.disk.view(this.path, entryPosition(this.geometry, n), INDEX_ENTRY_SIZE);
-    return decodeIndexEntry(zeroPadded(bytes, INDEX_ENTRY_SIZE), 0)!;
+    const { bytes, start } = this.view(entryPosition(this.geometry, n), INDEX_ENTRY_SIZE);
+    return decodeIndexEntry(bytes, start)!;
   }
 
   private readInt(position: number): number {
-    return readInt32(this.disk.view(this.path, position, HASH_SLOT_SIZE), 0);
+    const { bytes, start } = this.view(position, HASH_SLOT_SIZE);
+    return readInt32(bytes, start);
+  }
+
+  /** `length` bytes in place (this file's one span), zeros past the file's end as in a mapped file. */
+  private view(position: number, length: number): DiskSpan {
+    this.disk.view(this.path, position, length, this.span);
+    return zeroPadSpan(this.span, length);
   }
 
   private writeInt(position: number, value: number): void {

@@ -5,8 +5,7 @@
 // size grows as it is written (bytes past its end read as absent, as zeros would fail the same
 // checks); there is no transient store pool, so the committed position is the write position; a
 // flush fsyncs the dirty range in one call.
-import type { Disk } from '../env.ts';
-import { zeroPadded } from '../message/bytes.ts';
+import { newDiskSpan, zeroPadSpan, type Disk, type DiskSpan } from '../env.ts';
 import { mappedFileName } from './mapped-file-name.ts';
 
 export class MappedFile {
@@ -15,6 +14,8 @@ export class MappedFile {
   flushedPosition = 0;
   /** The store time of the last record appended (CommitLog files; 0 after a restart, as in RocketMQ). */
   storeTimestamp = 0;
+  /** The view read() copies and readRaw() cuts. */
+  private readonly span = newDiskSpan();
 
   constructor(
     private readonly disk: Disk,
@@ -48,20 +49,23 @@ export class MappedFile {
    * log gets whole files.
    */
   read(position: number, length: number): Uint8Array {
-    return this.written(position, length, false);
+    this.view(position, length, this.span);
+    const { bytes, start, end } = this.span;
+    return bytes.slice(start, end);
   }
 
-  /** read's bytes in place (selectMappedBuffer; see Disk.view), copied only where zeros stand in. */
-  view(position: number, length: number): Uint8Array {
-    return this.written(position, length, true);
-  }
-
-  private written(position: number, length: number, inPlace: boolean): Uint8Array {
+  /**
+   * read's bytes in place into `span` (selectMappedBuffer; see Disk.view), copied only where
+   * zeros stand in for bytes the disk no longer has.
+   */
+  view(position: number, length: number, span: DiskSpan): void {
     const end = Math.min(position + length, this.wrotePosition);
-    if (position < 0 || end <= position) return new Uint8Array(0);
-    const n = end - position;
-    const bytes = inPlace ? this.disk.view(this.path, position, n) : this.disk.read(this.path, position, n);
-    return bytes.length === n ? bytes : zeroPadded(bytes, n);
+    if (position < 0 || end <= position) {
+      span.start = span.end = 0;
+      return;
+    }
+    this.disk.view(this.path, position, end - position, span);
+    zeroPadSpan(span, end - position);
   }
 
   /**
@@ -70,7 +74,9 @@ export class MappedFile {
    */
   readRaw(position: number, length: number): Uint8Array {
     if (!this.disk.exists(this.path)) return new Uint8Array(0);
-    return this.disk.view(this.path, position, Math.min(length, this.fileSize - position));
+    const span = this.span;
+    this.disk.view(this.path, position, Math.min(length, this.fileSize - position), span);
+    return span.bytes.subarray(span.start, span.end);
   }
 
   /** fsyncs what is written but not flushed; `done` runs once it is durable (or at once if clean). */

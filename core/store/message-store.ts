@@ -15,7 +15,7 @@
 // there once the store has started, with the same tries; the OS page cache is never busy
 // (OS_PAGECACHE_BUSY).
 import { parseOrThrow } from '../config-error.ts';
-import type { Env } from '../env.ts';
+import { newDiskSpan, type Env } from '../env.ts';
 import type { ProbeName } from '../probes.ts';
 import type { Host } from '../message/host.ts';
 import { MessageConst, MessageExt } from '../message/message.ts';
@@ -32,7 +32,7 @@ import {
   type GetMessageResult,
   type RecordReader,
 } from './get-message.ts';
-import { getInt64, viewOf } from '../message/bytes.ts';
+import { readInt32, readInt64 } from '../message/bytes.ts';
 import { IndexService } from './index-service.ts';
 import {
   messageStoreConfigSchema,
@@ -82,6 +82,8 @@ export class DefaultMessageStore {
    * in this simulation only, delay levels that sleep while their queue is empty.
    */
   private readonly arrivingListeners: Dispatcher[] = [];
+  /** Where a lookup by offset finds its bytes in place, read at once. */
+  private readonly span = newDiskSpan();
 
   constructor(options: MessageStoreOptions) {
     const env = (this.env = options.env);
@@ -250,10 +252,11 @@ export class DefaultMessageStore {
 
   /** The message whose record starts at `commitLogOffset`, if it is still stored. */
   lookMessageByOffset(commitLogOffset: number): MessageExt | undefined {
-    const head = this.commitLog.read(commitLogOffset, 4);
-    if (head === undefined) return undefined;
-    const record = this.commitLog.read(commitLogOffset, viewOf(head).getInt32(0));
-    const decoded = record && decodeRecord(record, 0, false);
+    const { commitLog, span } = this;
+    if (!commitLog.selectMappedBuffer(commitLogOffset, 4, span)) return undefined;
+    if (!commitLog.selectMappedBuffer(commitLogOffset, readInt32(span.bytes, span.start), span))
+      return undefined;
+    const decoded = decodeRecord(span.bytes, span.start, false, span.end);
     return decoded instanceof MessageExt ? decoded : undefined;
   }
 
@@ -348,8 +351,9 @@ export class DefaultMessageStore {
   };
 
   private storeTimestampAt(commitLogOffset: number): number | undefined {
-    const bytes = this.commitLog.read(commitLogOffset + RecordLayout.STORETIMESTAMP, 8);
-    return bytes && getInt64(viewOf(bytes), 0);
+    const { span } = this;
+    const at = commitLogOffset + RecordLayout.STORETIMESTAMP;
+    return this.commitLog.selectMappedBuffer(at, 8, span) ? readInt64(span.bytes, span.start) : undefined;
   }
 
   private maxPhysicOffsetOfConsumeQueues(): number {

@@ -138,10 +138,10 @@ export function forEachInQueue(
   visit: (key: string, queueOffset: number) => void,
 ): void {
   const reader: RecordReader = {
-    read(record) {
-      const key = readRecordProperty(record, 0, MessageConst.KEYS);
+    read(bytes, start, end) {
+      const key = readRecordProperty(bytes, start, end, MessageConst.KEYS);
       if (key === null) return false;
-      visit(key!, readInt64(record, RecordLayout.QUEUEOFFSET));
+      visit(key!, readInt64(bytes, start + RecordLayout.QUEUEOFFSET));
       return true;
     },
   };
