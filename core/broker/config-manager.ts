@@ -130,8 +130,7 @@ export abstract class ConfigManager {
     };
     if (!disk.exists(path)) return writeFile();
     try {
-      // The old file's bytes in place: the write copies them into the `.bak` at once.
-      this.overwrite(`${path}.bak`, disk.view(path, 0, disk.size(path)));
+      this.overwrite(`${path}.bak`, disk.read(path, 0, disk.size(path)));
       disk.flush(`${path}.bak`, writeFile);
     } catch (error) {
       failed(error);
