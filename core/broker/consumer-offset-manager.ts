@@ -118,17 +118,8 @@ export class ConsumerOffsetManager extends JsonTableConfigManager {
       json.raw(firstKey ? '\n\t\t' : ',\n\t\t');
       firstKey = false;
       json.string(key);
-      json.raw(': {');
-      const queues = this.queuesInObjectOrder(key);
-      let firstQueue = true;
-      for (const queueId of queues.keys()) {
-        json.raw(firstQueue ? '\n\t\t\t"' : ',\n\t\t\t"');
-        firstQueue = false;
-        json.raw(String(queueId));
-        json.raw('": ');
-        json.number(queues.get(queueId)!);
-      }
-      json.raw(firstQueue ? '}' : '\n\t\t}');
+      json.raw(': ');
+      json.numbers(this.queuesInObjectOrder(key), 2);
     }
     json.raw(firstKey ? '}\n}' : '\n\t}\n}');
   }

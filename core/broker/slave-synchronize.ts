@@ -34,6 +34,7 @@ import { plainParse } from '../protocol/plain-reader.ts';
 import { topicConfigSerializeWrapperSchema } from '../protocol/topic-config.ts';
 import { ConfigManager, configPath, type JsonTableConfigManager } from './config-manager.ts';
 import { parseFastjson } from '../protocol/fastjson.ts';
+import { utf8Encoder } from '../message/bytes.ts';
 import { consumerOffsetWrapperSchema, type ConsumerOffsetManager } from './consumer-offset-manager.ts';
 import {
   subscriptionGroupWrapperSchema,
@@ -51,9 +52,13 @@ export const SLAVE_SYNC_PERIOD_MS = 10_000;
 /** BrokerOuterAPI's getAll* requests wait 3 s for the master. */
 export const SLAVE_SYNC_TIMEOUT_MS = 3_000;
 
-/** The slave's delayOffset.json, written with the master's text as it came (MixAll.string2File). */
+/**
+ * The slave's delayOffset.json, written with the master's text as it came (MixAll.string2File).
+ * The text's bytes are made once a new text: a slave writes the file after every sync (10 s).
+ */
 class DelayOffsetFile extends ConfigManager {
-  text = '';
+  private text = '';
+  private bytes = new Uint8Array(0);
 
   constructor(
     env: Env,
@@ -70,8 +75,14 @@ class DelayOffsetFile extends ConfigManager {
     return this.text;
   }
 
+  protected override encodeBytes(): Uint8Array {
+    return this.bytes;
+  }
+
   decode(text: string): void {
+    if (text === this.text) return;
     this.text = text;
+    this.bytes = utf8Encoder.encode(text);
   }
 }
 
@@ -187,7 +198,7 @@ export class SlaveSynchronize {
 
   private syncDelayOffset(next: () => void): void {
     this.fetch('delayOffset', RequestCode.GET_ALL_DELAY_OFFSET, next, (text, master) => {
-      this.delayOffsets.text = text;
+      this.delayOffsets.decode(text);
       this.delayOffsets.persist();
       this.env.trace('slave.synced', { table: 'delayOffset', master });
     });
