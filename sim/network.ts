@@ -191,7 +191,8 @@ export class SimNetwork {
   /** The same connections by lower address, then higher: found with no key made a packet. */
   private readonly byPair = new Map<string, Map<string, Connection>>();
   private readonly freePackets: Packet[] = [];
-  private readonly blocked = new Set<string>();
+  /** Blocked directions: the receivers each sender may not reach, looked up with no key made. */
+  private readonly blocked = new Map<string, Set<string>>();
   private requestIds = 0;
   private connectionIds = 0;
   private observer: WireObserver | undefined;
@@ -279,8 +280,8 @@ export class SimNetwork {
     for (const a of from) {
       for (const b of to) {
         if (a === b) continue;
-        this.blocked.add(`${a}>${b}`);
-        if (!oneWay) this.blocked.add(`${b}>${a}`);
+        this.block(a, b);
+        if (!oneWay) this.block(b, a);
       }
     }
   }
@@ -304,8 +305,14 @@ export class SimNetwork {
   }
 
   isBlocked(from: string, to: string): boolean {
-    // No key is built while nothing is blocked: every packet asks, twice.
-    return this.blocked.size > 0 && this.blocked.has(`${from}>${to}`);
+    // Every packet asks, twice (when sent and when delivered).
+    return this.blocked.size > 0 && this.blocked.get(from)?.has(to) === true;
+  }
+
+  private block(from: string, to: string): void {
+    let receivers = this.blocked.get(from);
+    if (receivers === undefined) this.blocked.set(from, (receivers = new Set()));
+    receivers.add(to);
   }
 
   // --- internals ----------------------------------------------------------------------------
@@ -441,7 +448,7 @@ export class SimNetwork {
     // A request is its own Reply; a one-way message has none.
     if (request !== undefined) request.asked = body;
     if (endpoint.ctx.runsNow()) endpoint.serve?.(from, body, request, conn.id);
-    else endpoint.ctx.post(() => endpoint.serve?.(from, body, request, conn.id));
+    else postServe(endpoint, from, body, request, conn.id);
   }
 
   /** The server's reply to `request` (PendingRequest.answer). */
@@ -521,8 +528,26 @@ export class SimNetwork {
     else request.next.prev = request.prev;
     this.scheduler.cancel(request);
     if (request.ctx.runsNow()) request.callback.operationComplete(body, error);
-    else request.ctx.post(() => request.callback.operationComplete(body, error));
+    else postCompletion(request, body, error);
   }
+}
+
+// The closures for a process that does not run now (paused) are made in functions of their own:
+// a variable a closure captures lives in a context made each time its function is entered, so
+// in deliver or complete every packet would pay for it.
+
+function postServe(
+  endpoint: Endpoint,
+  from: string,
+  body: unknown,
+  reply: Reply | undefined,
+  channel: ChannelId,
+): void {
+  endpoint.ctx.post(() => endpoint.serve?.(from, body, reply, channel));
+}
+
+function postCompletion(request: PendingRequest, body: unknown, error: NetError | undefined): void {
+  request.ctx.post(() => request.callback.operationComplete(body, error));
 }
 
 function endIndex(conn: Connection, address: string): 0 | 1 {

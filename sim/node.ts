@@ -202,13 +202,18 @@ export class SimNode implements TimerOwner {
    */
   timerFired(timer: NodeTimer): void {
     this.parts.trace.timer(this.parts.scheduler.now, this.address);
-    const ctx = timer.ctx!;
-    if (this.currentState === 'paused') {
-      const id = timer.id;
-      ctx.post(() => timer.id === id && this.timers.release(timer)());
-      return;
-    }
-    ctx.post(this.timers.release(timer));
+    if (this.currentState === 'paused') return this.deferTimer(timer);
+    timer.ctx!.post(this.timers.release(timer));
+  }
+
+  /**
+   * A timer due on a paused node runs at the resume unless cancelled first. Its closure is made
+   * here, not in timerFired: what a closure captures lives in a context made on every entry to
+   * its function, and every timer of the node passes through timerFired.
+   */
+  private deferTimer(timer: NodeTimer): void {
+    const id = timer.id;
+    timer.ctx!.post(() => timer.id === id && this.timers.release(timer)());
   }
 
   private cancelTimer(id: TimerId): void {
@@ -233,10 +238,13 @@ export class SimNode implements TimerOwner {
     };
   }
 
-  /** A flush's completion, as its incarnation: with no second closure while the process runs. */
+  /**
+   * A flush's completion, as its incarnation: with no second closure (nor its context, see
+   * deferTimer) while the process runs.
+   */
   private completeFlush(ctx: ProcessContext, done: (error?: DiskError) => void, error?: DiskError): void {
     if (ctx.runsNow()) done(error);
-    else ctx.post(() => done(error));
+    else postFlushDone(ctx, done, error);
   }
 
   private netPort(ctx: ProcessContext): Net {
@@ -249,4 +257,8 @@ export class SimNode implements TimerOwner {
       onDisconnect: (handler) => network.onDisconnect(ctx, handler),
     };
   }
+}
+
+function postFlushDone(ctx: ProcessContext, done: (error?: DiskError) => void, error?: DiskError): void {
+  ctx.post(() => done(error));
 }

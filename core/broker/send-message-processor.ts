@@ -115,8 +115,6 @@ export function sendMessageProcessors(options: SendMessageProcessorOptions): Map
   ]);
 }
 
-type Checked = { topicConfig: TopicConfig } | { refused: RemotingCommand };
-
 export class SendMessageProcessor {
   private readonly ctx: BrokerContext;
   private readonly afterPut: AfterPut;
@@ -131,20 +129,18 @@ export class SendMessageProcessor {
     if (request.code === RequestCode.SEND_BATCH_MESSAGE || header.batch === true) {
       return reply?.answer(response(ResponseCode.SYSTEM_ERROR, 'batch messages are not modelled'));
     }
-    const checked = this.msgCheck(header, from);
-    if ('refused' in checked) return reply?.answer(checked.refused);
-    const { writeQueueNums } = checked.topicConfig;
+    const topicConfig = this.msgCheck(header, from, reply);
+    if (topicConfig === undefined) return;
+    const { writeQueueNums } = topicConfig;
     if (header.queueId < 0 && writeQueueNums <= 0) {
       return reply?.answer(response(ResponseCode.SYSTEM_ERROR, `topic[${header.topic}] has no write queue`));
     }
     const queueId = header.queueId < 0 ? this.randomQueueId(writeQueueNums) : header.queueId;
-    const target = this.handleRetryAndDLQ(header, queueId);
-    if ('refused' in target) return reply?.answer(target.refused);
     const properties = stringToProperties(header.properties ?? '');
     properties.set(MessageConst.CLUSTER, this.ctx.conf.broker.brokerClusterName);
     const put: PutMessageRequest = {
-      topic: target.topic,
-      queueId: target.queueId,
+      topic: header.topic,
+      queueId,
       flag: header.flag,
       body: request.body instanceof Uint8Array ? request.body : new Uint8Array(0),
       properties,
@@ -154,6 +150,7 @@ export class SendMessageProcessor {
       reconsumeTimes: header.reconsumeTimes ?? 0,
       preparedTransactionOffset: 0,
     };
+    if (!this.handleRetryAndDLQ(header, put, reply)) return;
     const answer = (result: PutMessageResult) => reply?.answer(sendResponse(result, queueId));
     if ((properties.get(MessageConst.TRAN_MSG) ?? '').toLowerCase() !== 'true') return this.put(put, answer);
     if (this.ctx.conf.broker.rejectTransactionMessage) {
@@ -241,21 +238,28 @@ export class SendMessageProcessor {
     });
   }
 
-  /** AbstractSendMessageProcessor.msgCheck: the topic's config, created if it may be, or the refusal. */
-  private msgCheck(header: SendMessageRequestHeader, from: string): Checked {
+  /**
+   * AbstractSendMessageProcessor.msgCheck: the topic's config, created if it may be; undefined
+   * once the refusal is answered (no result object or closure a send).
+   */
+  private msgCheck(
+    header: SendMessageRequestHeader,
+    from: string,
+    reply: Reply | undefined,
+  ): TopicConfig | undefined {
     const { topic } = header;
-    const refuse = (code: number, remark: string): Checked => ({ refused: response(code, remark) });
     const topics = this.options.topics;
     if (!isWriteable(this.ctx.conf.broker.brokerPermission) && topics.isOrderTopic(topic)) {
       return refuse(
+        reply,
         ResponseCode.NO_PERMISSION,
         `the broker[${this.ctx.brokerAddr}] sending message is forbidden`,
       );
     }
     const invalid = topicProblem(topic);
-    if (invalid !== undefined) return refuse(ResponseCode.SYSTEM_ERROR, invalid);
+    if (invalid !== undefined) return refuse(reply, ResponseCode.SYSTEM_ERROR, invalid);
     if (NOT_ALLOWED_SEND_TOPICS.has(topic)) {
-      return refuse(ResponseCode.NO_PERMISSION, `Sending message to topic[${topic}] is forbidden.`);
+      return refuse(reply, ResponseCode.NO_PERMISSION, `Sending message to topic[${topic}] is forbidden.`);
     }
     let topicConfig = topics.selectTopicConfig(topic);
     if (topicConfig === undefined) {
@@ -270,39 +274,41 @@ export class SendMessageProcessor {
         topicConfig = topics.createTopicInSendMessageBackMethod(topic, 1, READ_WRITE, 0);
       }
       if (topicConfig === undefined) {
-        return refuse(ResponseCode.TOPIC_NOT_EXIST, `topic[${topic}] not exist, apply first please!`);
+        return refuse(reply, ResponseCode.TOPIC_NOT_EXIST, `topic[${topic}] not exist, apply first please!`);
       }
     }
     if (header.queueId >= Math.max(topicConfig.writeQueueNums, topicConfig.readQueueNums)) {
       return refuse(
+        reply,
         ResponseCode.SYSTEM_ERROR,
         `request queueId[${header.queueId}] is illegal, topic ${topic}, producer: ${from}`,
       );
     }
-    return { topicConfig };
+    return topicConfig;
   }
 
-  /** A send to %RETRY%<group> past its reconsume budget goes to %DLQ%<group> instead. */
+  /**
+   * A send to %RETRY%<group> past its reconsume budget goes to %DLQ%<group> instead: `put` is
+   * moved there. False once the refusal is answered.
+   */
   private handleRetryAndDLQ(
     header: SendMessageRequestHeader,
-    queueId: number,
-  ): { topic: string; queueId: number } | { refused: RemotingCommand } {
-    if (!header.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) return { topic: header.topic, queueId };
+    put: PutMessageRequest,
+    reply: Reply | undefined,
+  ): boolean {
+    if (!header.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) return true;
     const groupName = header.topic.slice(RETRY_GROUP_TOPIC_PREFIX.length);
     const group = this.options.groups.findSubscriptionGroupConfig(groupName);
     if (group === undefined) {
-      return {
-        refused: response(
-          ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
-          `subscription group not exist, ${groupName}`,
-        ),
-      };
+      refuse(reply, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group not exist, ${groupName}`);
+      return false;
     }
     const max = header.maxReconsumeTimes ?? group.retryMaxTimes;
-    if ((header.reconsumeTimes ?? 0) < max) return { topic: header.topic, queueId };
-    const topic = dlqTopic(groupName);
-    this.options.topics.createTopicInSendMessageBackMethod(topic, DLQ_NUMS_PER_GROUP, READ_WRITE, 0);
-    return { topic, queueId: this.randomQueueId(DLQ_NUMS_PER_GROUP) };
+    if ((header.reconsumeTimes ?? 0) < max) return true;
+    put.topic = dlqTopic(groupName);
+    this.options.topics.createTopicInSendMessageBackMethod(put.topic, DLQ_NUMS_PER_GROUP, READ_WRITE, 0);
+    put.queueId = this.randomQueueId(DLQ_NUMS_PER_GROUP);
+    return true;
   }
 
   private put(request: PutMessageRequest, done: (result: PutMessageResult) => void): void {
@@ -324,6 +330,12 @@ export class SendMessageProcessor {
   private randomQueueId(n: number): number {
     return this.ctx.env.rng.int(99_999_999) % n;
   }
+}
+
+/** Answers a refused send; undefined, for a check's caller to return. */
+function refuse(reply: Reply | undefined, code: number, remark: string): undefined {
+  reply?.answer(response(code, remark));
+  return undefined;
 }
 
 /** handlePutMessageResult: the answer to a send, with where the message went if it was stored. */

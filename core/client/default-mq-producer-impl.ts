@@ -285,8 +285,16 @@ export class DefaultMQProducerImpl implements MQProducerInner {
     if (refused !== undefined) return done(refused, undefined);
     const op = this.begin(msg, mode, timeout, done, false);
     const ready = this.readyPublishInfo(msg.topic);
-    if (ready !== undefined) return this.sendWithRoute(op, ready);
-    this.tryToFindTopicPublishInfo(msg.topic, (info) => this.sendWithRoute(op, info));
+    if (ready !== undefined) this.sendWithRoute(op, ready);
+    else this.findRouteAndSend(op);
+  }
+
+  /**
+   * The route lookup's closure, made here and not in sendDefaultImpl: what a closure captures
+   * lives in a context made on every entry to its function, so every send would pay for it.
+   */
+  private findRouteAndSend(op: SendOperation): void {
+    this.tryToFindTopicPublishInfo(op.msg.topic, (info) => this.sendWithRoute(op, info));
   }
 
   /** sendDefaultImpl once the route is known: its loop of up to timesTotal attempts. */
@@ -381,8 +389,13 @@ export class DefaultMQProducerImpl implements MQProducerInner {
     if (refused !== undefined) return done(refused, undefined);
     const op = this.begin(msg, 'SYNC', timeout, done, true, arg);
     const ready = this.readyPublishInfo(msg.topic);
-    if (ready !== undefined) return this.sendSelected(op, selector, arg, ready);
-    this.tryToFindTopicPublishInfo(msg.topic, (info) => this.sendSelected(op, selector, arg, info));
+    if (ready !== undefined) this.sendSelected(op, selector, arg, ready);
+    else this.findRouteAndSendSelected(op, selector, arg);
+  }
+
+  /** sendSelectImpl's route lookup (its closure made apart, as findRouteAndSend's). */
+  private findRouteAndSendSelected(op: SendOperation, selector: MessageQueueSelector, arg: unknown): void {
+    this.tryToFindTopicPublishInfo(op.msg.topic, (info) => this.sendSelected(op, selector, arg, info));
   }
 
   /** sendSelectImpl once the route is known: the selector's queue, one attempt. */
@@ -420,19 +433,23 @@ export class DefaultMQProducerImpl implements MQProducerInner {
     info: TopicPublishInfo | undefined,
   ): void {
     const beginStartTime = this.env.now();
-    const factory = this.mQClientFactory!;
-    const addr = factory.findBrokerAddressInPublish(mq.brokerName);
-    if (addr !== undefined) return this.sendToBroker(op, mq, addr, timeout, info, beginStartTime);
-    this.tryToFindTopicPublishInfo(mq.topic, () =>
-      this.sendToBroker(
-        op,
-        mq,
-        factory.findBrokerAddressInPublish(mq.brokerName),
-        timeout,
-        info,
-        beginStartTime,
-      ),
-    );
+    const addr = this.mQClientFactory!.findBrokerAddressInPublish(mq.brokerName);
+    if (addr !== undefined) this.sendToBroker(op, mq, addr, timeout, info, beginStartTime);
+    else this.findBrokerAndSend(op, mq, timeout, info, beginStartTime);
+  }
+
+  /** sendKernelImpl with no address for the group: the route again (its closure made apart). */
+  private findBrokerAndSend(
+    op: SendOperation,
+    mq: MessageQueue,
+    timeout: number,
+    info: TopicPublishInfo | undefined,
+    beginStartTime: number,
+  ): void {
+    this.tryToFindTopicPublishInfo(mq.topic, () => {
+      const addr = this.mQClientFactory!.findBrokerAddressInPublish(mq.brokerName);
+      this.sendToBroker(op, mq, addr, timeout, info, beginStartTime);
+    });
   }
 
   /** sendKernelImpl once the broker's address is looked up: the request, if time is left. */

@@ -29,10 +29,13 @@ import {
   MQBrokerException,
   RemotingConnectException,
   RemotingTooMuchRequestException,
+  type MQClientException,
+  type RemotingException,
 } from './exceptions.ts';
 import type { MQFaultStrategy } from './latency-fault-tolerance.ts';
 import { MessageQueue } from './message-queue.ts';
 import type { MQClientInstance } from './mq-client-instance.ts';
+import type { InvokeCallback } from './response-future.ts';
 import { SendResult } from './send-result.ts';
 import type { TopicPublishInfo } from './topic-publish-info.ts';
 
@@ -84,7 +87,7 @@ export class MQClientAPIImpl {
     info: TopicPublishInfo | undefined,
     beginStartTime: number,
   ): void {
-    const { env, factory } = this.host;
+    const { factory } = this.host;
     if (ctx.mode === 'ASYNC') {
       const times = { value: 0 };
       return this.sendMessageAsync(ctx, brokerAddr, mq.brokerName, command, timeoutMillis, info, times);
@@ -96,15 +99,27 @@ export class MQClientAPIImpl {
       this.traceAttemptResult(ctx, mq.brokerName, undefined, undefined, 0);
       return ctx.attempted(undefined, undefined);
     }
-    factory.invoke(brokerAddr, command, timeoutMillis, {
-      operationComplete: (response, failure) => {
-        const answer = failure ?? processSendResponse(mq.brokerName, ctx.msg, response!, brokerAddr, mq);
-        const sendResult = answer instanceof SendResult ? answer : undefined;
-        const error = sendResult === undefined ? (answer as Error) : undefined;
-        this.traceAttemptResult(ctx, mq.brokerName, error, sendResult, env.now() - beginStartTime);
-        ctx.attempted(error, sendResult);
-      },
-    });
+    factory.invoke(
+      brokerAddr,
+      command,
+      timeoutMillis,
+      new SyncAttempt(this, ctx, mq, brokerAddr, beginStartTime),
+    );
+  }
+
+  /** A sync attempt's answer (`failure` when none came): traced, then told to the send. */
+  syncAnswered(
+    attempt: SyncAttempt,
+    response: RemotingCommand | undefined,
+    failure: RemotingException | MQClientException | undefined,
+  ): void {
+    const { ctx, mq } = attempt;
+    const answer = failure ?? processSendResponse(mq.brokerName, ctx.msg, response!, attempt.brokerAddr, mq);
+    const sendResult = answer instanceof SendResult ? answer : undefined;
+    const error = sendResult === undefined ? (answer as Error) : undefined;
+    const latency = this.host.env.now() - attempt.beginStartTime;
+    this.traceAttemptResult(ctx, mq.brokerName, error, sendResult, latency);
+    ctx.attempted(error, sendResult);
   }
 
   /** An async attempt and its retries of network failures (sendMessageAsync and onExceptionImpl). */
@@ -208,6 +223,25 @@ export class MQClientAPIImpl {
       fields.queueOffset = r.queueOffset;
     }
     this.host.env.trace('producer.attempt-result', fields);
+  }
+}
+
+/** What a sync attempt's answer is read with: one object an attempt, no closure or context. */
+class SyncAttempt implements InvokeCallback {
+  constructor(
+    private readonly api: MQClientAPIImpl,
+    readonly ctx: SendContext,
+    readonly mq: MessageQueue,
+    readonly brokerAddr: string,
+    /** When sendKernelImpl began, from which the attempt's latency counts. */
+    readonly beginStartTime: number,
+  ) {}
+
+  operationComplete(
+    response: RemotingCommand | undefined,
+    error: RemotingException | MQClientException | undefined,
+  ): void {
+    this.api.syncAnswered(this, response, error);
   }
 }
 

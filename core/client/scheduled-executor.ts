@@ -4,25 +4,34 @@
 // period counts from the task's end (the same instant here: a task takes no virtual time).
 import type { Env, TimerId } from '../env.ts';
 
+/**
+ * One armed task: its timer's id, the task, and the function the timer calls, made once. Futures
+ * are reused once their task ran or was cancelled, so the busy timers of a client (a pull, a
+ * consume request) make no closure a schedule.
+ */
+class ScheduledFuture {
+  id: TimerId = 0;
+  task: (() => void) | undefined = undefined;
+  readonly run = (): void => this.executor.fired(this);
+
+  constructor(private readonly executor: ScheduledExecutor) {}
+}
+
 export class ScheduledExecutor {
-  /**
-   * The timers set and not yet fired or cancelled, in no order: a few at a time, removed by
-   * swapping in the last one, so the busy timers of a client (a pull, a consume request) make no
-   * allocation here, where a Set's table is rebuilt as entries come and go.
-   */
-  private readonly pending: TimerId[] = [];
+  /** The futures armed and not yet fired or cancelled, in no order (a few at a time). */
+  private readonly pending: ScheduledFuture[] = [];
+  private readonly free: ScheduledFuture[] = [];
   private stopped = false;
 
   constructor(private readonly env: Env) {}
 
-  /** Runs `fire` once after `delayMs`, unless the executor has shut down by then. */
-  schedule(delayMs: number, fire: () => void): TimerId {
-    const id = this.env.setTimer(delayMs, () => {
-      this.forget(id);
-      if (!this.stopped) fire();
-    });
-    this.pending.push(id);
-    return id;
+  /** Runs `task` once after `delayMs`, unless the executor has shut down by then. */
+  schedule(delayMs: number, task: () => void): TimerId {
+    const future = this.free.pop() ?? new ScheduledFuture(this);
+    future.task = task;
+    future.id = this.env.setTimer(delayMs, future.run);
+    this.pending.push(future);
+    return future.id;
   }
 
   /** Runs `task` after `initialDelayMs`, then every `periodMs`, until shutdown. */
@@ -34,23 +43,37 @@ export class ScheduledExecutor {
   }
 
   cancel(id: TimerId): void {
-    if (this.forget(id)) this.env.cancelTimer(id);
+    const pending = this.pending;
+    for (let at = 0; at < pending.length; at++) {
+      if (pending[at]!.id !== id) continue;
+      this.env.cancelTimer(id);
+      return this.release(at);
+    }
   }
 
   /** Cancels every pending task; later calls schedule nothing that fires. */
   shutdown(): void {
     this.stopped = true;
-    for (const id of this.pending) this.env.cancelTimer(id);
+    for (const future of this.pending) this.env.cancelTimer(future.id);
     this.pending.length = 0;
   }
 
-  /** Drops `id` from the pending timers; false if it was not there. */
-  private forget(id: TimerId): boolean {
+  /** A future's timer fired: it is free again before its task runs (which may schedule the next). */
+  fired(future: ScheduledFuture): void {
+    const task = future.task!;
+    const at = this.pending.indexOf(future);
+    if (at >= 0) this.release(at);
+    if (!this.stopped) task();
+  }
+
+  /** Drops the pending future at `at` (the last one takes its place) and frees it. */
+  private release(at: number): void {
     const pending = this.pending;
-    const at = pending.indexOf(id);
-    if (at < 0) return false;
+    const future = pending[at]!;
     pending[at] = pending[pending.length - 1]!;
     pending.pop();
-    return true;
+    future.id = 0;
+    future.task = undefined;
+    this.free.push(future);
   }
 }
