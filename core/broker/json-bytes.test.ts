@@ -59,7 +59,10 @@ describe('JsonBytes', () => {
     'numbers() writes the object Object.fromEntries makes of a map of numbers, nested as deep',
     (rows, depth) => {
       const map = new Map(rows);
-      const expected = JSON.stringify(Object.fromEntries(map), null, '\t').replaceAll('\n', `\n${'\t'.repeat(depth)}`);
+      const expected = JSON.stringify(Object.fromEntries(map), null, '\t').replaceAll(
+        '\n',
+        `\n${'\t'.repeat(depth)}`,
+      );
       const json = new JsonBytes();
       json.numbers(map, depth);
       expect(json.text()).toBe(expected);

@@ -228,7 +228,10 @@ export class SlaveSynchronize {
     const keys = Object.keys(offsetTable);
     for (const key of keys) {
       const queues = Object.entries(offsetTable[key]!);
-      offsets.putOffsets(key, queues.map(([queueId, offset]) => [Number(queueId), offset] as const));
+      offsets.putOffsets(
+        key,
+        queues.map(([queueId, offset]) => [Number(queueId), offset] as const),
+      );
     }
     this.remember('consumerOffset', text, offsets, keys.length);
     return keys.length;

@@ -69,7 +69,10 @@ export interface TopicConfigManagerOptions {
   readonly onTopicCreated?: (topic: string, config: TopicConfig) => void;
 }
 
-export class TopicConfigManager extends VersionedTableConfigManager<TopicConfig> implements TopicConfigLookup {
+export class TopicConfigManager
+  extends VersionedTableConfigManager<TopicConfig>
+  implements TopicConfigLookup
+{
   private readonly options: TopicConfigManagerOptions;
 
   constructor(options: TopicConfigManagerOptions) {
@@ -81,7 +84,10 @@ export class TopicConfigManager extends VersionedTableConfigManager<TopicConfig>
     if (broker.autoCreateTopicEnable) {
       const queues = broker.defaultTopicQueueNums;
       const perm = PermName.PERM_INHERIT | PermName.PERM_READ | PermName.PERM_WRITE;
-      this.put(AUTO_CREATE_TOPIC_KEY_TOPIC, newTopicConfig({ readQueueNums: queues, writeQueueNums: queues, perm }));
+      this.put(
+        AUTO_CREATE_TOPIC_KEY_TOPIC,
+        newTopicConfig({ readQueueNums: queues, writeQueueNums: queues, perm }),
+      );
     }
     this.put(SystemTopic.BENCHMARK, newTopicConfig({ readQueueNums: 1024, writeQueueNums: 1024 }));
     this.put(SystemTopic.OFFSET_MOVED_EVENT, one);
