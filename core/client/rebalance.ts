@@ -180,8 +180,10 @@ export class RebalancePushImpl {
     done: () => void,
   ): void {
     const { env, consumerGroup } = this.host;
-    // In place, with no copy or Set: a Map's iteration goes on past the entry it deletes.
-    for (const [key, { mq, pq }] of this.processQueueTable) {
+    // In place, with no copy or Set: a Map's iteration goes on past the entry it deletes. Over
+    // the values (each keyed by its queue's key): no [key, value] pair made an entry.
+    for (const { mq, pq } of this.processQueueTable.values()) {
+      const key = mq.key;
       if (mq.topic !== topic) continue;
       const expired = pq.isPullExpired(env.now());
       if (!expired && hasQueue(mqs, key)) continue;
@@ -197,9 +199,18 @@ export class RebalancePushImpl {
         reason: expired ? 'pull-expired' : 'rebalance',
       });
     }
-    const toAdd = mqs.filter((mq) => !this.processQueueTable.has(mq.key) && !this.adding.has(mq.key));
+    let toAdd: MessageQueue[] | undefined;
+    for (const mq of mqs)
+      if (!this.processQueueTable.has(mq.key) && !this.adding.has(mq.key)) (toAdd ??= []).push(mq);
+    // A rebalance that changes nothing (nearly all of them) makes no list or closure.
+    if (toAdd === undefined) return done();
+    this.addQueues(topic, toAdd, done);
+  }
+
+  /** The queues newly allocated: locked first when orderly, then each gets its PullRequest. */
+  private addQueues(topic: string, toAdd: readonly MessageQueue[], done: () => void): void {
+    const { env, consumerGroup } = this.host;
     let left = toAdd.length;
-    if (left === 0) return done();
     const pullRequests: PullRequest[] = [];
     const finishOne = () => {
       if (--left === 0) {
