@@ -424,7 +424,9 @@ export class SimDisk implements Disk {
   dirtyBytes(path?: string): number {
     if (path !== undefined) return this.get(path).dirty.bytes;
     let total = 0;
-    for (const file of this.files.values()) total += file.dirty.bytes;
+    // forEach, not for-of: a writeback tick asks for every disk, and for-of makes an iterator
+    // result a file.
+    this.files.forEach((file) => (total += file.dirty.bytes));
     return total;
   }
 
@@ -483,11 +485,11 @@ export class SimDisk implements Disk {
   private writeback(): void {
     this.writebackEvent = undefined;
     const generation: WritebackGeneration = { files: [], spans: [] };
-    for (const file of this.files.values()) {
-      if (file.dirty.bytes === 0) continue;
+    this.files.forEach((file) => {
+      if (file.dirty.bytes === 0) return;
       generation.files.push(file);
       generation.spans.push(file.dirty.snapshot());
-    }
+    });
     this.generations.push(generation);
     const { dirtyExpireMs, writebackIntervalMs } = this.config;
     if (this.generations.length > Math.ceil(dirtyExpireMs / writebackIntervalMs)) {
