@@ -91,6 +91,8 @@ type ServiceState = 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY';
 export class MQClientInstance {
   readonly clientId: string;
   readonly topicRouteTable = new Map<string, TopicRouteData>();
+  /** Every broker address the cached routes mention, kept as they change (cleanOfflineBroker asks). */
+  private readonly routeAddrs = new Set<string>();
   /** brokerName → brokerId → address. */
   readonly brokerAddrTable = new Map<string, Map<number, string>>();
   private readonly producers = new Map<string, MQProducerInner>();
@@ -334,6 +336,7 @@ export class MQClientInstance {
       consumer.updateTopicSubscribeInfo(topic, topicRouteData2TopicSubscribeInfo(topic, route));
     }
     this.topicRouteTable.set(topic, route);
+    this.collectRouteAddrs();
     this.env.trace('client.route-updated', {
       topic,
       queueDatas: route.queueDatas.map(
@@ -405,12 +408,21 @@ export class MQClientInstance {
   }
 
   private isAddressInRoutes(addr: string): boolean {
+    return this.routeAddrs.has(addr);
+  }
+
+  /**
+   * The addresses of every cached route, gathered when one is applied (a route poll finds most
+   * unchanged), not by each heartbeat's cleanOfflineBroker: a walk of brokerAddrs' ids (integer
+   * keys, so no cached key list) made a key array a broker a route an address.
+   */
+  private collectRouteAddrs(): void {
+    this.routeAddrs.clear();
     for (const route of this.topicRouteTable.values()) {
       for (const broker of route.brokerDatas) {
-        for (const id in broker.brokerAddrs) if (broker.brokerAddrs[id] === addr) return true;
+        for (const id in broker.brokerAddrs) this.routeAddrs.add(broker.brokerAddrs[id]!);
       }
     }
-    return false;
   }
 
   heartbeatData(): HeartbeatData {
