@@ -111,7 +111,7 @@ function readQueues(root: string): QueueLine[] {
         const bytes = new Uint8Array(fs.readFileSync(path.join(queueDir, name)));
         for (let pos = 0; pos + CQ_STORE_UNIT_SIZE <= bytes.length; pos += CQ_STORE_UNIT_SIZE) {
           const entry = decodeCqEntry(bytes, pos);
-          if (entry === undefined || !isValidCqEntry(entry)) break;
+          if (entry === undefined || !isValidCqEntry(entry.commitLogOffset, entry.size)) break;
           if (minOffset < 0) minOffset = (start + pos) / CQ_STORE_UNIT_SIZE;
           entries++;
         }

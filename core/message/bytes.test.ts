@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { fc, test as ptest } from '@fast-check/vitest';
 import {
+  ByteArena,
   fromHex,
   getInt64,
   setInt64,
@@ -104,4 +105,19 @@ describe('writeUtf8', () => {
       );
     },
   );
+});
+
+test('ByteArena: each copy holds its bytes, whatever the source or later copies do', () => {
+  const arena = new ByteArena(64);
+  const source = Uint8Array.from({ length: 40 }, (_, i) => i);
+  const copies = [arena.copy(source, 0, 5), arena.copy(source, 5, 10), arena.copy(source, 10, 40)];
+  source.fill(0xff);
+  const later = [arena.copy(source, 0, 7), arena.copy(source, 0, 0)];
+  expect(copies.map((c) => [...c])).toEqual([
+    [0, 1, 2, 3, 4],
+    [5, 6, 7, 8, 9],
+    Array.from({ length: 30 }, (_, i) => 10 + i),
+  ]);
+  expect(later.map((c) => c.length)).toEqual([7, 0]);
+  expect(later[0]!.every((b) => b === 0xff)).toBe(true);
 });

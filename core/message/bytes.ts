@@ -167,6 +167,35 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/**
+ * Copies of small byte ranges cut from shared chunks, as Netty's pooled buffers: each copy is a
+ * view of a chunk, where an array of its own would cost an ArrayBuffer and its backing store (most
+ * of what a decoded message's body and properties cost). A copy keeps its chunk alive; no chunk
+ * byte is written twice.
+ */
+export class ByteArena {
+  private chunk = new Uint8Array(0);
+  private used = 0;
+
+  constructor(private readonly chunkSize = 16_384) {}
+
+  /** bytes[start, end), copied. */
+  copy(bytes: Uint8Array, start: number, end: number): Uint8Array {
+    const n = end - start;
+    if (n * 8 > this.chunkSize) return bytes.slice(start, end);
+    if (this.used + n > this.chunk.length) {
+      this.chunk = new Uint8Array(this.chunkSize);
+      this.used = 0;
+    }
+    const at = this.used;
+    const chunk = this.chunk;
+    // A loop, not set(subarray): no view made for the source of a copy this small.
+    for (let i = 0; i < n; i++) chunk[at + i] = bytes[start + i]!;
+    this.used = at + n;
+    return chunk.subarray(at, at + n);
+  }
+}
+
 /** `buffer`, or a copy with at least `size` bytes of room: doubling keeps appends amortized O(1). */
 export function withRoom<B extends Uint8Array>(buffer: B, size: number): B | Uint8Array<ArrayBuffer> {
   if (size <= buffer.length) return buffer;

@@ -9,6 +9,7 @@
 // limit applies to the body. PHYSICALOFFSET is called commitLogOffset here, as in MessageExt.
 import { crc32 } from 'node:zlib';
 import {
+  type ByteArena,
   decodeUtf8,
   readInt32,
   readInt64,
@@ -320,24 +321,30 @@ const stored: StoredFields = {
 
 /**
  * MessageDecoder.decode: the whole record at `offset` (of a buffer that ends at `end`) as a
- * MessageExt (body copied); never throws.
+ * MessageExt (body and properties copied, into `copies` if given); never throws.
  */
 export function decodeRecord(
   buf: Uint8Array,
   offset: number,
   checkCRC: boolean,
   end = buf.length,
+  copies?: ByteArena,
 ): MessageExt | CheckFailure {
   const failure = locate(buf, offset, end, true, checkCRC);
   if (failure !== undefined) return failure;
   const L = RecordLayout;
   const bodyStart = offset + L.BODY;
-  const body = buf.slice(bodyStart, bodyStart + at.bodyLength);
+  const bodyEnd = bodyStart + at.bodyLength;
+  const body = copies === undefined ? buf.slice(bodyStart, bodyEnd) : copies.copy(buf, bodyStart, bodyEnd);
   const topic = internUtf8(buf, at.topicStart, at.topicStart + at.topicLength);
   stored.storeSize = at.size;
   init.flag = readInt32(buf, offset + L.FLAG);
   // The properties' bytes, copied: the message decodes them only if something needs their Map.
-  init.encodedProperties = buf.slice(at.propertiesStart, at.propertiesStart + at.propertiesLength);
+  const propertiesEnd = at.propertiesStart + at.propertiesLength;
+  init.encodedProperties =
+    copies === undefined
+      ? buf.slice(at.propertiesStart, propertiesEnd)
+      : copies.copy(buf, at.propertiesStart, propertiesEnd);
   stored.queueId = readInt32(buf, offset + L.QUEUEID);
   stored.queueOffset = readInt64(buf, offset + L.QUEUEOFFSET);
   stored.commitLogOffset = readInt64(buf, offset + L.PHYSICALOFFSET);

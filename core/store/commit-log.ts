@@ -14,7 +14,7 @@
 import { DiskError, newDiskSpan, type DiskSpan, type Env } from '../env.ts';
 import type { Host } from '../message/host.ts';
 import { encodeOffsetMsgId } from '../message/message-id.ts';
-import { withRoom } from '../message/bytes.ts';
+import { ByteArena, withRoom } from '../message/bytes.ts';
 import {
   MessageConst,
   MessageSysFlag,
@@ -46,6 +46,8 @@ export class CommitLog {
   private readonly maxDelayLevel: number;
   /** Each put encodes its record here (RocketMQ's encoder buffer), then the file copies it. */
   private encoded = new Uint8Array(4096);
+  /** Where the messages a pull decodes get their bytes (getMessage). */
+  readonly copies = new ByteArena();
   /** The view read() and getData() cut. */
   private readonly span = newDiskSpan();
   /** Where and when the record being put goes, refilled by each put. */

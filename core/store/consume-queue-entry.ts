@@ -84,7 +84,10 @@ export class CqEntryBuffer {
   }
 }
 
-/** The test ConsumeQueue recovery applies: past the first entry that fails it, nothing counts. */
-export function isValidCqEntry(entry: CqEntry): boolean {
-  return entry.commitLogOffset >= 0 && entry.size > 0;
+/**
+ * The test ConsumeQueue recovery applies to an entry's fields (read in place): past the first
+ * entry that fails it, nothing counts.
+ */
+export function isValidCqEntry(commitLogOffset: number, size: number): boolean {
+  return commitLogOffset >= 0 && size > 0;
 }

@@ -19,6 +19,7 @@
 // picks its file by the store time of each file's last entry (5.x), never by file mtime;
 // correctMinOffset scans the first file only (4.9).
 import { newDiskSpan, type Disk, type DiskSpan } from '../env.ts';
+import { readInt32, readInt64 } from '../message/bytes.ts';
 import {
   BLANK_CQ_ENTRY,
   CqEntryBuffer,
@@ -185,7 +186,7 @@ export class ConsumeQueue {
     let processOffset: number;
     for (;;) {
       const file = files[index]!;
-      const valid = this.leadingEntries(file, isValidCqEntry);
+      const valid = this.leadingEntries(file, Infinity);
       processOffset = file.fileFromOffset + valid;
       if (valid < this.queue.fileSize || ++index >= files.length) break;
     }
@@ -201,8 +202,7 @@ export class ConsumeQueue {
   truncateDirtyLogicFiles(phyOffset: number): void {
     this.maxPhysic = phyOffset;
     for (let last = this.queue.last; last !== undefined; last = this.queue.last) {
-      const below = (e: CqEntry): boolean => isValidCqEntry(e) && e.commitLogOffset < phyOffset;
-      const kept = this.leadingEntries(last, below);
+      const kept = this.leadingEntries(last, phyOffset);
       // Cutting at a segment's start deletes it (and only it: it is the last one).
       this.queue.truncateDirtyFiles(last.fileFromOffset + kept);
       if (kept > 0) return;
@@ -213,9 +213,10 @@ export class ConsumeQueue {
   correctMinOffset(phyMinOffset: number): void {
     const first = this.queue.first;
     if (first === undefined) return;
-    const bytes = first.read(0, first.wrotePosition);
-    for (let p = 0; p + UNIT <= bytes.length; p += UNIT) {
-      if (decodeCqEntry(bytes, p)!.commitLogOffset >= phyMinOffset) {
+    const { span } = this;
+    first.view(0, first.wrotePosition, span);
+    for (let p = 0; span.start + p + UNIT <= span.end; p += UNIT) {
+      if (readInt64(span.bytes, span.start + p) >= phyMinOffset) {
         this.minLogic = first.fileFromOffset + p;
         return;
       }
@@ -308,16 +309,18 @@ export class ConsumeQueue {
   }
 
   /**
-   * Bytes of the leading run of entries of `file` (as on disk) that pass `accept`;
-   * maxPhysicOffset becomes the end of the last of them.
+   * Bytes of the leading run of valid entries of `file` (as on disk) that point below `below`
+   * (Infinity: every valid one); maxPhysicOffset becomes the end of the last of them. The fields
+   * are read in place: a restart reads every entry of the last files of every queue.
    */
-  private leadingEntries(file: MappedFile, accept: (entry: CqEntry) => boolean): number {
+  private leadingEntries(file: MappedFile, below: number): number {
     const bytes = file.readRaw(0, this.queue.fileSize);
     let p = 0;
-    for (let entry = decodeCqEntry(bytes, p); entry !== undefined; entry = decodeCqEntry(bytes, p)) {
-      if (!accept(entry)) break;
-      this.maxPhysic = entry.commitLogOffset + entry.size;
-      p += UNIT;
+    for (; p + UNIT <= bytes.length; p += UNIT) {
+      const commitLogOffset = readInt64(bytes, p);
+      const size = readInt32(bytes, p + 8);
+      if (!isValidCqEntry(commitLogOffset, size) || commitLogOffset >= below) break;
+      this.maxPhysic = commitLogOffset + size;
     }
     return p;
   }

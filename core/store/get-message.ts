@@ -9,6 +9,7 @@
 // decoded (RocketMQ hands out buffers), unless the caller brings a RecordReader that reads the
 // fields it needs off the bytes in place.
 import { newDiskSpan, type DiskSpan } from '../env.ts';
+import type { ByteArena } from '../message/bytes.ts';
 import { MessageExt } from '../message/message.ts';
 import { decodeRecord } from './commit-log-record.ts';
 import type { CommitLog } from './commit-log.ts';
@@ -130,7 +131,7 @@ function readEntries(
     const valid =
       commitLog.selectMappedBuffer(commitLogOffset, size, record) &&
       (reader === undefined
-        ? decodeInto(record, result.messages)
+        ? decodeInto(record, result.messages, commitLog.copies)
         : reader.read(record.bytes, record.start, record.end));
     if (!valid) {
       if (found === 0) result.status = 'MESSAGE_WAS_REMOVING';
@@ -149,9 +150,9 @@ function readEntries(
 /** Where each record read lies: one span for every read, each decoded before the next. */
 const record = newDiskSpan();
 
-/** A pull's read: the record decoded into the result's messages. */
-function decodeInto({ bytes, start, end }: DiskSpan, messages: MessageExt[]): boolean {
-  const decoded = decodeRecord(bytes, start, false, end);
+/** A pull's read: the record decoded into the result's messages, its bytes copied into `copies`. */
+function decodeInto({ bytes, start, end }: DiskSpan, messages: MessageExt[], copies: ByteArena): boolean {
+  const decoded = decodeRecord(bytes, start, false, end, copies);
   if (!(decoded instanceof MessageExt)) return false;
   messages.push(decoded);
   return true;
