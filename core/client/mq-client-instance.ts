@@ -293,17 +293,15 @@ export class MQClientInstance {
     };
     const asked = fromDefault?.createTopicKey ?? topic;
     const command = request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: asked });
-    this.invokeNameServer(
-      command,
-      this.config.mqClientApiTimeout,
-      onInvokeResult((result) => {
+    this.invokeNameServer(command, this.config.mqClientApiTimeout, {
+      operationComplete: (response, error) => {
         if (!this.isRunning) return finish(false);
-        if (!result.ok) {
+        if (error !== undefined) {
           this.env.probe('client.route-update-failed');
-          this.env.trace('client.route-failed', { topic: asked, error: describeError(result.error) });
+          this.env.trace('client.route-failed', { topic: asked, error: describeError(error) });
           return finish(false);
         }
-        const { code, body, remark } = result.response;
+        const { code, body, remark } = response!;
         if (code !== ResponseCode.SUCCESS || body === undefined) {
           this.env.trace('client.route-failed', { topic: asked, code: responseCodeName(code), remark });
           return finish(false);
@@ -311,8 +309,8 @@ export class MQClientInstance {
         let route = body as TopicRouteData;
         if (fromDefault !== undefined) route = withDefaultQueueNums(route, fromDefault.defaultTopicQueueNums);
         finish(this.applyTopicRoute(topic, route));
-      }),
-    );
+      },
+    });
   }
 
   /**
@@ -400,9 +398,11 @@ export class MQClientInstance {
 
   /** Drops addresses of groups that no cached route mentions (cleanOfflineBroker). */
   private cleanOfflineBroker(): void {
-    // In place, with no copies: a Map's iteration goes on past the entry it deletes.
-    for (const [brokerName, addrs] of this.brokerAddrTable) {
-      for (const [id, addr] of addrs) if (!this.isAddressInRoutes(addr)) addrs.delete(id);
+    // In place, with no copies: a Map's iteration goes on past the entry it deletes. By keys (as
+    // the heartbeat's walk): an entry's [key, value] would be an array made each step.
+    for (const brokerName of this.brokerAddrTable.keys()) {
+      const addrs = this.brokerAddrTable.get(brokerName)!;
+      for (const id of addrs.keys()) if (!this.isAddressInRoutes(addrs.get(id)!)) addrs.delete(id);
       if (addrs.size === 0) this.brokerAddrTable.delete(brokerName);
     }
   }
@@ -440,20 +440,19 @@ export class MQClientInstance {
     if (this.producers.size === 0 && this.consumers.size === 0) return;
     const onlyMasters = this.consumers.size === 0;
     const body = this.heartbeatData();
-    for (const [brokerName, addrs] of this.brokerAddrTable) {
-      for (const [id, addr] of addrs) {
+    for (const brokerName of this.brokerAddrTable.keys()) {
+      const addrs = this.brokerAddrTable.get(brokerName)!;
+      for (const id of addrs.keys()) {
         if (onlyMasters && id !== MASTER_ID) continue;
+        const addr = addrs.get(id)!;
         const command = request(RequestCode.HEART_BEAT, undefined, body);
-        this.invoke(
-          addr,
-          command,
-          this.config.mqClientApiTimeout,
-          onInvokeResult((result) => {
-            if (!result.ok) this.env.probe('client.heartbeat-failed');
-            const outcome = result.ok ? responseCodeName(result.response.code) : describeError(result.error);
+        this.invoke(addr, command, this.config.mqClientApiTimeout, {
+          operationComplete: (response, error) => {
+            if (error !== undefined) this.env.probe('client.heartbeat-failed');
+            const outcome = error === undefined ? responseCodeName(response!.code) : describeError(error);
             this.env.trace('client.heartbeat', { brokerName, brokerId: id, addr, outcome });
-          }),
-        );
+          },
+        });
       }
     }
   }
