@@ -149,22 +149,66 @@ describe('ConsumerOffsetManager.encode', () => {
     fc.constantFrom('T@G', '%RETRY%G@G', '__proto__', '7', '0', '01', '4294967294', '4294967295', 'a"b\\'),
     fc.string({ unit: 'binary' }),
   );
-  const queueId = fc.oneof(fc.nat(20), fc.integer({ min: -3, max: 2 ** 33 }), fc.constantFrom(0.5, 2 ** 32 - 2));
+  const queueId = fc.oneof(
+    fc.nat(20),
+    fc.integer({ min: -3, max: 2 ** 33 }),
+    fc.constantFrom(0.5, 2 ** 32 - 2),
+  );
   const offset = fc.oneof(fc.integer({ min: -1, max: 2 ** 40 }), fc.constantFrom(Infinity, NaN));
-  ptest.prop([fc.array(fc.tuple(key, fc.array(fc.tuple(queueId, offset), { maxLength: 6 })), { maxLength: 6 })])(
-    "writes what JSON.stringify writes for the table as objects, in an object's key order",
-    (rows) => {
-      const m = new ConsumerOffsetManager({} as Env, 'store');
-      const asObjects: Record<string, Record<string, number>> = {};
-      for (const [k, queues] of rows) {
-        m.offsetTable.set(k, new Map(queues));
-        asObjects[k] = Object.fromEntries(m.offsetTable.get(k)!);
+  ptest.prop([
+    fc.array(fc.tuple(key, fc.array(fc.tuple(queueId, offset), { maxLength: 6 })), { maxLength: 6 }),
+  ])("writes what JSON.stringify writes for the table as objects, in an object's key order", (rows) => {
+    const m = new ConsumerOffsetManager({} as Env, 'store');
+    const asObjects: Record<string, Record<string, number>> = {};
+    for (const [k, queues] of rows) {
+      m.putOffsets(k, queues);
+      asObjects[k] = Object.fromEntries(m.offsetTable.get(k)!);
+    }
+    const text = JSON.stringify({ offsetTable: asObjects }, null, '\t');
+    expect(m.encode()).toBe(text);
+    const bytes = (m as unknown as { encodeBytes(): Uint8Array }).encodeBytes();
+    expect(bytes).toEqual(utf8Encoder.encode(text));
+    expect(m.encode()).toBe(text); // once more, with its queues put in order
+  });
+});
+
+describe('ConsumerOffsetManager, the kept text', () => {
+  const env = { probe() {}, trace() {} } as unknown as Env;
+  const asText = (m: ConsumerOffsetManager) => {
+    const objects = [...m.offsetTable].map(([key, queues]) => [key, Object.fromEntries(queues)]);
+    return JSON.stringify({ offsetTable: Object.fromEntries(objects) }, null, '\t');
+  };
+  const name = fc.constantFrom('G', 'H', 'T');
+  const queues = fc.array(fc.tuple(fc.nat(3), fc.nat(3)), { maxLength: 4 });
+  const op = fc.oneof(
+    fc.record({ commit: fc.tuple(name, name, fc.nat(3), fc.nat(3)) }),
+    fc.record({ remove: name }),
+    fc.record({ put: fc.tuple(fc.constantFrom('T@G', 'T@H', 'G@T'), queues) }),
+    fc.record({
+      decode: fc.dictionary(
+        fc.constantFrom('T@G', 'H@H'),
+        fc.dictionary(fc.constantFrom('0', '2'), fc.nat(3)),
+      ),
+    }),
+  );
+  ptest.prop([fc.array(op, { maxLength: 30 })])(
+    'is the text of the table as it is after any commits, removals, copies and loads',
+    (ops) => {
+      const m = new ConsumerOffsetManager(env, 'store');
+      for (const o of ops) {
+        const before = m.changeCount;
+        const text = m.encode();
+        if ('commit' in o) {
+          const [group, topic, queueId, offset] = o.commit;
+          const same = m.queryOffset(group, topic, queueId) === offset;
+          m.commitOffset('c', group, topic, queueId, offset);
+          if (same) expect(m.changeCount).toBe(before); // the offset already stored changes nothing
+        } else if ('remove' in o) m.removeOffset(o.remove);
+        else if ('put' in o) m.putOffsets(...o.put);
+        else m.decode(JSON.stringify({ offsetTable: o.decode }));
+        expect(m.encode()).toBe(asText(m));
+        if (m.changeCount === before) expect(m.encode()).toBe(text);
       }
-      const text = JSON.stringify({ offsetTable: asObjects }, null, '\t');
-      expect(m.encode()).toBe(text);
-      const bytes = (m as unknown as { encodeBytes(): Uint8Array }).encodeBytes();
-      expect(bytes).toEqual(utf8Encoder.encode(text));
-      expect(m.encode()).toBe(text); // once more, with its queues put in order
     },
   );
 });

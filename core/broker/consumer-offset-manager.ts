@@ -7,7 +7,9 @@
 // are lost and consumers re-consume them.
 // Simplifications: the file is standard JSON (fastjson writes the queue ids as bare numbers,
 // `{0:12}`, which load also accepts); no offset-history persistence, no scan for unsubscribed
-// topics, no dataVersion (5.x).
+// topics, no dataVersion (5.x). rmqsim's own addition: the table is private and counts its changes
+// (changeCount; a commit of the offset already stored is none), so that the file's text is encoded
+// once a change rather than every 5 s, and a slave skips a master's answer it has installed already.
 // (…OffsetInterval are broker.conf periods in ms, not setInterval: the timers run on env.setTimer.)
 import { z } from 'zod';
 import type { Env } from '../env.ts';
@@ -23,7 +25,7 @@ export const consumerOffsetWrapperSchema = z.object({
 });
 
 export class ConsumerOffsetManager extends JsonTableConfigManager {
-  offsetTable = new Map<string, Map<number, number>>();
+  private table = new Map<string, Map<number, number>>();
   private readonly keys = new Map<string, Map<string, string>>();
 
   constructor(
@@ -48,12 +50,20 @@ export class ConsumerOffsetManager extends JsonTableConfigManager {
     this.persist(done);
   }
 
+  /** `topic@group` → queueId → offset, to read (every change goes through this manager). */
+  get offsetTable(): ReadonlyMap<string, ReadonlyMap<number, number>> {
+    return this.table;
+  }
+
   commitOffset(clientHost: string, group: string, topic: string, queueId: number, offset: number): void {
     const key = this.keyOf(topic, group);
-    let queues = this.offsetTable.get(key);
-    if (queues === undefined) this.offsetTable.set(key, (queues = new Map()));
+    let queues = this.table.get(key);
+    if (queues === undefined) this.table.set(key, (queues = new Map()));
     const stored = queues.get(queueId);
-    queues.set(queueId, offset);
+    if (stored !== offset) {
+      queues.set(queueId, offset);
+      this.tableChanged();
+    }
     if (stored !== undefined && offset < stored) {
       this.env.probe('broker.offset-lowered');
       this.env.trace('broker.offset-lowered', { clientHost, key, queueId, offset, stored });
@@ -62,7 +72,16 @@ export class ConsumerOffsetManager extends JsonTableConfigManager {
 
   /** The committed offset, or -1 if there is none. */
   queryOffset(group: string, topic: string, queueId: number): number {
-    return this.offsetTable.get(this.keyOf(topic, group))?.get(queueId) ?? -1;
+    return this.table.get(this.keyOf(topic, group))?.get(queueId) ?? -1;
+  }
+
+  /** `key`'s queues become these (a slave's copy of its master's, as 4.9's putAll); no change if equal. */
+  putOffsets(key: string, queues: Iterable<readonly [number, number]>): void {
+    const next = new Map(queues);
+    const held = this.table.get(key);
+    if (held !== undefined && sameOffsets(held, next)) return;
+    this.table.set(key, next);
+    this.tableChanged();
   }
 
   /** `topic@group`, made once a pair: every commit and query looks its queues up by it. */
@@ -76,10 +95,11 @@ export class ConsumerOffsetManager extends JsonTableConfigManager {
 
   /** Forgets every topic's offsets of `group` (DELETE_SUBSCRIPTIONGROUP with cleanOffset). */
   removeOffset(group: string): void {
-    for (const key of [...this.offsetTable.keys()]) {
+    for (const key of [...this.table.keys()]) {
       const parts = key.split(TOPIC_GROUP_SEPARATOR);
       if (parts.length === 2 && parts[1] === group) {
-        this.offsetTable.delete(key);
+        this.table.delete(key);
+        this.tableChanged();
         this.env.trace('broker.offset-removed', { key });
       }
     }
@@ -93,22 +113,13 @@ export class ConsumerOffsetManager extends JsonTableConfigManager {
     json.reset();
     json.raw('{\n\t"offsetTable": {');
     let firstKey = true;
-    for (const key of outOfObjectOrder(this.offsetTable) ?? this.offsetTable.keys()) {
+    for (const key of outOfObjectOrder(this.table) ?? this.table.keys()) {
       if (key === '__proto__') continue; // an object literal's assignment sets its prototype instead
       json.raw(firstKey ? '\n\t\t' : ',\n\t\t');
       firstKey = false;
       json.string(key);
-      json.raw(': {');
-      const queues = this.queuesInObjectOrder(key);
-      let firstQueue = true;
-      for (const queueId of queues.keys()) {
-        json.raw(firstQueue ? '\n\t\t\t"' : ',\n\t\t\t"');
-        firstQueue = false;
-        json.raw(String(queueId));
-        json.raw('": ');
-        json.number(queues.get(queueId)!);
-      }
-      json.raw(firstQueue ? '}' : '\n\t\t}');
+      json.raw(': ');
+      json.numbers(this.queuesInObjectOrder(key), 2);
     }
     json.raw(firstKey ? '}\n}' : '\n\t}\n}');
   }
@@ -119,21 +130,28 @@ export class ConsumerOffsetManager extends JsonTableConfigManager {
    * map rebuilt in it once, so later writes sort nothing.
    */
   private queuesInObjectOrder(key: string): Map<number, number> {
-    const queues = this.offsetTable.get(key)!;
+    const queues = this.table.get(key)!;
     const sorted = outOfObjectOrder(queues);
     if (sorted === undefined) return queues;
     const rebuilt = new Map(sorted.map((queueId) => [queueId, queues.get(queueId)!]));
-    this.offsetTable.set(key, rebuilt);
+    this.table.set(key, rebuilt);
     return rebuilt;
   }
 
   decode(text: string): void {
     const { offsetTable } = consumerOffsetWrapperSchema.parse(parseFastjson(text));
-    this.offsetTable = new Map(
+    this.table = new Map(
       Object.entries(offsetTable).map(([key, queues]) => [
         key,
         new Map(Object.entries(queues).map(([queueId, offset]) => [Number(queueId), offset])),
       ]),
     );
+    this.tableChanged();
   }
+}
+
+function sameOffsets(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [queueId, offset] of a) if (b.get(queueId) !== offset) return false;
+  return true;
 }

@@ -48,4 +48,24 @@ describe('JsonBytes', () => {
       expect(json.text()).toBe(expected);
     },
   );
+
+  const id = fc.oneof(
+    fc.nat(20),
+    fc.integer({ min: -3, max: 2 ** 33 }),
+    fc.constantFrom(0.5, -0, 2 ** 32 - 2, 1e21, Number.NaN),
+  );
+  const number = fc.oneof(fc.integer({ min: -1, max: 2 ** 40 }), fc.constantFrom(Infinity, NaN, 0.25));
+  ptest.prop([fc.array(fc.tuple(id, number), { maxLength: 6 }), fc.nat(3)])(
+    'numbers() writes the object Object.fromEntries makes of a map of numbers, nested as deep',
+    (rows, depth) => {
+      const map = new Map(rows);
+      const expected = JSON.stringify(Object.fromEntries(map), null, '\t').replaceAll(
+        '\n',
+        `\n${'\t'.repeat(depth)}`,
+      );
+      const json = new JsonBytes();
+      json.numbers(map, depth);
+      expect(json.text()).toBe(expected);
+    },
+  );
 });

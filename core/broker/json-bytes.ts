@@ -110,6 +110,20 @@ export class JsonBytes {
     this.close(first, '}', depth);
   }
 
+  /**
+   * A map of numbers keyed by numbers (queue ids, delay levels) as value() writes the object
+   * Object.fromEntries makes of it: keys in an object's order, each as String(key).
+   */
+  numbers(map: ReadonlyMap<number, number>, depth: number): void {
+    let first = true;
+    for (const key of outOfObjectOrder(map) ?? map.keys()) {
+      this.member(first, String(key), depth);
+      first = false;
+      this.number(map.get(key)!);
+    }
+    this.close(first, '}', depth);
+  }
+
   /** The text's bytes, a copy (the buffer is reused by the next text). */
   copy(): Uint8Array {
     return this.bytes.slice(0, this.length);

@@ -119,6 +119,19 @@ describe('ScheduleMessageService', () => {
     expect(keys()).toEqual(['k0', 'k1']);
   });
 
+  test("delayOffset.json's text follows every delivery (it is kept only while nothing changes)", () => {
+    const { world, put, service } = scheduleNode();
+    const table = () => JSON.parse(service().encode()).offsetTable;
+    expect(table()).toEqual({});
+    put('k0', 1);
+    world.runUntil(3_000);
+    expect(table()).toEqual({ 1: 1 });
+    put('k1', 1);
+    put('k2', 2);
+    world.runUntil(9_000);
+    expect(table()).toEqual({ 1: 2, 2: 1 });
+  });
+
   test('after a crash only the last persisted progress is left: RocketMQ delivers again (duplicates)', () => {
     const { world, node, put, keys, events } = scheduleNode();
     put('k0', 1);

@@ -36,7 +36,8 @@ import { parseDelayLevels } from '../store/message-store-config.ts';
 import type { DefaultMessageStore } from '../store/message-store.ts';
 import type { PutMessageResult } from '../store/put-message-result.ts';
 import { deliverTimestampFor } from '../store/reput-message-service.ts';
-import { ConfigManager, configPath, FIRST_PERSIST_DELAY_MS } from './config-manager.ts';
+import { configPath, FIRST_PERSIST_DELAY_MS, JsonTableConfigManager } from './config-manager.ts';
+import { json } from './json-bytes.ts';
 import { parseFastjson } from '../protocol/fastjson.ts';
 
 export const FIRST_DELAY_TIME = 1_000;
@@ -83,9 +84,8 @@ export interface ScheduleMessageServiceOptions {
   readonly flushDelayOffsetInterval: number;
 }
 
-export class ScheduleMessageService extends ConfigManager {
-  /** Delay level → the queue offset delivery goes on from (what delayOffset.json holds). */
-  offsetTable = new Map<number, number>();
+export class ScheduleMessageService extends JsonTableConfigManager {
+  private table = new Map<number, number>();
   readonly maxDelayLevel: number;
   private readonly store: DefaultMessageStore;
   private readonly flushDelayOffsetInterval: number;
@@ -111,6 +111,11 @@ export class ScheduleMessageService extends ConfigManager {
     return configPath(this.store.config.storePathRootDir, 'delayOffset.json');
   }
 
+  /** Delay level → the queue offset delivery goes on from (what delayOffset.json holds). */
+  get offsetTable(): ReadonlyMap<number, number> {
+    return this.table;
+  }
+
   /** The delivery time of a message stored at `storeTimestamp` with `level` (as the store computes it). */
   computeDeliverTimestamp(level: number, storeTimestamp: number): number {
     return this.deliverTimestamp(level, storeTimestamp);
@@ -129,7 +134,7 @@ export class ScheduleMessageService extends ConfigManager {
     this.started = true;
     this.load();
     for (let level = 1; level <= this.maxDelayLevel; level++) {
-      this.schedule(level, this.offsetTable.get(level) ?? 0, FIRST_DELAY_TIME);
+      this.schedule(level, this.table.get(level) ?? 0, FIRST_DELAY_TIME);
     }
     this.persistPeriodically(FIRST_PERSIST_DELAY_MS, this.flushDelayOffsetInterval);
   }
@@ -145,24 +150,30 @@ export class ScheduleMessageService extends ConfigManager {
     this.persist(done);
   }
 
-  encode(): string {
-    return JSON.stringify({ offsetTable: Object.fromEntries(this.offsetTable) }, null, '\t');
+  /** JSON.stringify({ offsetTable: Object.fromEntries(table) }, null, '\t'), with no object made. */
+  protected write(): void {
+    json.reset();
+    json.raw('{\n\t"offsetTable": ');
+    json.numbers(this.table, 1);
+    json.raw('\n}');
   }
 
   decode(text: string): void {
     const { offsetTable } = delayOffsetFileSchema.parse(parseFastjson(text));
-    this.offsetTable = new Map(Object.entries(offsetTable).map(([level, offset]) => [Number(level), offset]));
+    this.table = new Map(Object.entries(offsetTable).map(([level, offset]) => [Number(level), offset]));
+    this.tableChanged();
   }
 
   private correctDelayOffset(): void {
-    for (const [level, offset] of this.offsetTable) {
+    for (const [level, offset] of this.table) {
       const cq = this.store.consumeQueues.find(SCHEDULE_TOPIC, level - 1);
       if (cq === undefined) continue;
       const corrected = clampToQueue(cq, offset);
       if (corrected === offset) continue;
       this.env.probe('broker.schedule-offset-corrected');
       this.env.trace('schedule.offset-corrected', { level, offset, corrected });
-      this.offsetTable.set(level, corrected);
+      this.table.set(level, corrected);
+      this.tableChanged();
     }
   }
 
@@ -275,7 +286,8 @@ export class ScheduleMessageService extends ConfigManager {
       this.schedule(level, offset, DELAY_FOR_A_WHILE);
       return false;
     }
-    this.offsetTable.set(level, offset + 1);
+    this.table.set(level, offset + 1);
+    this.tableChanged();
     this.env.trace('schedule.delivered', {
       ...fields,
       uniqKey: request.properties.get(MessageConst.UNIQ_KEY),

@@ -31,13 +31,10 @@ import { isRemotingCommand, request } from '../protocol/remoting-command.ts';
 import { RequestCode, requestCodeName } from '../protocol/request-code.ts';
 import { ResponseCode, responseCodeName } from '../protocol/response-code.ts';
 import { plainParse } from '../protocol/plain-reader.ts';
-import {
-  dataVersionEquals,
-  topicConfigSerializeWrapperSchema,
-  type DataVersion,
-} from '../protocol/topic-config.ts';
-import { ConfigManager, configPath } from './config-manager.ts';
+import { topicConfigSerializeWrapperSchema } from '../protocol/topic-config.ts';
+import { ConfigManager, configPath, type JsonTableConfigManager } from './config-manager.ts';
 import { parseFastjson } from '../protocol/fastjson.ts';
+import { utf8Encoder } from '../message/bytes.ts';
 import { consumerOffsetWrapperSchema, type ConsumerOffsetManager } from './consumer-offset-manager.ts';
 import {
   subscriptionGroupWrapperSchema,
@@ -55,9 +52,13 @@ export const SLAVE_SYNC_PERIOD_MS = 10_000;
 /** BrokerOuterAPI's getAll* requests wait 3 s for the master. */
 export const SLAVE_SYNC_TIMEOUT_MS = 3_000;
 
-/** The slave's delayOffset.json, written with the master's text as it came (MixAll.string2File). */
+/**
+ * The slave's delayOffset.json, written with the master's text as it came (MixAll.string2File).
+ * The text's bytes are made once a new text: a slave writes the file after every sync (10 s).
+ */
 class DelayOffsetFile extends ConfigManager {
-  text = '';
+  private text = '';
+  private bytes = new Uint8Array(0);
 
   constructor(
     env: Env,
@@ -74,8 +75,14 @@ class DelayOffsetFile extends ConfigManager {
     return this.text;
   }
 
+  protected override encodeBytes(): Uint8Array {
+    return this.bytes;
+  }
+
   decode(text: string): void {
+    if (text === this.text) return;
     this.text = text;
+    this.bytes = utf8Encoder.encode(text);
   }
 }
 
@@ -88,7 +95,14 @@ export interface SlaveSynchronizeOptions {
 }
 
 type Table = 'topicConfig' | 'consumerOffset' | 'delayOffset' | 'subscriptionGroup';
-type VersionedTable = 'topicConfig' | 'subscriptionGroup';
+type JsonTable = Exclude<Table, 'delayOffset'>;
+
+/** The master's text a table was last installed from, the table's changeCount after, its key count. */
+interface Installed {
+  readonly text: string;
+  readonly changes: number;
+  readonly keys: number;
+}
 
 export class SlaveSynchronize {
   /** The master to copy from; set from the NameServer's answers to the slave's registration. */
@@ -100,8 +114,8 @@ export class SlaveSynchronize {
   /** A period ended while a round ran: the next round starts when it ends. */
   private overdue = false;
   private stopped = true;
-  /** Per versioned table, the text last installed (or found equal) and the DataVersion it left. */
-  private readonly installed = new Map<VersionedTable, { text: string; dataVersion: DataVersion }>();
+  /** Per table, what its last install left. */
+  private readonly installed = new Map<JsonTable, Installed>();
 
   constructor(private readonly options: SlaveSynchronizeOptions) {
     this.env = options.env;
@@ -159,15 +173,10 @@ export class SlaveSynchronize {
   private syncTopicConfig(next: () => void): void {
     this.fetch('topicConfig', RequestCode.GET_ALL_TOPIC_CONFIG, next, (text, master) => {
       const { topics } = this.options;
-      if (this.seen('topicConfig', text, topics)) return;
+      if (this.seen('topicConfig', text, topics) !== undefined) return;
       const wrapper = readTopicConfigs(parseFastjson(text));
-      const replaced = replaceVersionedTable(
-        topics,
-        topics.topicConfigTable,
-        wrapper.dataVersion,
-        wrapper.topicConfigTable,
-      );
-      this.installed.set('topicConfig', { text, dataVersion: topics.dataVersion });
+      const replaced = topics.replaceTable(wrapper.dataVersion, wrapper.topicConfigTable);
+      this.remember('topicConfig', text, topics, 0);
       if (!replaced) return;
       this.env.trace('slave.synced', {
         table: 'topicConfig',
@@ -180,24 +189,16 @@ export class SlaveSynchronize {
 
   private syncConsumerOffset(next: () => void): void {
     this.fetch('consumerOffset', RequestCode.GET_ALL_CONSUMER_OFFSET, next, (text, master) => {
-      const { offsetTable } = readConsumerOffsets(parseFastjson(text));
       const { offsets } = this.options;
-      for (const [key, queues] of Object.entries(offsetTable)) {
-        const copy = Object.entries(queues).map(([queueId, offset]) => [Number(queueId), offset] as const);
-        offsets.offsetTable.set(key, new Map(copy));
-      }
+      const keys = this.seen('consumerOffset', text, offsets) ?? this.installOffsets(text);
       offsets.persist();
-      this.env.trace('slave.synced', {
-        table: 'consumerOffset',
-        master,
-        keys: Object.keys(offsetTable).length,
-      });
+      this.env.trace('slave.synced', { table: 'consumerOffset', master, keys });
     });
   }
 
   private syncDelayOffset(next: () => void): void {
     this.fetch('delayOffset', RequestCode.GET_ALL_DELAY_OFFSET, next, (text, master) => {
-      this.delayOffsets.text = text;
+      this.delayOffsets.decode(text);
       this.delayOffsets.persist();
       this.env.trace('slave.synced', { table: 'delayOffset', master });
     });
@@ -206,16 +207,10 @@ export class SlaveSynchronize {
   private syncSubscriptionGroupConfig(next: () => void): void {
     this.fetch('subscriptionGroup', RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, next, (text, master) => {
       const { groups } = this.options;
-      if (this.seen('subscriptionGroup', text, groups)) return;
+      if (this.seen('subscriptionGroup', text, groups) !== undefined) return;
       const wrapper = readSubscriptionGroups(parseFastjson(text));
-      const table = wrapper.subscriptionGroupTable;
-      const replaced = replaceVersionedTable(
-        groups,
-        groups.subscriptionGroupTable,
-        wrapper.dataVersion,
-        table,
-      );
-      this.installed.set('subscriptionGroup', { text, dataVersion: groups.dataVersion });
+      const replaced = groups.replaceTable(wrapper.dataVersion, wrapper.subscriptionGroupTable);
+      this.remember('subscriptionGroup', text, groups, 0);
       if (!replaced) return;
       this.env.trace('slave.synced', {
         table: 'subscriptionGroup',
@@ -226,14 +221,36 @@ export class SlaveSynchronize {
     });
   }
 
+  /** Each `topic@group` of the master's offsets replaces the slave's; the number of keys. */
+  private installOffsets(text: string): number {
+    const { offsetTable } = readConsumerOffsets(parseFastjson(text));
+    const { offsets } = this.options;
+    const keys = Object.keys(offsetTable);
+    for (const key of keys) {
+      const queues = Object.entries(offsetTable[key]!);
+      offsets.putOffsets(
+        key,
+        queues.map(([queueId, offset]) => [Number(queueId), offset] as const),
+      );
+    }
+    this.remember('consumerOffset', text, offsets, keys.length);
+    return keys.length;
+  }
+
   /**
-   * The master's versioned table is the text this one was last installed from (or found equal
-   * to), and the slave's DataVersion is still the one that left: installing it again would change
-   * nothing, so it is not parsed again (masters answer the same text every 10 s while idle).
+   * The master's table is the text this one was last installed from (or found equal to), and the
+   * slave's table has not changed since: installing it again would change nothing, so it is not
+   * parsed again (masters answer the same text every 10 s while idle). The key count it had, or
+   * undefined if it must be installed.
    */
-  private seen(table: VersionedTable, text: string, holder: { dataVersion: DataVersion }): boolean {
+  private seen(table: JsonTable, text: string, holder: JsonTableConfigManager): number | undefined {
     const last = this.installed.get(table);
-    return last !== undefined && last.text === text && last.dataVersion === holder.dataVersion;
+    const same = last !== undefined && last.text === text && last.changes === holder.changeCount;
+    return same ? last.keys : undefined;
+  }
+
+  private remember(table: JsonTable, text: string, holder: JsonTableConfigManager, keys: number): void {
+    this.installed.set(table, { text, changes: holder.changeCount, keys });
   }
 
   /**
@@ -286,22 +303,4 @@ function bodyText(result: NetResult): { ok: true; body: string } | { ok: false; 
     return { ok: false, error: remark === undefined ? name : `${name}: ${remark}` };
   }
   return typeof body === 'string' ? { ok: true, body } : { ok: false, error: 'no JSON body' };
-}
-
-/**
- * A master's versioned table (topics, subscription groups) replaces the slave's, with its
- * DataVersion, and is persisted, unless the slave holds that version already. True if replaced.
- */
-function replaceVersionedTable<T>(
-  holder: { dataVersion: DataVersion; persist(): void },
-  table: Map<string, T>,
-  dataVersion: DataVersion,
-  entries: Readonly<Record<string, T>>,
-): boolean {
-  if (dataVersionEquals(holder.dataVersion, dataVersion)) return false;
-  holder.dataVersion = { ...dataVersion };
-  table.clear();
-  for (const [name, value] of Object.entries(entries)) table.set(name, value);
-  holder.persist();
-  return true;
 }

@@ -13,11 +13,11 @@
 import { z } from 'zod';
 import type { Env } from '../env.ts';
 import { MASTER_ID } from '../protocol/route-data.ts';
-import { dataVersionSchema, type DataVersion } from '../protocol/topic-config.ts';
-import { configPath, JsonTableConfigManager } from './config-manager.ts';
+import { dataVersionSchema } from '../protocol/topic-config.ts';
+import { configPath, VersionedTableConfigManager } from './config-manager.ts';
 import { json } from './json-bytes.ts';
 import { parseFastjson } from '../protocol/fastjson.ts';
-import { nextDataVersion } from './topic-config-manager.ts';
+import { plainParse } from '../protocol/plain-reader.ts';
 
 export const subscriptionGroupConfigSchema = z.object({
   groupName: z.string(),
@@ -31,6 +31,9 @@ export const subscriptionGroupConfigSchema = z.object({
   notifyConsumerIdsChangedEnable: z.boolean().default(true),
 });
 export type SubscriptionGroupConfig = Readonly<z.output<typeof subscriptionGroupConfigSchema>>;
+
+/** The defaults filled in with no zod bookkeeping: every broker makes its built-in groups at start. */
+const readGroupConfig = plainParse(subscriptionGroupConfigSchema);
 
 /** subscriptionGroup.json, and the GET_ALL_SUBSCRIPTIONGROUP_CONFIG body (SubscriptionGroupWrapper). */
 export const subscriptionGroupWrapperSchema = z.object({
@@ -57,7 +60,7 @@ export function newSubscriptionGroupConfig(
   groupName: string,
   init: Partial<SubscriptionGroupConfig> = {},
 ): SubscriptionGroupConfig {
-  return subscriptionGroupConfigSchema.parse({ ...init, groupName });
+  return readGroupConfig({ ...init, groupName });
 }
 
 export interface SubscriptionGroupManagerOptions {
@@ -66,17 +69,18 @@ export interface SubscriptionGroupManagerOptions {
   readonly storePathRootDir: string;
 }
 
-export class SubscriptionGroupManager extends JsonTableConfigManager {
-  readonly subscriptionGroupTable = new Map<string, SubscriptionGroupConfig>();
-  dataVersion: DataVersion;
+export class SubscriptionGroupManager extends VersionedTableConfigManager<SubscriptionGroupConfig> {
   private readonly options: SubscriptionGroupManagerOptions;
 
   constructor(options: SubscriptionGroupManagerOptions) {
     super(options.env);
     this.options = options;
-    this.dataVersion = { timestamp: options.env.now(), counter: 0 };
-    for (const group of BUILT_IN_GROUPS)
-      this.subscriptionGroupTable.set(group, newSubscriptionGroupConfig(group));
+    for (const group of BUILT_IN_GROUPS) this.put(group, newSubscriptionGroupConfig(group));
+  }
+
+  /** The groups, to read (every change goes through this manager). */
+  get subscriptionGroupTable(): ReadonlyMap<string, SubscriptionGroupConfig> {
+    return this.table;
   }
 
   configFilePath(): string {
@@ -85,24 +89,22 @@ export class SubscriptionGroupManager extends JsonTableConfigManager {
 
   /** The group's config, created with the defaults if it may be; undefined if it may not. */
   findSubscriptionGroupConfig(group: string): SubscriptionGroupConfig | undefined {
-    const existing = this.subscriptionGroupTable.get(group);
+    const existing = this.table.get(group);
     if (existing !== undefined) return existing;
     if (!this.options.autoCreateSubscriptionGroup && !group.startsWith(CID_RMQ_SYS_PREFIX)) return undefined;
     const config = newSubscriptionGroupConfig(group);
-    this.subscriptionGroupTable.set(group, config);
     this.env.trace('broker.group-created', { group });
-    this.changed();
+    this.update(group, config);
     return config;
   }
 
   /** An admin's create or update (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP). */
   updateSubscriptionGroupConfig(config: SubscriptionGroupConfig): void {
-    this.subscriptionGroupTable.set(config.groupName, config);
-    this.changed();
+    this.update(config.groupName, config);
   }
 
   deleteSubscriptionGroupConfig(group: string): void {
-    if (this.subscriptionGroupTable.delete(group)) this.changed();
+    if (this.table.has(group)) this.update(group, undefined);
   }
 
   /**
@@ -112,7 +114,7 @@ export class SubscriptionGroupManager extends JsonTableConfigManager {
   protected write(): void {
     json.reset();
     json.raw('{\n\t"subscriptionGroupTable": ');
-    json.entries(this.subscriptionGroupTable, 1, false);
+    json.entries(this.table, 1, false);
     json.raw(',\n\t"dataVersion": ');
     json.value(this.dataVersion, 1);
     json.raw('\n}');
@@ -120,14 +122,6 @@ export class SubscriptionGroupManager extends JsonTableConfigManager {
 
   decode(text: string): void {
     const file = subscriptionGroupWrapperSchema.parse(parseFastjson(text));
-    for (const [group, config] of Object.entries(file.subscriptionGroupTable)) {
-      this.subscriptionGroupTable.set(group, config);
-    }
-    this.dataVersion = { ...file.dataVersion };
-  }
-
-  private changed(): void {
-    this.dataVersion = nextDataVersion(this.dataVersion, this.env.now());
-    this.persist();
+    this.loadEntries(file.subscriptionGroupTable, file.dataVersion);
   }
 }

@@ -76,6 +76,40 @@ describe('TopicConfigManager', () => {
     expect(topics.createTopicInSendMessageMethod('A', 'NoSuchDefault', 'p', 4, 0)).toBeUndefined();
   });
 
+  test("the kept text follows every change, versioned or not, and a slave's copy of its master's", () => {
+    const { world, env } = probeMachine({ seed: 1 });
+    const { topics } = manager(env());
+    const parsed = () => topicConfigSerializeWrapperSchema.parse(JSON.parse(topics.encode()));
+    expect(Object.keys(parsed().topicConfigTable)).not.toContain('A');
+    topics.createTopicInSendMessageMethod('A', 'TBW102', 'p', 4, 0);
+    expect(parsed().topicConfigTable['A']).toMatchObject({ writeQueueNums: 4 });
+    topics.deleteTopicConfig('A');
+    expect(Object.keys(parsed().topicConfigTable)).not.toContain('A');
+    world.runUntil(world.now + 100);
+    const off = manager(env(), { autoCreateTopicEnable: false }).topics;
+    off.load();
+    expect(JSON.parse(off.encode()).topicConfigTable['TBW102'].perm).toBe(7);
+    off.createTopicInSendMessageMethod('B', 'TBW102', 'p', 4, 0); // TBW102 loses INHERIT, unversioned
+    expect(JSON.parse(off.encode()).topicConfigTable['TBW102'].perm).toBe(6);
+    const master = { counter: 9, timestamp: 1 };
+    expect(topics.replaceTable(master, { M: topics.selectTopicConfig('TBW102')! })).toBe(true);
+    expect(parsed()).toMatchObject({ topicConfigTable: { M: { perm: 7 } }, dataVersion: master });
+    expect(Object.keys(parsed().topicConfigTable)).toEqual(['M']);
+  });
+
+  test('each registration wrapper is a new copy that later changes leave alone, as an encoded body', () => {
+    const { env } = probeMachine({ seed: 1 });
+    const { topics } = manager(env());
+    topics.updateTopicConfig('__proto__', topics.selectTopicConfig('TBW102')!);
+    const before = topics.topicConfigWrapper();
+    const text = JSON.stringify(before);
+    topics.updateTopicConfig('TBW102', { ...topics.selectTopicConfig('TBW102')!, perm: 2 });
+    expect(JSON.stringify(before)).toBe(text);
+    expect(topics.topicConfigWrapper()).not.toBe(before);
+    expect(Object.getPrototypeOf(before.topicConfigTable)).toBe(Object.prototype);
+    expect(before).toEqual(structuredClone(before));
+  });
+
   test('the registration wrapper carries the broker permission when it lacks read or write', () => {
     const { env } = probeMachine({ seed: 1 });
     const { topics } = manager(env());

@@ -24,13 +24,12 @@ import { PermName, isInherited, isReadable, isWriteable } from '../protocol/perm
 import {
   AUTO_CREATE_TOPIC_KEY_TOPIC,
   topicConfigSerializeWrapperSchema,
-  type DataVersion,
   type TopicConfig,
   type TopicConfigSerializeWrapper,
 } from '../protocol/topic-config.ts';
 import type { TopicConfigLookup } from './broker-context.ts';
 import type { BrokerConfig } from './broker-config.ts';
-import { configPath, JsonTableConfigManager } from './config-manager.ts';
+import { configPath, VersionedTableConfigManager } from './config-manager.ts';
 import { json } from './json-bytes.ts';
 import { parseFastjson } from '../protocol/fastjson.ts';
 
@@ -59,11 +58,6 @@ export function newTopicConfig(init: Partial<TopicConfig> = {}): TopicConfig {
   };
 }
 
-/** DataVersion.nextVersion: the time of the change and one more change. */
-export function nextDataVersion(version: DataVersion, now: number): DataVersion {
-  return { timestamp: now, counter: version.counter + 1 };
-}
-
 export interface TopicConfigManagerOptions {
   readonly env: Env;
   readonly broker: Pick<
@@ -75,34 +69,36 @@ export interface TopicConfigManagerOptions {
   readonly onTopicCreated?: (topic: string, config: TopicConfig) => void;
 }
 
-export class TopicConfigManager extends JsonTableConfigManager implements TopicConfigLookup {
-  readonly topicConfigTable = new Map<string, TopicConfig>();
-  dataVersion: DataVersion;
+export class TopicConfigManager
+  extends VersionedTableConfigManager<TopicConfig>
+  implements TopicConfigLookup
+{
   private readonly options: TopicConfigManagerOptions;
 
   constructor(options: TopicConfigManagerOptions) {
     super(options.env);
     this.options = options;
-    this.dataVersion = { timestamp: options.env.now(), counter: 0 };
     const { broker } = options;
     const one = newTopicConfig({ readQueueNums: 1, writeQueueNums: 1 });
-    this.topicConfigTable.set(SystemTopic.SELF_TEST, one);
+    this.put(SystemTopic.SELF_TEST, one);
     if (broker.autoCreateTopicEnable) {
       const queues = broker.defaultTopicQueueNums;
       const perm = PermName.PERM_INHERIT | PermName.PERM_READ | PermName.PERM_WRITE;
-      this.topicConfigTable.set(
+      this.put(
         AUTO_CREATE_TOPIC_KEY_TOPIC,
         newTopicConfig({ readQueueNums: queues, writeQueueNums: queues, perm }),
       );
     }
-    this.topicConfigTable.set(
-      SystemTopic.BENCHMARK,
-      newTopicConfig({ readQueueNums: 1024, writeQueueNums: 1024 }),
-    );
-    this.topicConfigTable.set(SystemTopic.OFFSET_MOVED_EVENT, one);
+    this.put(SystemTopic.BENCHMARK, newTopicConfig({ readQueueNums: 1024, writeQueueNums: 1024 }));
+    this.put(SystemTopic.OFFSET_MOVED_EVENT, one);
     const schedule = { readQueueNums: SCHEDULE_TOPIC_QUEUE_NUM, writeQueueNums: SCHEDULE_TOPIC_QUEUE_NUM };
-    this.topicConfigTable.set(SCHEDULE_TOPIC, newTopicConfig(schedule));
-    this.topicConfigTable.set(`${broker.brokerClusterName}_${REPLY_TOPIC_POSTFIX}`, one);
+    this.put(SCHEDULE_TOPIC, newTopicConfig(schedule));
+    this.put(`${broker.brokerClusterName}_${REPLY_TOPIC_POSTFIX}`, one);
+  }
+
+  /** The topics, to read (every change goes through this manager). */
+  get topicConfigTable(): ReadonlyMap<string, TopicConfig> {
+    return this.table;
   }
 
   configFilePath(): string {
@@ -110,7 +106,7 @@ export class TopicConfigManager extends JsonTableConfigManager implements TopicC
   }
 
   selectTopicConfig(topic: string): TopicConfig | undefined {
-    return this.topicConfigTable.get(topic);
+    return this.table.get(topic);
   }
 
   /** Order topics are not modelled (they come from the NameServer's KV config in RocketMQ). */
@@ -126,9 +122,9 @@ export class TopicConfigManager extends JsonTableConfigManager implements TopicC
     clientDefaultTopicQueueNums: number,
     topicSysFlag: number,
   ): TopicConfig | undefined {
-    const existing = this.topicConfigTable.get(topic);
+    const existing = this.table.get(topic);
     if (existing !== undefined) return existing;
-    let base = this.topicConfigTable.get(defaultTopic);
+    let base = this.table.get(defaultTopic);
     if (base === undefined) {
       this.env.trace('broker.topic-create-refused', {
         topic,
@@ -140,7 +136,7 @@ export class TopicConfigManager extends JsonTableConfigManager implements TopicC
     }
     if (defaultTopic === AUTO_CREATE_TOPIC_KEY_TOPIC && !this.options.broker.autoCreateTopicEnable) {
       base = { ...base, perm: PermName.PERM_READ | PermName.PERM_WRITE };
-      this.topicConfigTable.set(defaultTopic, base);
+      this.put(defaultTopic, base);
     }
     if (!isInherited(base.perm)) {
       this.env.trace('broker.topic-create-refused', {
@@ -168,7 +164,7 @@ export class TopicConfigManager extends JsonTableConfigManager implements TopicC
     perm: number,
     topicSysFlag: number,
   ): TopicConfig {
-    const existing = this.topicConfigTable.get(topic);
+    const existing = this.table.get(topic);
     if (existing !== undefined) return existing;
     const config = newTopicConfig({
       readQueueNums: queueNums,
@@ -181,12 +177,11 @@ export class TopicConfigManager extends JsonTableConfigManager implements TopicC
 
   /** An admin's create or update (UPDATE_AND_CREATE_TOPIC). */
   updateTopicConfig(topic: string, config: TopicConfig): void {
-    this.topicConfigTable.set(topic, config);
-    this.changed();
+    this.update(topic, config);
   }
 
   deleteTopicConfig(topic: string): void {
-    if (this.topicConfigTable.delete(topic)) this.changed();
+    if (this.table.has(topic)) this.update(topic, undefined);
   }
 
   /**
@@ -198,7 +193,9 @@ export class TopicConfigManager extends JsonTableConfigManager implements TopicC
     const wipe =
       brokerPermission !== undefined && !(isReadable(brokerPermission) && isWriteable(brokerPermission));
     const topicConfigTable: Record<string, TopicConfig> = {};
-    for (const [topic, config] of this.topicConfigTable) {
+    for (const [topic, config] of this.table) {
+      // An assignment to `__proto__` would set the object's prototype, not add a topic.
+      if (topic === '__proto__') continue;
       topicConfigTable[topic] = wipe ? { ...config, perm: brokerPermission } : { ...config };
     }
     return { topicConfigTable, dataVersion: { ...this.dataVersion } };
@@ -211,7 +208,7 @@ export class TopicConfigManager extends JsonTableConfigManager implements TopicC
   protected write(): void {
     json.reset();
     json.raw('{\n\t"topicConfigTable": ');
-    json.entries(this.topicConfigTable, 1, true, (topicName, config) => ({
+    json.entries(this.table, 1, true, (topicName, config) => ({
       topicName,
       ...config,
       topicFilterType: 'SINGLE_TAG',
@@ -225,21 +222,13 @@ export class TopicConfigManager extends JsonTableConfigManager implements TopicC
   /** Adds the file's topics over the built-in ones and takes its DataVersion, as 4.9 does. */
   decode(text: string): void {
     const wrapper = topicConfigSerializeWrapperSchema.parse(parseFastjson(text));
-    for (const [topic, config] of Object.entries(wrapper.topicConfigTable))
-      this.topicConfigTable.set(topic, config);
-    this.dataVersion = { ...wrapper.dataVersion };
+    this.loadEntries(wrapper.topicConfigTable, wrapper.dataVersion);
   }
 
   private created(topic: string, config: TopicConfig, fields: Record<string, unknown>): TopicConfig {
-    this.topicConfigTable.set(topic, config);
     this.env.trace('broker.topic-created', { topic, ...config, ...fields });
-    this.changed();
+    this.update(topic, config);
     this.options.onTopicCreated?.(topic, config);
     return config;
-  }
-
-  private changed(): void {
-    this.dataVersion = nextDataVersion(this.dataVersion, this.env.now());
-    this.persist();
   }
 }

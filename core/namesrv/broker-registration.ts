@@ -62,7 +62,10 @@ export type RegisterOutcome =
   | { readonly ok: false; readonly error: string };
 
 export interface BrokerRegistrationHooks {
-  /** The broker's topic table and its DataVersion, read at each registration round. */
+  /**
+   * The broker's topic table and its DataVersion, read at each registration round: a new copy
+   * each time, which nothing changes later (it is the round's body, as RocketMQ encodes it then).
+   */
   topicConfig(): TopicConfigSerializeWrapper;
   onResult?(namesrvAddr: string, outcome: RegisterOutcome): void;
 }
@@ -89,8 +92,7 @@ export class BrokerRegistration {
 
   /** One round: the current topic table to every NameServer in parallel. */
   registerBrokerAll(): void {
-    // Copied now, as RocketMQ encodes the body now: a later change must not leak into this round.
-    const body = structuredClone(this.hooks.topicConfig());
+    const body = this.hooks.topicConfig();
     const extFields: RegisterBrokerRequestHeader = {
       ...this.identity(),
       haServerAddr: this.config.haServerAddr ?? this.env.address,
@@ -155,8 +157,9 @@ export class BrokerRegistration {
       this.hooks.onResult?.(namesrvAddr, { ok: false, error: answer });
       return;
     }
-    const master = readRegisterAnswer(answer.extFields);
-    this.hooks.onResult?.(namesrvAddr, master.success ? { ok: true, master: master.data } : { ok: true });
+    // A master's answer has no header: nothing for zod to reject at length every round.
+    const master = answer.extFields === undefined ? undefined : readRegisterAnswer(answer.extFields);
+    this.hooks.onResult?.(namesrvAddr, master?.success ? { ok: true, master: master.data } : { ok: true });
   }
 }
 

@@ -93,24 +93,34 @@ function checked(def: Def, typeTest: (value: unknown) => boolean): Reader | unde
   };
 }
 
+/**
+ * An object's reader as code written for its shape, as zod compiles its own object parsers: each
+ * key read by name and the answer made by one object literal, so that every answer has its shape
+ * from the start (a loop of keyed stores built each answer key by key: it took twice as long). A
+ * schema with a `__proto__` key, which a literal (or an assignment) would take for the prototype,
+ * is left to zod.
+ */
 function objectReader(shape: Record<string, z.ZodType>): Reader | undefined {
   const keys = Object.keys(shape);
+  if (keys.includes('__proto__')) return undefined;
   const readers: Reader[] = [];
   for (const key of keys) {
     const reader = compile(shape[key]!);
     if (reader === undefined) return undefined;
     readers.push(reader);
   }
-  return (value) => {
-    if (!isPlain(value)) return DECLINE;
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < keys.length; i++) {
-      const read = readers[i]!(value[keys[i]!]);
-      if (read === DECLINE || read === undefined) return DECLINE;
-      out[keys[i]!] = read;
-    }
-    return out;
-  };
+  const reads = keys.map((key, i) => {
+    const read = `r[${i}](value[${JSON.stringify(key)}])`;
+    return `const v${i} = ${read}; if (v${i} === D || v${i} === undefined) return D;`;
+  });
+  const made = keys.map((key, i) => `${JSON.stringify(key)}: v${i}`).join(', ');
+  const code = `return (value) => { if (!isPlain(value)) return D; ${reads.join(' ')} return { ${made} }; };`;
+  const make = new Function('r', 'D', 'isPlain', code) as (
+    r: readonly Reader[],
+    d: typeof DECLINE,
+    p: typeof isPlain,
+  ) => Reader;
+  return make(readers, DECLINE, isPlain);
 }
 
 function recordReader(keyType: z.ZodType, valueType: z.ZodType): Reader | undefined {

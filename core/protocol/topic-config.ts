@@ -32,3 +32,8 @@ export type TopicConfigSerializeWrapper = Readonly<z.infer<typeof topicConfigSer
 export function dataVersionEquals(a: DataVersion, b: DataVersion): boolean {
   return a.timestamp === b.timestamp && a.counter === b.counter;
 }
+
+/** DataVersion.nextVersion: the time of the change and one more change. */
+export function nextDataVersion(version: DataVersion, now: number): DataVersion {
+  return { timestamp: now, counter: version.counter + 1 };
+}
