@@ -28,14 +28,15 @@ import { malformed, response, type ExtFields, type RemotingCommand } from '../pr
 import { RequestCode } from '../protocol/request-code.ts';
 import { ResponseCode } from '../protocol/response-code.ts';
 import { MASTER_ID } from '../protocol/route-data.ts';
-import type { GetMessageResult, GetMessageStatus } from '../store/get-message.ts';
+import type { GetMessageRequest, GetMessageResult, GetMessageStatus } from '../store/get-message.ts';
 import type { BrokerContext, RequestProcessor } from './broker-context.ts';
 import { tagsCodeFilter, type ConsumerManager } from './consumer-manager.ts';
-import { PullRequestHoldService } from './pull-request-hold-service.ts';
+import { PullRequestHoldService, type PullRequestProcessor } from './pull-request-hold-service.ts';
 import { type SubscriptionData, buildSubscriptionData } from '../protocol/heartbeat-data.ts';
 import {
-  parsePullMessageRequestHeader,
+  newPullMessageRequestHeader,
   PullSysFlag,
+  readPullMessageRequestHeader,
   type PullMessageRequestHeader,
   type PullMessageResponseHeader,
 } from '../protocol/pull-message-header.ts';
@@ -78,24 +79,25 @@ export function pullMessageProcessors(
     ctx.store.getMaxOffsetInQueue(t, q),
   ),
 ): PullMessageService {
+  // Each pull's header and store request are read into these two, rewritten by the next pull: a
+  // pull runs to its end before another starts (a held one is read again when it wakes).
+  const header = newPullMessageRequestHeader();
+  const read: GetMessageRequest = { offset: 0, maxMsgNums: 0, filter: undefined };
   const processRequest = (
     req: RemotingCommand,
     reply: Reply | undefined,
     from: string,
     brokerAllowSuspend: boolean,
   ): RemotingCommand | undefined => {
-    const parsed = parsePullMessageRequestHeader(req.extFields);
-    if (!parsed.success) return malformed('PULL_MESSAGE header', parsed.error);
-    const header = parsed.data;
+    const error = readPullMessageRequestHeader(req.extFields, header);
+    if (error !== undefined) return malformed('PULL_MESSAGE header', error);
     const sub = checkRequest(ctx, consumers, header);
     if (!('topic' in sub)) return sub;
     const filter = tagsCodeFilter(sub);
-    const { queueOffset: offset, maxMsgNums } = header;
-    const result = ctx.store.getMessage(
-      header.topic,
-      header.queueId,
-      filter === undefined ? { offset, maxMsgNums } : { offset, maxMsgNums, filter },
-    );
+    read.offset = header.queueOffset;
+    read.maxMsgNums = header.maxMsgNums;
+    read.filter = filter;
+    const result = ctx.store.getMessage(header.topic, header.queueId, read);
     const answer = toResponse(ctx, header, result);
     const suspend = (header.sysFlag & PullSysFlag.SUSPEND) !== 0;
     let held = false;
@@ -103,11 +105,14 @@ export function pullMessageProcessors(
       const { longPollingEnable, shortPollingTimeMills } = ctx.conf.broker;
       if (!longPollingEnable) ctx.env.probe('broker.short-polling-hold');
       holdService.suspendPullRequest(header.topic, header.queueId, {
+        requestCommand: req,
+        reply,
+        clientAddr: from,
+        processor,
         pullFromThisOffset: header.queueOffset,
         suspendTimestamp: ctx.env.now(),
         timeoutMillis: longPollingEnable ? header.suspendTimeoutMillis : shortPollingTimeMills,
         filter,
-        wakeup: () => reply.answer(processRequest(req, reply, from, false)!),
       });
       held = true;
     }
@@ -117,6 +122,11 @@ export function pullMessageProcessors(
       ctx.offsets.commitOffset(from, consumerGroup, topic, queueId, commitOffset);
     }
     return held ? undefined : answer;
+  };
+  /** What a held pull wakes (executeRequestWhenWakeup): re-run, no longer suspendable, and answered. */
+  const processor: PullRequestProcessor = {
+    executeRequestWhenWakeup: (pull) =>
+      pull.reply.answer(processRequest(pull.requestCommand, pull.reply, pull.clientAddr, false)!),
   };
   const pullMessage: RequestProcessor = (req, reply, from) => {
     const answer = processRequest(req, reply, from, true);

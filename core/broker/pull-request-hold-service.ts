@@ -12,7 +12,8 @@
 // Simplifications: the check runs on a fixed period (RocketMQ's thread waits 5 s after each
 // check ends, and checking takes no time here); a woken pull runs at once, inside the arrival
 // callback, rather than on the pull thread pool.
-import type { Env, TimerId } from '../env.ts';
+import type { Env, Reply, TimerId } from '../env.ts';
+import type { RemotingCommand } from '../protocol/remoting-command.ts';
 import type { Dispatcher } from '../store/reput-message-service.ts';
 import type { TagsCodeFilter } from '../store/get-message.ts';
 import type { BrokerConfig } from './broker-config.ts';
@@ -20,15 +21,24 @@ import type { BrokerConfig } from './broker-config.ts';
 /** How often held pulls are checked when long polling is on. */
 export const LONG_POLLING_CHECK_INTERVAL = 5_000;
 
-/** A held pull (RocketMQ's PullRequest); `wakeup` re-runs it and answers the client. */
+/** A held pull (RocketMQ's PullRequest): the request, where to answer it and what wakes it. */
 export interface PullRequest {
+  readonly requestCommand: RemotingCommand;
+  readonly reply: Reply;
+  readonly clientAddr: string;
+  /** Re-runs the request and answers it: the broker's one PullMessageProcessor (no closure a hold). */
+  readonly processor: PullRequestProcessor;
   readonly pullFromThisOffset: number;
   /** The broker's wall clock when it was held. */
   readonly suspendTimestamp: number;
   readonly timeoutMillis: number;
   /** The subscription's tag filter; undefined matches everything. */
   readonly filter: TagsCodeFilter | undefined;
-  readonly wakeup: () => void;
+}
+
+/** The PullMessageProcessor's side of a wakeup. */
+export interface PullRequestProcessor {
+  executeRequestWhenWakeup(pull: PullRequest): void;
 }
 
 /** The pulls held on one queue (ManyPullRequest). */
@@ -112,7 +122,7 @@ export class PullRequestHoldService {
       const matched =
         newest > pull.pullFromThisOffset &&
         (tagsCode === undefined || pull.filter === undefined || pull.filter(tagsCode));
-      if (matched || this.env.now() >= pull.suspendTimestamp + pull.timeoutMillis) pull.wakeup();
+      if (matched || this.env.now() >= pull.suspendTimestamp + pull.timeoutMillis) pull.processor.executeRequestWhenWakeup(pull);
       else held[kept++] = pull;
     }
     held.fill(undefined, kept, entry.count);

@@ -16,6 +16,7 @@
 // Simplifications: the consume lock is a flag with release callbacks, not a ReentrantLock; no
 // consuming-message snapshot for the admin tools.
 import { MessageConst, type MessageExt } from '../message/message.ts';
+import { MessageTreeMap } from './message-tree-map.ts';
 
 /** RebalanceImpl's pull expiry: a queue not pulled for this long is dropped. */
 export const PULL_MAX_IDLE_TIME = 120_000;
@@ -23,7 +24,7 @@ export const PULL_MAX_IDLE_TIME = 120_000;
 export const REBALANCE_LOCK_MAX_LIVE_TIME = 30_000;
 
 export class ProcessQueue {
-  private readonly msgTreeMap = new Map<number, MessageExt>();
+  private readonly msgTreeMap = new MessageTreeMap();
   private queueOffsetMax = 0;
   private cachedBytes = 0;
   private readonly consumingMsgOrderlyTreeMap = new Map<number, MessageExt>();
@@ -89,13 +90,17 @@ export class ProcessQueue {
 
   /** Orderly: the `n` smallest cached offsets move to the consuming map; none left: not consuming. */
   takeMessages(n: number): MessageExt[] {
-    const offsets = [...this.msgTreeMap.keys()].sort((a, b) => a - b).slice(0, n);
-    const taken = offsets.map((o) => {
+    const taken: MessageExt[] = [];
+    for (
+      let o = this.msgTreeMap.firstKey();
+      o !== undefined && taken.length < n;
+      o = this.msgTreeMap.firstKey()
+    ) {
       const msg = this.msgTreeMap.get(o)!;
       this.msgTreeMap.delete(o);
       this.consumingMsgOrderlyTreeMap.set(o, msg);
-      return msg;
-    });
+      taken.push(msg);
+    }
     if (taken.length === 0) this.consuming = false;
     return taken;
   }
@@ -153,8 +158,8 @@ export class ProcessQueue {
 
   /** Largest minus smallest cached offset, 0 when empty (consumeConcurrentlyMaxSpan). */
   getMaxSpan(): number {
-    const min = this.minOffset();
-    return min === undefined ? 0 : this.maxCachedOffset()! - min;
+    const min = this.msgTreeMap.firstKey();
+    return min === undefined ? 0 : this.msgTreeMap.lastKey()! - min;
   }
 
   /**
@@ -170,7 +175,7 @@ export class ProcessQueue {
       this.msgTreeMap.delete(msg.queueOffset);
       this.cachedBytes -= cached.body.length;
     }
-    const min = this.minOffset();
+    const min = this.msgTreeMap.firstKey();
     if (min !== undefined) result = min;
     return result;
   }
@@ -180,7 +185,7 @@ export class ProcessQueue {
    * started (CONSUME_START_TIME) more than `timeoutMs` before `now`; undefined otherwise.
    */
   expiredHead(now: number, timeoutMs: number): MessageExt | undefined {
-    const first = this.minOffset();
+    const first = this.msgTreeMap.firstKey();
     const msg = first === undefined ? undefined : this.msgTreeMap.get(first)!;
     const started = msg?.getProperty(MessageConst.CONSUME_START_TIME);
     if (started === undefined || started === '') return undefined;
@@ -189,23 +194,11 @@ export class ProcessQueue {
 
   /** cleanExpiredMsg's removal of a message sent back: only while it is still the first cached. */
   removeIfFirst(msg: MessageExt): void {
-    if (this.minOffset() === msg.queueOffset) this.removeMessage([msg]);
+    if (this.msgTreeMap.firstKey() === msg.queueOffset) this.removeMessage([msg]);
   }
 
   /** The cached offsets in order (for tests and traces). */
   cachedOffsets(): number[] {
-    return [...this.msgTreeMap.keys()].sort((a, b) => a - b);
-  }
-
-  private minOffset(): number | undefined {
-    let min: number | undefined;
-    for (const k of this.msgTreeMap.keys()) if (min === undefined || k < min) min = k;
-    return min;
-  }
-
-  private maxCachedOffset(): number | undefined {
-    let max: number | undefined;
-    for (const k of this.msgTreeMap.keys()) if (max === undefined || k > max) max = k;
-    return max;
+    return this.msgTreeMap.keys();
   }
 }

@@ -73,10 +73,11 @@ export class RemoteBrokerOffsetStore extends AbstractOffsetStore {
   /** Sends the offsets of `mqs` to their brokers (one-way) and forgets every other queue's. */
   persistAll(mqs: QueueKeys): void {
     if (mqs.size === 0) return;
-    // In place: a Map's iteration goes on past the entry it deletes, and a send adds none.
-    for (const [key, entry] of this.offsetTable) {
-      if (mqs.has(key)) this.updateConsumeOffsetToBroker(entry.mq, entry.offset);
-      else this.offsetTable.delete(key);
+    // In place: a Map's iteration goes on past the entry it deletes, and a send adds none. Over
+    // the values (each keyed by its queue's key): no [key, value] pair made an entry.
+    for (const entry of this.offsetTable.values()) {
+      if (mqs.has(entry.mq.key)) this.updateConsumeOffsetToBroker(entry.mq, entry.offset);
+      else this.offsetTable.delete(entry.mq.key);
     }
   }
 

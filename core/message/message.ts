@@ -175,18 +175,6 @@ export class Message {
     this.properties.delete(name);
   }
 
-  /** Takes properties like `source`'s, of its own: a copy of the Map or of the puts, the same bytes (never changed). */
-  protected copyPropertiesOf(source: Message): void {
-    if (source.#props !== undefined) {
-      // forEach, not new Map(props): the copy then makes no [name, value] pair per property.
-      const props = new Map<string, string>();
-      source.#props.forEach(copyEntryInto, props);
-      this.#props = props;
-      this.#encoded = undefined;
-    } else this.#encoded = source.#encoded;
-    this.#puts = source.#puts?.slice();
-  }
-
   getTags(): string | undefined {
     return this.getProperty(MessageConst.TAGS);
   }
@@ -285,28 +273,8 @@ export class MessageExt extends Message implements StoredFields {
     this.bodyCRC = stored.bodyCRC;
   }
 
-  /** A private copy: its own properties, the same body and stored fields. */
-  copy(): MessageExt {
-    const copy = new MessageExt(this.topic, this.body, COPY_INIT, this);
-    copy.flag = this.flag;
-    copy.copyPropertiesOf(this);
-    return copy;
-  }
-
   /** The broker-side id (offsetMsgId): store host and CommitLog offset; a resend gets a new one. */
   get msgId(): string {
     return encodeOffsetMsgId(this.storeHost, this.commitLogOffset);
   }
-}
-
-/** A private copy of a received message (the simulated network passes bodies by reference). */
-export function copyMessageExt(m: MessageExt): MessageExt {
-  return m.copy();
-}
-
-/** A copy's init, shared: its flag and properties are its source's, set right after. */
-const COPY_INIT: MessageInit = { flag: 0, encodedProperties: new Uint8Array(0) };
-
-function copyEntryInto(this: Map<string, string>, value: string, name: string): void {
-  this.set(name, value);
 }

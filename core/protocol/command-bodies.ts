@@ -22,9 +22,9 @@
 // compresses); the records of a pull are encoded again from the messages (byte for byte what the
 // CommitLog holds, which a test checks) rather than copied from the file.
 import { z } from 'zod';
-import { concatBytes, utf8Decoder, utf8Encoder } from '../message/bytes.ts';
-import type { MessageExt } from '../message/message.ts';
-import { checkRecord, encodeRecord } from '../store/commit-log-record.ts';
+import { utf8Decoder, utf8Encoder } from '../message/bytes.ts';
+import { MessageExt } from '../message/message.ts';
+import { decodeRecord, encodeRecord, measureRecord, writeRecord } from '../store/commit-log-record.ts';
 import { JavaMap, parseFastjson, toFastjson } from './fastjson.ts';
 import type { HeartbeatData } from './heartbeat-data.ts';
 import { RequestCode } from './request-code.ts';
@@ -80,16 +80,34 @@ export function decodeMessages(bytes: Uint8Array): MessageExt[] {
   const out: MessageExt[] = [];
   let pos = 0;
   while (pos < bytes.length) {
-    const result = checkRecord(bytes, pos, { checkCRC: false });
-    if (result.kind !== 'valid') break;
-    out.push(result.record);
-    pos += result.size;
+    const decoded = decodeRecord(bytes, pos, false);
+    if (!(decoded instanceof MessageExt)) break;
+    out.push(decoded);
+    pos += decoded.storeSize;
   }
   return out;
 }
 
+/** The messages' records, one after the other: measured, then written in place into one buffer. */
 export function encodeMessages(messages: readonly MessageExt[]): Uint8Array {
-  return concatBytes(messages.map((m) => encodeRecord(m)));
+  const sizes = messages.map(recordSize);
+  let total = 0;
+  for (const size of sizes) total += size;
+  const out = new Uint8Array(total);
+  let pos = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const size = sizes[i]!;
+    writeRecord(out.subarray(pos, pos + size), messages[i]!, messages[i]!, size);
+    pos += size;
+  }
+  return out;
+}
+
+/** A message's record size; a limit exceeded is encodeRecord's RangeError. */
+function recordSize(message: MessageExt): number {
+  const size = measureRecord(message);
+  if (typeof size !== 'number') throw new RangeError(`${size.status}: ${size.detail}`);
+  return size;
 }
 
 const messages: BodyCodec = {
@@ -146,9 +164,11 @@ const lockBatchRequest = json(
   (value) => value,
 );
 
+// The answers' schemas are built once: a zod schema costs more to build than to parse with.
+const lockBatchResponseSchema = z.object({ lockOKMQSet: z.array(mqSchema) });
 const lockBatchResponse = json(
   (b: { lockOKMQSet: Mq[] }) => ({ lockOKMQSet: b.lockOKMQSet.map(mqBean) }),
-  (value) => z.object({ lockOKMQSet: z.array(mqSchema) }).parse(value),
+  (value) => lockBatchResponseSchema.parse(value),
 );
 
 const resetOffsetBody = json(
@@ -168,9 +188,10 @@ const resetOffsetBody = json(
   true,
 );
 
+const consumerListSchema = z.object({ consumerIdList: z.array(z.string()) });
 const consumerList = json(
   (b: { consumerIdList: string[] }) => ({ consumerIdList: b.consumerIdList }),
-  (value) => z.object({ consumerIdList: z.array(z.string()) }).parse(value),
+  (value) => consumerListSchema.parse(value),
 );
 
 // ---- the NameServer ----
