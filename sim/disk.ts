@@ -43,7 +43,7 @@ import { z } from 'zod';
 import { DiskError, type ByteRange, type Disk, type DiskSpan, type DiskUsage } from '../core/env.ts';
 import { withRoom } from '../core/message/bytes.ts';
 import type { SeededRng } from './rng.ts';
-import type { Scheduler, SimEvent } from './scheduler.ts';
+import { ScheduledTask, type Scheduler, type SimEvent } from './scheduler.ts';
 import { SpanSet } from './span-set.ts';
 
 const unbounded = (finite: z.ZodNumber) => finite.or(z.literal(Infinity)).default(Infinity);
@@ -174,12 +174,29 @@ class SimFile {
   }
 }
 
+/** A flush in flight, its own completion event: no closure and event object a flush. */
+class PendingFlush extends ScheduledTask {
+  constructor(
+    private readonly disk: SimDisk,
+    readonly file: SimFile,
+    readonly start: number,
+    readonly end: number,
+    readonly done: ((error?: DiskError) => void) | undefined,
+  ) {
+    super();
+  }
+
+  fire(): void {
+    this.disk.settle(this);
+  }
+}
+
 export class SimDisk implements Disk {
   private readonly scheduler: Scheduler;
   private readonly rng: SeededRng;
   private readonly config: DiskConfig;
   private files = new Map<string, SimFile>();
-  private readonly pending = new Set<SimEvent>();
+  private readonly pending = new Set<PendingFlush>();
   private used = 0;
   /** The space files take: each max(size, reservation). */
   private occupied = 0;
@@ -300,13 +317,16 @@ export class SimDisk implements Disk {
         ? flushLatencyMs
         : this.rng.between(flushLatencyMs, flushLatencyMaxMs);
     const delayMs = latencyMs + file.dirty.bytesIn(start, end) / flushBytesPerMs;
-    const event = this.scheduler.schedule(delayMs, () => {
-      this.pending.delete(event);
-      // A file deleted or replaced meanwhile is not this one: its bytes are gone already.
-      if (this.files.get(path) === file) file.makeDurable(start, Math.min(end, file.length));
-      done?.();
-    });
-    this.pending.add(event);
+    this.pending.add(this.scheduler.scheduleTask(delayMs, new PendingFlush(this, file, start, end, done)));
+  }
+
+  /** A flush's completion (PendingFlush.fire): what its range holds now becomes durable. */
+  settle(flush: PendingFlush): void {
+    this.pending.delete(flush);
+    const { file, start, end, done } = flush;
+    // A file deleted or replaced meanwhile is not this one: its bytes are gone already.
+    if (this.files.get(file.path) === file) file.makeDurable(start, Math.min(end, file.length));
+    done?.();
   }
 
   // Faults, called by the world (never by core/).
@@ -404,7 +424,9 @@ export class SimDisk implements Disk {
   dirtyBytes(path?: string): number {
     if (path !== undefined) return this.get(path).dirty.bytes;
     let total = 0;
-    for (const file of this.files.values()) total += file.dirty.bytes;
+    // forEach, not for-of: a writeback tick asks for every disk, and for-of makes an iterator
+    // result a file.
+    this.files.forEach((file) => (total += file.dirty.bytes));
     return total;
   }
 
@@ -463,11 +485,11 @@ export class SimDisk implements Disk {
   private writeback(): void {
     this.writebackEvent = undefined;
     const generation: WritebackGeneration = { files: [], spans: [] };
-    for (const file of this.files.values()) {
-      if (file.dirty.bytes === 0) continue;
+    this.files.forEach((file) => {
+      if (file.dirty.bytes === 0) return;
       generation.files.push(file);
       generation.spans.push(file.dirty.snapshot());
-    }
+    });
     this.generations.push(generation);
     const { dirtyExpireMs, writebackIntervalMs } = this.config;
     if (this.generations.length > Math.ceil(dirtyExpireMs / writebackIntervalMs)) {

@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { fc, test as ptest } from '@fast-check/vitest';
 import { recordInput } from '../message/arbitraries.ts';
@@ -334,3 +335,12 @@ describe('fuzz', () => {
     }
   });
 });
+
+ptest.prop([fc.uint8Array({ maxLength: 3000 }), fc.nat(), fc.nat()])(
+  "bodyCrc of a range is zlib's CRC-32 of those bytes, masked to 31 bits (short ones by the loop)",
+  (bytes, a, b) => {
+    const start = bytes.length === 0 ? 0 : a % bytes.length;
+    const end = start + (b % (bytes.length - start + 1));
+    expect(bodyCrc(bytes, start, end)).toBe(crc32(bytes.subarray(start, end)) & 0x7fffffff);
+  },
+);

@@ -161,9 +161,23 @@ export function encodeBlank(remaining: number): Uint8Array {
   return out;
 }
 
-/** UtilAll.crc32: the IEEE CRC-32 of the body, masked to 31 bits. */
-export function bodyCrc(body: Uint8Array): number {
-  return crc32(body) & 0x7fffffff;
+/** The IEEE CRC-32 table, for the loop that checks a short body in place. */
+const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
+/** Longer bodies go to zlib: above this, its speed pays for the view it needs. */
+const LOOP_CRC_MAX_BYTES = 1024;
+
+/** UtilAll.crc32: the IEEE CRC-32 of bytes[start, end) (the body), masked to 31 bits. */
+export function bodyCrc(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  if (end - start > LOOP_CRC_MAX_BYTES) {
+    return crc32(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end)) & 0x7fffffff;
+  }
+  let crc = -1;
+  for (let i = start; i < end; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  return ~crc & 0x7fffffff;
 }
 
 /** Encodes one record; throws a RangeError when a limit is exceeded or a host is not IPv4. */
@@ -274,7 +288,7 @@ function locate(
   }
   if (checkCRC && bodyLength > 0) {
     const stored = readInt32(buf, offset + RecordLayout.BODYCRC);
-    if (bodyCrc(buf.subarray(pos, pos + bodyLength)) !== stored) return corrupt(-1, BODY_CRC_MISMATCH);
+    if (bodyCrc(buf, pos, pos + bodyLength) !== stored) return corrupt(-1, BODY_CRC_MISMATCH);
   }
   pos += bodyLength;
   if (pos >= end) return corrupt(-1, 'short buffer at the topic length');
