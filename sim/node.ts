@@ -45,6 +45,7 @@ export class SimNode implements TimerOwner {
   private incarnation = 0;
   private process: Process | undefined;
   private deferred: (() => void)[] = [];
+  private readonly freeWaiters: FlushWaiter[] = [];
   private readonly timers: NodeTimers;
   private machineDisk: SimDisk;
 
@@ -234,15 +235,28 @@ export class SimNode implements TimerOwner {
       allocate: (path, length) => this.machineDisk.allocate(path, length),
       usage: () => this.machineDisk.usage(),
       flush: (path, done, range) =>
-        this.machineDisk.flush(path, done && ((error) => this.completeFlush(ctx, done, error)), range),
+        this.machineDisk.flush(path, done && this.waiter(ctx, done).complete, range),
     };
   }
 
+  /** A free FlushWaiter (or a new one) for `done`: the disk calls its `complete` once, or never. */
+  private waiter(ctx: ProcessContext, done: (error?: DiskError) => void): FlushWaiter {
+    const waiter = this.freeWaiters.pop() ?? new FlushWaiter(this);
+    waiter.ctx = ctx;
+    waiter.done = done;
+    return waiter;
+  }
+
   /**
-   * A flush's completion, as its incarnation: with no second closure (nor its context, see
-   * deferTimer) while the process runs.
+   * A flush's completion, as its incarnation: the waiter is free again first, and while the
+   * process runs `done` is called with no closure (nor its context, see deferTimer).
    */
-  private completeFlush(ctx: ProcessContext, done: (error?: DiskError) => void, error?: DiskError): void {
+  flushCompleted(waiter: FlushWaiter, error?: DiskError): void {
+    const ctx = waiter.ctx!;
+    const done = waiter.done!;
+    waiter.ctx = undefined;
+    waiter.done = undefined;
+    this.freeWaiters.push(waiter);
     if (ctx.runsNow()) done(error);
     else postFlushDone(ctx, done, error);
   }
@@ -257,6 +271,19 @@ export class SimNode implements TimerOwner {
       onDisconnect: (handler) => network.onDisconnect(ctx, handler),
     };
   }
+}
+
+/**
+ * A flush in progress on the node's disk: whose completion it is, and the function the disk
+ * calls, made once. Waiters are reused once their flush completed (one a power loss cut short is
+ * left to the garbage collector), so a flush makes no closure here.
+ */
+class FlushWaiter {
+  ctx: ProcessContext | undefined = undefined;
+  done: ((error?: DiskError) => void) | undefined = undefined;
+  readonly complete = (error?: DiskError): void => this.node.flushCompleted(this, error);
+
+  constructor(private readonly node: SimNode) {}
 }
 
 function postFlushDone(ctx: ProcessContext, done: (error?: DiskError) => void, error?: DiskError): void {

@@ -262,22 +262,27 @@ export class DefaultMQProducerImpl implements MQProducerInner {
   }
 
   private finish(op: SendOperation, error: Error | undefined, result?: SendResult): void {
-    const fields: Record<string, unknown> = {
-      group: this.producer.producerGroup,
-      mode: op.mode,
-      uniqKey: op.uniqKey,
-      attempts: op.attempts,
-    };
-    if (error !== undefined) fields.error = describeError(error);
-    if (result !== undefined) {
-      fields.sendStatus = result.sendStatus;
-      fields.offsetMsgId = result.offsetMsgId;
-      fields.brokerName = result.messageQueue.brokerName;
-      fields.queueId = result.messageQueue.queueId;
-      fields.queueOffset = result.queueOffset;
-    }
-    this.env.trace('producer.send-result', fields);
+    this.env.trace('producer.send-result', this.sendResultFields(op, error, result));
     op.done(error, result);
+  }
+
+  /**
+   * The send-result record's fields: one literal for each outcome (an error, a result, or neither
+   * for a one-way send; never both, as SendContext.attempted says), in this order: fields added
+   * to a made object would go to a property array of their own.
+   */
+  private sendResultFields(
+    op: SendOperation,
+    error: Error | undefined,
+    result: SendResult | undefined,
+  ): Record<string, unknown> {
+    const { mode, uniqKey, attempts } = op;
+    const group = this.producer.producerGroup;
+    if (error !== undefined) return { group, mode, uniqKey, attempts, error: describeError(error) };
+    if (result === undefined) return { group, mode, uniqKey, attempts };
+    const { sendStatus, offsetMsgId, queueOffset, messageQueue } = result;
+    const { brokerName, queueId } = messageQueue;
+    return { group, mode, uniqKey, attempts, sendStatus, offsetMsgId, brokerName, queueId, queueOffset };
   }
 
   sendDefaultImpl(msg: Message, mode: CommunicationMode, timeout: number, done: SendCallbackFn): void {
@@ -487,33 +492,34 @@ export class DefaultMQProducerImpl implements MQProducerInner {
     if ((msg.getProperty(MessageConst.TRAN_MSG) ?? '').toLowerCase() === 'true') {
       sysFlag |= MessageSysFlag.TRANSACTION_PREPARED_TYPE;
     }
-    const header: SendMessageRequestHeaderV2 = {
-      a: this.producer.producerGroup,
-      b: msg.topic,
-      c: this.producer.getCreateTopicKey(),
-      d: this.producer.getDefaultTopicQueueNums(),
-      e: mq.queueId,
-      f: sysFlag,
-      g: this.env.now(), // bornTimestamp
-      h: msg.flag,
-      j: 0, // reconsumeTimes
-      k: false, // unitMode
-      m: false, // batch
-    };
+    let j = 0; // reconsumeTimes
+    let l: number | undefined; // maxReconsumeTimes
     if (msg.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
       const reconsumeTimes = msg.getProperty(MessageConst.RECONSUME_TIME);
       if (reconsumeTimes !== undefined) {
-        header.j = Number(reconsumeTimes);
+        j = Number(reconsumeTimes);
         msg.clearProperty(MessageConst.RECONSUME_TIME);
       }
       const maxReconsumeTimes = msg.getProperty(MessageConst.MAX_RECONSUME_TIMES);
       if (maxReconsumeTimes !== undefined) {
-        header.l = Number(maxReconsumeTimes);
+        l = Number(maxReconsumeTimes);
         msg.clearProperty(MessageConst.MAX_RECONSUME_TIMES);
       }
     }
-    header.i = propertiesToString(msg.properties);
-    return header;
+    // One literal of all its fields (fields added to a made object would go to a property array
+    // of their own), in Java's order: the properties last, once the two above left them.
+    const a = this.producer.producerGroup;
+    const b = msg.topic;
+    const c = this.producer.getCreateTopicKey();
+    const d = this.producer.getDefaultTopicQueueNums();
+    const e = mq.queueId;
+    const g = this.env.now(); // bornTimestamp
+    const h = msg.flag;
+    const i = propertiesToString(msg.properties);
+    // k: unitMode, m: batch.
+    return l === undefined
+      ? { a, b, c, d, e, f: sysFlag, g, h, j, k: false, m: false, i }
+      : { a, b, c, d, e, f: sysFlag, g, h, j, k: false, m: false, l, i };
   }
 }
 

@@ -206,22 +206,25 @@ export class MQClientAPIImpl {
     r: SendResult | undefined,
     latencyMs: number,
   ): void {
-    // The outcome's fields are added in place, in this order: no object spread per attempt.
-    const fields: Record<string, unknown> = {
-      mode: ctx.mode,
-      uniqKey: ctx.uniqKey,
-      attempt: ctx.attempts,
-      broker,
-      latencyMs,
-    };
-    if (error !== undefined) fields.error = describeError(error);
-    else if (r === undefined) fields.result = 'SENT_ONEWAY';
-    else {
-      fields.result = r.sendStatus;
-      fields.offsetMsgId = r.offsetMsgId;
-      fields.queueId = r.messageQueue.queueId;
-      fields.queueOffset = r.queueOffset;
-    }
+    // One literal for each outcome, its fields in this order: fields added to a made object would
+    // go to a property array of their own (an object more an attempt).
+    const { mode, uniqKey, attempts: attempt } = ctx;
+    const fields =
+      error !== undefined
+        ? { mode, uniqKey, attempt, broker, latencyMs, error: describeError(error) }
+        : r === undefined
+          ? { mode, uniqKey, attempt, broker, latencyMs, result: 'SENT_ONEWAY' }
+          : {
+              mode,
+              uniqKey,
+              attempt,
+              broker,
+              latencyMs,
+              result: r.sendStatus,
+              offsetMsgId: r.offsetMsgId,
+              queueId: r.messageQueue.queueId,
+              queueOffset: r.queueOffset,
+            };
     this.host.env.trace('producer.attempt-result', fields);
   }
 }

@@ -91,6 +91,8 @@ type ServiceState = 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY';
 export class MQClientInstance {
   readonly clientId: string;
   readonly topicRouteTable = new Map<string, TopicRouteData>();
+  /** Every broker address the cached routes mention, kept as they change (cleanOfflineBroker asks). */
+  private readonly routeAddrs = new Set<string>();
   /** brokerName → brokerId → address. */
   readonly brokerAddrTable = new Map<string, Map<number, string>>();
   private readonly producers = new Map<string, MQProducerInner>();
@@ -291,17 +293,15 @@ export class MQClientInstance {
     };
     const asked = fromDefault?.createTopicKey ?? topic;
     const command = request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: asked });
-    this.invokeNameServer(
-      command,
-      this.config.mqClientApiTimeout,
-      onInvokeResult((result) => {
+    this.invokeNameServer(command, this.config.mqClientApiTimeout, {
+      operationComplete: (response, error) => {
         if (!this.isRunning) return finish(false);
-        if (!result.ok) {
+        if (error !== undefined) {
           this.env.probe('client.route-update-failed');
-          this.env.trace('client.route-failed', { topic: asked, error: describeError(result.error) });
+          this.env.trace('client.route-failed', { topic: asked, error: describeError(error) });
           return finish(false);
         }
-        const { code, body, remark } = result.response;
+        const { code, body, remark } = response!;
         if (code !== ResponseCode.SUCCESS || body === undefined) {
           this.env.trace('client.route-failed', { topic: asked, code: responseCodeName(code), remark });
           return finish(false);
@@ -309,8 +309,8 @@ export class MQClientInstance {
         let route = body as TopicRouteData;
         if (fromDefault !== undefined) route = withDefaultQueueNums(route, fromDefault.defaultTopicQueueNums);
         finish(this.applyTopicRoute(topic, route));
-      }),
-    );
+      },
+    });
   }
 
   /**
@@ -334,6 +334,7 @@ export class MQClientInstance {
       consumer.updateTopicSubscribeInfo(topic, topicRouteData2TopicSubscribeInfo(topic, route));
     }
     this.topicRouteTable.set(topic, route);
+    this.collectRouteAddrs();
     this.env.trace('client.route-updated', {
       topic,
       queueDatas: route.queueDatas.map(
@@ -397,20 +398,31 @@ export class MQClientInstance {
 
   /** Drops addresses of groups that no cached route mentions (cleanOfflineBroker). */
   private cleanOfflineBroker(): void {
-    // In place, with no copies: a Map's iteration goes on past the entry it deletes.
-    for (const [brokerName, addrs] of this.brokerAddrTable) {
-      for (const [id, addr] of addrs) if (!this.isAddressInRoutes(addr)) addrs.delete(id);
+    // In place, with no copies: a Map's iteration goes on past the entry it deletes. By keys (as
+    // the heartbeat's walk): an entry's [key, value] would be an array made each step.
+    for (const brokerName of this.brokerAddrTable.keys()) {
+      const addrs = this.brokerAddrTable.get(brokerName)!;
+      for (const id of addrs.keys()) if (!this.isAddressInRoutes(addrs.get(id)!)) addrs.delete(id);
       if (addrs.size === 0) this.brokerAddrTable.delete(brokerName);
     }
   }
 
   private isAddressInRoutes(addr: string): boolean {
+    return this.routeAddrs.has(addr);
+  }
+
+  /**
+   * The addresses of every cached route, gathered when one is applied (a route poll finds most
+   * unchanged), not by each heartbeat's cleanOfflineBroker: a walk of brokerAddrs' ids (integer
+   * keys, so no cached key list) made a key array a broker a route an address.
+   */
+  private collectRouteAddrs(): void {
+    this.routeAddrs.clear();
     for (const route of this.topicRouteTable.values()) {
       for (const broker of route.brokerDatas) {
-        for (const id in broker.brokerAddrs) if (broker.brokerAddrs[id] === addr) return true;
+        for (const id in broker.brokerAddrs) this.routeAddrs.add(broker.brokerAddrs[id]!);
       }
     }
-    return false;
   }
 
   heartbeatData(): HeartbeatData {
@@ -428,20 +440,19 @@ export class MQClientInstance {
     if (this.producers.size === 0 && this.consumers.size === 0) return;
     const onlyMasters = this.consumers.size === 0;
     const body = this.heartbeatData();
-    for (const [brokerName, addrs] of this.brokerAddrTable) {
-      for (const [id, addr] of addrs) {
+    for (const brokerName of this.brokerAddrTable.keys()) {
+      const addrs = this.brokerAddrTable.get(brokerName)!;
+      for (const id of addrs.keys()) {
         if (onlyMasters && id !== MASTER_ID) continue;
+        const addr = addrs.get(id)!;
         const command = request(RequestCode.HEART_BEAT, undefined, body);
-        this.invoke(
-          addr,
-          command,
-          this.config.mqClientApiTimeout,
-          onInvokeResult((result) => {
-            if (!result.ok) this.env.probe('client.heartbeat-failed');
-            const outcome = result.ok ? responseCodeName(result.response.code) : describeError(result.error);
+        this.invoke(addr, command, this.config.mqClientApiTimeout, {
+          operationComplete: (response, error) => {
+            if (error !== undefined) this.env.probe('client.heartbeat-failed');
+            const outcome = error === undefined ? responseCodeName(response!.code) : describeError(error);
             this.env.trace('client.heartbeat', { brokerName, brokerId: id, addr, outcome });
-          }),
-        );
+          },
+        });
       }
     }
   }

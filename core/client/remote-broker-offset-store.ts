@@ -93,7 +93,16 @@ export class RemoteBrokerOffsetStore extends AbstractOffsetStore {
 
   private updateConsumeOffsetToBroker(mq: MessageQueue, offset: number): void {
     const master = this.factory.findBrokerAddressInPublish(mq.brokerName);
-    if (master !== undefined) return this.sendOffset(master, mq, offset);
+    if (master !== undefined) this.sendOffset(master, mq, offset);
+    else this.sendOffsetOnceRouted(mq, offset);
+  }
+
+  /**
+   * The master is unknown: the offset goes once the route is fetched. Its closure is made here:
+   * what a closure captures lives in a context made on every entry to its function, and
+   * updateConsumeOffsetToBroker runs for every queue at every persist.
+   */
+  private sendOffsetOnceRouted(mq: MessageQueue, offset: number): void {
     this.withMasterAddr(mq, (addr) => addr !== undefined && this.sendOffset(addr, mq, offset));
   }
 

@@ -37,13 +37,18 @@ export function response(
   return command(code, remark, extFields, body);
 }
 
-/** Assigned part by part: spreads into a new object cost more than the rest of a small request. */
+/**
+ * One literal of the parts present, in the order code, extFields, body, remark: a part added to
+ * a made object would go to a property array of its own (an object more a command), and a
+ * spread costs more than the rest of a small request.
+ */
 function command(code: number, remark?: string, extFields?: ExtFields, body?: unknown): RemotingCommand {
-  const built: { -readonly [K in keyof RemotingCommand]: RemotingCommand[K] } = { code };
-  if (extFields !== undefined) built.extFields = extFields;
-  if (body !== undefined) built.body = body;
-  if (remark !== undefined) built.remark = remark;
-  return built;
+  if (remark === undefined) {
+    if (extFields === undefined) return body === undefined ? { code } : { code, body };
+    return body === undefined ? { code, extFields } : { code, extFields, body };
+  }
+  if (extFields === undefined) return body === undefined ? { code, remark } : { code, body, remark };
+  return body === undefined ? { code, extFields, remark } : { code, extFields, body, remark };
 }
 
 export function isRemotingCommand(x: unknown): x is RemotingCommand {
