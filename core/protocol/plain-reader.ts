@@ -79,18 +79,30 @@ function checkOf(def: CheckDef): ((value: never) => boolean) | undefined {
   return undefined;
 }
 
-function checked(def: Def, typeTest: (value: unknown) => boolean): Reader | undefined {
+/**
+ * The readers of a string, number or boolean with no checks, each with its type test as code: an
+ * object reader tests such a member where it reads it (`test('v')` is that test of `v`).
+ */
+const inlineTests = new WeakMap<Reader, (name: string) => string>();
+
+function checked(
+  def: Def,
+  typeTest: (value: unknown) => boolean,
+  inline: (name: string) => string,
+): Reader | undefined {
   const tests: ((value: never) => boolean)[] = [];
   for (const check of def.checks ?? []) {
     const test = checkOf(check._zod.def);
     if (test === undefined) return undefined;
     tests.push(test);
   }
-  return (value) => {
+  const reader: Reader = (value) => {
     if (!typeTest(value)) return DECLINE;
     for (let i = 0; i < tests.length; i++) if (!tests[i]!(value as never)) return DECLINE;
     return value;
   };
+  if (tests.length === 0) inlineTests.set(reader, inline);
+  return reader;
 }
 
 /**
@@ -110,11 +122,15 @@ function objectReader(shape: Record<string, z.ZodType>): Reader | undefined {
     readers.push(reader);
   }
   const reads = keys.map((key, i) => {
-    const read = `r[${i}](value[${JSON.stringify(key)}])`;
-    return `const v${i} = ${read}; if (v${i} === D || v${i} === undefined) return D;`;
+    const member = `value[${JSON.stringify(key)}]`;
+    const test = inlineTests.get(readers[i]!);
+    if (test !== undefined) return `const v${i} = ${member}; if (!(${test(`v${i}`)})) return D;`;
+    return `const v${i} = r[${i}](${member}); if (v${i} === D || v${i} === undefined) return D;`;
   });
   const made = keys.map((key, i) => `${JSON.stringify(key)}: v${i}`).join(', ');
-  const code = `return (value) => { if (!isPlain(value)) return D; ${reads.join(' ')} return { ${made} }; };`;
+  // The source URL names the readers in a CPU profile (zod's compiled parsers are anonymous).
+  const code = `return (value) => { if (!isPlain(value)) return D; ${reads.join(' ')} return { ${made} }; };
+//# sourceURL=plain-reader-object`;
   const make = new Function('r', 'D', 'isPlain', code) as (
     r: readonly Reader[],
     d: typeof DECLINE,
@@ -200,11 +216,19 @@ function compile(schema: z.ZodType): Reader | undefined {
         ? undefined
         : recordReader(def.keyType, def.valueType);
     case 'string':
-      return checked(def, (v) => typeof v === 'string');
+      return checked(
+        def,
+        (v) => typeof v === 'string',
+        (v) => `typeof ${v} === 'string'`,
+      );
     case 'number':
-      return checked(def, (v) => typeof v === 'number' && Number.isFinite(v));
+      return checked(def, Number.isFinite, (v) => `Number.isFinite(${v})`);
     case 'boolean':
-      return checked(def, (v) => typeof v === 'boolean');
+      return checked(
+        def,
+        (v) => typeof v === 'boolean',
+        (v) => `typeof ${v} === 'boolean'`,
+      );
     case 'array':
       return arrayReader(def);
     case 'enum':
