@@ -262,7 +262,7 @@ function accounting(
 ): RunStats {
   const index = historyIndex(history);
   const sends = { invoke: 0, ok: 0, fail: 0, info: 0 };
-  // An index and forEach: run once, mostly unoptimized, where for-of makes an iterator result a send.
+  // An index and forEach, as recordHistory's one-shot pass (properties/history-recorder.ts).
   for (let i = 0; i < index.sends.length; i++) sends[index.sends[i]!.type]++;
   let deliveries = 0;
   index.deliveriesByGroup.forEach((ops) => (deliveries += ops.length));

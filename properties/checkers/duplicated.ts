@@ -45,8 +45,7 @@ export function checkDuplicated(history: History): Duplicate[] {
   const faults = historyIndex(history).faultsAndResets;
   const duplicates: Duplicate[] = [];
   const firsts = firstDeliveries(history);
-  // forEach and an index: a pass made once a run runs mostly unoptimized, where for-of makes an
-  // iterator result a delivery.
+  // forEach and an index, as recordHistory's one-shot pass (properties/history-recorder.ts).
   deliveriesByGroup(history).forEach((deliveries, group) => {
     const firstOf = firsts.get(group)!;
     /** The deliveries so far of each key delivered more than once (most keys are delivered once). */

@@ -8,8 +8,7 @@ export function checkEffectsOnce(history: History): Violation[] {
   const firstEffects = new Map<string, Map<string, EffectOp>>(); // group -> key -> first effect
   const violations: Violation[] = [];
   const { effects } = historyIndex(history);
-  // Indexed: a pass made once a run runs mostly unoptimized, where for-of makes an iterator result
-  // an effect.
+  // Indexed, as recordHistory's one-shot pass (properties/history-recorder.ts).
   for (let i = 0; i < effects.length; i++) {
     const op = effects[i]!;
     const { key, group } = op.value;

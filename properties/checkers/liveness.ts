@@ -28,8 +28,7 @@ export function checkLiveness(
   const healedAt = historyIndex(history).nemesis.at(-1)?.time ?? 0;
   const firsts = firstDeliveries(history);
   const violations: Violation[] = [];
-  // forEach: a pass made once a run runs mostly unoptimized, where for-of makes an iterator result
-  // a send.
+  // forEach, as recordHistory's one-shot pass (properties/history-recorder.ts).
   sendOutcomes(history).forEach((send) => {
     if (send.type !== 'ok') return;
     const { key } = send.value;

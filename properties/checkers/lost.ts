@@ -32,8 +32,7 @@ export function checkLost(
   const violations: Violation[] = [];
   const backlog: { group: string; key: string }[] = [];
   const recovered = new Set<string>();
-  // forEach: a pass made once a run runs mostly unoptimized, where for-of makes an iterator result
-  // a send.
+  // forEach, as recordHistory's one-shot pass (properties/history-recorder.ts).
   sendOutcomes(history).forEach((outcome) => {
     const { key } = outcome.value;
     const groups = subscriptions.get(outcome.value.topic) ?? [];

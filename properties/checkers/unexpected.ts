@@ -5,8 +5,7 @@ import { historyIndex, formatTime, type History, type Violation } from '../histo
 export function checkUnexpected(history: History): Violation[] {
   const { sendOutcomes, unfinishedKeys, deliveriesByGroup } = historyIndex(history);
   const violations: Violation[] = [];
-  // forEach and an index: a pass made once a run runs mostly unoptimized, where for-of makes an
-  // iterator result a delivery.
+  // forEach and an index, as recordHistory's one-shot pass (properties/history-recorder.ts).
   deliveriesByGroup.forEach((deliveries, group) => {
     for (let i = 0; i < deliveries.length; i++) {
       const { value: v, time } = deliveries[i]!;
